@@ -1,0 +1,33 @@
+import * as path from 'node:path';
+import type { Config } from 'jest';
+
+const root = __dirname;
+
+/**
+ * Tests import packages by their public names; the mapper points those names at
+ * the TypeScript sources so that `npm test` works straight after `npm ci`,
+ * without a build.
+ */
+const workspaceModules: Record<string, string> = {
+  '^@imprint/sdk$': path.join(root, 'packages/sdk/src/index.ts'),
+  '^@imprint/sdk/testing$': path.join(root, 'packages/sdk/src/testing/index.ts'),
+};
+
+function project(displayName: string, dir: string): Config {
+  return {
+    displayName,
+    rootDir: path.join(root, dir),
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.spec.ts'],
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.check.json') }],
+    },
+    moduleNameMapper: workspaceModules,
+  };
+}
+
+const config: Config = {
+  projects: [project('@imprint/sdk', 'packages/sdk')],
+};
+
+export default config;

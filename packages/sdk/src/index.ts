@@ -1,0 +1,76 @@
+/**
+ * `@imprint/sdk`: write artifacts whose registry metadata is declared with
+ * decorators, and read that metadata the way the runner and Packer core do.
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
+
+export { SDK_VERSION, PLUGIN_API_VERSION } from './version';
+
+export { ARTIFACT_STATE_URI } from './image/artifact-state-uri';
+export { Image } from './image/image';
+export type { ImageFields, ImageWire } from './image/image';
+export { decodeImages } from './image/decode-images';
+
+export type { PackerArtifact } from './artifact/packer-artifact';
+export { Artifact } from './artifact/artifact';
+export {
+  fromArtifact,
+  withId,
+  withProvider,
+  withRegion,
+  withSourceId,
+  setLabels,
+} from './artifact/from-artifact';
+export type { ArtifactOverride } from './artifact/from-artifact';
+export { fromMappedData } from './artifact/from-mapped-data';
+
+export { ImageId } from './metadata/decorators/image-id.decorator';
+export { ProviderName } from './metadata/decorators/provider-name.decorator';
+export { ProviderRegion } from './metadata/decorators/provider-region.decorator';
+export { SourceImageId } from './metadata/decorators/source-image-id.decorator';
+export { Label } from './metadata/decorators/label.decorator';
+export type { LabelOptions } from './metadata/decorators/label.decorator';
+export { Labels } from './metadata/decorators/labels.decorator';
+export type { LabelsOptions } from './metadata/decorators/labels.decorator';
+export { ImagesByRegion } from './metadata/decorators/images-by-region.decorator';
+export { Provider } from './metadata/decorators/provider.decorator';
+export { createMemberDecorator } from './metadata/create-member-decorator';
+export type {
+  MemberDecorator,
+  MemberDecoratorDefinition,
+} from './metadata/create-member-decorator';
+export type { MemberRole } from './metadata/metadata-records';
+export { defineArtifactMetadata } from './metadata/define-artifact-metadata';
+export type {
+  ArtifactMetadataDefinition,
+  LabelMemberDefinition,
+} from './metadata/define-artifact-metadata';
+export { compileArtifactMetadata } from './metadata/artifact-metadata.builder';
+export type {
+  CompiledArtifactMetadata,
+  CompiledLabel,
+  CompiledMember,
+  CompiledProvider,
+} from './metadata/compiled-artifact-metadata';
+export { buildRegistryMetadata } from './metadata/registry-metadata';
+export { METADATA_KEYS, METADATA_FORMAT_VERSION } from './metadata/metadata-keys';
+
+export { SDK_ERROR_CODES } from './errors/error-codes';
+export type { SdkErrorCode } from './errors/error-codes';
+export { ImprintError } from './errors/imprint.error';
+export { ImageValidationError } from './errors/image-validation.error';
+export {
+  ImageDecodeError,
+  UnsafeKeyError,
+  MissingArtifactError,
+  InvalidArgumentError,
+  NotAMapError,
+  DecoratorUsageError,
+  ArtifactMetadataConflictError,
+  ArtifactMemberValueError,
+  SdkVersionConflictError,
+  RegistryMetadataAssertionError,
+} from './errors/sdk.errors';
+export { flattenErrors } from './errors/validation-issue';
+export type { ValidationIssue } from './errors/validation-issue';

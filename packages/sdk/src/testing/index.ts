@@ -1,0 +1,7 @@
+/**
+ * Helpers for plugin authors' tests: `import { MockArtifact, expectRegistryMetadata } from '@imprint/sdk/testing'`.
+ * @packageDocumentation
+ */
+export { MockArtifact } from './mock-artifact';
+export type { MockArtifactOptions } from './mock-artifact';
+export { expectRegistryMetadata } from './expect-registry-metadata';

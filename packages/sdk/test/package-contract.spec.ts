@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as sdk from '@imprint/sdk';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+
+describe('package contract', () => {
+  it('SDK_VERSION is the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(sdk.SDK_VERSION).toBe(pkg.version);
+  });
+
+  it('ARTIFACT_STATE_URI is the key Packer core asks for', () => {
+    expect(sdk.ARTIFACT_STATE_URI).toBe('par.artifact.metadata');
+  });
+
+  it('every error code is documented in docs/reference/errors.md', () => {
+    const doc = readFileSync(join(repoRoot, 'docs', 'reference', 'errors.md'), 'utf8');
+    const missing = Object.values(sdk.SDK_ERROR_CODES).filter((code) => !doc.includes(code));
+    expect(missing).toEqual([]);
+  });
+
+  it('every exported error class carries a distinct listed code', () => {
+    const samples: sdk.ImprintError[] = [
+      new sdk.ImageValidationError([]),
+      new sdk.ImageDecodeError('state', 'is odd'),
+      new sdk.UnsafeKeyError('state', '__proto__'),
+      new sdk.MissingArtifactError(null),
+      new sdk.InvalidArgumentError('x', 'a function', 1),
+      new sdk.NotAMapError('x', 1),
+      new sdk.DecoratorUsageError('A.prototype.b', '@ImageId()', 'bad', 'Fix it.'),
+      new sdk.ArtifactMetadataConflictError('A', ['bad']),
+      new sdk.ArtifactMemberValueError('A', 'b', '@Label()', 'a string', 1),
+      new sdk.SdkVersionConflictError('A', '2.0.0', '1.0.0'),
+      new sdk.RegistryMetadataAssertionError('bad'),
+    ];
+    const exportedErrorClasses = Object.entries(sdk)
+      .filter(
+        ([name, value]) =>
+          typeof value === 'function' && name.endsWith('Error') && name !== 'ImprintError',
+      )
+      .map(([name]) => name)
+      .sort();
+    expect(samples.map((e) => e.name).sort()).toEqual(exportedErrorClasses);
+    expect(new Set(samples.map((e) => e.code))).toEqual(
+      new Set(Object.values(sdk.SDK_ERROR_CODES)),
+    );
+    for (const error of samples) expect(error).toBeInstanceOf(sdk.ImprintError);
+  });
+});
