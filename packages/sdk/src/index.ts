@@ -74,3 +74,34 @@ export {
 } from './errors/sdk.errors';
 export { flattenErrors } from './errors/validation-issue';
 export type { ValidationIssue } from './errors/validation-issue';
+
+export type { Ui, ProgressUpdate } from './plugin/ui';
+export type { BuildContext, ComponentLocation } from './plugin/build-context';
+export { describeLocation } from './plugin/build-context';
+export type { Builder, BuilderClass } from './plugin/builder';
+export type { PostProcessor, PostProcessorClass, PostProcessResult } from './plugin/post-processor';
+export type { ConfigClass } from './plugin/config/config-class';
+export { Field } from './plugin/config/field.decorator';
+export type { FieldOptions, FieldType } from './plugin/config/field.decorator';
+export { compileConfigSchema } from './plugin/config/config-schema.builder';
+export type { ConfigSchema, ConfigFieldSchema } from './plugin/config/config-schema.builder';
+export { parseConfig } from './plugin/config/parse-config';
+export { PluginSet, isPluginSet } from './plugin/plugin-set';
+export type {
+  PluginInfo,
+  PluginDescription,
+  ComponentDescription,
+  ConfigFieldDescription,
+  Prepared,
+} from './plugin/plugin-set';
+export { loadPlugin } from './plugin/load-plugin';
+export {
+  ConfigError,
+  ConfigSchemaError,
+  PluginRegistrationError,
+  UnknownComponentError,
+  PluginNotFoundError,
+  PluginLoadError,
+  PluginApiVersionError,
+} from './errors/plugin.errors';
+export type { ConfigProblem } from './errors/plugin.errors';

@@ -35,6 +35,13 @@ describe('package contract', () => {
       new sdk.ArtifactMemberValueError('A', 'b', '@Label()', 'a string', 1),
       new sdk.SdkVersionConflictError('A', '2.0.0', '1.0.0'),
       new sdk.RegistryMetadataAssertionError('bad'),
+      new sdk.ConfigError({ kind: 'source', component: 'c' }, [{ path: 'x', kind: 'invalid' }]),
+      new sdk.ConfigSchemaError('C', ['bad']),
+      new sdk.PluginRegistrationError('p', 'c', 'bad'),
+      new sdk.UnknownComponentError('p', 'builder', 'c', []),
+      new sdk.PluginNotFoundError('p', '/tmp'),
+      new sdk.PluginLoadError('p', 'bad'),
+      new sdk.PluginApiVersionError('p', 2, '2.0.0', 1, '1.0.0'),
     ];
     const exportedErrorClasses = Object.entries(sdk)
       .filter(

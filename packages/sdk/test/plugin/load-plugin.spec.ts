@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  PLUGIN_API_VERSION,
+  PluginApiVersionError,
+  PluginLoadError,
+  PluginNotFoundError,
+  SDK_ERROR_CODES,
+  loadPlugin,
+} from '@imprint/sdk';
+
+// Fixture plugins are real packages on disk, loaded through Node's resolver.
+// They stand in for a PluginSet structurally, so they do not need a built SDK.
+let project: string;
+
+function writePackage(name: string, main: string, pkg: Record<string, unknown> = {}): void {
+  const dir = join(project, 'node_modules', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...pkg }),
+  );
+  if (main !== '') writeFileSync(join(dir, 'index.js'), main);
+}
+
+const pluginSource = (apiVersion: number, exportStyle: 'module' | 'default' | 'named') => {
+  const set = `{ apiVersion: ${apiVersion}, sdkVersion: '9.9.9', describe() { return { name: 'x' }; }, createBuilder() {}, createPostProcessor() {} }`;
+  if (exportStyle === 'module') return `module.exports = ${set};`;
+  if (exportStyle === 'default') return `exports.default = ${set};`;
+  return `exports.plugin = ${set};`;
+};
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'imprint-plugins-'));
+  writePackage('plugin-cjs', pluginSource(PLUGIN_API_VERSION, 'module'));
+  writePackage('plugin-default', pluginSource(PLUGIN_API_VERSION, 'default'));
+  writePackage('plugin-named', pluginSource(PLUGIN_API_VERSION, 'named'));
+  writePackage('plugin-future', pluginSource(PLUGIN_API_VERSION + 1, 'module'));
+  writePackage('not-a-plugin', 'module.exports = { hello: "world" };');
+  writePackage('throws-on-load', 'throw new Error("boom at load");');
+  writePackage('unbuilt', '', { main: 'dist/index.js' });
+});
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe('loadPlugin', () => {
+  it.each(['plugin-cjs', 'plugin-default', 'plugin-named'])(
+    'loads %s from the given directory',
+    async (name) => {
+      const plugin = await loadPlugin(name, project);
+      expect(plugin.apiVersion).toBe(PLUGIN_API_VERSION);
+      expect(plugin.describe()).toEqual({ name: 'x' });
+    },
+  );
+
+  it('says which npm install to run when the package is missing', async () => {
+    const attempt = loadPlugin('@acme/imprint-plugin-nope', project);
+    await expect(attempt).rejects.toThrow(PluginNotFoundError);
+    await expect(loadPlugin('@acme/imprint-plugin-nope', project)).rejects.toThrow(
+      `Cannot find plugin package '@acme/imprint-plugin-nope' from ${project}. Install it there: cd ${project} && npm install @acme/imprint-plugin-nope`,
+    );
+  });
+
+  it('refuses a package whose main export is not a PluginSet', async () => {
+    await expect(loadPlugin('not-a-plugin', project)).rejects.toThrow(PluginLoadError);
+    await expect(loadPlugin('not-a-plugin', project)).rejects.toThrow(
+      /^Cannot load plugin 'not-a-plugin': its main export \(.*index\.js\) is object, not a PluginSet\./,
+    );
+  });
+
+  it('reports a package that throws while loading', async () => {
+    await expect(loadPlugin('throws-on-load', project)).rejects.toThrow(
+      /Cannot load plugin 'throws-on-load': loading .*index\.js failed: boom at load/,
+    );
+  });
+
+  it('reports an installed package whose entry point is missing', async () => {
+    const error = await loadPlugin('unbuilt', project).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginLoadError);
+    expect((error as PluginLoadError).code).toBe(SDK_ERROR_CODES.PLUGIN_LOAD);
+    expect((error as Error).message).toContain(
+      'is installed but its entry point cannot be resolved (is it built?)',
+    );
+  });
+
+  it('refuses another plugin API version, naming both', async () => {
+    await expect(loadPlugin('plugin-future', project)).rejects.toThrow(PluginApiVersionError);
+    await expect(loadPlugin('plugin-future', project)).rejects.toThrow(
+      `Plugin 'plugin-future' speaks plugin API version ${PLUGIN_API_VERSION + 1} (built with @imprint/sdk 9.9.9), but this runner speaks version ${PLUGIN_API_VERSION}`,
+    );
+  });
+});
