@@ -79,7 +79,7 @@ describe('decodeImages', () => {
     [new Map([['ImageID', 'x']]), 'state is Map object'],
     [[wire, 7], 'state[1] is number 7'],
     [[wire, [wire]], 'state[1] is array'],
-    [[null], 'state[0] is null null'],
+    [[null], 'state[0] is null;'],
   ])('rejects %p naming its type and position', (state, message) => {
     expect(() => decodeImages(state)).toThrow(ImageDecodeError);
     expect(() => decodeImages(state)).toThrow(`Cannot decode registry metadata: ${message}`);

@@ -90,11 +90,12 @@ describe('fromArtifact', () => {
     expect(calls).toEqual(['first happy-id', 'failing']);
   });
 
-  it.each([null, undefined])('refuses a %p artifact', (missing) => {
+  it.each([
+    [null, 'a null'],
+    [undefined, 'an undefined'],
+  ])('refuses a %p artifact', (missing, shown) => {
     expect(() => fromArtifact(missing)).toThrow(MissingArtifactError);
-    expect(() => fromArtifact(missing)).toThrow(
-      `Unable to create an Image from a ${missing} artifact`,
-    );
+    expect(() => fromArtifact(missing)).toThrow(`Unable to create an Image from ${shown} artifact`);
   });
 
   it('refuses an override that is not a function', () => {

@@ -101,6 +101,8 @@ describe('Image', () => {
   it('rejects labels that are not a map', () => {
     const image = new Image(valid);
     Object.assign(image, { labels: ['a'] });
-    expect(() => image.validate()).toThrow('labels: must be a map of string to string, got ["a"]');
+    expect(() => image.validate()).toThrow(
+      'labels: must be a map of string to string, got array ["a"]',
+    );
   });
 });

@@ -93,9 +93,9 @@ export function setLabels(
     const entries = mapEntries(metadata);
     if (entries === undefined) throw new NotAMapError('setLabels', metadata);
     for (const [key, value] of entries) {
-      if (typeof key !== 'string' || typeof value !== 'string') continue;
+      if (typeof key !== 'string') continue;
       assertSafeKey(key, 'setLabels');
-      image.labels[key] = value;
+      if (typeof value === 'string') image.labels[key] = value;
     }
   };
 }

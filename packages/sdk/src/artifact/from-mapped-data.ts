@@ -16,9 +16,14 @@ import { mapEntries } from '../image/unsafe-keys';
  * @throws {@link NotAMapError} when `data` is neither a Map nor a plain object.
  */
 export function fromMappedData<K, V>(
-  data: ReadonlyMap<K, V> | Record<string, V>,
+  data: ReadonlyMap<K, V>,
   f: (key: K, value: V) => Image,
-): Image[] {
+): Image[];
+export function fromMappedData<V>(
+  data: Readonly<Record<string, V>>,
+  f: (key: string, value: V) => Image,
+): Image[];
+export function fromMappedData(data: unknown, f: (key: never, value: never) => Image): Image[] {
   const entries = mapEntries(data);
   if (entries === undefined) throw new NotAMapError('fromMappedData', data);
   if (typeof f !== 'function') {
@@ -28,5 +33,5 @@ export function fromMappedData<K, V>(
       f,
     );
   }
-  return entries.map(([key, value]) => f(key as K, value as V));
+  return entries.map(([key, value]) => f(key as never, value as never));
 }

@@ -22,3 +22,11 @@ export function describeValue(value: unknown): string {
     return describeType(value);
   }
 }
+
+/** Type and value together, e.g. `number 42`, `string "ami-1"`, `null`. */
+export function describeTypedValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  const type = describeType(value);
+  const shown = describeValue(value);
+  return shown === type ? type : `${type} ${shown}`;
+}

@@ -35,7 +35,11 @@ export class ImageValidationError extends ImprintError {
     const origin = artifactClass ? `of ${artifactClass} ` : '';
     const lines = [`Registry metadata ${origin}is invalid (${countOf(issues)}):`];
     for (const issue of issues) {
-      const fix = HOW_TO_FIX[issue.property];
+      // A region's image id comes from @ImagesByRegion, where the @ImageId hint would mislead.
+      const fix =
+        issue.path === issue.property || issue.property !== 'imageId'
+          ? HOW_TO_FIX[issue.property]
+          : undefined;
       for (const line of flattenErrors([issue])) {
         lines.push(`  - ${line}${fix ? `. To fix: ${fix}.` : ''}`);
       }

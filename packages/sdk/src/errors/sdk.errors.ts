@@ -1,4 +1,4 @@
-import { describeType, describeValue } from './describe-value';
+import { describeType, describeTypedValue } from './describe-value';
 import { SDK_ERROR_CODES } from './error-codes';
 import { ImprintError } from './imprint.error';
 
@@ -35,7 +35,7 @@ export class MissingArtifactError extends ImprintError {
 
   constructor(given: null | undefined) {
     super(
-      `Unable to create an Image from a ${String(given)} artifact: pass the artifact whose metadata you want (usually \`this\` inside state()).`,
+      `Unable to create an Image from ${given === null ? 'a null' : 'an undefined'} artifact: pass the artifact whose metadata you want (usually \`this\` inside state()).`,
     );
   }
 }
@@ -49,9 +49,7 @@ export class InvalidArgumentError extends ImprintError {
     readonly expected: string,
     readonly received: unknown,
   ) {
-    super(
-      `${argument} must be ${expected}, but got ${describeType(received)} ${describeValue(received)}.`,
-    );
+    super(`${argument} must be ${expected}, but got ${describeTypedValue(received)}.`);
   }
 }
 
@@ -111,7 +109,7 @@ export class ArtifactMemberValueError extends ImprintError {
     hint?: string,
   ) {
     super(
-      `${artifactClass}.${member} (${decorator}) must hold ${expected}, but holds ${describeType(received)} ${describeValue(received)}.${hint ? ` ${hint}` : ''}`,
+      `${artifactClass}.${member} (${decorator}) must hold ${expected}, but holds ${describeTypedValue(received)}.${hint ? ` ${hint}` : ''}`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { describeType, describeValue } from '../errors/describe-value';
+import { describeTypedValue } from '../errors/describe-value';
 import { ImageDecodeError } from '../errors/sdk.errors';
 import type { ImageFields } from './image';
 import { Image } from './image';
@@ -38,10 +38,7 @@ export function decodeImages(state: unknown): Image[] {
 
 function decodeImage(value: unknown, position: string): Image {
   if (!isPlainRecord(value)) {
-    throw new ImageDecodeError(
-      position,
-      `is ${describeType(value)} ${describeValue(value)}; ${EXPECTED}`,
-    );
+    throw new ImageDecodeError(position, `is ${describeTypedValue(value)}; ${EXPECTED}`);
   }
   const fields: Partial<ImageFields> = {};
   const sourceKeys = new Map<keyof ImageFields, string>();
@@ -69,7 +66,7 @@ function decodeLabels(value: unknown, position: string): Record<string, string> 
   if (!isPlainRecord(value)) {
     throw new ImageDecodeError(
       position,
-      `is ${describeType(value)} ${describeValue(value)}; expected a map of string to string`,
+      `is ${describeTypedValue(value)}; expected a map of string to string`,
     );
   }
   const labels: Record<string, string> = {};
@@ -87,8 +84,5 @@ function weakString(value: unknown, position: string, whenAbsent?: string): stri
     return String(value);
   }
   if ((value === null || value === undefined) && whenAbsent !== undefined) return whenAbsent;
-  throw new ImageDecodeError(
-    position,
-    `is ${describeType(value)} ${describeValue(value)}; expected a string`,
-  );
+  throw new ImageDecodeError(position, `is ${describeTypedValue(value)}; expected a string`);
 }

@@ -1,5 +1,6 @@
 import { ValidateBy } from 'class-validator';
-import { describeValue } from '../errors/describe-value';
+import { describeTypedValue, describeValue } from '../errors/describe-value';
+import { isPlainRecord } from './unsafe-keys';
 
 /** The value is a string with at least one character. */
 export function IsNonEmptyString(): PropertyDecorator {
@@ -26,7 +27,7 @@ export function IsPlainString(): PropertyDecorator {
 }
 
 function nonStringLabelKeys(value: unknown): string[] | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (!isPlainRecord(value)) return undefined;
   return Object.keys(value).filter(
     (key) => typeof (value as Record<string, unknown>)[key] !== 'string',
   );
@@ -41,7 +42,7 @@ export function IsStringMap(): PropertyDecorator {
       defaultMessage: (args) => {
         const bad = nonStringLabelKeys(args?.value);
         if (bad === undefined) {
-          return `must be a map of string to string, got ${describeValue(args?.value)}`;
+          return `must be a map of string to string, got ${describeTypedValue(args?.value)}`;
         }
         return `must be a map of string to string; not strings: ${bad.map((k) => `'${k}'`).join(', ')}`;
       },

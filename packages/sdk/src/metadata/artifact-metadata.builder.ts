@@ -8,7 +8,7 @@ import type {
 } from './compiled-artifact-metadata';
 import { METADATA_FORMAT_VERSION } from './metadata-keys';
 import type { MemberRecord, MemberRole, ProviderRecord } from './metadata-records';
-import { ownMemberRecords, ownProviderRecord } from './metadata-records';
+import { ownMemberRecords, ownProviderRecord, sealClass } from './metadata-records';
 
 const cache = new WeakMap<object, CompiledArtifactMetadata>();
 
@@ -62,6 +62,7 @@ function build(artifactClass: object): CompiledArtifactMetadata {
   const members = new Map<string, Declared>();
   let providerRecord: ProviderRecord | undefined;
   for (const cls of chain) {
+    sealClass(cls);
     for (const record of ownMemberRecords(cls)) {
       checkFormat(record, `${nameOf(cls)}.prototype.${record.member}`);
       members.set(`${record.role}\u0000${record.member}`, { record, owner: nameOf(cls) });
@@ -157,6 +158,7 @@ function compiledMember({ record }: Declared): CompiledMember {
     member: record.member,
     declaredBy: record.declaredBy,
     stringify: record.stringify === true,
+    checkExists: record.checkExists === true,
   };
 }
 

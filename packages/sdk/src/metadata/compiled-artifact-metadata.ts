@@ -4,6 +4,8 @@ export interface CompiledMember {
   /** How it was declared, for messages. */
   readonly declaredBy: string;
   readonly stringify: boolean;
+  /** The member was named as data, not decorated: fail clearly if the instance lacks it. */
+  readonly checkExists: boolean;
 }
 
 /** A member whose value is one label. */

@@ -1,6 +1,6 @@
 import { DecoratorUsageError, InvalidArgumentError } from '../errors/sdk.errors';
 import type { MemberRole } from './metadata-records';
-import { addMemberRecord, ownMemberRecords, stamp } from './metadata-records';
+import { addMemberRecord, isSealed, ownMemberRecords, stamp } from './metadata-records';
 
 /** A decorator for a property or a getter (TypeScript `experimentalDecorators`). */
 export type MemberDecorator = (
@@ -58,6 +58,16 @@ export function createMemberDecorator(definition: MemberDecoratorDefinition): Me
       definition.name,
     );
   }
+  if (
+    definition.labelKey !== undefined &&
+    (typeof definition.labelKey !== 'string' || definition.labelKey === '')
+  ) {
+    throw new InvalidArgumentError(
+      'createMemberDecorator labelKey',
+      'a non-empty string',
+      definition.labelKey,
+    );
+  }
   const frozen = Object.freeze({ ...definition });
   return (target, propertyKey, descriptor) => {
     recordMember(target, propertyKey, descriptor, frozen);
@@ -70,6 +80,7 @@ export function recordMember(
   propertyKey: unknown,
   descriptor: PropertyDescriptor | undefined,
   definition: MemberDecoratorDefinition,
+  checkExists = false,
 ): void {
   const decorator = definition.name;
   if (isStandardDecoratorContext(propertyKey)) {
@@ -123,6 +134,14 @@ export function recordMember(
       'Decorate the getter instead.',
     );
   }
+  if (isSealed(ctor)) {
+    throw new DecoratorUsageError(
+      location,
+      decorator,
+      "the class's registry metadata was already compiled (an instance stated it), so this declaration would be ignored",
+      'Declare metadata right after the class definition, before any instance is used.',
+    );
+  }
   if (ownMemberRecords(ctor).some((r) => r.member === propertyKey && r.role === definition.role)) {
     throw new DecoratorUsageError(
       location,
@@ -137,6 +156,7 @@ export function recordMember(
     member: propertyKey,
     ...(definition.role === 'label' ? { labelKey: definition.labelKey ?? propertyKey } : {}),
     ...(definition.stringify ? { stringify: true } : {}),
+    ...(checkExists ? { checkExists: true } : {}),
   });
 }
 

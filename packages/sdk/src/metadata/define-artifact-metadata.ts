@@ -1,7 +1,7 @@
 import { DecoratorUsageError, InvalidArgumentError } from '../errors/sdk.errors';
 import type { MemberDecoratorDefinition } from './create-member-decorator';
 import { recordMember } from './create-member-decorator';
-import { ownProviderRecord, setProviderRecord, stamp } from './metadata-records';
+import { isSealed, ownProviderRecord, setProviderRecord, stamp } from './metadata-records';
 
 /** A label in {@link ArtifactMetadataDefinition}: a member name, or a member with options. */
 export type LabelMemberDefinition =
@@ -55,13 +55,21 @@ export function defineArtifactMetadata(
   if (typeof artifactClass !== 'function') {
     throw new InvalidArgumentError('defineArtifactMetadata class', 'a class', artifactClass);
   }
+  if (isSealed(artifactClass)) {
+    throw new DecoratorUsageError(
+      artifactClass.name,
+      'defineArtifactMetadata()',
+      "the class's registry metadata was already compiled (an instance stated it), so these declarations would be ignored",
+      'Call defineArtifactMetadata right after the class definition, before any instance is used.',
+    );
+  }
   const prototype = artifactClass.prototype as object;
   const declare = (member: unknown, spec: Omit<MemberDecoratorDefinition, 'name'>) => {
     const name = `defineArtifactMetadata(${spec.role === 'label' ? `labels.${spec.labelKey}` : spec.role})`;
     if (typeof member !== 'string' || member === '') {
       throw new InvalidArgumentError(`${artifactClass.name}: ${name}`, 'a member name', member);
     }
-    recordMember(prototype, member, memberDescriptor(prototype, member), { ...spec, name });
+    recordMember(prototype, member, memberDescriptor(prototype, member), { ...spec, name }, true);
   };
 
   if (definition.provider !== undefined) {

@@ -29,6 +29,8 @@ export interface MemberRecord extends RecordStamp {
   readonly labelKey?: string;
   /** Convert number and boolean values to strings instead of rejecting them. */
   readonly stringify?: boolean;
+  /** Named as data (not decorated), so the member may be misspelt: check it exists when read. */
+  readonly checkExists?: boolean;
 }
 
 /** A constant provider name declared on the class. */
@@ -46,6 +48,18 @@ export function ownMemberRecords(ctor: object): readonly MemberRecord[] {
 
 export function ownProviderRecord(ctor: object): ProviderRecord | undefined {
   return Reflect.getOwnMetadata(METADATA_KEYS.provider, ctor) as ProviderRecord | undefined;
+}
+
+// Classes whose metadata has been compiled: facts added later would be ignored
+// by the cached shape, so adding them is refused.
+const sealed = new WeakSet<object>();
+
+export function sealClass(ctor: object): void {
+  sealed.add(ctor);
+}
+
+export function isSealed(ctor: object): boolean {
+  return sealed.has(ctor);
 }
 
 export function addMemberRecord(ctor: object, record: MemberRecord): void {

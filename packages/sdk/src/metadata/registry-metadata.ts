@@ -74,7 +74,7 @@ function readString(
   member: CompiledMember,
   shape: CompiledArtifactMetadata,
 ): string {
-  const value = values[member.member];
+  const value = read(values, member, shape);
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
   throw new ArtifactMemberValueError(
@@ -104,7 +104,7 @@ function labelValue(
     'a string',
     value,
     scalar
-      ? `Convert it to a string, or opt in with ${member.declaredBy.startsWith('@Labels') ? '@Labels({ stringify: true })' : '@Label({ stringify: true })'}.`
+      ? `Convert it to a string, or opt in with ${stringifyOptIn(member.declaredBy)}.`
       : 'Labels are strings: store a string, or leave the member undefined to omit the label.',
   );
 }
@@ -112,7 +112,7 @@ function labelValue(
 function readLabels(values: Members, shape: CompiledArtifactMetadata): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const map of shape.labelMaps) {
-    const raw = values[map.member];
+    const raw = read(values, map, shape);
     if (raw === undefined || raw === null) continue;
     const entries = mapEntries(raw);
     if (entries === undefined) {
@@ -141,7 +141,7 @@ function readLabels(values: Members, shape: CompiledArtifactMetadata): Record<st
     }
   }
   for (const label of shape.labels) {
-    const text = labelValue(values[label.member], label, shape, label.member);
+    const text = labelValue(read(values, label, shape), label, shape, label.member);
     if (text !== undefined) labels[label.key] = text;
   }
   return labels;
@@ -152,7 +152,7 @@ function readImagesByRegion(
   member: CompiledMember,
   shape: CompiledArtifactMetadata,
 ): [string, string][] {
-  const raw = values[member.member];
+  const raw = read(values, member, shape);
   const entries = raw === undefined || raw === null ? [] : mapEntries(raw);
   if (entries === undefined) {
     throw new ArtifactMemberValueError(
@@ -167,7 +167,7 @@ function readImagesByRegion(
     throw new ImageValidationError(
       [
         {
-          property: member.member,
+          property: 'imagesByRegion',
           path: member.member,
           value: raw,
           constraints: {
@@ -201,4 +201,26 @@ function readImagesByRegion(
     }
     return [region, imageId];
   });
+}
+
+function stringifyOptIn(declaredBy: string): string {
+  if (declaredBy.startsWith('@Labels(')) return '@Labels({ stringify: true })';
+  if (declaredBy.startsWith('@Label(')) return '@Label({ stringify: true })';
+  if (declaredBy.startsWith('defineArtifactMetadata('))
+    return '{ member, stringify: true } in defineArtifactMetadata';
+  return `stringify: true in the definition of ${declaredBy}`;
+}
+
+function read(values: Members, member: CompiledMember, shape: CompiledArtifactMetadata): unknown {
+  if (member.checkExists && !(member.member in values)) {
+    throw new ArtifactMemberValueError(
+      shape.className,
+      member.member,
+      member.declaredBy,
+      'a value',
+      undefined,
+      `The instance has no member '${member.member}': check the name given to defineArtifactMetadata, or initialise the field (e.g. \`${member.member} = undefined\`).`,
+    );
+  }
+  return values[member.member];
 }

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors/sdk.errors';
 import { PluginRegistrationError, UnknownComponentError } from '../errors/plugin.errors';
 import { PLUGIN_API_VERSION, SDK_VERSION } from '../version';
 import type { ComponentLocation } from './build-context';
+import { describeLocation } from './build-context';
 import type { Builder, BuilderClass } from './builder';
 import type { ConfigClass } from './config/config-class';
 import type { ConfigSchema } from './config/config-schema.builder';
@@ -255,8 +256,10 @@ async function prepare<T extends { prepare(config: object, location: ComponentLo
     warnings !== undefined &&
     !(Array.isArray(warnings) && warnings.every((w) => typeof w === 'string'))
   ) {
-    throw new TypeError(
-      `${location.component}: prepare() must return nothing or a list of warning strings`,
+    throw new InvalidArgumentError(
+      `${describeLocation(location)}: prepare() result`,
+      'nothing or a list of warning strings',
+      warnings,
     );
   }
   return { component, config, warnings: (warnings as string[] | undefined) ?? [] };

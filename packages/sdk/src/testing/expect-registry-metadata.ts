@@ -6,7 +6,8 @@ import { flattenErrors } from '../errors/validation-issue';
 import { ARTIFACT_STATE_URI } from '../image/artifact-state-uri';
 import { decodeImages } from '../image/decode-images';
 import type { Image } from '../image/image';
-import { artifactClassName } from '../image/image-origin';
+import { artifactClassName, recordImageOrigin } from '../image/image-origin';
+import { describeTypedValue } from '../errors/describe-value';
 
 /**
  * Asserts that an artifact states valid registry metadata, the way a consumer
@@ -21,11 +22,19 @@ import { artifactClassName } from '../image/image-origin';
  * @throws {@link RegistryMetadataAssertionError} listing the validation issues.
  */
 export function expectRegistryMetadata(artifact: PackerArtifact): Image[] {
-  const className = artifactClassName(artifact ?? {});
+  if (typeof artifact !== 'object' || artifact === null || typeof artifact.state !== 'function') {
+    throw new RegistryMetadataAssertionError(
+      `Expected an artifact with a state() method, but got ${describeTypedValue(artifact)}.`,
+    );
+  }
+  const className = artifactClassName(artifact);
   let images: Image[];
   try {
     images = decodeImages(artifact.state(ARTIFACT_STATE_URI));
-    for (const image of images) image.validate();
+    for (const image of images) {
+      recordImageOrigin(image, className);
+      image.validate();
+    }
   } catch (error) {
     if (error instanceof ImageValidationError) {
       const issues = flattenErrors(error.issues);
@@ -35,7 +44,8 @@ export function expectRegistryMetadata(artifact: PackerArtifact): Image[] {
         { cause: error },
       );
     }
-    if (error instanceof ImprintError) {
+    // Errors from another copy of the SDK are not instances of this copy's classes.
+    if (isImprintError(error)) {
       throw new RegistryMetadataAssertionError(
         `Expected ${className} to state valid registry metadata, but: ${error.message}`,
         [error.message],
@@ -50,4 +60,12 @@ export function expectRegistryMetadata(artifact: PackerArtifact): Image[] {
     );
   }
   return images;
+}
+
+function isImprintError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof ImprintError ||
+    (error instanceof Error &&
+      String((error as { code?: unknown }).code).startsWith('IMPRINT_ERR_'))
+  );
 }

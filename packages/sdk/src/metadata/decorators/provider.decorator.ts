@@ -1,5 +1,5 @@
 import { DecoratorUsageError, InvalidArgumentError } from '../../errors/sdk.errors';
-import { ownProviderRecord, setProviderRecord, stamp } from '../metadata-records';
+import { isSealed, ownProviderRecord, setProviderRecord, stamp } from '../metadata-records';
 
 /**
  * Class decorator: every image of this artifact class has the provider name
@@ -23,6 +23,14 @@ export function Provider(name: string): ClassDecorator {
         declaredBy,
         'it decorates classes only',
         'Apply it to the artifact class.',
+      );
+    }
+    if (isSealed(target)) {
+      throw new DecoratorUsageError(
+        target.name,
+        declaredBy,
+        "the class's registry metadata was already compiled",
+        'Apply it when the class is defined.',
       );
     }
     if (ownProviderRecord(target) !== undefined) {

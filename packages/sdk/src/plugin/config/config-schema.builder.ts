@@ -159,7 +159,8 @@ function safeBuild(
     cache.set(configClass, schema);
     return schema;
   } catch (error) {
-    problems.push(error instanceof ConfigSchemaError ? error.message : String(error));
+    if (!(error instanceof ConfigSchemaError)) throw error;
+    problems.push(...error.problems.map((p) => `in nested ${error.configClass}: ${p}`));
     return { configClass, className: configClass.name, fields: [], byKey: new Map() };
   }
 }

@@ -57,6 +57,14 @@ export function Field(options: FieldOptions): PropertyDecorator {
     throw new InvalidArgumentError('@Field key', 'an identifier such as ami_regions', options.key);
   }
   return (target, propertyKey) => {
+    if (typeof propertyKey === 'object' && propertyKey !== null) {
+      throw new DecoratorUsageError(
+        'a config class member',
+        '@Field()',
+        'it was applied as a TC39 standard decorator',
+        'Imprint decorators need "experimentalDecorators": true in tsconfig.json.',
+      );
+    }
     const owner =
       typeof target === 'function'
         ? target.name

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { ValidationError } from 'class-validator';
 import { closest, distance } from 'fastest-levenshtein';
-import { describeType, describeValue } from '../../errors/describe-value';
+import { describeTypedValue, describeValue } from '../../errors/describe-value';
 import type { ConfigProblem } from '../../errors/plugin.errors';
 import { ConfigError } from '../../errors/plugin.errors';
 import { isPlainRecord } from '../../image/unsafe-keys';
@@ -49,7 +49,7 @@ function parseBlock(
     problems.push({
       path: path === '' ? '(root)' : path,
       kind: 'invalid',
-      message: `must be an object of settings, got ${describeType(block)} ${describeValue(block)}`,
+      message: `must be an object of settings, got ${describeTypedValue(block)}`,
     });
     return undefined;
   }
@@ -71,7 +71,7 @@ function parseBlock(
       problems.push({
         path: at(key),
         kind: 'invalid',
-        message: `must be a list of blocks, got ${describeType(value)} ${describeValue(value)}`,
+        message: `must be a list of blocks, got ${describeTypedValue(value)}`,
       });
     } else {
       const schemaOfItems = field.nested.schema;
