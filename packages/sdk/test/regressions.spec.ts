@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { IsString } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import {
   ARTIFACT_STATE_URI,
   Artifact,
@@ -15,6 +15,7 @@ import {
   SourceImageId,
   UnsafeKeyError,
   compileConfigSchema,
+  parseConfig,
   createMemberDecorator,
   defineArtifactMetadata,
   fromArtifact,
@@ -188,5 +189,24 @@ describe('regressions', () => {
     expect(existsSync(context.workDir)).toBe(true);
     context.dispose();
     expect(existsSync(context.workDir)).toBe(false);
+  });
+
+  it('a rule given options without `each` still gives the field its type', () => {
+    class Named {
+      @Field({ doc: 'image name' })
+      @Matches(/^[a-z]+$/, { message: 'lower-case letters only' })
+      name = 'a';
+    }
+    expect(compileConfigSchema(Named).fields[0].type).toBe('string');
+  });
+
+  it('prototype keys inside a map-valued config field are refused', () => {
+    class Tagged {
+      @Field({ doc: 'tags' }) @IsOptional() @IsObject() tags: Record<string, unknown> = {};
+    }
+    const raw = JSON.parse('{"tags":{"team":"a","nested":{"__proto__":{"polluted":1}}}}');
+    expect(() => parseConfig(Tagged, raw, { kind: 'source', component: 'c', name: 'n' })).toThrow(
+      "invalid field 'tags.nested.__proto__' in c source 'n': keys '__proto__', 'constructor' and 'prototype' are not allowed",
+    );
   });
 });

@@ -168,7 +168,8 @@ function safeBuild(
 function typeFromRules(rules: readonly ValidationMetadata[]): string {
   const scalar = (each: boolean): string | undefined => {
     for (const rule of rules) {
-      if (rule.each !== each || rule.name === undefined) continue;
+      // class-validator stores `each: undefined` when options omit it.
+      if (Boolean(rule.each) !== each || rule.name === undefined) continue;
       if (rule.name === 'isIn' && Array.isArray(rule.constraints?.[0])) {
         return (rule.constraints[0] as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
       }

@@ -64,6 +64,15 @@ function parseBlock(
     const value = block[key];
     if (value === undefined || value === null) continue;
     if (field.nested === undefined) {
+      const unsafe = findUnsafeKey(value, at(key));
+      if (unsafe !== undefined) {
+        problems.push({
+          path: unsafe,
+          kind: 'invalid',
+          message: "keys '__proto__', 'constructor' and 'prototype' are not allowed",
+        });
+        continue;
+      }
       plain[field.property] = value;
     } else if (!field.nested.list) {
       nested.push([field.property, parseBlock(field.nested.schema, value, at(key), problems)]);
@@ -124,4 +133,23 @@ function suggestionFor(
   const limit = Math.max(2, Math.floor(key.length / 3));
   if (distance(key.toLowerCase(), candidate) <= limit) return { suggestion: candidate };
   return { message: `known fields are ${keys.map((k) => `'${k}'`).join(', ')}` };
+}
+
+// Map-valued fields are copied by class-transformer; refuse keys that would
+// reach a prototype anywhere inside them.
+function findUnsafeKey(value: unknown, path: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findUnsafeKey(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (!isPlainRecord(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_KEYS.has(key)) return `${path}.${key}`;
+    const found = findUnsafeKey(value[key], `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -1,0 +1,605 @@
+import { cp, lstat, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import {
+  CloudStateError,
+  ImageNameInUseError,
+  ImageNotFoundError,
+  InstanceNotFoundError,
+  InvalidCloudRequestError,
+  PathOutsideInstanceError,
+  UnknownRegionError,
+} from '../errors';
+import { writeFileAtomic } from './atomic-file';
+import type {
+  CloudClient,
+  CloudImage,
+  CloudInstance,
+  DescribeImagesQuery,
+  RunCommandOptions,
+} from './cloud-client';
+import { withDirectoryLock } from './directory-lock';
+import type { IdGenerator } from './ids';
+import { RESOURCE_ID_PATTERN, randomIds } from './ids';
+import { nameMatcher } from './name-pattern';
+import { DEFAULT_REGIONS } from './regions';
+import { runShell } from './run-shell';
+
+/** Settings of a {@link LocalCloud}. */
+export interface LocalCloudOptions {
+  /** Directory holding the cloud's state; created on first write. Keep it between builds. */
+  readonly dir: string;
+  /** The cloud's regions; {@link DEFAULT_REGIONS} by default. */
+  readonly regions?: readonly string[];
+  /** Account id that owns the images this cloud creates (and that `self` means); `123456789012` by default. */
+  readonly ownerId?: string;
+  /** Makes resource ids; {@link randomIds} by default, {@link sequentialIds} for golden tests. */
+  readonly generateId?: IdGenerator;
+  /** The clock for creation dates; `() => new Date()` by default. */
+  readonly now?: () => Date;
+  /** How long to wait for another process holding a region's lock, in ms; 10 s by default. */
+  readonly lockTimeoutMs?: number;
+}
+
+/** A base image to seed with {@link LocalCloud.registerImage}. */
+export interface RegisterImageRequest {
+  readonly region: string;
+  /** Unique per owner and region. */
+  readonly name: string;
+  readonly description?: string;
+  /** Owner account id, e.g. `099720109477` for a vendor's public images; the cloud's own by default. */
+  readonly ownerId?: string;
+  /** Operating system label, e.g. `ubuntu`; images built from it inherit it. */
+  readonly os?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Files of the image's root filesystem: absolute path → content. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** A directory copied as the image's root filesystem (before `files` are written). */
+  readonly rootDir?: string;
+}
+
+const STATE_FORMAT_VERSION = 1;
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+interface RegionState {
+  formatVersion: typeof STATE_FORMAT_VERSION;
+  images: CloudImage[];
+}
+
+interface InstanceRecord {
+  readonly instanceId: string;
+  readonly region: string;
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly os?: string;
+}
+
+/**
+ * A file-backed EC2-like cloud, so that builds are real and repeatable
+ * without an account. Layout under `dir`, per region:
+ *
+ * - `<region>/images.json`: the region's images (written atomically);
+ * - `<region>/snapshots/<ami-id>/`: each image's root filesystem;
+ * - `<region>/instances/<i-id>/`: running instances (`root/` plus `instance.json`).
+ *
+ * Shell commands run on this machine with `/bin/sh`, in the instance's root
+ * directory: there is no isolation, as with any local builder.
+ *
+ * @example
+ * ```ts
+ * const cloud = new LocalCloud({ dir: '/tmp/cloud' });
+ * const base = await cloud.registerImage({
+ *   region: 'us-east-1',
+ *   name: 'ubuntu-22.04-base',
+ *   os: 'ubuntu',
+ *   files: { '/etc/os-release': 'ID=ubuntu\n' },
+ * });
+ * // a template can now use source_ami = base.imageId
+ * ```
+ */
+export class LocalCloud implements CloudClient {
+  /** The state directory. */
+  readonly dir: string;
+  /** The account id that owns what this cloud creates. */
+  readonly ownerId: string;
+  private readonly regionList: readonly string[];
+  private readonly generateId: IdGenerator;
+  private readonly now: () => Date;
+  private readonly lockTimeoutMs: number | undefined;
+
+  constructor(options: LocalCloudOptions) {
+    if (typeof options?.dir !== 'string' || options.dir === '') {
+      throw new InvalidCloudRequestError(
+        'new LocalCloud()',
+        'option `dir` must be a directory path',
+      );
+    }
+    this.dir = options.dir;
+    this.regionList = Object.freeze([...(options.regions ?? DEFAULT_REGIONS)]);
+    this.ownerId = options.ownerId ?? '123456789012';
+    this.generateId = options.generateId ?? randomIds;
+    this.now = options.now ?? (() => new Date());
+    this.lockTimeoutMs = options.lockTimeoutMs;
+  }
+
+  async regions(): Promise<readonly string[]> {
+    return this.regionList;
+  }
+
+  /**
+   * Seeds a base image (one with no source image), as a vendor publishes one.
+   * @throws {@link ImageNameInUseError} when the owner already has an image of that name in the region.
+   */
+  async registerImage(request: RegisterImageRequest): Promise<CloudImage> {
+    this.assertRegion(request.region);
+    const operation = 'registerImage';
+    this.assertName(operation, request.name);
+    const imageId = this.newId('ami');
+    const root = this.snapshotDir(request.region, imageId);
+    try {
+      await mkdir(root, { recursive: true });
+      if (request.rootDir !== undefined) await this.copyTree(request.rootDir, root);
+      for (const [path, content] of Object.entries(request.files ?? {})) {
+        const target = join(root, relativeInside(operation, path));
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, content);
+      }
+      return await this.addImage({
+        imageId,
+        region: request.region,
+        name: request.name,
+        description: request.description ?? '',
+        ownerId: request.ownerId ?? this.ownerId,
+        creationDate: this.now().toISOString(),
+        ...(request.os === undefined ? {} : { os: request.os }),
+        tags: checkedTags(operation, request.tags ?? {}),
+      });
+    } catch (error) {
+      await rm(root, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async describeImages(query: DescribeImagesQuery): Promise<CloudImage[]> {
+    this.assertRegion(query.region);
+    const matchesName = query.name === undefined ? () => true : nameMatcher(query.name);
+    const owners = (query.owners ?? []).map((o) => (o === 'self' ? this.ownerId : o));
+    return (await this.readImages(query.region)).filter(
+      (image) =>
+        (query.imageIds === undefined || query.imageIds.includes(image.imageId)) &&
+        matchesName(image.name) &&
+        (owners.length === 0 || owners.includes(image.ownerId)),
+    );
+  }
+
+  /**
+   * The directory holding an image's root filesystem, to inspect what a build produced.
+   * @throws {@link ImageNotFoundError}
+   */
+  async imageRoot(region: string, imageId: string): Promise<string> {
+    await this.getImage(region, imageId);
+    return this.snapshotDir(region, imageId);
+  }
+
+  async runInstance(request: {
+    readonly region: string;
+    readonly imageId: string;
+    readonly instanceType: string;
+  }): Promise<CloudInstance> {
+    const image = await this.getImage(request.region, request.imageId);
+    const record: InstanceRecord = {
+      instanceId: this.newId('i'),
+      region: request.region,
+      imageId: image.imageId,
+      instanceType: request.instanceType,
+      ...(image.os === undefined ? {} : { os: image.os }),
+    };
+    const dir = this.instanceDir(record.region, record.instanceId);
+    try {
+      await this.copyTree(this.snapshotDir(image.region, image.imageId), join(dir, 'root'));
+      await writeFileAtomic(join(dir, 'instance.json'), `${JSON.stringify(record, null, 2)}\n`);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return {
+      instanceId: record.instanceId,
+      region: record.region,
+      imageId: record.imageId,
+      instanceType: record.instanceType,
+    };
+  }
+
+  async runCommand(
+    instance: CloudInstance,
+    script: string,
+    options: RunCommandOptions = {},
+  ): Promise<{ exitCode: number }> {
+    const root = await this.instanceRoot(instance);
+    return runShell(script, root, {
+      ...options,
+      env: {
+        ...options.env,
+        IMPRINT_INSTANCE_ID: instance.instanceId,
+        IMPRINT_INSTANCE_REGION: instance.region,
+      },
+    });
+  }
+
+  async uploadFile(instance: CloudInstance, destination: string, content: string): Promise<void> {
+    const fail = (reason: string): never => {
+      throw new PathOutsideInstanceError(instance.instanceId, destination, reason);
+    };
+    if (typeof destination !== 'string' || !destination.startsWith('/')) {
+      fail('it is not an absolute path');
+    }
+    const inside = posix.normalize(destination).slice(1);
+    if (inside === '' || inside.endsWith('/')) fail('it names a directory, not a file');
+    const root = await realpath(await this.instanceRoot(instance));
+    const target = join(root, inside);
+    // Links inside the instance may point anywhere on this machine: resolve the
+    // deepest existing ancestor before creating directories through it.
+    let existing = dirname(target);
+    while (!(await exists(existing))) existing = dirname(existing);
+    const outside = 'a link on its path leads outside the instance';
+    if (!isInside(await resolvedPath(existing), root)) fail(outside);
+    await mkdir(dirname(target), { recursive: true });
+    if (!isInside(await resolvedPath(dirname(target)), root)) fail(outside);
+    try {
+      // Renaming over the target replaces a link there instead of following it.
+      await writeFileAtomic(target, content);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') {
+        throw new InvalidCloudRequestError(
+          'uploadFile',
+          `'${destination}' is a directory on instance ${instance.instanceId}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async terminateInstance(instance: CloudInstance): Promise<void> {
+    this.assertRegion(instance.region);
+    await rm(this.instanceDir(instance.region, instance.instanceId), {
+      recursive: true,
+      force: true,
+    });
+  }
+
+  async createImage(request: {
+    readonly instance: CloudInstance;
+    readonly name: string;
+    readonly description: string;
+  }): Promise<CloudImage> {
+    this.assertName('createImage', request.name);
+    const record = await this.readInstance(request.instance);
+    await this.assertNameFree(record.region, request.name);
+    const imageId = this.newId('ami');
+    const snapshot = this.snapshotDir(record.region, imageId);
+    try {
+      await this.copyTree(
+        join(this.instanceDir(record.region, record.instanceId), 'root'),
+        snapshot,
+      );
+      return await this.addImage({
+        imageId,
+        region: record.region,
+        name: request.name,
+        description: request.description,
+        ownerId: this.ownerId,
+        creationDate: this.now().toISOString(),
+        ...(record.os === undefined ? {} : { os: record.os }),
+        sourceImageId: record.imageId,
+        tags: {},
+      });
+    } catch (error) {
+      await rm(snapshot, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async copyImage(request: {
+    readonly sourceRegion: string;
+    readonly imageId: string;
+    readonly destinationRegion: string;
+    readonly name: string;
+    readonly description: string;
+  }): Promise<CloudImage> {
+    this.assertRegion(request.destinationRegion);
+    this.assertName('copyImage', request.name);
+    const source = await this.getImage(request.sourceRegion, request.imageId);
+    await this.assertNameFree(request.destinationRegion, request.name);
+    const imageId = this.newId('ami');
+    const snapshot = this.snapshotDir(request.destinationRegion, imageId);
+    try {
+      await this.copyTree(this.snapshotDir(source.region, source.imageId), snapshot);
+      return await this.addImage({
+        imageId,
+        region: request.destinationRegion,
+        name: request.name,
+        description: request.description,
+        ownerId: this.ownerId,
+        creationDate: this.now().toISOString(),
+        ...(source.os === undefined ? {} : { os: source.os }),
+        // A copy has the same lineage as the original: it was not built from it.
+        ...(source.sourceImageId === undefined ? {} : { sourceImageId: source.sourceImageId }),
+        tags: {},
+      });
+    } catch (error) {
+      await rm(snapshot, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async createTags(
+    region: string,
+    imageId: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const added = checkedTags('createTags', tags);
+    await this.updateImages(region, (images) => {
+      const index = images.findIndex((i) => i.imageId === imageId);
+      if (index < 0) throw new ImageNotFoundError(region, imageId);
+      images[index] = { ...images[index], tags: { ...images[index].tags, ...added } };
+      return images;
+    });
+  }
+
+  async deregisterImage(region: string, imageId: string): Promise<void> {
+    await this.updateImages(region, (images) => {
+      if (!images.some((i) => i.imageId === imageId)) throw new ImageNotFoundError(region, imageId);
+      return images.filter((i) => i.imageId !== imageId);
+    });
+    // The record goes first: a crash in between leaves an unreferenced
+    // directory, never an image whose files are missing.
+    await rm(this.snapshotDir(region, imageId), { recursive: true, force: true });
+  }
+
+  private assertRegion(region: string): void {
+    if (!this.regionList.includes(region)) throw new UnknownRegionError(region, this.regionList);
+  }
+
+  private assertName(operation: string, name: string): void {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new InvalidCloudRequestError(operation, 'an image needs a non-empty name');
+    }
+  }
+
+  private async assertNameFree(region: string, name: string): Promise<void> {
+    const taken = (await this.readImages(region)).find(
+      (i) => i.name === name && i.ownerId === this.ownerId,
+    );
+    if (taken) throw new ImageNameInUseError(region, name, taken.imageId);
+  }
+
+  private async getImage(region: string, imageId: string): Promise<CloudImage> {
+    this.assertRegion(region);
+    const image = (await this.readImages(region)).find((i) => i.imageId === imageId);
+    if (image === undefined) throw new ImageNotFoundError(region, imageId);
+    return image;
+  }
+
+  private async addImage(image: CloudImage): Promise<CloudImage> {
+    await this.updateImages(image.region, (images) => {
+      // Checked again under the lock: another build may have taken the name meanwhile.
+      const taken = images.find((i) => i.name === image.name && i.ownerId === image.ownerId);
+      if (taken) throw new ImageNameInUseError(image.region, image.name, taken.imageId);
+      return [...images, image];
+    });
+    return image;
+  }
+
+  private newId(prefix: 'ami' | 'i'): string {
+    const id = this.generateId(prefix);
+    if (typeof id !== 'string' || !RESOURCE_ID_PATTERN.test(id) || !id.startsWith(`${prefix}-`)) {
+      throw new InvalidCloudRequestError(
+        'generateId',
+        `expected an id like ${prefix}-0123456789abcdef0, got ${JSON.stringify(id)}`,
+      );
+    }
+    return id;
+  }
+
+  private regionDir(region: string): string {
+    return join(this.dir, region);
+  }
+
+  private stateFile(region: string): string {
+    return join(this.regionDir(region), 'images.json');
+  }
+
+  private snapshotDir(region: string, imageId: string): string {
+    return join(this.regionDir(region), 'snapshots', imageId);
+  }
+
+  private instanceDir(region: string, instanceId: string): string {
+    return join(this.regionDir(region), 'instances', instanceId);
+  }
+
+  private async instanceRoot(instance: CloudInstance): Promise<string> {
+    const record = await this.readInstance(instance);
+    return join(this.instanceDir(record.region, record.instanceId), 'root');
+  }
+
+  private async readInstance(instance: CloudInstance): Promise<InstanceRecord> {
+    this.assertRegion(instance.region);
+    if (!RESOURCE_ID_PATTERN.test(instance.instanceId)) {
+      throw new InstanceNotFoundError(instance.region, instance.instanceId);
+    }
+    const file = join(this.instanceDir(instance.region, instance.instanceId), 'instance.json');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new InstanceNotFoundError(instance.region, instance.instanceId);
+      }
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as InstanceRecord;
+    } catch (error) {
+      throw new CloudStateError(
+        file,
+        `is not valid JSON (${(error as Error).message}); terminate the instance and launch a new one`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async copyTree(from: string, to: string): Promise<void> {
+    await cp(from, to, {
+      recursive: true,
+      verbatimSymlinks: true,
+      errorOnExist: true,
+      force: false,
+    });
+  }
+
+  private async readImages(region: string): Promise<CloudImage[]> {
+    const file = this.stateFile(region);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new CloudStateError(file, `cannot be read: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new CloudStateError(
+        file,
+        `is not valid JSON (${(error as Error).message}). Restore it from a backup, or delete it to forget every image in ${region}.`,
+        { cause: error },
+      );
+    }
+    return decodeState(data, file, region).images;
+  }
+
+  private async updateImages(
+    region: string,
+    change: (images: CloudImage[]) => CloudImage[],
+  ): Promise<void> {
+    this.assertRegion(region);
+    await mkdir(this.regionDir(region), { recursive: true });
+    await withDirectoryLock(
+      join(this.regionDir(region), '.lock'),
+      async () => {
+        const images = change(await this.readImages(region));
+        const state: RegionState = { formatVersion: STATE_FORMAT_VERSION, images };
+        await writeFileAtomic(this.stateFile(region), `${JSON.stringify(state, null, 2)}\n`);
+      },
+      this.lockTimeoutMs,
+    );
+  }
+}
+
+function decodeState(data: unknown, file: string, region: string): RegionState {
+  const fail = (problem: string): never => {
+    throw new CloudStateError(
+      file,
+      `${problem}. It was written by something else than LocalCloud (format ${STATE_FORMAT_VERSION}); restore it, or delete it to forget every image in ${region}.`,
+    );
+  };
+  if (
+    !isRecord(data) ||
+    data.formatVersion !== STATE_FORMAT_VERSION ||
+    !Array.isArray(data.images)
+  ) {
+    return fail(`is not an image list of format version ${STATE_FORMAT_VERSION}`);
+  }
+  const images = data.images.map((raw: unknown, index: number): CloudImage => {
+    const text = (key: string): string => {
+      const value = isRecord(raw) ? raw[key] : undefined;
+      return typeof value === 'string' ? value : fail(`images[${index}].${key} is not a string`);
+    };
+    const optional = (key: string): string | undefined =>
+      isRecord(raw) && raw[key] !== undefined ? text(key) : undefined;
+    // Allow-list the fields: the file is input, not trusted code.
+    const image = {
+      imageId: text('imageId'),
+      region: text('region'),
+      name: text('name'),
+      description: text('description'),
+      ownerId: text('ownerId'),
+      creationDate: text('creationDate'),
+    };
+    const os = optional('os');
+    const sourceImageId = optional('sourceImageId');
+    const tags = isRecord(raw) ? raw.tags : undefined;
+    if (!isRecord(tags) || !Object.values(tags).every((v) => typeof v === 'string')) {
+      return fail(`images[${index}].tags is not a map of strings`);
+    }
+    return {
+      ...image,
+      ...(os === undefined ? {} : { os }),
+      ...(sourceImageId === undefined ? {} : { sourceImageId }),
+      tags: checkedTags(`reading ${file}`, tags as Record<string, string>),
+    };
+  });
+  return { formatVersion: STATE_FORMAT_VERSION, images };
+}
+
+function checkedTags(
+  operation: string,
+  tags: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    if (key === '' || UNSAFE_KEYS.has(key)) {
+      throw new InvalidCloudRequestError(
+        operation,
+        `tag key ${JSON.stringify(key)} is not allowed`,
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new InvalidCloudRequestError(operation, `tag '${key}' must be a string`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function relativeInside(operation: string, path: string): string {
+  const inside = posix.normalize(`/${path}`).slice(1);
+  if (!path.startsWith('/') || inside === '') {
+    throw new InvalidCloudRequestError(
+      operation,
+      `file paths are absolute paths inside the image, e.g. /etc/motd; got ${JSON.stringify(path)}`,
+    );
+  }
+  return inside;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isInside(path: string, root: string): boolean {
+  if (path === '') return false;
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The real path, or `''` (never inside anything) for a dangling link. */
+async function resolvedPath(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    return '';
+  }
+}
