@@ -11,6 +11,10 @@ const root = __dirname;
 const workspaceModules: Record<string, string> = {
   '^@imprint/sdk$': path.join(root, 'packages/sdk/src/index.ts'),
   '^@imprint/sdk/testing$': path.join(root, 'packages/sdk/src/testing/index.ts'),
+  '^@imprint/client$': path.join(root, 'packages/client/src/index.ts'),
+  '^@imprint/registry$': path.join(root, 'packages/registry/src/index.ts'),
+  '^@imprint/example-aws-like$': path.join(root, 'examples/aws-like/src/index.ts'),
+  '^@imprint/example-docker-like$': path.join(root, 'examples/docker-like/src/index.ts'),
 };
 
 function project(displayName: string, dir: string): Config {
@@ -27,7 +31,13 @@ function project(displayName: string, dir: string): Config {
 }
 
 const config: Config = {
-  projects: [project('@imprint/sdk', 'packages/sdk')],
+  projects: [
+    project('@imprint/sdk', 'packages/sdk'),
+    project('@imprint/client', 'packages/client'),
+    project('@imprint/registry', 'packages/registry'),
+    project('@imprint/example-aws-like', 'examples/aws-like'),
+    project('@imprint/example-docker-like', 'examples/docker-like'),
+  ],
 };
 
 export default config;

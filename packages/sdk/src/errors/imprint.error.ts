@@ -1,11 +1,10 @@
-import type { SdkErrorCode } from './error-codes';
-
 /**
- * Base class of every error `@imprint/sdk` throws. Match on `code` (stable across
- * releases) rather than on the message text.
+ * Base class of every error `@imprint/sdk` throws, and a base plugins may
+ * extend with codes of their own (e.g. `AWS_LIKE_ERR_SOURCE_NOT_FOUND`).
+ * Match on `code` (stable across releases) rather than on the message text.
  */
 export abstract class ImprintError extends Error {
-  abstract readonly code: SdkErrorCode;
+  abstract readonly code: string;
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -1,0 +1,157 @@
+import type {
+  AncestryType,
+  AssignChannelBody,
+  Bucket,
+  Build,
+  Channel,
+  CreateBucketBody,
+  CreateBuildBody,
+  CreateChannelBody,
+  CreateVersionBody,
+  ListBucketAncestryResponse,
+  ListBucketsResponse,
+  ListBuildsResponse,
+  ListChannelHistoryResponse,
+  ListChannelsResponse,
+  ListOptions,
+  ListVersionsResponse,
+  Registry,
+  SearchExternalArtifactBody,
+  SearchExternalArtifactResponse,
+  UpdateBucketBody,
+  UpdateBuildBody,
+  UpdateChannelBody,
+  UpdateVersionBody,
+  UpdateVersionResponse,
+  Version,
+} from '@imprint/client';
+
+/** Who performs an operation: recorded as author ids and revocation authors. */
+export interface Actor {
+  /** Principal id (ULID), or `anonymous` in the embedded loopback mode. */
+  readonly principalId: string;
+  /** Principal name, recorded as `author_id` / `revocation_author`. */
+  readonly name: string;
+  readonly role: 'viewer' | 'contributor' | 'admin';
+}
+
+/** Options of {@link RegistryService.listBucketAncestry}. */
+export interface AncestryQuery extends ListOptions {
+  readonly type?: AncestryType;
+  readonly channelName?: string;
+  readonly versionFingerprint?: string;
+}
+
+/**
+ * Every registry operation, with the domain rules of
+ * shared/reference/hcp-packer-registry.md enforced here (not in routes).
+ * Methods return wire models and throw {@link RegistryError} with the gRPC
+ * code clients expect. Every multi-row change runs in one transaction.
+ * Role checks happen in the HTTP layer; `actor` is for authorship only.
+ */
+export interface RegistryService {
+  getRegistry(): Promise<Registry>;
+
+  listBuckets(options?: ListOptions): Promise<ListBucketsResponse>;
+  /** Creates the bucket and its managed `latest` channel. Duplicate → 6. Bad name → 3. */
+  createBucket(actor: Actor, body: CreateBucketBody): Promise<Bucket>;
+  /** Unknown → 5. */
+  getBucket(name: string): Promise<Bucket>;
+  updateBucket(actor: Actor, name: string, body: UpdateBucketBody): Promise<Bucket>;
+  /** Cascades versions, builds, artifacts, channels, history. */
+  deleteBucket(actor: Actor, name: string): Promise<void>;
+
+  listVersions(bucket: string, options?: ListOptions): Promise<ListVersionsResponse>;
+  /** New `v0` version for a fingerprint. Duplicate fingerprint → 6. Bad fingerprint → 3. Unknown bucket → 5. */
+  createVersion(actor: Actor, bucket: string, body: CreateVersionBody): Promise<Version>;
+  /** Unknown fingerprint → 10 (ABORTED), as Packer expects. */
+  getVersion(bucket: string, fingerprint: string): Promise<Version>;
+  /** Revoke (immediate/scheduled), restore, complete. See the reference §4. */
+  updateVersion(actor: Actor, bucket: string, fingerprint: string, body: UpdateVersionBody): Promise<UpdateVersionResponse>;
+  /** Refused (9) while assigned to a user channel unless `rollbackChannels`. */
+  deleteVersion(actor: Actor, bucket: string, fingerprint: string, options?: { rollbackChannels?: boolean }): Promise<void>;
+
+  listBuilds(bucket: string, fingerprint: string, options?: ListOptions): Promise<ListBuildsResponse>;
+  /** One build per component_type per version (duplicate → 6). */
+  createBuild(actor: Actor, bucket: string, fingerprint: string, body: CreateBuildBody): Promise<Build>;
+  getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build>;
+  /**
+   * Status transitions checked; BUILD_DONE needs ≥1 artifact and is then
+   * immutable; parent ids set once; heartbeat = RUNNING → RUNNING. When the
+   * last build of a version becomes DONE: version gets the next vN,
+   * VERSION_ACTIVE, `latest` moves to it, ancestry links are made
+   * (declared parents, and inferred from source_external_identifier).
+   */
+  updateBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string, body: UpdateBuildBody): Promise<Build>;
+  deleteBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string): Promise<void>;
+
+  listChannels(bucket: string, options?: ListOptions): Promise<ListChannelsResponse>;
+  createChannel(actor: Actor, bucket: string, body: CreateChannelBody): Promise<Channel>;
+  /** Unknown → 5. */
+  getChannel(bucket: string, name: string): Promise<Channel>;
+  /** `latest` → 9. Only complete, unrevoked versions can be assigned (9). Records history. */
+  updateChannel(actor: Actor, bucket: string, name: string, body: UpdateChannelBody): Promise<Channel>;
+  /** `latest` → 3. */
+  deleteChannel(actor: Actor, bucket: string, name: string): Promise<void>;
+  /** Copies source channel's version to target (`latest` as target → 9). */
+  assignChannel(actor: Actor, bucket: string, body: AssignChannelBody): Promise<Channel>;
+  listChannelHistory(bucket: string, name: string, options?: ListOptions): Promise<ListChannelHistoryResponse>;
+
+  listBucketAncestry(bucket: string, query?: AncestryQuery): Promise<ListBucketAncestryResponse>;
+  searchExternalArtifact(body: SearchExternalArtifactBody): Promise<SearchExternalArtifactResponse>;
+
+  /** Marks RUNNING builds whose last heartbeat is older than the timeout as BUILD_CANCELLED. Returns how many. */
+  cancelStaleBuilds(now?: Date): Promise<number>;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+/** A service principal: a client id/secret pair with a role. */
+export interface Principal {
+  /** ULID; also the OAuth client id. */
+  readonly id: string;
+  readonly name: string;
+  readonly role: Actor['role'];
+  readonly createdAt: string;
+}
+
+/**
+ * Service principals and their bearer tokens. Secrets and tokens are stored
+ * hashed; comparisons are constant-time.
+ */
+export interface PrincipalStore {
+  /** Creates a principal; the secret is returned once and never stored in clear. Duplicate name → 6. */
+  createPrincipal(name: string, role: Actor['role']): Promise<{ principal: Principal; clientSecret: string }>;
+  listPrincipals(): Promise<Principal[]>;
+  /** Unknown → 5. Also revokes its tokens. */
+  deletePrincipal(id: string): Promise<void>;
+  countPrincipals(): Promise<number>;
+  /** The principal, when the id and secret match. */
+  verifyClientCredentials(clientId: string, clientSecret: string): Promise<Principal | undefined>;
+  /** A new opaque bearer token for the principal. */
+  issueToken(principal: Principal, ttlSeconds: number): Promise<{ accessToken: string; expiresIn: number }>;
+  /** The principal a token belongs to, when it is known and not expired. */
+  verifyToken(accessToken: string): Promise<Principal | undefined>;
+}
+
+/** Where the registry keeps its data. */
+export interface StorageOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite is used. */
+  readonly databaseUrl?: string;
+  /** SQLite: directory holding `imprint-registry.db` (created if missing). Ignored for PostgreSQL. */
+  readonly dataDir?: string;
+  /** Builds whose heartbeats stop for longer are cancelled by `cancelStaleBuilds`. Default 5 minutes. */
+  readonly heartbeatTimeoutMs?: number;
+  /** The clock, for tests. Default `() => new Date()`. */
+  readonly now?: () => Date;
+}
+
+/** An opened registry store: the domain service and the principal store over one database. */
+export interface RegistryStorage {
+  readonly service: RegistryService;
+  readonly principals: PrincipalStore;
+  /** `sqlite` or `postgres`. */
+  readonly engine: 'sqlite' | 'postgres';
+  /** Closes the database connections. */
+  close(): Promise<void>;
+}
