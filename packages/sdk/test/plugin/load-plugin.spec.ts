@@ -91,3 +91,20 @@ describe('loadPlugin', () => {
     );
   });
 });
+
+describe('loadPlugin with the example plugins', () => {
+  // Loaded natively from their built output (npm test builds first), as the runner loads them.
+  const repoRoot = join(__dirname, '..', '..', '..', '..');
+
+  it.each([
+    ['@imprint/example-aws-like', ['aws-like'], []],
+    ['@imprint/example-docker-like', ['docker-like'], ['docker-like-tag', 'docker-like-push']],
+  ])('loads %s from the repository root', async (name, builders, postProcessors) => {
+    const plugin = await loadPlugin(name, repoRoot);
+    const description = plugin.describe();
+    expect(description.name).toBe(name);
+    expect(description.apiVersion).toBe(PLUGIN_API_VERSION);
+    expect(description.builders.map((b) => b.name)).toEqual(builders);
+    expect(description.postProcessors.map((p) => p.name)).toEqual(postProcessors);
+  });
+});
