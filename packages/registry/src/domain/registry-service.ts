@@ -67,13 +67,32 @@ export interface RegistryService {
   /** Unknown fingerprint → 10 (ABORTED), as Packer expects. */
   getVersion(bucket: string, fingerprint: string): Promise<Version>;
   /** Revoke (immediate/scheduled), restore, complete. See the reference §4. */
-  updateVersion(actor: Actor, bucket: string, fingerprint: string, body: UpdateVersionBody): Promise<UpdateVersionResponse>;
+  updateVersion(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    body: UpdateVersionBody,
+  ): Promise<UpdateVersionResponse>;
   /** Refused (9) while assigned to a user channel unless `rollbackChannels`. */
-  deleteVersion(actor: Actor, bucket: string, fingerprint: string, options?: { rollbackChannels?: boolean }): Promise<void>;
+  deleteVersion(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    options?: { rollbackChannels?: boolean },
+  ): Promise<void>;
 
-  listBuilds(bucket: string, fingerprint: string, options?: ListOptions): Promise<ListBuildsResponse>;
+  listBuilds(
+    bucket: string,
+    fingerprint: string,
+    options?: ListOptions,
+  ): Promise<ListBuildsResponse>;
   /** One build per component_type per version (duplicate → 6). */
-  createBuild(actor: Actor, bucket: string, fingerprint: string, body: CreateBuildBody): Promise<Build>;
+  createBuild(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    body: CreateBuildBody,
+  ): Promise<Build>;
   getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build>;
   /**
    * Status transitions checked; BUILD_DONE needs ≥1 artifact and is then
@@ -82,7 +101,13 @@ export interface RegistryService {
    * VERSION_ACTIVE, `latest` moves to it, ancestry links are made
    * (declared parents, and inferred from source_external_identifier).
    */
-  updateBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string, body: UpdateBuildBody): Promise<Build>;
+  updateBuild(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    buildId: string,
+    body: UpdateBuildBody,
+  ): Promise<Build>;
   deleteBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string): Promise<void>;
 
   listChannels(bucket: string, options?: ListOptions): Promise<ListChannelsResponse>;
@@ -90,12 +115,21 @@ export interface RegistryService {
   /** Unknown → 5. */
   getChannel(bucket: string, name: string): Promise<Channel>;
   /** `latest` → 9. Only complete, unrevoked versions can be assigned (9). Records history. */
-  updateChannel(actor: Actor, bucket: string, name: string, body: UpdateChannelBody): Promise<Channel>;
+  updateChannel(
+    actor: Actor,
+    bucket: string,
+    name: string,
+    body: UpdateChannelBody,
+  ): Promise<Channel>;
   /** `latest` → 3. */
   deleteChannel(actor: Actor, bucket: string, name: string): Promise<void>;
   /** Copies source channel's version to target (`latest` as target → 9). */
   assignChannel(actor: Actor, bucket: string, body: AssignChannelBody): Promise<Channel>;
-  listChannelHistory(bucket: string, name: string, options?: ListOptions): Promise<ListChannelHistoryResponse>;
+  listChannelHistory(
+    bucket: string,
+    name: string,
+    options?: ListOptions,
+  ): Promise<ListChannelHistoryResponse>;
 
   listBucketAncestry(bucket: string, query?: AncestryQuery): Promise<ListBucketAncestryResponse>;
   searchExternalArtifact(body: SearchExternalArtifactBody): Promise<SearchExternalArtifactResponse>;
@@ -121,7 +155,10 @@ export interface Principal {
  */
 export interface PrincipalStore {
   /** Creates a principal; the secret is returned once and never stored in clear. Duplicate name → 6. */
-  createPrincipal(name: string, role: Actor['role']): Promise<{ principal: Principal; clientSecret: string }>;
+  createPrincipal(
+    name: string,
+    role: Actor['role'],
+  ): Promise<{ principal: Principal; clientSecret: string }>;
   listPrincipals(): Promise<Principal[]>;
   /** Unknown → 5. Also revokes its tokens. */
   deletePrincipal(id: string): Promise<void>;
@@ -129,7 +166,10 @@ export interface PrincipalStore {
   /** The principal, when the id and secret match. */
   verifyClientCredentials(clientId: string, clientSecret: string): Promise<Principal | undefined>;
   /** A new opaque bearer token for the principal. */
-  issueToken(principal: Principal, ttlSeconds: number): Promise<{ accessToken: string; expiresIn: number }>;
+  issueToken(
+    principal: Principal,
+    ttlSeconds: number,
+  ): Promise<{ accessToken: string; expiresIn: number }>;
   /** The principal a token belongs to, when it is known and not expired. */
   verifyToken(accessToken: string): Promise<Principal | undefined>;
 }
