@@ -1,3 +1,5 @@
+import { ImprintError } from '@imprint/sdk';
+
 /**
  * Every stable error code this plugin throws. Match on `code`, not on message
  * text. Each code is documented in the README's "Errors" table; a test keeps
@@ -24,18 +26,12 @@ export const AWS_LIKE_ERROR_CODES = {
 export type AwsLikeErrorCode = (typeof AWS_LIKE_ERROR_CODES)[keyof typeof AWS_LIKE_ERROR_CODES];
 
 /**
- * Base class of every error this plugin throws. The SDK's `ImprintError` is
- * typed to the SDK's own codes, so a plugin keeps its own base with its own
- * code namespace.
+ * Base class of every error this plugin throws: an SDK `ImprintError` with
+ * codes in this plugin's own namespace.
  */
-export abstract class AwsLikeError extends Error {
+export abstract class AwsLikeError extends ImprintError {
   /** Stable code, e.g. `AWS_LIKE_ERR_SOURCE_NOT_FOUND`. */
-  abstract readonly code: AwsLikeErrorCode;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  abstract override readonly code: AwsLikeErrorCode;
 }
 
 /** The configured source image (by id or by filter) does not exist in the build region. */

@@ -1,3 +1,5 @@
+import { ImprintError } from '@imprint/sdk';
+
 /**
  * Every stable error code this plugin throws. Each is listed in the README's
  * "Errors" section; a test keeps the two lists equal. Match on `code`, not on
@@ -36,14 +38,9 @@ export type DockerLikeErrorCode =
  * }
  * ```
  */
-export abstract class DockerLikeError extends Error {
+export abstract class DockerLikeError extends ImprintError {
   /** Stable identifier of the condition, e.g. `DOCKER_LIKE_ERR_BASE_NOT_FOUND`. */
-  abstract readonly code: DockerLikeErrorCode;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  abstract override readonly code: DockerLikeErrorCode;
 }
 
 /** The base image layout (the `base` setting) does not exist or is not an OCI image layout. */

@@ -209,4 +209,21 @@ describe('regressions', () => {
       "invalid field 'tags.nested.__proto__' in c source 'n': keys '__proto__', 'constructor' and 'prototype' are not allowed",
     );
   });
+
+  it('a required nested block given the wrong type is reported once, as invalid', () => {
+    class Inner {
+      @Field({ doc: 'name' }) @IsString() name = 'x';
+    }
+    class Outer {
+      @Field({ doc: 'the block', type: Inner }) block!: Inner;
+    }
+    try {
+      parseConfig(Outer, { block: 'oops' }, { kind: 'source', component: 'c', name: 'n' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as Error).message).toBe(
+        "invalid field 'block' in c source 'n': must be an object of settings, got string \"oops\"",
+      );
+    }
+  });
 });

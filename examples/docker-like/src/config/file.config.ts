@@ -41,7 +41,6 @@ export class FileConfig {
     doc: 'Permission bits of the files written, as an octal string such as "0755"; by default 0644, or 0755 for source files with an execute bit.',
   })
   @IsOptional()
-  // @IsString() also gives describe() the type: the SDK skips rules given options without `each`.
   @IsString()
   @Matches(/^[0-7]{3,4}$/, {
     message: '$property must be an octal permission string such as "0644" or "0755"',

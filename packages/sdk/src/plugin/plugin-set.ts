@@ -37,7 +37,7 @@ export interface ComponentDescription {
   readonly fields: readonly ConfigFieldDescription[];
 }
 
-/** What a plugin offers: the output of `imprint plugins describe`. */
+/** What a plugin offers: the output of `PluginSet.describe()`. */
 export interface PluginDescription {
   readonly name: string;
   readonly version: string;

@@ -10,7 +10,7 @@ export type FieldType = string | ConfigClass | readonly [ConfigClass];
 
 /** Options of {@link Field}. */
 export interface FieldOptions {
-  /** One sentence for `plugins describe` and the docs. */
+  /** One sentence for `PluginSet.describe()` and the docs. */
   readonly doc: string;
   /** Template key; defaults to the property name in snake_case (`amiRegions` → `ami_regions`). */
   readonly key?: string;

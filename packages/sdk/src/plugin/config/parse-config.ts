@@ -54,6 +54,8 @@ function parseBlock(
     return undefined;
   }
   const plain: Record<string, unknown> = {};
+  // A supplied but invalid value is reported as invalid, not also as missing.
+  const supplied = new Set<string>();
   const nested: [string, unknown][] = [];
   for (const key of Object.keys(block)) {
     const field = UNSAFE_KEYS.has(key) ? undefined : schema.byKey.get(key);
@@ -63,6 +65,7 @@ function parseBlock(
     }
     const value = block[key];
     if (value === undefined || value === null) continue;
+    supplied.add(field.property);
     if (field.nested === undefined) {
       const unsafe = findUnsafeKey(value, at(key));
       if (unsafe !== undefined) {
@@ -96,7 +99,7 @@ function parseBlock(
 
   const missing = new Set<string>();
   for (const field of schema.fields) {
-    if (field.required && instance[field.property] === undefined) {
+    if (field.required && instance[field.property] === undefined && !supplied.has(field.property)) {
       missing.add(field.property);
       problems.push({ path: at(field.key), kind: 'missing', message: field.doc });
     }
