@@ -31,7 +31,7 @@ case "$cmd" in
       bin=$(find_bin)
     fi
     mkdir -p "$dir"
-    [ "$(id -u)" = "0" ] && chown postgres:postgres "$dir"
+    if [ "$(id -u)" = "0" ]; then chown postgres:postgres "$dir"; fi
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
     as_owner "$bin/initdb" -D "$dir/data" -U imprint --auth=trust -E UTF8 >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
