@@ -12,28 +12,35 @@ export interface RpcStatus {
   details: unknown[];
 }
 
+/** Page tokens of a list response; an empty or absent `next_page_token` means last page. */
 export interface Pagination {
   next_page_token?: string;
   previous_page_token?: string;
 }
 
+/** Client-side list parameters, sent as `pagination.*` / `sorting.order_by` query parameters. */
 export interface ListOptions {
   /** `pagination.page_size` */
   pageSize?: number;
   /** `pagination.next_page_token` from the previous page. */
   nextPageToken?: string;
+  /** `pagination.previous_page_token`, to page backwards. */
+  previousPageToken?: string;
   /** `sorting.order_by`, e.g. `['name', 'created_at desc']`. */
   orderBy?: string[];
 }
 
+/** Where a resource lives: `location` of registries and buckets. */
 export interface Location {
   organization_id: string;
   project_id: string;
   region?: { provider: string; region: string };
 }
 
+/** `config.feature_tier` of a registry. */
 export type FeatureTier = 'UNSET' | 'STANDARD' | 'PLUS';
 
+/** The registry of a project (`GET /registry`). */
 export interface Registry {
   id: string;
   location: Location;
@@ -42,13 +49,16 @@ export interface Registry {
   config: { activated: boolean; feature_tier: FeatureTier };
 }
 
+/** Whether a child was built from the version currently on its parent channel. */
 export type AncestryStatus = 'UNDETERMINED' | 'UP_TO_DATE' | 'OUT_OF_DATE';
 
+/** `parents` / `children` summary of a bucket or version: worst status of its relations. */
 export interface AncestrySummary {
   href: string;
   status: AncestryStatus;
 }
 
+/** A bucket: one image (artifact) lineage, e.g. `ubuntu-base`. */
 export interface Bucket {
   id: string;
   name: string;
@@ -68,6 +78,7 @@ export interface Bucket {
   children: AncestrySummary;
 }
 
+/** `status` of a version. */
 export type VersionStatus =
   | 'VERSION_UNSET'
   | 'VERSION_RUNNING'
@@ -78,10 +89,13 @@ export type VersionStatus =
   | 'VERSION_ACTIVE'
   | 'VERSION_INCOMPLETE';
 
+/** `template_type` of a version: the kind of Packer template that created it. */
 export type TemplateType = 'TEMPLATE_TYPE_UNSET' | 'HCL2' | 'JSON';
 
+/** `revocation_type`: revoked by hand, or inherited from a revoked ancestor. */
 export type RevocationType = 'REVOCATION_TYPE_UNSET' | 'MANUAL' | 'INHERITED';
 
+/** The ancestor version an inherited revocation comes from. */
 export interface RevocationInheritedFrom {
   bucket_name: string;
   href: string;
@@ -90,6 +104,7 @@ export interface RevocationInheritedFrom {
   version_name: string;
 }
 
+/** A version of a bucket (formerly *iteration*), identified by its fingerprint. */
 export interface Version {
   id: string;
   bucket_name: string;
@@ -111,8 +126,11 @@ export interface Version {
   revocation_inherited_from?: RevocationInheritedFrom;
 }
 
-export type BuildStatus = 'BUILD_UNSET' | 'BUILD_RUNNING' | 'BUILD_DONE' | 'BUILD_CANCELLED' | 'BUILD_FAILED';
+/** `status` of a build. */
+export type BuildStatus =
+  'BUILD_UNSET' | 'BUILD_RUNNING' | 'BUILD_DONE' | 'BUILD_CANCELLED' | 'BUILD_FAILED';
 
+/** One produced image (formerly *image*): e.g. an AMI id in a region. */
 export interface Artifact {
   id: string;
   external_identifier: string;
@@ -120,6 +138,7 @@ export interface Artifact {
   created_at: string;
 }
 
+/** Free-form `metadata` of a build (`packer`, `vcs`, `cicd`, …). */
 export interface BuildMetadata {
   packer?: Record<string, unknown>;
   vcs?: Record<string, unknown>;
@@ -127,6 +146,7 @@ export interface BuildMetadata {
   [key: string]: unknown;
 }
 
+/** One build (one Packer source) of a version, with its artifacts. */
 export interface Build {
   id: string;
   version_id: string;
@@ -142,12 +162,14 @@ export interface Build {
   updated_at: string;
 }
 
+/** Compact version reference used in channel history and ancestry. */
 export interface ChannelVersion {
   fingerprint: string;
   id: string;
   name: string;
 }
 
+/** A named pointer to a version of a bucket (`latest` is managed by the registry). */
 export interface Channel {
   id: string;
   name: string;
@@ -160,12 +182,14 @@ export interface Channel {
   version: Version | null;
 }
 
+/** One entry of a channel's assignment history. */
 export interface ChannelAssignment {
   assigned_at: string;
   author_id: string;
   version: ChannelVersion | null;
 }
 
+/** The parent side of an ancestry relation. */
 export interface AncestryParent {
   bucket_name: string;
   channel_name: string;
@@ -175,6 +199,7 @@ export interface AncestryParent {
   version_name: string;
 }
 
+/** The child side of an ancestry relation. */
 export interface AncestryChild {
   bucket_name: string;
   version_fingerprint: string;
@@ -190,8 +215,11 @@ export interface BucketAncestry {
   inferred?: boolean;
 }
 
-export type AncestryType = 'ANCESTRY_TYPE_UNSET' | 'ANCESTRY_TYPE_PARENTS' | 'ANCESTRY_TYPE_CHILDREN';
+/** `type` filter of ListBucketAncestry. */
+export type AncestryType =
+  'ANCESTRY_TYPE_UNSET' | 'ANCESTRY_TYPE_PARENTS' | 'ANCESTRY_TYPE_CHILDREN';
 
+/** One hit of SearchExternalArtifact: where an external id (e.g. an AMI) came from. */
 export interface ExternalArtifactMatch {
   bucket: { id: string; name: string; labels: Record<string, string> };
   build: Build;
@@ -210,6 +238,7 @@ export interface ExternalArtifactMatch {
   >;
 }
 
+/** A resource-manager organization (`/resource-manager/2019-12-10/organizations`). */
 export interface Organization {
   id: string;
   name: string;
@@ -217,6 +246,7 @@ export interface Organization {
   created_at: string;
 }
 
+/** A resource-manager project (`/resource-manager/2019-12-10/projects`). */
 export interface Project {
   id: string;
   name: string;
@@ -228,23 +258,27 @@ export interface Project {
 
 // ---- request bodies -------------------------------------------------------
 
+/** Body of CreateBucket (`PUT /buckets`). */
 export interface CreateBucketBody {
   name: string;
   description?: string;
   labels?: Record<string, string>;
 }
 
+/** Body of UpdateBucket (`PATCH /buckets/{bucket}`). */
 export interface UpdateBucketBody {
   description?: string;
   labels?: Record<string, string>;
   platforms?: string[];
 }
 
+/** Body of CreateVersion (`POST /buckets/{bucket}/versions`). */
 export interface CreateVersionBody {
   fingerprint: string;
   template_type?: TemplateType;
 }
 
+/** Body of UpdateVersion: revoke, schedule, restore or complete. Send `revoke_at` or `revoke_in`, not both. */
 export interface UpdateVersionBody {
   complete?: boolean;
   /** RFC 3339; now or past = immediate, future = scheduled. */
@@ -257,11 +291,13 @@ export interface UpdateVersionBody {
   restore?: boolean;
 }
 
+/** An artifact as sent in CreateBuild / UpdateBuild. */
 export interface ArtifactInput {
   external_identifier: string;
   region: string;
 }
 
+/** Body of CreateBuild (`POST …/versions/{fingerprint}/builds`). */
 export interface CreateBuildBody {
   component_type: string;
   status?: BuildStatus;
@@ -274,6 +310,7 @@ export interface CreateBuildBody {
   parent_channel_id?: string;
 }
 
+/** Body of UpdateBuild (`PATCH …/builds/{build_id}`): status, heartbeat, artifacts, parents, metadata. */
 export interface UpdateBuildBody {
   status?: BuildStatus;
   platform?: string;
@@ -286,12 +323,14 @@ export interface UpdateBuildBody {
   metadata?: BuildMetadata;
 }
 
+/** Body of CreateChannel (`POST /buckets/{bucket}/channels`). */
 export interface CreateChannelBody {
   name: string;
   restricted?: boolean;
   version_fingerprint?: string;
 }
 
+/** Body of UpdateChannel (`PATCH /buckets/{bucket}/channels/{channel}`). */
 export interface UpdateChannelBody {
   restricted?: boolean;
   /** Empty string unassigns. */
@@ -300,11 +339,13 @@ export interface UpdateChannelBody {
   update_mask: string;
 }
 
+/** Body of AssignChannelVersion: copy `source_channel`'s version to `target_channel`. */
 export interface AssignChannelBody {
   source_channel: string;
   target_channel: string;
 }
 
+/** Body of SearchExternalArtifact (`POST /_search/external_artifact`). */
 export interface SearchExternalArtifactBody {
   external_identifier: string;
   platform?: string;
@@ -313,32 +354,39 @@ export interface SearchExternalArtifactBody {
 
 // ---- responses -------------------------------------------------------------
 
+/** Response of ListBuckets. */
 export interface ListBucketsResponse {
   buckets: Bucket[];
   pagination: Pagination;
 }
+/** Response of ListVersions. */
 export interface ListVersionsResponse {
   versions: Version[];
   pagination: Pagination;
 }
+/** Response of ListBuilds. */
 export interface ListBuildsResponse {
   builds: Build[];
   pagination: Pagination;
 }
+/** Response of ListChannels. */
 export interface ListChannelsResponse {
   channels: Channel[];
   pagination: Pagination;
 }
+/** Response of ListChannelAssignmentHistory. */
 export interface ListChannelHistoryResponse {
   count: number;
   history: ChannelAssignment[];
   pagination: Pagination;
 }
+/** Response of ListBucketAncestry. */
 export interface ListBucketAncestryResponse {
   relations: BucketAncestry[];
   total_count: number;
   pagination: Pagination;
 }
+/** Response of SearchExternalArtifact. */
 export interface SearchExternalArtifactResponse {
   artifacts: ExternalArtifactMatch[];
 }
@@ -347,12 +395,58 @@ export interface Operation {
   id: string;
   state: 'PENDING' | 'RUNNING' | 'DONE';
 }
+/** Response of UpdateVersion: the version, and the operation revoking descendants if any. */
 export interface UpdateVersionResponse {
   version: Version;
   operation?: Operation;
 }
+/** Response of `POST /oauth2/token` (client-credentials grant). */
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
+}
+
+// ---- responses of single-resource operations ---------------------------------
+
+/** Response of GetRegistry. */
+export interface GetRegistryResponse {
+  registry: Registry;
+}
+/** Response of GetBucket, CreateBucket and UpdateBucket. */
+export interface BucketResponse {
+  bucket: Bucket;
+}
+/** Response of GetVersion and CreateVersion. */
+export interface VersionResponse {
+  version: Version;
+}
+/** Response of GetBuild, CreateBuild and UpdateBuild. */
+export interface BuildResponse {
+  build: Build;
+}
+/** Response of GetChannel, CreateChannel and UpdateChannel. */
+export interface ChannelResponse {
+  channel: Channel;
+}
+/** Response of AssignChannelVersion (all fields optional, as in the API). */
+export interface AssignChannelVersionResponse {
+  /** The version fingerprint that was assigned. */
+  fingerprint?: string;
+  source_channel?: Channel;
+  target_channel?: Channel;
+  version?: Version;
+}
+
+// ---- resource manager 2019-12-10 ------------------------------------------------
+
+/** Response of `GET /resource-manager/2019-12-10/organizations`. */
+export interface ListOrganizationsResponse {
+  organizations: Organization[];
+  pagination?: Pagination;
+}
+/** Response of `GET /resource-manager/2019-12-10/projects?scope.type=ORGANIZATION&scope.id=…`. */
+export interface ListProjectsResponse {
+  projects: Project[];
+  pagination?: Pagination;
 }

@@ -136,6 +136,13 @@ export interface RegistryService {
 
   /** Marks RUNNING builds whose last heartbeat is older than the timeout as BUILD_CANCELLED. Returns how many. */
   cancelStaleBuilds(now?: Date): Promise<number>;
+  /**
+   * Rolls channels back from versions whose scheduled revocation has come
+   * due (their status already reads VERSION_REVOKED without this; moving
+   * channels needs a write). Call it periodically next to
+   * {@link cancelStaleBuilds}. Returns how many versions were processed.
+   */
+  processDueRevocations(now?: Date): Promise<number>;
   /** Closes the database. */
   close(): Promise<void>;
 }

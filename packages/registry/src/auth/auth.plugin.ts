@@ -1,0 +1,90 @@
+import type { FastifyRequest } from 'fastify';
+import type { Actor, PrincipalStore } from '../domain/registry-service';
+import { internalError, permissionDenied, unauthenticated } from '../http/http-errors';
+import { sharedPlugin } from '../http/plugin';
+import type { EmbeddedMode } from './embedded-mode';
+import { ANONYMOUS_ACTOR, hasRole, type Role, type RouteAccess } from './roles';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route: a minimum role, or `public`. Every route must say. */
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller; set before the handler runs on non-public routes. */
+    actor: Actor | undefined;
+  }
+}
+
+export type AuthPluginOptions = {
+  readonly principals: PrincipalStore;
+  readonly embedded: EmbeddedMode;
+};
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,2048})[ \t]*$/i;
+
+/** The authenticated caller of a non-public route. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw internalError(String(request.id));
+  return request.actor;
+}
+
+/** Throws 403 / code 7 unless `actor` has at least `needed`. */
+export function requireRole(actor: Actor, needed: Role, operation: string): void {
+  if (hasRole(actor.role, needed)) return;
+  throw permissionDenied(
+    `principal ${JSON.stringify(actor.name)} has role ${actor.role}; ${operation} needs role ${needed}` +
+      (needed === 'admin' ? '' : ' or higher'),
+    { required_role: needed, principal_role: actor.role },
+  );
+}
+
+/**
+ * Bearer-token authentication and role checks. Every route declares
+ * `config.access`; a route without it is refused at registration (secure
+ * default). Runs in `onRequest`, before the body is read.
+ */
+export const authPlugin = sharedPlugin<AuthPluginOptions>(
+  'imprint-auth',
+  async (app, { principals, embedded }) => {
+    app.decorateRequest('actor', undefined);
+
+    app.addHook('onRoute', (route) => {
+      const access = (route.config as { access?: unknown } | undefined)?.access;
+      if (!['public', 'viewer', 'contributor', 'admin'].includes(access as string)) {
+        throw new Error(
+          `route ${String(route.method)} ${route.url} must declare config.access ` +
+            `('public', 'viewer', 'contributor' or 'admin')`,
+        );
+      }
+    });
+
+    async function authenticate(request: FastifyRequest): Promise<Actor> {
+      if (await embedded.isAnonymous()) return ANONYMOUS_ACTOR;
+      const header = request.headers.authorization;
+      if (!header) {
+        throw unauthenticated(
+          'missing bearer token: send "Authorization: Bearer <token>" with a token from POST /oauth2/token',
+        );
+      }
+      const match = BEARER.exec(header);
+      if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+      const principal = await principals.verifyToken(match[1]);
+      if (!principal) {
+        throw unauthenticated(
+          'the bearer token is unknown or expired; get a new one from POST /oauth2/token',
+        );
+      }
+      return { principalId: principal.id, name: principal.name, role: principal.role };
+    }
+
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config.access;
+      // Only the not-found handler has no access: it answers 404 to anyone.
+      if (access === undefined || access === 'public') return;
+      const actor = await authenticate(request);
+      requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
+      request.actor = actor;
+    });
+  },
+);

@@ -1,0 +1,131 @@
+import type { Principal } from '../domain/registry-service';
+import type { RouteContext } from '../http/context';
+import { namedPlugin } from '../http/plugin';
+import { EMPTY_OBJECT, ref, replies } from '../http/schemas/models.schemas';
+import { PRINCIPAL_NAME_SCHEMA, ROLE_SCHEMA, ULID_SCHEMA } from '../http/schemas/patterns';
+import { NO_QUERY } from '../http/schemas/requests.schemas';
+import type { Role } from './roles';
+
+/** A principal as the admin API shows it (snake_case, like the rest of the API). */
+export interface PrincipalView {
+  id: string;
+  name: string;
+  role: Role;
+  created_at: string;
+}
+
+export function toPrincipalView(principal: Principal): PrincipalView {
+  return {
+    id: principal.id,
+    name: principal.name,
+    role: principal.role,
+    created_at: principal.createdAt,
+  };
+}
+
+const PREFIX = '/imprint/v1/principals';
+
+/**
+ * Admin API for service principals: list, create (the secret is shown once),
+ * delete (also revokes its tokens). Admin only.
+ */
+export const principalRoutes = namedPlugin<RouteContext>(
+  'imprint-principals',
+  async (app, { storage, embedded }) => {
+    const { principals } = storage;
+
+    app.get(
+      PREFIX,
+      {
+        config: { access: 'admin' },
+        schema: {
+          operationId: 'ListPrincipals',
+          tags: ['principals'],
+          summary: 'List service principals',
+          description: 'Role: admin.',
+          querystring: NO_QUERY,
+          response: replies({
+            type: 'object',
+            properties: { principals: { type: 'array', items: ref('Principal') } },
+          }),
+        },
+      },
+      async () => ({ principals: (await principals.listPrincipals()).map(toPrincipalView) }),
+    );
+
+    app.post<{ Body: { name: string; role: Role } }>(
+      PREFIX,
+      {
+        config: { access: 'admin' },
+        schema: {
+          operationId: 'CreatePrincipal',
+          tags: ['principals'],
+          summary: 'Create a service principal',
+          description:
+            'Returns client_id and client_secret; the secret is shown only here. Role: admin.',
+          querystring: NO_QUERY,
+          body: {
+            type: 'object',
+            properties: { name: PRINCIPAL_NAME_SCHEMA, role: ROLE_SCHEMA },
+            required: ['name', 'role'],
+            additionalProperties: false,
+          },
+          response: replies({
+            type: 'object',
+            properties: {
+              principal: ref('Principal'),
+              client_id: { type: 'string' },
+              client_secret: { type: 'string' },
+            },
+          }),
+        },
+      },
+      async (request) => {
+        const { principal, clientSecret } = await principals.createPrincipal(
+          request.body.name,
+          request.body.role,
+        );
+        embedded.invalidate();
+        request.log.info(
+          { principal: principal.name, role: principal.role },
+          'created a service principal',
+        );
+        return {
+          principal: toPrincipalView(principal),
+          client_id: principal.id,
+          client_secret: clientSecret,
+        };
+      },
+    );
+
+    app.delete<{ Params: { principal_id: string } }>(
+      `${PREFIX}/:principal_id`,
+      {
+        config: { access: 'admin' },
+        schema: {
+          operationId: 'DeletePrincipal',
+          tags: ['principals'],
+          summary: 'Delete a service principal and revoke its tokens',
+          description: 'Role: admin.',
+          params: {
+            type: 'object',
+            properties: { principal_id: ULID_SCHEMA },
+            required: ['principal_id'],
+            additionalProperties: false,
+          },
+          querystring: NO_QUERY,
+          response: replies(EMPTY_OBJECT),
+        },
+      },
+      async (request) => {
+        await principals.deletePrincipal(request.params.principal_id);
+        embedded.invalidate();
+        request.log.info(
+          { principal_id: request.params.principal_id },
+          'deleted a service principal',
+        );
+        return {};
+      },
+    );
+  },
+);

@@ -1,0 +1,202 @@
+import type { RevocationInheritedFrom } from '@imprint/client';
+import type { Db } from '../storage/schema';
+import { inChunks } from '../storage/sql-helpers';
+import { setChannelVersion } from './channel-assignment';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR } from './context';
+import type { ServiceContext } from './context';
+import { inheritedFrom } from './revocation';
+import type { VersionRow } from './wire';
+
+interface Link {
+  parent: string;
+  channel: string | null;
+  inferred: boolean;
+}
+
+/**
+ * Completes `version` when it is still `v0`, has at least one build and
+ * every build is BUILD_DONE. Completion, in one transaction:
+ * 1. the bucket's sequence hands out the next `vN`;
+ * 2. ancestry links are recorded: declared parents (`parent_version_id`,
+ *    with `parent_channel_id` when it names a channel of the parent's
+ *    bucket) and inferred ones (a complete version elsewhere holds a DONE
+ *    build whose artifact `external_identifier` equals one of this version's
+ *    `source_external_identifier`s). Only complete versions can be parents,
+ *    so the graph stays acyclic (a version has no children before it completes);
+ * 3. a revoked or scheduled parent whose revocation cascades makes the new
+ *    version inherit it at once (the earliest one, if several);
+ * 4. `latest` moves to the version, unless it inherited a revocation that is
+ *    already in effect (latest only ever receives valid versions).
+ * Returns whether the version completed.
+ */
+export async function maybeCompleteVersion(
+  ctx: ServiceContext,
+  db: Db,
+  version: VersionRow,
+  now: number,
+): Promise<boolean> {
+  if (version.seq > 0) return false;
+  const builds = await db
+    .selectFrom('builds')
+    .select(['status', 'parent_version_id', 'parent_channel_id', 'source_external_identifier'])
+    .where('version_id', '=', version.id)
+    .orderBy('id')
+    .execute();
+  if (builds.length === 0 || builds.some((b) => b.status !== 'BUILD_DONE')) return false;
+
+  const { version_seq: seq } = await db
+    .updateTable('buckets')
+    .set((eb) => ({ version_seq: eb('version_seq', '+', 1), updated_at: now }))
+    .where('id', '=', version.bucket_id)
+    .returning('version_seq')
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('versions')
+    .set({ seq, completed_at: now, updated_at: now })
+    .where('id', '=', version.id)
+    .execute();
+
+  const links = await ancestryLinks(db, version.id, builds);
+  for (const link of links) {
+    await db
+      .insertInto('version_links')
+      .values({
+        id: ctx.newId(),
+        child_version_id: version.id,
+        parent_version_id: link.parent,
+        parent_channel_id: link.channel,
+        inferred: link.inferred ? 1 : 0,
+        created_at: now,
+      })
+      .execute();
+  }
+
+  const effective = await inheritFromParents(ctx, db, version.id, links, now);
+  if (!effective) {
+    const latest = await db
+      .selectFrom('channels')
+      .select(['id', 'bucket_id', 'managed'])
+      .where('bucket_id', '=', version.bucket_id)
+      .where('name', '=', LATEST_CHANNEL)
+      .executeTakeFirstOrThrow();
+    await setChannelVersion(
+      ctx,
+      db,
+      latest,
+      { id: version.id, fingerprint: version.fingerprint, seq },
+      SYSTEM_AUTHOR,
+      now,
+    );
+  }
+  return true;
+}
+
+async function ancestryLinks(
+  db: Db,
+  versionId: string,
+  builds: readonly {
+    parent_version_id: string;
+    parent_channel_id: string;
+    source_external_identifier: string;
+  }[],
+): Promise<Link[]> {
+  const links = new Map<string, Link>();
+  for (const build of builds) {
+    if (build.parent_version_id === '' || links.get(build.parent_version_id)?.inferred === false)
+      continue;
+    const parent = await db
+      .selectFrom('versions')
+      .select(['id', 'bucket_id', 'seq'])
+      .where('id', '=', build.parent_version_id)
+      .executeTakeFirst();
+    // Unknown parents (e.g. a version of another registry) are kept on the
+    // build as sent but make no relation.
+    if (!parent || parent.seq === 0 || parent.id === versionId) continue;
+    let channel: string | null = null;
+    if (build.parent_channel_id !== '') {
+      const row = await db
+        .selectFrom('channels')
+        .select('id')
+        .where('id', '=', build.parent_channel_id)
+        .where('bucket_id', '=', parent.bucket_id)
+        .executeTakeFirst();
+      channel = row?.id ?? null;
+    }
+    links.set(parent.id, { parent: parent.id, channel, inferred: false });
+  }
+
+  const sources = [
+    ...new Set(builds.map((b) => b.source_external_identifier).filter((s) => s !== '')),
+  ];
+  const inferred = await inChunks(sources, (chunk) =>
+    db
+      .selectFrom('artifacts as a')
+      .innerJoin('builds as b', 'b.id', 'a.build_id')
+      .innerJoin('versions as v', 'v.id', 'b.version_id')
+      .select('v.id')
+      .distinct()
+      .where('a.external_identifier', 'in', chunk)
+      .where('b.status', '=', 'BUILD_DONE')
+      .where('v.seq', '>', 0)
+      .where('v.id', '<>', versionId)
+      .execute(),
+  );
+  for (const { id } of inferred) {
+    if (!links.has(id)) links.set(id, { parent: id, channel: null, inferred: true });
+  }
+  return [...links.values()];
+}
+
+/** Applies the earliest cascading revocation among the parents; returns whether it is already in effect. */
+async function inheritFromParents(
+  ctx: ServiceContext,
+  db: Db,
+  versionId: string,
+  links: readonly Link[],
+  now: number,
+): Promise<boolean> {
+  if (links.length === 0) return false;
+  const parents = await db
+    .selectFrom('versions')
+    .innerJoin('buckets', 'buckets.id', 'versions.bucket_id')
+    .selectAll('versions')
+    .select('buckets.name as bucket_name')
+    .where(
+      'versions.id',
+      'in',
+      links.map((l) => l.parent),
+    )
+    .where('versions.revoke_at', 'is not', null)
+    .orderBy('versions.revoke_at')
+    .orderBy('versions.id')
+    .execute();
+  // A manual revocation made with skip_descendants_revocation does not reach new children either.
+  const parent = parents.find(
+    (p) => p.revocation_type === 'INHERITED' || p.revocation_cascade === 1,
+  );
+  if (!parent) return false;
+  const revokeAt = Number(parent.revoke_at);
+  const manual = parent.revocation_type === 'MANUAL';
+  const source: RevocationInheritedFrom = manual
+    ? inheritedFrom(ctx, parent)
+    : (JSON.parse(parent.revocation_inherited_from ?? '{}') as RevocationInheritedFrom);
+  const effective = revokeAt <= now;
+  await db
+    .updateTable('versions')
+    .set({
+      revoke_at: revokeAt,
+      revocation_message: parent.revocation_message,
+      revocation_author: parent.revocation_author,
+      revocation_type: 'INHERITED',
+      revocation_inherited_from: JSON.stringify(source),
+      inherited_from_version_id: manual ? parent.id : parent.inherited_from_version_id,
+      revocation_cascade: 0,
+      revocation_rollback: parent.revocation_rollback,
+      // Already in effect: it was never assigned anywhere, so nothing to roll back.
+      revocation_applied: effective ? 1 : 0,
+      updated_at: now,
+    })
+    .where('id', '=', versionId)
+    .execute();
+  return effective;
+}

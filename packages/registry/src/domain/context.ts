@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Location } from '@imprint/client';
+import type { Database } from '../storage/schema';
+import type { Engine } from '../storage/sql-helpers';
+
+/** What every domain operation needs: the database, the clock and the registry identity. */
+export interface ServiceContext {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  readonly location: Location;
+  readonly registryId: string;
+  /** Current time in epoch milliseconds (the injected clock). */
+  nowMs(): number;
+  /** A new ULID; monotonic within the process so ids sort by creation. */
+  newId(): string;
+  readonly heartbeatTimeoutMs: number;
+  /** Closes the database (once; later calls return the same promise). */
+  close(): Promise<void>;
+}
+
+/** Author recorded when the registry itself assigns `latest` or rolls a channel back on a schedule. */
+export const SYSTEM_AUTHOR = 'Imprint';
+
+/** Name of the managed channel every bucket has. */
+export const LATEST_CHANNEL = 'latest';
+
+/** `/packer/2023-01-01/organizations/<org>/projects/<project>`: the API prefix hrefs start with. */
+export function apiPrefix(ctx: ServiceContext): string {
+  return `/packer/2023-01-01/organizations/${ctx.location.organization_id}/projects/${ctx.location.project_id}`;
+}
+
+/** `packer/project/<project-id>/bucket/<bucket-name>` */
+export function bucketResourceName(ctx: ServiceContext, bucketName: string): string {
+  return `packer/project/${ctx.location.project_id}/bucket/${bucketName}`;
+}
+
+/** API path of a version. */
+export function versionHref(ctx: ServiceContext, bucketName: string, fingerprint: string): string {
+  return `${apiPrefix(ctx)}/buckets/${encodeURIComponent(bucketName)}/versions/${encodeURIComponent(fingerprint)}`;
+}
+
+/** API path of a bucket's ancestry list, optionally for one side / one version. */
+export function ancestryHref(
+  ctx: ServiceContext,
+  bucketName: string,
+  type: 'ANCESTRY_TYPE_PARENTS' | 'ANCESTRY_TYPE_CHILDREN',
+  fingerprint?: string,
+): string {
+  const query =
+    fingerprint === undefined ? '' : `&version_fingerprint=${encodeURIComponent(fingerprint)}`;
+  return `${apiPrefix(ctx)}/buckets/${encodeURIComponent(bucketName)}/ancestry?type=${type}${query}`;
+}
+
+/** `vN`, or `v0` while incomplete. */
+export function versionName(seq: number): string {
+  return `v${seq}`;
+}

@@ -1,0 +1,39 @@
+/**
+ * The registry's domain and storage layer: open a store, then call the
+ * service. This is what the HTTP layer (and tests) import.
+ * @packageDocumentation
+ */
+export type {
+  Actor,
+  AncestryQuery,
+  Principal,
+  PrincipalStore,
+  RegistryService,
+  RegistryStorage,
+  StorageOptions,
+} from './registry-service';
+export {
+  GrpcCode,
+  RegistryError,
+  RegistryErrorReason,
+  alreadyExists,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+} from './registry.errors';
+export {
+  DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  SQLITE_FILE_NAME,
+  openRegistryStorage,
+} from '../storage/open-registry-storage';
+export type { OpenedRegistryStorage } from '../storage/open-registry-storage';
+export { SqlRegistryService, MAX_SEARCH_RESULTS } from './registry.service';
+export {
+  SqlPrincipalStore,
+  MAX_TOKEN_TTL_SECONDS,
+  PRINCIPAL_NAME_PATTERN,
+} from './principal.store';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
+export { FINGERPRINT_PATTERN, MAX_DESCRIPTION_LENGTH, NAME_PATTERN } from './validation';
+export { LATEST_CHANNEL, SYSTEM_AUTHOR } from './context';
+export { parseDuration, parseRfc3339 } from './time';

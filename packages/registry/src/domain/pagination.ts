@@ -1,0 +1,172 @@
+import type { ListOptions } from '@imprint/client';
+import { RegistryErrorReason, invalidArgument } from './registry.errors';
+
+/** Page size when the caller sends none (or 0, protobuf's "unset"). */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page a caller may ask for; more is a code-3 error. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** A sortable field of a list: its API name and the SQL column/alias behind it. */
+export interface SortableField {
+  /** SQL reference, e.g. `buckets.name`. */
+  readonly column: string;
+  /** Key of the selected row holding the value, e.g. `name`. */
+  readonly key: string;
+}
+
+/** What a list can be sorted by, and how it is sorted by default. */
+export interface ListSpec {
+  readonly fields: Readonly<Record<string, SortableField>>;
+  readonly defaultOrder: readonly string[];
+  /** Unique tiebreak column (ULID primary key), appended in the last term's direction. */
+  readonly id: SortableField;
+}
+
+/** One resolved ORDER BY term. */
+export interface OrderTerm extends SortableField {
+  readonly dir: 'asc' | 'desc';
+}
+
+/** A validated page request. */
+export interface PageRequest {
+  readonly limit: number;
+  readonly order: readonly OrderTerm[];
+  /** Values of `order`'s keys on the last row of the previous page. */
+  readonly after?: readonly (string | number)[];
+  /** Identifies the order; tokens from another order are refused. */
+  readonly signature: string;
+}
+
+function paginationError(message: string, field: string) {
+  return invalidArgument(RegistryErrorReason.PAGINATION_INVALID, message, { field });
+}
+
+/**
+ * Validates `pageSize`, `orderBy` and `nextPageToken` against a list's spec.
+ * Order-by terms are `field` or `field asc|desc`, given as separate array
+ * entries or comma-separated (`"name,created_at desc"`).
+ */
+export function parsePageRequest(options: unknown, spec: ListSpec): PageRequest {
+  if (
+    options !== undefined &&
+    (typeof options !== 'object' || options === null || Array.isArray(options))
+  ) {
+    throw paginationError(
+      'List options must be an object { pageSize?, nextPageToken?, orderBy? }.',
+      'options',
+    );
+  }
+  const { pageSize, nextPageToken, orderBy } = (options ?? {}) as ListOptions;
+
+  let limit = DEFAULT_PAGE_SIZE;
+  if (pageSize !== undefined && pageSize !== null && pageSize !== 0) {
+    if (
+      typeof pageSize !== 'number' ||
+      !Number.isInteger(pageSize) ||
+      pageSize < 1 ||
+      pageSize > MAX_PAGE_SIZE
+    ) {
+      throw paginationError(
+        `pagination.page_size must be an integer from 1 to ${MAX_PAGE_SIZE} (0 or absent means ${DEFAULT_PAGE_SIZE}), got ${String(pageSize)}.`,
+        'pagination.page_size',
+      );
+    }
+    limit = pageSize;
+  }
+
+  const terms = parseOrderBy(orderBy, spec);
+  // The id tiebreak follows the last term's direction, so "newest first"
+  // stays newest first among rows sharing a timestamp (ids are ULIDs).
+  const order: OrderTerm[] = [...terms, { ...spec.id, dir: terms[terms.length - 1]?.dir ?? 'asc' }];
+  const signature = order.map((t) => `${t.key}:${t.dir}`).join(',');
+
+  let after: (string | number)[] | undefined;
+  if (nextPageToken !== undefined && nextPageToken !== null && nextPageToken !== '') {
+    after = decodeToken(nextPageToken, signature, order.length);
+  }
+  return { limit, order, after, signature };
+}
+
+function parseOrderBy(orderBy: unknown, spec: ListSpec): OrderTerm[] {
+  if (orderBy === undefined || orderBy === null)
+    return spec.defaultOrder.map((t) => parseTerm(t, spec));
+  const list = typeof orderBy === 'string' ? [orderBy] : orderBy;
+  if (!Array.isArray(list) || list.some((t) => typeof t !== 'string')) {
+    throw paginationError(
+      'sorting.order_by must be a list of strings such as ["name", "created_at desc"].',
+      'sorting.order_by',
+    );
+  }
+  const raw = (list as string[])
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  if (raw.length === 0) return spec.defaultOrder.map((t) => parseTerm(t, spec));
+  const terms = raw.map((t) => parseTerm(t, spec));
+  const seen = new Set<string>();
+  for (const t of terms) {
+    if (seen.has(t.key))
+      throw paginationError(`sorting.order_by names ${t.key} twice.`, 'sorting.order_by');
+    seen.add(t.key);
+  }
+  return terms;
+}
+
+function parseTerm(term: string, spec: ListSpec): OrderTerm {
+  const [name, dir = 'asc', ...rest] = term.split(/\s+/);
+  const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
+  const direction = dir.toLowerCase();
+  if (!field || rest.length > 0 || (direction !== 'asc' && direction !== 'desc')) {
+    throw paginationError(
+      `sorting.order_by term ${JSON.stringify(term.slice(0, 64))} is invalid: use one of ${Object.keys(spec.fields).join(', ')}, optionally followed by asc or desc.`,
+      'sorting.order_by',
+    );
+  }
+  return { ...field, dir: direction };
+}
+
+/** The opaque token that continues after `row`. */
+export function encodePageToken(
+  request: PageRequest,
+  row: Readonly<Record<string, unknown>>,
+): string {
+  const values = request.order.map((t) => row[t.key]);
+  return Buffer.from(JSON.stringify({ s: request.signature, v: values })).toString('base64url');
+}
+
+function decodeToken(token: unknown, signature: string, length: number): (string | number)[] {
+  const invalid = () =>
+    paginationError(
+      'pagination.next_page_token is not a token this list returned (or it was issued for another sort order); start again without it.',
+      'pagination.next_page_token',
+    );
+  if (typeof token !== 'string' || token.length > 4096) throw invalid();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null) throw invalid();
+  const { s, v } = decoded as { s?: unknown; v?: unknown };
+  if (s !== signature || !Array.isArray(v) || v.length !== length) throw invalid();
+  if (!v.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x))))
+    throw invalid();
+  return v as (string | number)[];
+}
+
+/**
+ * Splits a fetched page (`limit + 1` rows were asked for) into the rows to
+ * return and the pagination block.
+ */
+export function pageResult<R extends Record<string, unknown>>(
+  request: PageRequest,
+  rows: R[],
+): { rows: R[]; pagination: { next_page_token?: string } } {
+  if (rows.length <= request.limit) return { rows, pagination: {} };
+  const page = rows.slice(0, request.limit);
+  return {
+    rows: page,
+    pagination: { next_page_token: encodePageToken(request, page[page.length - 1]) },
+  };
+}

@@ -1,0 +1,1561 @@
+import type {
+  AncestryStatus,
+  AncestryType,
+  Bucket,
+  BucketAncestry,
+  Build,
+  BuildStatus,
+  Channel,
+  ChannelAssignment,
+  ListBucketAncestryResponse,
+  ListBucketsResponse,
+  ListBuildsResponse,
+  ListChannelHistoryResponse,
+  ListChannelsResponse,
+  ListOptions,
+  ListVersionsResponse,
+  Location,
+  Registry,
+  SearchExternalArtifactResponse,
+  TemplateType,
+  UpdateVersionResponse,
+  Version,
+} from '@imprint/client';
+import type { BucketTable, BuildTable, Db } from '../storage/schema';
+import { applyPage } from '../storage/keyset';
+import { isUniqueViolation, lockRows } from '../storage/sql-helpers';
+import { applyDueRevocations, rollBackChannel, setChannelVersion } from './channel-assignment';
+import type { AssignedVersion } from './channel-assignment';
+import { maybeCompleteVersion } from './completion';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
+import type { ServiceContext } from './context';
+import { BUILD_STATUSES, buildDoneError, checkBuildTransition, isRevoked } from './lifecycle';
+import { pageResult, parsePageRequest } from './pagination';
+import type { ListSpec } from './pagination';
+import type { Actor, AncestryQuery, RegistryService } from './registry-service';
+import {
+  GrpcCode,
+  RegistryError,
+  RegistryErrorReason,
+  alreadyExists,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+} from './registry.errors';
+import { restoreVersion, revokeVersion } from './revocation';
+import { parseDuration, parseRfc3339, toIso } from './time';
+import {
+  checkActor,
+  checkArtifacts,
+  checkBody,
+  checkBucketName,
+  checkChannelName,
+  checkDescription,
+  checkFingerprint,
+  checkLabels,
+  checkMetadata,
+  checkPlatforms,
+  lookupName,
+  optionalBoolean,
+  optionalEnum,
+  optionalString,
+  parseStringMap,
+  requiredString,
+} from './validation';
+import type { Body } from './validation';
+import {
+  ancestryVersionIds,
+  bucketsToWire,
+  channelsToWire,
+  loadBuilds,
+  selectChannels,
+  selectVersions,
+  versionsToWire,
+} from './wire';
+import type { ChannelRow, VersionRow } from './wire';
+
+const TEMPLATE_TYPES: readonly TemplateType[] = ['TEMPLATE_TYPE_UNSET', 'HCL2', 'JSON'];
+const ANCESTRY_TYPES: readonly AncestryType[] = [
+  'ANCESTRY_TYPE_UNSET',
+  'ANCESTRY_TYPE_PARENTS',
+  'ANCESTRY_TYPE_CHILDREN',
+];
+
+/** Longest accepted free-text fields. */
+const MAX_COMPONENT_TYPE = 255;
+const MAX_SHORT_TEXT = 255;
+const MAX_IDENTIFIER = 1024;
+const MAX_REVOCATION_MESSAGE = 2048;
+/** SearchExternalArtifact returns at most this many matches. */
+export const MAX_SEARCH_RESULTS = 100;
+
+const BUCKET_LIST: ListSpec = {
+  fields: {
+    name: { column: 'buckets.name', key: 'name' },
+    created_at: { column: 'buckets.created_at', key: 'created_at' },
+    updated_at: { column: 'buckets.updated_at', key: 'updated_at' },
+  },
+  defaultOrder: ['name asc'],
+  id: { column: 'buckets.id', key: 'id' },
+};
+const VERSION_LIST: ListSpec = {
+  fields: {
+    created_at: { column: 'versions.created_at', key: 'created_at' },
+    updated_at: { column: 'versions.updated_at', key: 'updated_at' },
+    fingerprint: { column: 'versions.fingerprint', key: 'fingerprint' },
+    // vN order; every incomplete v0 sorts first.
+    name: { column: 'versions.seq', key: 'seq' },
+  },
+  defaultOrder: ['created_at desc'],
+  id: { column: 'versions.id', key: 'id' },
+};
+const BUILD_LIST: ListSpec = {
+  fields: {
+    created_at: { column: 'builds.created_at', key: 'created_at' },
+    updated_at: { column: 'builds.updated_at', key: 'updated_at' },
+    component_type: { column: 'builds.component_type', key: 'component_type' },
+  },
+  defaultOrder: ['created_at asc'],
+  id: { column: 'builds.id', key: 'id' },
+};
+const CHANNEL_LIST: ListSpec = {
+  fields: {
+    name: { column: 'channels.name', key: 'name' },
+    created_at: { column: 'channels.created_at', key: 'created_at' },
+    updated_at: { column: 'channels.updated_at', key: 'updated_at' },
+  },
+  defaultOrder: ['name asc'],
+  id: { column: 'channels.id', key: 'id' },
+};
+const HISTORY_LIST: ListSpec = {
+  fields: { assigned_at: { column: 'channel_history.assigned_at', key: 'assigned_at' } },
+  defaultOrder: ['assigned_at desc'],
+  id: { column: 'channel_history.id', key: 'id' },
+};
+const ANCESTRY_LIST: ListSpec = {
+  fields: { created_at: { column: 'l.created_at', key: 'created_at' } },
+  defaultOrder: ['created_at asc'],
+  id: { column: 'l.id', key: 'id' },
+};
+
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+function bucketNotFound(name: string): RegistryError {
+  return notFound(
+    RegistryErrorReason.BUCKET_NOT_FOUND,
+    `Bucket ${quote(name)} does not exist in this registry. Check the name, or create it with CreateBucket (PUT /buckets).`,
+    { bucket_name: name },
+  );
+}
+
+function versionNotFound(
+  bucket: string,
+  fingerprint: string,
+  code: GrpcCode = GrpcCode.NOT_FOUND,
+): RegistryError {
+  return new RegistryError(
+    code,
+    RegistryErrorReason.VERSION_NOT_FOUND,
+    `Version with fingerprint ${quote(fingerprint)} does not exist in bucket ${quote(bucket)}. Check the fingerprint, or create the version with CreateVersion.`,
+    { bucket_name: bucket, fingerprint },
+  );
+}
+
+function channelNotFound(bucket: string, name: string): RegistryError {
+  return notFound(
+    RegistryErrorReason.CHANNEL_NOT_FOUND,
+    `Channel ${quote(name)} does not exist in bucket ${quote(bucket)}. Check the name with ListChannels, or create it with CreateChannel.`,
+    { bucket_name: bucket, channel_name: name },
+  );
+}
+
+/**
+ * The registry service over one Kysely database (SQLite or PostgreSQL).
+ * Obtain it from `openRegistryStorage()`; see {@link RegistryService} for
+ * the operations. Domain rules live here and in the modules it calls
+ * (completion, revocation, channel assignment), not in SQL constraints,
+ * which only back them up against races.
+ */
+export class SqlRegistryService implements RegistryService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** The registry's organization and project ids (for discovery endpoints). */
+  location(): Location {
+    return {
+      organization_id: this.ctx.location.organization_id,
+      project_id: this.ctx.location.project_id,
+    };
+  }
+
+  private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    return this.ctx.db.transaction().execute(fn);
+  }
+
+  // ---- registry -------------------------------------------------------------
+
+  async getRegistry(): Promise<Registry> {
+    const row = await this.ctx.db.selectFrom('registry').selectAll().executeTakeFirstOrThrow();
+    return {
+      id: row.id,
+      location: this.location(),
+      created_at: toIso(Number(row.created_at)),
+      updated_at: toIso(Number(row.updated_at)),
+      // Self-hosted: always active, every feature (scheduled revocation, history) on.
+      config: { activated: true, feature_tier: 'PLUS' },
+    };
+  }
+
+  // ---- lookups --------------------------------------------------------------
+
+  private async requireBucket(db: Db, name: unknown, field = 'bucket_name'): Promise<BucketTable> {
+    const key = lookupName(name, field);
+    const row =
+      key === undefined
+        ? undefined
+        : await db.selectFrom('buckets').selectAll().where('name', '=', key).executeTakeFirst();
+    if (!row) throw bucketNotFound(String(name).slice(0, 64));
+    return row;
+  }
+
+  private async requireVersion(
+    db: Db,
+    bucket: BucketTable,
+    fingerprint: unknown,
+    code: GrpcCode = GrpcCode.NOT_FOUND,
+  ): Promise<VersionRow> {
+    const key = lookupName(fingerprint, 'fingerprint');
+    const row =
+      key === undefined
+        ? undefined
+        : await selectVersions(db)
+            .where('versions.bucket_id', '=', bucket.id)
+            .where('versions.fingerprint', '=', key)
+            .executeTakeFirst();
+    if (!row) throw versionNotFound(bucket.name, String(fingerprint).slice(0, 64), code);
+    return row;
+  }
+
+  private async requireChannel(
+    db: Db,
+    bucket: BucketTable,
+    name: unknown,
+    field = 'channel_name',
+  ): Promise<ChannelRow> {
+    const key = lookupName(name, field);
+    const row =
+      key === undefined
+        ? undefined
+        : await selectChannels(db)
+            .where('channels.bucket_id', '=', bucket.id)
+            .where('channels.name', '=', key)
+            .executeTakeFirst();
+    if (!row) throw channelNotFound(bucket.name, String(name).slice(0, 64));
+    return row;
+  }
+
+  private async requireBuild(
+    db: Db,
+    bucket: BucketTable,
+    version: VersionRow,
+    buildId: unknown,
+  ): Promise<BuildTable> {
+    const key = lookupName(buildId, 'build_id');
+    const row =
+      key === undefined
+        ? undefined
+        : await db
+            .selectFrom('builds')
+            .selectAll()
+            .where('id', '=', key)
+            .where('version_id', '=', version.id)
+            .executeTakeFirst();
+    if (!row) {
+      throw notFound(
+        RegistryErrorReason.BUILD_NOT_FOUND,
+        `Build ${quote(String(buildId).slice(0, 64))} does not exist in version ${quote(version.fingerprint)} of bucket ${quote(bucket.name)}. List the version's builds to find its id.`,
+        {
+          bucket_name: bucket.name,
+          fingerprint: version.fingerprint,
+          build_id: String(buildId).slice(0, 64),
+        },
+      );
+    }
+    return row;
+  }
+
+  private async versionWire(db: Db, id: string): Promise<Version> {
+    const row = await selectVersions(db).where('versions.id', '=', id).executeTakeFirstOrThrow();
+    return (await versionsToWire(this.ctx, db, [row]))[0];
+  }
+
+  private async bucketWire(db: Db, id: string): Promise<Bucket> {
+    const row = await db
+      .selectFrom('buckets')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return (await bucketsToWire(this.ctx, db, [row]))[0];
+  }
+
+  private async channelWire(db: Db, id: string): Promise<Channel> {
+    const row = await selectChannels(db).where('channels.id', '=', id).executeTakeFirstOrThrow();
+    return (await channelsToWire(this.ctx, db, [row]))[0];
+  }
+
+  private async buildWire(db: Db, build: BuildTable): Promise<Build> {
+    const builds = (await loadBuilds(db, [build.version_id])).get(build.version_id) ?? [];
+    const found = builds.find((b) => b.id === build.id);
+    if (!found) throw new Error(`build ${build.id} vanished inside its transaction`);
+    return found;
+  }
+
+  /** Converts a unique violation raised by a concurrent writer into the code-6 error a sequential caller gets. */
+  private async uniqueAs<T>(error: () => RegistryError, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw error();
+      throw e;
+    }
+  }
+
+  // ---- buckets --------------------------------------------------------------
+
+  async listBuckets(options?: ListOptions): Promise<ListBucketsResponse> {
+    const page = parsePageRequest(options, BUCKET_LIST);
+    const rows = await applyPage(this.ctx.db.selectFrom('buckets').selectAll(), page).execute();
+    const result = pageResult(page, rows);
+    return {
+      buckets: await bucketsToWire(this.ctx, this.ctx.db, result.rows),
+      pagination: result.pagination,
+    };
+  }
+
+  async createBucket(actor: Actor, body: unknown): Promise<Bucket> {
+    checkActor(actor);
+    const input = checkBody(body, 'CreateBucket body');
+    const name = checkBucketName(input['name']);
+    const description = checkDescription(input) ?? '';
+    const labels = checkLabels(input) ?? {};
+    const exists = () =>
+      alreadyExists(
+        RegistryErrorReason.BUCKET_EXISTS,
+        `Bucket ${quote(name)} already exists. Use GetBucket/UpdateBucket on it, or pick another name.`,
+        { bucket_name: name },
+      );
+    return this.uniqueAs(exists, () =>
+      this.tx(async (trx) => {
+        if (
+          await trx.selectFrom('buckets').select('id').where('name', '=', name).executeTakeFirst()
+        )
+          throw exists();
+        const now = this.ctx.nowMs();
+        const id = this.ctx.newId();
+        await trx
+          .insertInto('buckets')
+          .values({
+            id,
+            name,
+            description,
+            labels: JSON.stringify(labels),
+            platforms: '[]',
+            version_seq: 0,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await trx
+          .insertInto('channels')
+          .values({
+            id: this.ctx.newId(),
+            bucket_id: id,
+            name: LATEST_CHANNEL,
+            managed: 1,
+            restricted: 1,
+            version_id: null,
+            author_id: SYSTEM_AUTHOR,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        return this.bucketWire(trx, id);
+      }),
+    );
+  }
+
+  async getBucket(name: string): Promise<Bucket> {
+    const bucket = await this.requireBucket(this.ctx.db, name);
+    return (await bucketsToWire(this.ctx, this.ctx.db, [bucket]))[0];
+  }
+
+  async updateBucket(actor: Actor, name: string, body: unknown): Promise<Bucket> {
+    checkActor(actor);
+    const input = checkBody(body, 'UpdateBucket body');
+    const description = checkDescription(input);
+    const labels = checkLabels(input);
+    const platforms = checkPlatforms(input);
+    return this.tx(async (trx) => {
+      const bucket = await this.requireBucket(trx, name);
+      if (description !== undefined || labels !== undefined || platforms !== undefined) {
+        await trx
+          .updateTable('buckets')
+          .set({
+            ...(description !== undefined ? { description } : {}),
+            ...(labels !== undefined ? { labels: JSON.stringify(labels) } : {}),
+            ...(platforms !== undefined ? { platforms: JSON.stringify(platforms) } : {}),
+            updated_at: this.ctx.nowMs(),
+          })
+          .where('id', '=', bucket.id)
+          .execute();
+      }
+      return this.bucketWire(trx, bucket.id);
+    });
+  }
+
+  async deleteBucket(actor: Actor, name: string): Promise<void> {
+    checkActor(actor);
+    await this.tx(async (trx) => {
+      const bucket = await this.requireBucket(trx, name);
+      // Foreign keys cascade to versions, builds, artifacts, channels, history and links.
+      await trx.deleteFrom('buckets').where('id', '=', bucket.id).execute();
+    });
+  }
+
+  // ---- versions -------------------------------------------------------------
+
+  async listVersions(bucket: string, options?: ListOptions): Promise<ListVersionsResponse> {
+    const page = parsePageRequest(options, VERSION_LIST);
+    const row = await this.requireBucket(this.ctx.db, bucket);
+    const rows = await applyPage(
+      selectVersions(this.ctx.db).where('versions.bucket_id', '=', row.id),
+      page,
+    ).execute();
+    const result = pageResult(page, rows);
+    return {
+      versions: await versionsToWire(this.ctx, this.ctx.db, result.rows),
+      pagination: result.pagination,
+    };
+  }
+
+  async createVersion(actor: Actor, bucket: string, body: unknown): Promise<Version> {
+    checkActor(actor);
+    const input = checkBody(body, 'CreateVersion body');
+    const fingerprint = checkFingerprint(input['fingerprint']);
+    const templateType =
+      optionalEnum(input, 'template_type', TEMPLATE_TYPES) ?? 'TEMPLATE_TYPE_UNSET';
+    const exists = () =>
+      alreadyExists(
+        RegistryErrorReason.VERSION_EXISTS,
+        `A version with fingerprint ${quote(fingerprint)} already exists in bucket ${quote(bucket)}. Continue it with GetVersion, or use a new fingerprint (e.g. a fresh ULID) for a new version.`,
+        { bucket_name: bucket, fingerprint },
+      );
+    return this.uniqueAs(exists, () =>
+      this.tx(async (trx) => {
+        const row = await this.requireBucket(trx, bucket);
+        const existing = await trx
+          .selectFrom('versions')
+          .select('id')
+          .where('bucket_id', '=', row.id)
+          .where('fingerprint', '=', fingerprint)
+          .executeTakeFirst();
+        if (existing) throw exists();
+        const now = this.ctx.nowMs();
+        const id = this.ctx.newId();
+        await trx
+          .insertInto('versions')
+          .values({
+            id,
+            bucket_id: row.id,
+            fingerprint,
+            seq: 0,
+            template_type: templateType,
+            author_id: actor.name,
+            created_at: now,
+            updated_at: now,
+            completed_at: null,
+            revoke_at: null,
+            revocation_message: null,
+            revocation_author: null,
+            revocation_type: null,
+            revocation_inherited_from: null,
+            inherited_from_version_id: null,
+            revocation_cascade: 0,
+            revocation_rollback: 0,
+            revocation_applied: 0,
+            own_revoke_at: null,
+            own_message: null,
+            own_author: null,
+            own_cascade: 0,
+            own_rollback: 0,
+          })
+          .execute();
+        return this.versionWire(trx, id);
+      }),
+    );
+  }
+
+  async getVersion(bucket: string, fingerprint: string): Promise<Version> {
+    const row = await this.requireBucket(this.ctx.db, bucket);
+    // Code 10 (ABORTED) for an unknown fingerprint: Packer creates the version only on that code.
+    const version = await this.requireVersion(this.ctx.db, row, fingerprint, GrpcCode.ABORTED);
+    return (await versionsToWire(this.ctx, this.ctx.db, [version]))[0];
+  }
+
+  /**
+   * Revoke (`revoke_at` | `revoke_in`), restore, or complete a version.
+   * - Exactly one of `revoke_at` / `revoke_in`; `revocation_message`,
+   *   `skip_descendants_revocation` and `disable_rollback_channels` only go
+   *   with them; `restore` and `complete` go alone (else code 3).
+   * - Only complete versions can be revoked (9). A version already revoked
+   *   (in effect) must be restored first (9); a scheduled one can be
+   *   rescheduled, and one inheriting a scheduled revocation can only be
+   *   brought forward (9 otherwise).
+   * - Restoring a version that is not revoked → 9; restoring one whose
+   *   revocation is inherited from a still-revoked ancestor → 9 (restore
+   *   the ancestor).
+   * The cascade runs synchronously in the transaction; the returned
+   * operation is already DONE.
+   */
+  async updateVersion(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    body: unknown,
+  ): Promise<UpdateVersionResponse> {
+    checkActor(actor);
+    const input = checkBody(body, 'UpdateVersion body');
+    const request = parseVersionUpdate(input);
+    return this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const found = await this.requireVersion(trx, bucketRow, fingerprint);
+      await lockRows(trx, this.ctx.engine, 'versions', [found.id]);
+      const version = await this.requireVersion(trx, bucketRow, fingerprint);
+      const now = this.ctx.nowMs();
+      const label = `Version ${quote(version.fingerprint)} (${versionName(version.seq)}) of bucket ${quote(bucketRow.name)}`;
+      const revokedNow = version.revoke_at !== null && isRevoked(Number(version.revoke_at), now);
+
+      if (request.kind === 'restore') {
+        if (version.revoke_at === null) {
+          throw failedPrecondition(
+            RegistryErrorReason.VERSION_NOT_REVOKED,
+            `${label} is not revoked or scheduled for revocation; there is nothing to restore.`,
+            { fingerprint: version.fingerprint },
+          );
+        }
+        if (version.revocation_type === 'INHERITED' && version.inherited_from_version_id !== null) {
+          const source = await selectVersions(trx)
+            .where('versions.id', '=', version.inherited_from_version_id)
+            .executeTakeFirst();
+          if (source && source.revoke_at !== null) {
+            throw failedPrecondition(
+              RegistryErrorReason.REVOCATION_INHERITED,
+              `${label} inherits its revocation from version ${quote(source.fingerprint)} (${versionName(source.seq)}) of bucket ${quote(source.bucket_name)}. Restore that version instead; its descendants are restored with it.`,
+              { fingerprint: version.fingerprint, inherited_from: source.id },
+            );
+          }
+        }
+        await restoreVersion(this.ctx, trx, version, now);
+      } else if (request.kind === 'complete') {
+        if (revokedNow) throw revokedError(label, version);
+        if (version.seq === 0 && !(await maybeCompleteVersion(this.ctx, trx, version, now))) {
+          throw failedPrecondition(
+            RegistryErrorReason.VERSION_INCOMPLETE,
+            `${label} cannot be completed: it needs at least one build and every build must be BUILD_DONE.`,
+            { fingerprint: version.fingerprint },
+          );
+        }
+      } else {
+        if (version.seq === 0) {
+          throw failedPrecondition(
+            RegistryErrorReason.VERSION_INCOMPLETE,
+            `${label} is not complete: only complete versions can be revoked. Delete an incomplete version instead.`,
+            { fingerprint: version.fingerprint },
+          );
+        }
+        if (revokedNow) throw revokedError(label, version);
+        const revokeAt =
+          request.revokeAt !== undefined
+            ? parseRfc3339(request.revokeAt, 'revoke_at')
+            : now + parseDuration(request.revokeIn ?? '', 'revoke_in');
+        if (
+          version.revocation_type === 'INHERITED' &&
+          version.revoke_at !== null &&
+          revokeAt > Number(version.revoke_at)
+        ) {
+          throw failedPrecondition(
+            RegistryErrorReason.REVOCATION_INHERITED,
+            `${label} already inherits a revocation scheduled for ${toIso(Number(version.revoke_at))}; a revocation of its own can only be earlier. Pick an earlier revoke_at, or change the ancestor's schedule.`,
+            { fingerprint: version.fingerprint },
+          );
+        }
+        await revokeVersion(
+          this.ctx,
+          trx,
+          version,
+          {
+            revokeAt,
+            message: request.message,
+            author: actor.name,
+            rollback: !request.disableRollback,
+          },
+          !request.skipDescendants,
+          now,
+        );
+      }
+      return {
+        version: await this.versionWire(trx, version.id),
+        operation: { id: this.ctx.newId(), state: 'DONE' },
+      };
+    });
+  }
+
+  async deleteVersion(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    options?: { rollbackChannels?: boolean },
+  ): Promise<void> {
+    checkActor(actor);
+    const opts = options === undefined ? {} : checkBody(options, 'DeleteVersion options');
+    const rollback = optionalBoolean(opts, 'rollbackChannels') ?? false;
+    await this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const version = await this.requireVersion(trx, bucketRow, fingerprint);
+      await lockRows(trx, this.ctx.engine, 'versions', [version.id]);
+      const channels = await trx
+        .selectFrom('channels')
+        .select(['id', 'bucket_id', 'managed', 'version_id', 'name'])
+        .where('version_id', '=', version.id)
+        .orderBy('name')
+        .execute();
+      const user = channels.filter((c) => c.managed === 0);
+      if (user.length > 0 && !rollback) {
+        throw failedPrecondition(
+          RegistryErrorReason.VERSION_ASSIGNED,
+          `Version ${quote(version.fingerprint)} of bucket ${quote(bucketRow.name)} is assigned to channel(s) ${user.map((c) => quote(c.name)).join(', ')}. Unassign it first, or delete with rollback_channels=true to roll those channels back to their previous valid version.`,
+          { fingerprint: version.fingerprint, channels: user.map((c) => c.name) },
+        );
+      }
+      const now = this.ctx.nowMs();
+      await lockRows(
+        trx,
+        this.ctx.engine,
+        'channels',
+        channels.map((c) => c.id),
+      );
+      for (const channel of channels)
+        await rollBackChannel(this.ctx, trx, channel, actor.name, now, true);
+      await trx.deleteFrom('versions').where('id', '=', version.id).execute();
+    });
+  }
+
+  // ---- builds ---------------------------------------------------------------
+
+  async listBuilds(
+    bucket: string,
+    fingerprint: string,
+    options?: ListOptions,
+  ): Promise<ListBuildsResponse> {
+    const page = parsePageRequest(options, BUILD_LIST);
+    const bucketRow = await this.requireBucket(this.ctx.db, bucket);
+    const version = await this.requireVersion(this.ctx.db, bucketRow, fingerprint);
+    const rows = await applyPage(
+      this.ctx.db.selectFrom('builds').selectAll().where('builds.version_id', '=', version.id),
+      page,
+    ).execute();
+    const result = pageResult(page, rows);
+    const builds = (await loadBuilds(this.ctx.db, [version.id])).get(version.id) ?? [];
+    const byId = new Map(builds.map((b) => [b.id, b]));
+    return {
+      builds: result.rows.flatMap((r) => byId.get(r.id) ?? []),
+      pagination: result.pagination,
+    };
+  }
+
+  async createBuild(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    body: unknown,
+  ): Promise<Build> {
+    checkActor(actor);
+    const input = checkBody(body, 'CreateBuild body');
+    const componentType = requiredString(input, 'component_type', MAX_COMPONENT_TYPE);
+    const status = optionalEnum(input, 'status', BUILD_STATUSES) ?? 'BUILD_UNSET';
+    const fields = parseBuildFields(input);
+    const exists = (versionFp: string) =>
+      alreadyExists(
+        RegistryErrorReason.BUILD_EXISTS,
+        `Version ${quote(versionFp)} of bucket ${quote(bucket)} already has a build for component_type ${quote(componentType)}. Update that build (UpdateBuild) instead of creating another.`,
+        { bucket_name: bucket, fingerprint: versionFp, component_type: componentType },
+      );
+    return this.uniqueAs(
+      () => exists(String(fingerprint)),
+      () =>
+        this.tx(async (trx) => {
+          const bucketRow = await this.requireBucket(trx, bucket);
+          const found = await this.requireVersion(trx, bucketRow, fingerprint);
+          await lockRows(trx, this.ctx.engine, 'versions', [found.id]);
+          const version = await this.requireVersion(trx, bucketRow, fingerprint);
+          if (version.seq > 0) throw completeError(version, bucketRow.name);
+          const duplicate = await trx
+            .selectFrom('builds')
+            .select('id')
+            .where('version_id', '=', version.id)
+            .where('component_type', '=', componentType)
+            .executeTakeFirst();
+          if (duplicate) throw exists(version.fingerprint);
+          const id = this.ctx.newId();
+          if (fields.parentChannelId !== undefined && fields.parentVersionId === undefined)
+            throw channelWithoutVersion(id);
+          checkBuildTransition('BUILD_UNSET', status, id);
+          if (status === 'BUILD_DONE' && (fields.artifacts ?? []).length === 0)
+            throw artifactsRequired(componentType);
+          const now = this.ctx.nowMs();
+          await trx
+            .insertInto('builds')
+            .values({
+              id,
+              version_id: version.id,
+              component_type: componentType,
+              platform: fields.platform ?? '',
+              status,
+              packer_run_uuid: fields.packerRunUuid ?? '',
+              labels: JSON.stringify(fields.labels ?? {}),
+              source_external_identifier: fields.sourceExternalIdentifier ?? '',
+              metadata: JSON.stringify(fields.metadata ?? {}),
+              parent_version_id: fields.parentVersionId ?? '',
+              parent_channel_id: fields.parentChannelId ?? '',
+              heartbeat_at: status === 'BUILD_RUNNING' ? now : null,
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+          await this.insertArtifacts(trx, id, fields.artifacts ?? [], [], now);
+          await trx
+            .updateTable('versions')
+            .set({ updated_at: now })
+            .where('id', '=', version.id)
+            .execute();
+          if (status === 'BUILD_DONE') await maybeCompleteVersion(this.ctx, trx, version, now);
+          const build = await trx
+            .selectFrom('builds')
+            .selectAll()
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow();
+          return this.buildWire(trx, build);
+        }),
+    );
+  }
+
+  private async insertArtifacts(
+    db: Db,
+    buildId: string,
+    artifacts: readonly { external_identifier: string; region: string }[],
+    existing: readonly { external_identifier: string; region: string }[],
+    now: number,
+  ): Promise<number> {
+    const seen = new Set(existing.map((a) => `${a.external_identifier}\n${a.region}`));
+    let added = 0;
+    for (const artifact of artifacts) {
+      const key = `${artifact.external_identifier}\n${artifact.region}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      added += 1;
+      await db
+        .insertInto('artifacts')
+        .values({
+          id: this.ctx.newId(),
+          build_id: buildId,
+          external_identifier: artifact.external_identifier,
+          region: artifact.region,
+          created_at: now,
+        })
+        .execute();
+    }
+    return added;
+  }
+
+  async getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build> {
+    const bucketRow = await this.requireBucket(this.ctx.db, bucket);
+    const version = await this.requireVersion(this.ctx.db, bucketRow, fingerprint);
+    const build = await this.requireBuild(this.ctx.db, bucketRow, version, buildId);
+    return this.buildWire(this.ctx.db, build);
+  }
+
+  /**
+   * Updates a build. Rules beyond the interface's summary:
+   * - labels are merged into the stored ones; metadata is merged by
+   *   top-level key; artifacts are appended (an identical
+   *   `{external_identifier, region}` pair is stored once).
+   * - `parent_version_id` / `parent_channel_id` are set once: sending the
+   *   stored value again is fine, another value → code 6 (as the HCP probe
+   *   answers). `parent_channel_id` needs `parent_version_id` (3).
+   * - A BUILD_DONE build refuses every change (9), but a retried request
+   *   that would change nothing is answered with the build (idempotent
+   *   retries of the final UpdateBuild).
+   */
+  async updateBuild(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    buildId: string,
+    body: unknown,
+  ): Promise<Build> {
+    checkActor(actor);
+    const input = checkBody(body, 'UpdateBuild body');
+    const status = optionalEnum(input, 'status', BUILD_STATUSES);
+    const fields = parseBuildFields(input);
+    return this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const version = await this.requireVersion(trx, bucketRow, fingerprint);
+      await lockRows(trx, this.ctx.engine, 'versions', [version.id]);
+      const build = await this.requireBuild(trx, bucketRow, version, buildId);
+      const current = build.status as BuildStatus;
+      const storedArtifacts = await trx
+        .selectFrom('artifacts')
+        .select(['external_identifier', 'region'])
+        .where('build_id', '=', build.id)
+        .execute();
+      const labels = { ...parseStringMap(build.labels), ...(fields.labels ?? {}) };
+      const metadata = {
+        ...(JSON.parse(build.metadata) as Record<string, unknown>),
+        ...(fields.metadata ?? {}),
+      };
+      const parentVersionId = setOnce(
+        'parent_version_id',
+        build.parent_version_id,
+        fields.parentVersionId,
+        build.id,
+      );
+      const parentChannelId = setOnce(
+        'parent_channel_id',
+        build.parent_channel_id,
+        fields.parentChannelId,
+        build.id,
+      );
+      const newArtifacts = (fields.artifacts ?? []).filter(
+        (a) =>
+          !storedArtifacts.some(
+            (s) => s.external_identifier === a.external_identifier && s.region === a.region,
+          ),
+      );
+
+      if (current === 'BUILD_DONE') {
+        const unchanged =
+          (status === undefined || status === 'BUILD_DONE') &&
+          (fields.platform === undefined || fields.platform === build.platform) &&
+          (fields.packerRunUuid === undefined || fields.packerRunUuid === build.packer_run_uuid) &&
+          (fields.sourceExternalIdentifier === undefined ||
+            fields.sourceExternalIdentifier === build.source_external_identifier) &&
+          JSON.stringify(labels) === JSON.stringify(parseStringMap(build.labels)) &&
+          JSON.stringify(metadata) === build.metadata &&
+          parentVersionId === build.parent_version_id &&
+          parentChannelId === build.parent_channel_id &&
+          newArtifacts.length === 0;
+        if (unchanged) return this.buildWire(trx, build);
+        throw buildDoneError(build.id);
+      }
+      const next = status ?? current;
+      checkBuildTransition(current, next, build.id);
+      if (parentChannelId !== '' && parentVersionId === '') throw channelWithoutVersion(build.id);
+      if (next === 'BUILD_DONE' && storedArtifacts.length + newArtifacts.length === 0)
+        throw artifactsRequired(build.component_type);
+
+      const now = this.ctx.nowMs();
+      await trx
+        .updateTable('builds')
+        .set({
+          status: next,
+          platform: fields.platform ?? build.platform,
+          packer_run_uuid: fields.packerRunUuid ?? build.packer_run_uuid,
+          source_external_identifier:
+            fields.sourceExternalIdentifier ?? build.source_external_identifier,
+          labels: JSON.stringify(labels),
+          metadata: JSON.stringify(metadata),
+          parent_version_id: parentVersionId,
+          parent_channel_id: parentChannelId,
+          heartbeat_at: next === 'BUILD_RUNNING' ? now : build.heartbeat_at,
+          updated_at: now,
+        })
+        .where('id', '=', build.id)
+        .execute();
+      await this.insertArtifacts(trx, build.id, newArtifacts, storedArtifacts, now);
+      await trx
+        .updateTable('versions')
+        .set({ updated_at: now })
+        .where('id', '=', version.id)
+        .execute();
+      if (next === 'BUILD_DONE') await maybeCompleteVersion(this.ctx, trx, version, now);
+      const updated = await trx
+        .selectFrom('builds')
+        .selectAll()
+        .where('id', '=', build.id)
+        .executeTakeFirstOrThrow();
+      return this.buildWire(trx, updated);
+    });
+  }
+
+  /** Deletes a build of an incomplete version (9 once complete); the version may complete if every remaining build is DONE. */
+  async deleteBuild(
+    actor: Actor,
+    bucket: string,
+    fingerprint: string,
+    buildId: string,
+  ): Promise<void> {
+    checkActor(actor);
+    await this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const version = await this.requireVersion(trx, bucketRow, fingerprint);
+      await lockRows(trx, this.ctx.engine, 'versions', [version.id]);
+      const build = await this.requireBuild(trx, bucketRow, version, buildId);
+      if (version.seq > 0) throw completeError(version, bucketRow.name);
+      await trx.deleteFrom('builds').where('id', '=', build.id).execute();
+      const now = this.ctx.nowMs();
+      await trx
+        .updateTable('versions')
+        .set({ updated_at: now })
+        .where('id', '=', version.id)
+        .execute();
+      await maybeCompleteVersion(this.ctx, trx, version, now);
+    });
+  }
+
+  // ---- channels -------------------------------------------------------------
+
+  async listChannels(bucket: string, options?: ListOptions): Promise<ListChannelsResponse> {
+    const page = parsePageRequest(options, CHANNEL_LIST);
+    const row = await this.requireBucket(this.ctx.db, bucket);
+    const rows = await applyPage(
+      selectChannels(this.ctx.db).where('channels.bucket_id', '=', row.id),
+      page,
+    ).execute();
+    const result = pageResult(page, rows);
+    return {
+      channels: await channelsToWire(this.ctx, this.ctx.db, result.rows),
+      pagination: result.pagination,
+    };
+  }
+
+  /** The version a channel may be given: complete and not revoked (a scheduled revocation is still valid). */
+  private async assignableVersion(
+    db: Db,
+    bucket: BucketTable,
+    fingerprint: string,
+  ): Promise<AssignedVersion> {
+    const version = await this.requireVersion(db, bucket, fingerprint);
+    const label = `Version ${quote(version.fingerprint)} of bucket ${quote(bucket.name)}`;
+    if (version.seq === 0) {
+      throw failedPrecondition(
+        RegistryErrorReason.VERSION_INCOMPLETE,
+        `${label} is not complete (v0): only complete versions can be assigned to a channel. Finish its builds (all BUILD_DONE) first.`,
+        { fingerprint: version.fingerprint },
+      );
+    }
+    if (version.revoke_at !== null && isRevoked(Number(version.revoke_at), this.ctx.nowMs())) {
+      throw failedPrecondition(
+        RegistryErrorReason.VERSION_REVOKED,
+        `${label} is revoked and cannot be assigned to a channel. Restore it first, or assign another version.`,
+        { fingerprint: version.fingerprint },
+      );
+    }
+    return version;
+  }
+
+  async createChannel(actor: Actor, bucket: string, body: unknown): Promise<Channel> {
+    checkActor(actor);
+    const input = checkBody(body, 'CreateChannel body');
+    const name = checkChannelName(input['name']);
+    const restricted = optionalBoolean(input, 'restricted') ?? false;
+    const fingerprint = optionalString(input, 'version_fingerprint', 64) ?? '';
+    const exists = () =>
+      alreadyExists(
+        RegistryErrorReason.CHANNEL_EXISTS,
+        `Channel ${quote(name)} already exists in bucket ${quote(bucket)}. Update it with UpdateChannel, or pick another name.`,
+        { bucket_name: bucket, channel_name: name },
+      );
+    return this.uniqueAs(exists, () =>
+      this.tx(async (trx) => {
+        const bucketRow = await this.requireBucket(trx, bucket);
+        const existing = await trx
+          .selectFrom('channels')
+          .select('id')
+          .where('bucket_id', '=', bucketRow.id)
+          .where('name', '=', name)
+          .executeTakeFirst();
+        if (existing) throw exists();
+        const version =
+          fingerprint === '' ? null : await this.assignableVersion(trx, bucketRow, fingerprint);
+        const now = this.ctx.nowMs();
+        const channel = {
+          id: this.ctx.newId(),
+          bucket_id: bucketRow.id,
+          name,
+          managed: 0,
+          restricted: restricted ? 1 : 0,
+          version_id: null,
+          author_id: actor.name,
+          created_at: now,
+          updated_at: now,
+        };
+        await trx.insertInto('channels').values(channel).execute();
+        if (version) await setChannelVersion(this.ctx, trx, channel, version, actor.name, now);
+        return this.channelWire(trx, channel.id);
+      }),
+    );
+  }
+
+  async getChannel(bucket: string, name: string): Promise<Channel> {
+    const bucketRow = await this.requireBucket(this.ctx.db, bucket);
+    const channel = await this.requireChannel(this.ctx.db, bucketRow, name);
+    return (await channelsToWire(this.ctx, this.ctx.db, [channel]))[0];
+  }
+
+  /**
+   * `update_mask` (required) lists the fields to change: `versionFingerprint`
+   * and/or `restricted` (comma-separated; `version_fingerprint` is accepted
+   * too). Masked fields take the body's value, proto3-style: an empty or
+   * absent `version_fingerprint` unassigns, an absent `restricted` is false.
+   * Re-assigning the current version records nothing. Every assignment
+   * change appends a history entry and makes the actor the channel's
+   * `author_id` (who last moved it).
+   */
+  async updateChannel(actor: Actor, bucket: string, name: string, body: unknown): Promise<Channel> {
+    checkActor(actor);
+    const input = checkBody(body, 'UpdateChannel body');
+    const mask = parseUpdateMask(input['update_mask']);
+    const fingerprint = optionalString(input, 'version_fingerprint', 64) ?? '';
+    const restricted = optionalBoolean(input, 'restricted') ?? false;
+    return this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const found = await this.requireChannel(trx, bucketRow, name);
+      await lockRows(trx, this.ctx.engine, 'channels', [found.id]);
+      const channel = await this.requireChannel(trx, bucketRow, name);
+      if (channel.managed === 1) throw managedError(channel.name, bucketRow.name, 'updated');
+      const now = this.ctx.nowMs();
+      if (mask.restricted) {
+        await trx
+          .updateTable('channels')
+          .set({ restricted: restricted ? 1 : 0, updated_at: now })
+          .where('id', '=', channel.id)
+          .execute();
+      }
+      if (mask.version) {
+        const version =
+          fingerprint === '' ? null : await this.assignableVersion(trx, bucketRow, fingerprint);
+        if ((version?.id ?? null) !== channel.version_id) {
+          await setChannelVersion(this.ctx, trx, channel, version, actor.name, now);
+        }
+      }
+      return this.channelWire(trx, channel.id);
+    });
+  }
+
+  async deleteChannel(actor: Actor, bucket: string, name: string): Promise<void> {
+    checkActor(actor);
+    await this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const channel = await this.requireChannel(trx, bucketRow, name);
+      if (channel.managed === 1) {
+        throw invalidArgument(
+          RegistryErrorReason.CHANNEL_MANAGED_DELETE,
+          `Channel ${quote(channel.name)} of bucket ${quote(bucketRow.name)} is managed by the registry and cannot be deleted. Delete the bucket to remove it.`,
+          { bucket_name: bucketRow.name, channel_name: channel.name },
+        );
+      }
+      await trx.deleteFrom('channels').where('id', '=', channel.id).execute();
+    });
+  }
+
+  async assignChannel(actor: Actor, bucket: string, body: unknown): Promise<Channel> {
+    checkActor(actor);
+    const input = checkBody(body, 'AssignChannelVersion body');
+    const sourceName = requiredString(input, 'source_channel', 64);
+    const targetName = requiredString(input, 'target_channel', 64);
+    if (sourceName === targetName) {
+      throw invalidArgument(
+        RegistryErrorReason.INVALID_ARGUMENT,
+        `source_channel and target_channel are both ${quote(sourceName)}. Name two different channels.`,
+        { field: 'target_channel' },
+      );
+    }
+    return this.tx(async (trx) => {
+      const bucketRow = await this.requireBucket(trx, bucket);
+      const source = await this.requireChannel(trx, bucketRow, sourceName, 'source_channel');
+      const found = await this.requireChannel(trx, bucketRow, targetName, 'target_channel');
+      await lockRows(trx, this.ctx.engine, 'channels', [found.id]);
+      const target = await this.requireChannel(trx, bucketRow, targetName, 'target_channel');
+      if (target.managed === 1)
+        throw managedError(target.name, bucketRow.name, 'the target of an assignment');
+      if (source.version_id === null) {
+        throw failedPrecondition(
+          RegistryErrorReason.CHANNEL_UNASSIGNED,
+          `Source channel ${quote(source.name)} of bucket ${quote(bucketRow.name)} has no version to copy. Assign a version to it first.`,
+          { channel_name: source.name },
+        );
+      }
+      const sourceVersion = await trx
+        .selectFrom('versions')
+        .select('fingerprint')
+        .where('id', '=', source.version_id)
+        .executeTakeFirstOrThrow();
+      const version = await this.assignableVersion(trx, bucketRow, sourceVersion.fingerprint);
+      if (version.id !== target.version_id) {
+        await setChannelVersion(this.ctx, trx, target, version, actor.name, this.ctx.nowMs());
+      }
+      return this.channelWire(trx, target.id);
+    });
+  }
+
+  async listChannelHistory(
+    bucket: string,
+    name: string,
+    options?: ListOptions,
+  ): Promise<ListChannelHistoryResponse> {
+    const page = parsePageRequest(options, HISTORY_LIST);
+    const bucketRow = await this.requireBucket(this.ctx.db, bucket);
+    const channel = await this.requireChannel(this.ctx.db, bucketRow, name);
+    const { n } = await this.ctx.db
+      .selectFrom('channel_history')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('channel_id', '=', channel.id)
+      .executeTakeFirstOrThrow();
+    const rows = await applyPage(
+      this.ctx.db
+        .selectFrom('channel_history')
+        .selectAll()
+        .where('channel_history.channel_id', '=', channel.id),
+      page,
+    ).execute();
+    const result = pageResult(page, rows);
+    const history: ChannelAssignment[] = result.rows.map((row) => ({
+      assigned_at: toIso(Number(row.assigned_at)),
+      author_id: row.author_id,
+      version:
+        row.version_id === null
+          ? null
+          : {
+              fingerprint: row.version_fingerprint ?? '',
+              id: row.version_id,
+              name: row.version_name ?? '',
+            },
+    }));
+    return { count: Number(n), history, pagination: result.pagination };
+  }
+
+  // ---- ancestry & search ----------------------------------------------------
+
+  /**
+   * Direct parent/child relations of one version of the bucket: the one
+   * given by `versionFingerprint`, else the bucket's latest (on `latest`,
+   * else the highest `vN`). `type` picks a side (both when unset);
+   * `channelName` keeps relations recorded through that channel. Each side
+   * is one indexed lookup on the link table, so the cost does not depend on
+   * how long the chain behind the version is.
+   */
+  async listBucketAncestry(
+    bucket: string,
+    query?: AncestryQuery,
+  ): Promise<ListBucketAncestryResponse> {
+    const input = query === undefined ? {} : checkBody(query, 'ancestry query');
+    const type = optionalEnum(input, 'type', ANCESTRY_TYPES) ?? 'ANCESTRY_TYPE_UNSET';
+    const channelName = optionalString(input, 'channelName', 64) || undefined;
+    const fingerprint = optionalString(input, 'versionFingerprint', 64) || undefined;
+    const page = parsePageRequest(
+      {
+        pageSize: input['pageSize'],
+        nextPageToken: input['nextPageToken'],
+        orderBy: input['orderBy'],
+      },
+      ANCESTRY_LIST,
+    );
+    const db = this.ctx.db;
+    const bucketRow = await this.requireBucket(db, bucket);
+    let versionId: string | undefined;
+    if (fingerprint !== undefined)
+      versionId = (await this.requireVersion(db, bucketRow, fingerprint)).id;
+    else versionId = (await ancestryVersionIds(db, [bucketRow.id])).get(bucketRow.id);
+    if (versionId === undefined) return { relations: [], total_count: 0, pagination: {} };
+    const subject = versionId;
+
+    const base = db
+      .selectFrom('version_links as l')
+      .leftJoin('channels as ch', 'ch.id', 'l.parent_channel_id')
+      .where((eb) => {
+        const sides =
+          type === 'ANCESTRY_TYPE_PARENTS'
+            ? [eb('l.child_version_id', '=', subject)]
+            : type === 'ANCESTRY_TYPE_CHILDREN'
+              ? [eb('l.parent_version_id', '=', subject)]
+              : [eb('l.child_version_id', '=', subject), eb('l.parent_version_id', '=', subject)];
+        const side = eb.or(sides);
+        return channelName === undefined ? side : eb.and([side, eb('ch.name', '=', channelName)]);
+      });
+    const { n } = await base
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await applyPage(
+      base
+        .innerJoin('versions as pv', 'pv.id', 'l.parent_version_id')
+        .innerJoin('buckets as pb', 'pb.id', 'pv.bucket_id')
+        .innerJoin('versions as cv', 'cv.id', 'l.child_version_id')
+        .innerJoin('buckets as cb', 'cb.id', 'cv.bucket_id')
+        .leftJoin('versions as chv', 'chv.id', 'ch.version_id')
+        .select([
+          'l.id',
+          'l.created_at',
+          'l.inferred',
+          'pv.id as parent_id',
+          'pv.fingerprint as parent_fingerprint',
+          'pv.seq as parent_seq',
+          'pb.name as parent_bucket',
+          'cv.id as child_id',
+          'cv.fingerprint as child_fingerprint',
+          'cv.seq as child_seq',
+          'cb.name as child_bucket',
+          'ch.id as channel_id',
+          'ch.name as channel_name',
+          'chv.id as channel_version_id',
+          'chv.fingerprint as channel_version_fingerprint',
+          'chv.seq as channel_version_seq',
+        ]),
+      page,
+    ).execute();
+    const result = pageResult(page, rows);
+    const relations: BucketAncestry[] = result.rows.map((r) => {
+      let status: AncestryStatus = 'UNDETERMINED';
+      if (r.channel_id !== null && r.channel_version_id !== null) {
+        status = r.channel_version_id === r.parent_id ? 'UP_TO_DATE' : 'OUT_OF_DATE';
+      }
+      return {
+        parent: {
+          bucket_name: r.parent_bucket,
+          channel_name: r.channel_name ?? '',
+          channel_version:
+            r.channel_version_id === null
+              ? null
+              : {
+                  fingerprint: r.channel_version_fingerprint ?? '',
+                  id: r.channel_version_id,
+                  name: versionName(Number(r.channel_version_seq)),
+                },
+          version_fingerprint: r.parent_fingerprint,
+          version_id: r.parent_id,
+          version_name: versionName(r.parent_seq),
+        },
+        child: {
+          bucket_name: r.child_bucket,
+          version_fingerprint: r.child_fingerprint,
+          version_id: r.child_id,
+          version_name: versionName(r.child_seq),
+        },
+        status,
+        inferred: r.inferred === 1,
+      };
+    });
+    return { relations, total_count: Number(n), pagination: result.pagination };
+  }
+
+  /** Which bucket/version/build produced an artifact (up to {@link MAX_SEARCH_RESULTS} matches, oldest first). */
+  async searchExternalArtifact(body: unknown): Promise<SearchExternalArtifactResponse> {
+    const input = checkBody(body, 'SearchExternalArtifact body');
+    const externalIdentifier = requiredString(input, 'external_identifier', MAX_IDENTIFIER);
+    const platform = optionalString(input, 'platform', MAX_SHORT_TEXT) || undefined;
+    const region = optionalString(input, 'region', MAX_IDENTIFIER) || undefined;
+    const db = this.ctx.db;
+    let q = db
+      .selectFrom('artifacts as a')
+      .innerJoin('builds as b', 'b.id', 'a.build_id')
+      .innerJoin('versions as v', 'v.id', 'b.version_id')
+      .innerJoin('buckets as k', 'k.id', 'v.bucket_id')
+      .select([
+        'a.id',
+        'b.id as build_id',
+        'v.id as version_id',
+        'k.id as bucket_id',
+        'k.name as bucket_name',
+        'k.labels as bucket_labels',
+      ])
+      .where('a.external_identifier', '=', externalIdentifier);
+    if (platform !== undefined) q = q.where('b.platform', '=', platform);
+    if (region !== undefined) q = q.where('a.region', '=', region);
+    const matches = await q.orderBy('a.id').limit(MAX_SEARCH_RESULTS).execute();
+    const versionRows =
+      matches.length === 0
+        ? []
+        : await selectVersions(db)
+            .where('versions.id', 'in', [...new Set(matches.map((m) => m.version_id))])
+            .execute();
+    const versions = new Map(
+      (await versionsToWire(this.ctx, db, versionRows)).map((v) => [v.id, v]),
+    );
+    return {
+      artifacts: matches.flatMap((m) => {
+        const version = versions.get(m.version_id);
+        const build = version?.builds.find((b) => b.id === m.build_id);
+        if (!version || !build) return [];
+        return [
+          {
+            bucket: {
+              id: m.bucket_id,
+              name: m.bucket_name,
+              labels: parseStringMap(m.bucket_labels),
+            },
+            build,
+            version: {
+              id: version.id,
+              name: version.name,
+              fingerprint: version.fingerprint,
+              author_id: version.author_id,
+              status: version.status,
+              ...(version.revoke_at !== undefined
+                ? {
+                    revoke_at: version.revoke_at,
+                    revocation_message: version.revocation_message,
+                    revocation_author: version.revocation_author,
+                    revocation_type: version.revocation_type,
+                    ...(version.revocation_inherited_from
+                      ? { revocation_inherited_from: version.revocation_inherited_from }
+                      : {}),
+                  }
+                : {}),
+            },
+          },
+        ];
+      }),
+    };
+  }
+
+  // ---- maintenance ----------------------------------------------------------
+
+  async cancelStaleBuilds(now?: Date): Promise<number> {
+    const at = checkNow(now) ?? this.ctx.nowMs();
+    const cutoff = at - this.ctx.heartbeatTimeoutMs;
+    return this.tx(async (trx) => {
+      await trx
+        .updateTable('versions')
+        .set({ updated_at: at })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('builds')
+            .select('version_id')
+            .where('status', '=', 'BUILD_RUNNING')
+            .where((w) => w.or([w('heartbeat_at', 'is', null), w('heartbeat_at', '<', cutoff)])),
+        )
+        .execute();
+      const result = await trx
+        .updateTable('builds')
+        .set({ status: 'BUILD_CANCELLED', updated_at: at })
+        .where('status', '=', 'BUILD_RUNNING')
+        .where((w) => w.or([w('heartbeat_at', 'is', null), w('heartbeat_at', '<', cutoff)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+
+  /**
+   * Applies the channel rollback of scheduled revocations that have come
+   * due (the status flips at read time by itself; moving channels needs a
+   * write). Run it periodically next to {@link cancelStaleBuilds}. Returns
+   * how many versions were processed.
+   */
+  async processDueRevocations(now?: Date): Promise<number> {
+    const at = checkNow(now) ?? this.ctx.nowMs();
+    return this.tx((trx) => applyDueRevocations(this.ctx, trx, SYSTEM_AUTHOR, at));
+  }
+
+  close(): Promise<void> {
+    return this.ctx.close();
+  }
+}
+
+// ---- request parsing helpers ------------------------------------------------
+
+type VersionUpdate =
+  | { kind: 'restore' }
+  | { kind: 'complete' }
+  | {
+      kind: 'revoke';
+      revokeAt?: string;
+      revokeIn?: string;
+      message: string;
+      skipDescendants: boolean;
+      disableRollback: boolean;
+    };
+
+function versionUpdateError(message: string): RegistryError {
+  return invalidArgument(RegistryErrorReason.VERSION_UPDATE_INVALID, message);
+}
+
+/** Validates the field combination of an UpdateVersion body (proto3 zero values count as absent). */
+function parseVersionUpdate(input: Body): VersionUpdate {
+  const complete = optionalBoolean(input, 'complete') === true;
+  const restore = optionalBoolean(input, 'restore') === true;
+  const revokeAt = optionalString(input, 'revoke_at', 64) || undefined;
+  const revokeIn = optionalString(input, 'revoke_in', 64) || undefined;
+  const message = optionalString(input, 'revocation_message', MAX_REVOCATION_MESSAGE) || undefined;
+  const skipDescendants = optionalBoolean(input, 'skip_descendants_revocation') === true;
+  const disableRollback = optionalBoolean(input, 'disable_rollback_channels') === true;
+  const revoke = revokeAt !== undefined || revokeIn !== undefined;
+  const revokeOptions = message !== undefined || skipDescendants || disableRollback;
+  if (restore && (revoke || revokeOptions || complete)) {
+    throw versionUpdateError(
+      'restore cannot be combined with revoke_at, revoke_in, revocation_message, skip_descendants_revocation, disable_rollback_channels or complete. Send restore alone.',
+    );
+  }
+  if (revokeAt !== undefined && revokeIn !== undefined) {
+    throw versionUpdateError(
+      'Send either revoke_at (a date-time) or revoke_in (a duration such as "12h"), not both.',
+    );
+  }
+  if (complete && (revoke || revokeOptions)) {
+    throw versionUpdateError('complete cannot be combined with revocation fields. Send it alone.');
+  }
+  if (revokeOptions && !revoke) {
+    throw versionUpdateError(
+      'revocation_message, skip_descendants_revocation and disable_rollback_channels need revoke_at or revoke_in. Add one of them (revoke_in "0s" revokes now).',
+    );
+  }
+  if (restore) return { kind: 'restore' };
+  if (complete) return { kind: 'complete' };
+  if (!revoke) {
+    throw versionUpdateError(
+      'UpdateVersion needs one of: revoke_at or revoke_in (revoke), restore: true, or complete: true.',
+    );
+  }
+  return {
+    kind: 'revoke',
+    revokeAt,
+    revokeIn,
+    message: message ?? '',
+    skipDescendants,
+    disableRollback,
+  };
+}
+
+interface BuildFields {
+  platform?: string;
+  packerRunUuid?: string;
+  labels?: Record<string, string>;
+  sourceExternalIdentifier?: string;
+  artifacts?: { external_identifier: string; region: string }[];
+  parentVersionId?: string;
+  parentChannelId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+function parseBuildFields(input: Body): BuildFields {
+  const fields: BuildFields = {
+    platform: optionalString(input, 'platform', MAX_SHORT_TEXT),
+    packerRunUuid: optionalString(input, 'packer_run_uuid', MAX_SHORT_TEXT),
+    labels: checkLabels(input),
+    sourceExternalIdentifier: optionalString(input, 'source_external_identifier', MAX_IDENTIFIER),
+    artifacts: checkArtifacts(input),
+    // proto3: an empty id means "not sent".
+    parentVersionId: optionalString(input, 'parent_version_id', MAX_SHORT_TEXT) || undefined,
+    parentChannelId: optionalString(input, 'parent_channel_id', MAX_SHORT_TEXT) || undefined,
+    metadata: checkMetadata(input),
+  };
+  return fields;
+}
+
+function setOnce(field: string, stored: string, sent: string | undefined, buildId: string): string {
+  if (sent === undefined || sent === stored) return stored;
+  if (stored !== '') {
+    throw alreadyExists(
+      RegistryErrorReason.BUILD_PARENT_IMMUTABLE,
+      `${field} of build ${buildId} is already ${quote(stored)} and can be set only once. Record a different parent in a new version.`,
+      { field, build_id: buildId },
+    );
+  }
+  return sent;
+}
+
+function parseUpdateMask(value: unknown): { version: boolean; restricted: boolean } {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidArgument(
+      RegistryErrorReason.UPDATE_MASK_INVALID,
+      'update_mask is required: send "versionFingerprint", "restricted" or "versionFingerprint,restricted" to say which fields to change.',
+      { field: 'update_mask' },
+    );
+  }
+  const mask = { version: false, restricted: false };
+  for (const path of value.split(',').map((p) => p.trim())) {
+    if (path === 'versionFingerprint' || path === 'version_fingerprint') mask.version = true;
+    else if (path === 'restricted') mask.restricted = true;
+    else {
+      throw invalidArgument(
+        RegistryErrorReason.UPDATE_MASK_INVALID,
+        `update_mask names unknown field ${quote(path.slice(0, 64))}; only versionFingerprint and restricted can be updated.`,
+        { field: 'update_mask' },
+      );
+    }
+  }
+  return mask;
+}
+
+function checkNow(now: unknown): number | undefined {
+  if (now === undefined) return undefined;
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      'now must be a valid Date (or omitted for the current time).',
+      {
+        field: 'now',
+      },
+    );
+  }
+  return now.getTime();
+}
+
+function revokedError(label: string, version: VersionRow): RegistryError {
+  const source =
+    version.revocation_type === 'INHERITED' && version.revocation_inherited_from !== null
+      ? (JSON.parse(version.revocation_inherited_from) as {
+          bucket_name: string;
+          version_fingerprint: string;
+        })
+      : undefined;
+  const fix = source
+    ? `Its revocation is inherited from version ${quote(source.version_fingerprint)} of bucket ${quote(source.bucket_name)}; restore that version first.`
+    : 'Send {"restore": true} first.';
+  return failedPrecondition(
+    RegistryErrorReason.VERSION_REVOKED,
+    `${label} is revoked and cannot be changed until it is restored. ${fix}`,
+    { fingerprint: version.fingerprint },
+  );
+}
+
+function completeError(version: VersionRow, bucket: string): RegistryError {
+  return failedPrecondition(
+    RegistryErrorReason.VERSION_COMPLETE,
+    `Version ${quote(version.fingerprint)} of bucket ${quote(bucket)} is complete (${versionName(version.seq)}); its builds can no longer change. Build again under a new fingerprint.`,
+    { fingerprint: version.fingerprint },
+  );
+}
+
+function managedError(channel: string, bucket: string, what: string): RegistryError {
+  return failedPrecondition(
+    RegistryErrorReason.CHANNEL_MANAGED,
+    `Channel ${quote(channel)} of bucket ${quote(bucket)} is managed by the registry (it follows the newest complete version) and cannot be ${what}. Use a channel of your own.`,
+    { bucket_name: bucket, channel_name: channel },
+  );
+}
+
+function artifactsRequired(componentType: string): RegistryError {
+  return invalidArgument(
+    RegistryErrorReason.BUILD_ARTIFACTS_REQUIRED,
+    `Build ${quote(componentType)} cannot be BUILD_DONE without artifacts. Send artifacts [{external_identifier, region}] with the update (or earlier).`,
+    { field: 'artifacts', component_type: componentType },
+  );
+}
+
+function channelWithoutVersion(buildId: string): RegistryError {
+  return invalidArgument(
+    RegistryErrorReason.INVALID_ARGUMENT,
+    `parent_channel_id is set without parent_version_id on build ${buildId}. Send the parent version's id along with its channel's id.`,
+    { field: 'parent_channel_id' },
+  );
+}

@@ -1,0 +1,89 @@
+import { RegistryErrorReason, invalidArgument } from './registry.errors';
+
+/*
+ * Dates on the wire are RFC 3339; in the database they are epoch
+ * milliseconds (portable numeric comparison on both engines).
+ */
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/** Latest accepted instant: the end of year 9999 (what RFC 3339 can express). */
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Epoch ms → RFC 3339 UTC with milliseconds. */
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Parses an RFC 3339 date-time (any offset, up to nanosecond fractions,
+ * truncated to milliseconds). Calendar-checked: `2023-02-30` is refused.
+ */
+export function parseRfc3339(value: string, field: string): number {
+  const match = RFC3339.exec(value);
+  if (match) {
+    const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = match;
+    const year = Number(y);
+    const month = Number(mo);
+    const day = Number(d);
+    const hour = Number(h);
+    const minute = Number(mi);
+    const second = Number(s);
+    const millis = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+    const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+    const check = new Date(local);
+    const calendarOk =
+      year >= 1970 &&
+      check.getUTCFullYear() === year &&
+      check.getUTCMonth() === month - 1 &&
+      check.getUTCDate() === day &&
+      hour < 24 &&
+      minute < 60 &&
+      second < 60 &&
+      (oh === undefined || (Number(oh) < 24 && Number(om) < 60));
+    if (calendarOk) {
+      const offset = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000 : 0;
+      const ms = local - offset;
+      if (ms >= 0 && ms <= MAX_MS) return ms;
+    }
+  }
+  throw invalidArgument(
+    RegistryErrorReason.VERSION_UPDATE_INVALID,
+    `${field} must be an RFC 3339 date-time between 1970 and 9999, e.g. "2030-01-31T12:00:00Z", got ${JSON.stringify(value.slice(0, 64))}.`,
+    { field },
+  );
+}
+
+const DURATION = /^([+-])?((?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+)$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+/** ±100 years. */
+const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+
+/**
+ * Parses a signed duration such as `0s`, `90m`, `12h`, `7d`, `-1h` or
+ * `1h30m` (units ms, s, m, h, d; decimals allowed) into milliseconds.
+ */
+export function parseDuration(value: string, field: string): number {
+  const match = DURATION.exec(value);
+  if (match) {
+    let total = 0;
+    for (const part of match[2].matchAll(DURATION_PART)) {
+      total += Number(part[1]) * UNIT_MS[part[2]];
+    }
+    total = Math.round(total);
+    if (total <= MAX_DURATION_MS) return match[1] === '-' ? -total : total;
+  }
+  throw invalidArgument(
+    RegistryErrorReason.VERSION_UPDATE_INVALID,
+    `${field} must be a signed duration of at most 100 years with units s, m, h or d, e.g. "0s" (now), "90m", "12h" or "7d", got ${JSON.stringify(value.slice(0, 64))}.`,
+    { field },
+  );
+}

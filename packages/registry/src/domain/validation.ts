@@ -1,0 +1,373 @@
+import type { Actor } from './registry-service';
+import { RegistryErrorReason, invalidArgument } from './registry.errors';
+import type { RegistryErrorReason as Reason } from './registry.errors';
+
+/*
+ * Input checks of the domain layer. The HTTP layer validates JSON schemas
+ * too, but the service is a public API of its own and must never trust its
+ * caller: every value is type-checked here before it reaches SQL, and every
+ * failure is a code-3 RegistryError naming the field and the fix.
+ */
+
+/** `^[a-zA-Z0-9-]{3,36}$`: Packer's rule for bucket names; Imprint uses it for channels too. */
+export const NAME_PATTERN = /^[a-zA-Z0-9-]{3,36}$/;
+/** 1–40 chars, starts and ends alphanumeric, letters/digits/`-`/`.`/`_` inside. */
+export const FINGERPRINT_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,38}[a-zA-Z0-9])?$/;
+/** Bucket descriptions are at most this long (Packer's limit). */
+export const MAX_DESCRIPTION_LENGTH = 255;
+/** Label limits. HCP documents none; these only stop abuse. */
+export const MAX_LABELS = 256;
+/** Longest label key. */
+export const MAX_LABEL_KEY_LENGTH = 255;
+/** Longest label value. */
+export const MAX_LABEL_VALUE_LENGTH = 4096;
+/** Serialized build metadata limit (1 MiB). */
+export const MAX_METADATA_BYTES = 1024 * 1024;
+const MAX_METADATA_DEPTH = 32;
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A plain request body: an object, not null, not an array. */
+export type Body = Readonly<Record<string, unknown>>;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') {
+    return value.length > 60 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  }
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function bad(
+  field: string,
+  expected: string,
+  value: unknown,
+  reason: Reason = RegistryErrorReason.INVALID_ARGUMENT,
+) {
+  return invalidArgument(reason, `${field} must be ${expected}, got ${describe(value)}.`, {
+    field,
+  });
+}
+
+/** Checks the acting principal. */
+export function checkActor(actor: unknown): Actor {
+  if (typeof actor !== 'object' || actor === null) {
+    throw bad('actor', 'an object with principalId, name and role', actor);
+  }
+  const { name, principalId } = actor as Record<string, unknown>;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 255 || name.includes('\0')) {
+    throw bad('actor.name', 'a non-empty string of at most 255 characters', name);
+  }
+  if (typeof principalId !== 'string' || principalId.length === 0) {
+    throw bad('actor.principalId', 'a non-empty string', principalId);
+  }
+  return actor as Actor;
+}
+
+/** Checks that a request body is a plain object. */
+export function checkBody(body: unknown, what: string): Body {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw bad(what, 'a JSON object', body);
+  }
+  return body as Body;
+}
+
+/** A string field; `undefined` when absent. NUL characters are refused (PostgreSQL text cannot hold them). */
+export function optionalString(
+  body: Body,
+  field: string,
+  maxLength: number,
+  path = field,
+): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw bad(path, 'a string', value);
+  if (value.length > maxLength) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      `${path} is ${value.length} characters long; at most ${maxLength} are allowed.`,
+      { field: path },
+    );
+  }
+  if (value.includes('\0')) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      `${path} must not contain NUL characters.`,
+      {
+        field: path,
+      },
+    );
+  }
+  return value;
+}
+
+/** A required non-empty string field. */
+export function requiredString(body: Body, field: string, maxLength: number, path = field): string {
+  const value = optionalString(body, field, maxLength, path);
+  if (value === undefined || value.length === 0) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      `${path} is required and must be a non-empty string.`,
+      {
+        field: path,
+      },
+    );
+  }
+  return value;
+}
+
+/** A boolean field; `undefined` when absent. */
+export function optionalBoolean(body: Body, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw bad(field, 'true or false', value);
+  return value;
+}
+
+/** One of `allowed`; `undefined` when absent. */
+export function optionalEnum<T extends string>(
+  body: Body,
+  field: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw bad(field, `one of ${allowed.join(', ')}`, value);
+  }
+  return value as T;
+}
+
+/** A bucket name for create: 3–36 letters, digits or hyphens. */
+export function checkBucketName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
+    throw bad(
+      field,
+      'a bucket name of 3 to 36 letters, digits or hyphens (^[a-zA-Z0-9-]{3,36}$), e.g. "ubuntu-base"',
+      value,
+      RegistryErrorReason.BUCKET_NAME_INVALID,
+    );
+  }
+  return value;
+}
+
+/** A channel name for create: 3–36 letters, digits or hyphens. */
+export function checkChannelName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
+    throw bad(
+      field,
+      'a channel name of 3 to 36 letters, digits or hyphens (^[a-zA-Z0-9-]{3,36}$), e.g. "production"',
+      value,
+      RegistryErrorReason.CHANNEL_NAME_INVALID,
+    );
+  }
+  return value;
+}
+
+/** A version fingerprint for create. */
+export function checkFingerprint(value: unknown, field = 'fingerprint'): string {
+  if (typeof value !== 'string' || !FINGERPRINT_PATTERN.test(value)) {
+    throw bad(
+      field,
+      'a fingerprint of 1 to 40 characters that starts and ends with a letter or digit and otherwise holds only letters, digits, "-", "." or "_" (e.g. a ULID or a git SHA)',
+      value,
+      RegistryErrorReason.FINGERPRINT_INVALID,
+    );
+  }
+  return value;
+}
+
+/**
+ * A name used for a lookup (path parameter). A malformed name cannot exist,
+ * so the caller answers "not found" (what Packer's upsert flow expects);
+ * only a non-string is a code-3 error.
+ */
+export function lookupName(value: unknown, field: string): string | undefined {
+  if (typeof value !== 'string') throw bad(field, 'a string', value);
+  return value.length <= 64 && !value.includes('\0') ? value : undefined;
+}
+
+/** A bucket description: ≤ 255 characters. */
+export function checkDescription(body: Body): string | undefined {
+  const value = body['description'];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw bad('description', 'a string', value);
+  if (value.length > MAX_DESCRIPTION_LENGTH || value.includes('\0')) {
+    throw invalidArgument(
+      RegistryErrorReason.DESCRIPTION_TOO_LONG,
+      `description is ${value.length} characters long; shorten it to at most ${MAX_DESCRIPTION_LENGTH} characters (and no NUL characters).`,
+      { field: 'description' },
+    );
+  }
+  return value;
+}
+
+/** A map of string labels; `undefined` when absent. */
+export function checkLabels(body: Body, field = 'labels'): Record<string, string> | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw bad(
+      field,
+      'an object of string values, e.g. {"os": "ubuntu"}',
+      value,
+      RegistryErrorReason.LABELS_INVALID,
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_LABELS) {
+    throw invalidArgument(
+      RegistryErrorReason.LABELS_INVALID,
+      `${field} has ${entries.length} entries; at most ${MAX_LABELS} are allowed.`,
+      {
+        field,
+      },
+    );
+  }
+  const out: Record<string, string> = {};
+  for (const [key, label] of entries) {
+    if (
+      UNSAFE_KEYS.has(key) ||
+      key.length === 0 ||
+      key.length > MAX_LABEL_KEY_LENGTH ||
+      key.includes('\0')
+    ) {
+      throw invalidArgument(
+        RegistryErrorReason.LABELS_INVALID,
+        `${field} has an invalid key ${describe(key)}: keys must be 1 to ${MAX_LABEL_KEY_LENGTH} characters and not __proto__, constructor or prototype.`,
+        { field },
+      );
+    }
+    if (
+      typeof label !== 'string' ||
+      label.length > MAX_LABEL_VALUE_LENGTH ||
+      label.includes('\0')
+    ) {
+      throw invalidArgument(
+        RegistryErrorReason.LABELS_INVALID,
+        `${field}.${key} must be a string of at most ${MAX_LABEL_VALUE_LENGTH} characters, got ${describe(label)}.`,
+        { field: `${field}.${key}` },
+      );
+    }
+    out[key] = label;
+  }
+  return out;
+}
+
+/** A list of platform names; `undefined` when absent. */
+export function checkPlatforms(body: Body): string[] | undefined {
+  const value = body['platforms'];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.length > 64) {
+    throw bad('platforms', 'an array of at most 64 platform names, e.g. ["aws", "gce"]', value);
+  }
+  return value.map((platform: unknown, i) => {
+    if (
+      typeof platform !== 'string' ||
+      platform.length === 0 ||
+      platform.length > 64 ||
+      platform.includes('\0')
+    ) {
+      throw bad(`platforms[${i}]`, 'a platform name of 1 to 64 characters', platform);
+    }
+    return platform;
+  });
+}
+
+/** Build artifacts `[{external_identifier, region}]`; `undefined` when absent. */
+export function checkArtifacts(
+  body: Body,
+): { external_identifier: string; region: string }[] | undefined {
+  const value = body['artifacts'];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.length > 1000) {
+    throw bad('artifacts', 'an array of at most 1000 {external_identifier, region} objects', value);
+  }
+  return value.map((item: unknown, i) => {
+    const path = `artifacts[${i}]`;
+    const entry = checkBody(item, path);
+    return {
+      external_identifier: requiredString(
+        entry,
+        'external_identifier',
+        1024,
+        `${path}.external_identifier`,
+      ),
+      region: optionalString(entry, 'region', 1024, `${path}.region`) ?? '',
+    };
+  });
+}
+
+/** Free-form build metadata: a JSON object, ≤ 1 MiB, no prototype-polluting keys. */
+export function checkMetadata(body: Body): Record<string, unknown> | undefined {
+  const value = body['metadata'];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw bad('metadata', 'a JSON object such as {"packer": {...}, "vcs": {...}}', value);
+  }
+  checkJsonValue(value, 'metadata', 0);
+  const size = Buffer.byteLength(JSON.stringify(value));
+  if (size > MAX_METADATA_BYTES) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      `metadata is ${size} bytes; at most ${MAX_METADATA_BYTES} are allowed.`,
+      {
+        field: 'metadata',
+      },
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+function checkJsonValue(value: unknown, path: string, depth: number): void {
+  if (depth > MAX_METADATA_DEPTH) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      `${path} is nested deeper than ${MAX_METADATA_DEPTH} levels.`,
+      {
+        field: path,
+      },
+    );
+  }
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'string') {
+    if (value.includes('\0')) throw bad(path, 'a string without NUL characters', value);
+    return;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw bad(path, 'a finite number', value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkJsonValue(item, `${path}[${i}]`, depth + 1));
+    return;
+  }
+  if (typeof value === 'object') {
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (UNSAFE_KEYS.has(key) || key.includes('\0')) {
+        throw invalidArgument(
+          RegistryErrorReason.INVALID_ARGUMENT,
+          `${path} uses the forbidden key ${JSON.stringify(key)}.`,
+          {
+            field: path,
+          },
+        );
+      }
+      checkJsonValue(item, `${path}.${key}`, depth + 1);
+    }
+    return;
+  }
+  throw bad(path, 'a JSON value', value);
+}
+
+/** Parses a stored JSON map of strings (written by this layer). */
+export function parseStringMap(text: string): Record<string, string> {
+  const parsed = JSON.parse(text) as Record<string, string>;
+  // Rebuild on a fresh object so no stored key can reach a prototype.
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!UNSAFE_KEYS.has(key)) out[key] = value;
+  }
+  return out;
+}

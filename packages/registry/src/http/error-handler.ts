@@ -1,0 +1,301 @@
+import type {
+  FastifyError,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from 'fastify';
+import { GrpcCode, RegistryError } from '../domain/registry.errors';
+import {
+  HTTP_ERROR_REASONS,
+  RegistryHttpError,
+  internalError,
+  invalidArgument,
+  notFound,
+} from './http-errors';
+import { sharedPlugin } from './plugin';
+
+/** Keys that must never reach an object built from input (prototype pollution). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** JSON nested deeper than this is refused (it would only serve to exhaust the stack later). */
+export const MAX_JSON_DEPTH = 64;
+
+function isRegistryError(error: unknown): error is RegistryError {
+  if (error instanceof RegistryError) return true;
+  const candidate = error as Partial<RegistryError> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.grpcCode === 'number' &&
+    typeof candidate.httpStatus === 'number' &&
+    typeof candidate.toStatus === 'function'
+  );
+}
+
+/** `/labels/a~1b` + missing property `x` → `labels.a/b.x`. */
+function fieldOf(dataVar: string, error: FastifySchemaValidationError): string {
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing = error.params.missingProperty;
+  if (typeof missing === 'string') segments.push(missing);
+  return [dataVar, ...segments].join('.');
+}
+
+/** Keywords whose failure the schema's description explains (length and type errors speak for themselves). */
+const HINTED_KEYWORDS = new Set(['pattern', 'format']);
+
+function describeValidationError(
+  error: FastifySchemaValidationError & { parentSchema?: { description?: unknown } },
+  field: string,
+): string {
+  let text: string;
+  // Errors inside `propertyNames` carry the offending key (ajv 8).
+  const key = (error as { propertyName?: unknown }).propertyName ?? error.params.propertyName;
+  if (typeof key === 'string') {
+    const shown = key.length > 40 ? `${key.slice(0, 40)}...` : key;
+    return `${field} has an invalid key ${JSON.stringify(shown)}: the key ${error.message ?? 'is invalid'}`;
+  }
+  switch (error.keyword) {
+    case 'required':
+      text = `${field} is required`;
+      break;
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[] | undefined) ?? [];
+      text = `${field} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    }
+    case 'pattern':
+      text = `${field} has an invalid format`;
+      break;
+    case 'propertyNames':
+      text = `${field} has an invalid key`;
+      break;
+    case 'type':
+      text =
+        field === 'body'
+          ? `the request body must be a JSON object (send Content-Type: application/json)`
+          : `${field} ${error.message ?? 'has the wrong type'}`;
+      break;
+    default:
+      text = `${field} ${error.message ?? 'is invalid'}`;
+  }
+  const hint = error.parentSchema?.description;
+  if (typeof hint === 'string' && HINTED_KEYWORDS.has(error.keyword)) text += ` (expected ${hint})`;
+  return text;
+}
+
+/**
+ * Turns schema validation failures into one readable message naming the field,
+ * e.g. `body.name has an invalid format (expected 3-36 letters, digits or hyphens)`.
+ */
+export function schemaErrorFormatter(
+  errors: FastifySchemaValidationError[],
+  dataVar: 'body' | 'headers' | 'params' | 'querystring',
+): Error {
+  const first = errors[0];
+  const part = dataVar === 'querystring' ? 'query' : dataVar;
+  const field = first ? fieldOf(part, first) : part;
+  const message = first ? describeValidationError(first, field) : `${part} is invalid`;
+  return invalidArgument(`invalid request: ${message}`, { field });
+}
+
+function findForbiddenKey(value: unknown): string | undefined | 'too-deep' {
+  const stack: { node: unknown; path: string; depth: number }[] = [
+    { node: value, path: 'body', depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const { node, path, depth } = stack.pop() as { node: unknown; path: string; depth: number };
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > MAX_JSON_DEPTH) return 'too-deep';
+    if (Array.isArray(node)) {
+      node.forEach((item, i) =>
+        stack.push({ node: item, path: `${path}[${i}]`, depth: depth + 1 }),
+      );
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (FORBIDDEN_KEYS.has(key)) return `${path}.${key}`;
+      stack.push({
+        node: (node as Record<string, unknown>)[key],
+        path: `${path}.${key}`,
+        depth: depth + 1,
+      });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses a JSON body. An empty body counts as no body (Go clients send
+ * `Content-Type: application/json` on bodiless requests); invalid JSON,
+ * forbidden keys and absurd nesting are 400 / code 3.
+ */
+export function parseJsonBody(
+  _request: FastifyRequest,
+  body: string | Buffer,
+  done: (error: Error | null, value?: unknown) => void,
+): void {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.trim() === '') {
+    done(null, undefined);
+    return;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    done(
+      invalidArgument(
+        `the request body is not valid JSON: ${reason}`,
+        {},
+        HTTP_ERROR_REASONS.MALFORMED_JSON,
+      ),
+    );
+    return;
+  }
+  const forbidden = findForbiddenKey(value);
+  if (forbidden === 'too-deep') {
+    done(
+      invalidArgument(
+        `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+        {},
+        HTTP_ERROR_REASONS.MALFORMED_JSON,
+      ),
+    );
+    return;
+  }
+  if (forbidden !== undefined) {
+    done(
+      invalidArgument(
+        `invalid request: ${forbidden} uses a forbidden key (__proto__, constructor and prototype are refused)`,
+        { field: forbidden },
+        HTTP_ERROR_REASONS.FORBIDDEN_KEY,
+      ),
+    );
+    return;
+  }
+  done(null, value);
+}
+
+function contentTypeOf(request: FastifyRequest): string {
+  const header = request.headers['content-type'];
+  return typeof header === 'string' ? header.slice(0, 100) : '(none)';
+}
+
+/** Maps anything thrown while serving a request to a RegistryError and its HTTP status. */
+export function toRegistryError(
+  error: unknown,
+  request: FastifyRequest,
+  bodyLimit: number,
+): RegistryError {
+  if (isRegistryError(error)) return error;
+  const fastifyError = error as Partial<FastifyError> & { validation?: unknown };
+  if (fastifyError.validation) {
+    return invalidArgument(`invalid request: ${fastifyError.message ?? 'validation failed'}`);
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new RegistryHttpError(
+        413,
+        GrpcCode.INVALID_ARGUMENT,
+        HTTP_ERROR_REASONS.BODY_TOO_LARGE,
+        `the request body is larger than the limit of ${bodyLimit} bytes (the server's --body-limit)`,
+        { limit_bytes: bodyLimit },
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new RegistryHttpError(
+        415,
+        GrpcCode.INVALID_ARGUMENT,
+        HTTP_ERROR_REASONS.UNSUPPORTED_MEDIA_TYPE,
+        `unsupported content type ${contentTypeOf(request)}: send application/json` +
+          (request.url.startsWith('/oauth2/') ? ' or application/x-www-form-urlencoded' : ''),
+      );
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalidArgument(
+        'the request body is not valid JSON',
+        {},
+        HTTP_ERROR_REASONS.MALFORMED_JSON,
+      );
+    case 'FST_ERR_BAD_URL':
+      return invalidArgument(
+        'the URL is not valid: check its percent-encoding',
+        {},
+        HTTP_ERROR_REASONS.BAD_URL,
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return invalidArgument(
+        'a path segment of the URL is too long',
+        {},
+        HTTP_ERROR_REASONS.BAD_URL,
+      );
+  }
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 404) {
+      return notFound(HTTP_ERROR_REASONS.ROUTE_NOT_FOUND, fastifyError.message ?? 'not found');
+    }
+    return new RegistryHttpError(
+      status,
+      GrpcCode.INVALID_ARGUMENT,
+      HTTP_ERROR_REASONS.INVALID_ARGUMENT,
+      `invalid request: ${fastifyError.message ?? 'bad request'}`,
+    );
+  }
+  return internalError(String(request.id));
+}
+
+/** Sends a RegistryError as `google.rpc.Status` with its HTTP status. */
+export function sendRegistryError(reply: FastifyReply, error: RegistryError): FastifyReply {
+  if (error.grpcCode === GrpcCode.UNAUTHENTICATED) {
+    reply.header('www-authenticate', 'Bearer realm="imprint-registry"');
+  }
+  return reply
+    .status(error.httpStatus)
+    .type('application/json; charset=utf-8')
+    .send(error.toStatus());
+}
+
+/** Errors fastify's router reports before a route is chosen (bad percent-encoding, long params). */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void sendRegistryError(reply, toRegistryError(error, request, 0));
+}
+
+export type ErrorHandlingOptions = { bodyLimit: number };
+
+/**
+ * One error handler for the whole server: every error leaves as
+ * `{code, message, details}`; 500s are logged and carry no internals.
+ */
+export const errorHandlingPlugin = sharedPlugin<ErrorHandlingOptions>(
+  'imprint-error-handling',
+  async (app, { bodyLimit }) => {
+    app.setErrorHandler((error, request, reply) => {
+      const registryError = toRegistryError(error, request, bodyLimit);
+      if (registryError.httpStatus >= 500) {
+        request.log.error({ err: error }, 'request failed with an internal error');
+      } else if (registryError !== error) {
+        request.log.info({ reason: registryError.reason }, registryError.message);
+      }
+      return sendRegistryError(reply, registryError);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+      return sendRegistryError(
+        reply,
+        notFound(
+          HTTP_ERROR_REASONS.ROUTE_NOT_FOUND,
+          `no route for ${request.method} ${path}; GET /openapi.json lists every route`,
+        ),
+      );
+    });
+  },
+);

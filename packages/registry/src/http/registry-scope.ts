@@ -1,0 +1,60 @@
+import type { Registry } from '@imprint/client';
+import type { RegistryService } from '../domain/registry-service';
+import { HTTP_ERROR_REASONS, notFound } from './http-errors';
+
+/** The organization and project this registry serves. */
+export interface Tenancy {
+  readonly organizationId: string;
+  readonly projectId: string;
+  readonly createdAt: string;
+}
+
+/**
+ * One registry serves one organization and one project (its `location`).
+ * Every packer path names them; unknown ids are 404 / code 5 with a message
+ * naming the ids that exist, so a misconfigured `HCP_ORGANIZATION_ID` is
+ * obvious. The ids never change, so they are read once.
+ */
+export class RegistryScope {
+  private tenancy: Promise<Tenancy> | undefined;
+
+  constructor(private readonly service: RegistryService) {}
+
+  /** This registry's organization and project. */
+  get(): Promise<Tenancy> {
+    if (!this.tenancy) {
+      const pending = this.service.getRegistry().then((registry: Registry) => ({
+        organizationId: registry.location.organization_id,
+        projectId: registry.location.project_id,
+        createdAt: registry.created_at,
+      }));
+      // A failed read (database down) is retried by the next request.
+      pending.catch(() => {
+        if (this.tenancy === pending) this.tenancy = undefined;
+      });
+      this.tenancy = pending;
+    }
+    return this.tenancy;
+  }
+
+  /** Throws 5 NOT_FOUND unless the ids are this registry's. */
+  async check(organizationId: string, projectId?: string): Promise<Tenancy> {
+    const tenancy = await this.get();
+    const serves = `this registry serves organization ${tenancy.organizationId}, project ${tenancy.projectId}`;
+    if (organizationId !== tenancy.organizationId) {
+      throw notFound(
+        HTTP_ERROR_REASONS.ORGANIZATION_NOT_FOUND,
+        `organization ${JSON.stringify(organizationId.slice(0, 80))} not found; ${serves} (set HCP_ORGANIZATION_ID to it)`,
+        { organization_id: tenancy.organizationId, project_id: tenancy.projectId },
+      );
+    }
+    if (projectId !== undefined && projectId !== tenancy.projectId) {
+      throw notFound(
+        HTTP_ERROR_REASONS.PROJECT_NOT_FOUND,
+        `project ${JSON.stringify(projectId.slice(0, 80))} not found in organization ${tenancy.organizationId}; ${serves} (set HCP_PROJECT_ID to it)`,
+        { organization_id: tenancy.organizationId, project_id: tenancy.projectId },
+      );
+    }
+    return tenancy;
+  }
+}

@@ -1,0 +1,50 @@
+import type { AncestryType } from '@imprint/client';
+import type { RouteContext } from '../context';
+import { toListOptions, type ListQuery } from '../list-query';
+import { namedPlugin } from '../plugin';
+import { listOf, replies } from '../schemas/models.schemas';
+import { ANCESTRY_QUERY, BUCKET_PARAM, packerParams } from '../schemas/requests.schemas';
+import { describe, type BucketParams } from './params';
+
+type AncestryQueryParams = ListQuery & {
+  type?: AncestryType;
+  channel_name?: string;
+  version_fingerprint?: string;
+};
+
+/** `GET /buckets/{b}/ancestry`: parent and child relations with their status. */
+export const ancestryRoutes = namedPlugin<RouteContext>(
+  'imprint-ancestry',
+  async (app, { storage }) => {
+    app.get<{ Params: BucketParams; Querystring: AncestryQueryParams }>(
+      '/buckets/:bucket_name/ancestry',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          operationId: 'ListBucketAncestry',
+          tags: ['ancestry'],
+          summary: 'List the ancestry relations of a bucket',
+          description: describe(
+            'type filters parents or children; version_fingerprint picks the version (default: ' +
+              'latest); channel_name filters children built from versions on that channel.',
+            'viewer',
+          ),
+          params: packerParams(BUCKET_PARAM),
+          querystring: ANCESTRY_QUERY,
+          response: replies(
+            listOf('relations', 'BucketAncestry', { total_count: { type: 'integer' } }),
+          ),
+        },
+      },
+      async (request) => {
+        const query = request.query;
+        return storage.service.listBucketAncestry(request.params.bucket_name, {
+          ...toListOptions(query),
+          ...(query.type ? { type: query.type } : {}),
+          ...(query.channel_name ? { channelName: query.channel_name } : {}),
+          ...(query.version_fingerprint ? { versionFingerprint: query.version_fingerprint } : {}),
+        });
+      },
+    );
+  },
+);

@@ -1,0 +1,51 @@
+import type { RouteContext } from '../context';
+import { namedPlugin } from '../plugin';
+import { ancestryRoutes } from './ancestry.routes';
+import { bucketRoutes } from './buckets.routes';
+import { buildRoutes } from './builds.routes';
+import { channelRoutes } from './channels.routes';
+import type { ProjectParams } from './params';
+import { registryRoutes } from './registry.routes';
+import { searchRoutes } from './search.routes';
+import { versionRoutes } from './versions.routes';
+
+/** Where every packer operation lives (HCP Packer API 2023-01-01). */
+export const PACKER_PREFIX =
+  '/packer/2023-01-01/organizations/:organization_id/projects/:project_id';
+
+/**
+ * The HCP Packer service: checks the organization and project of every
+ * request, treats `null` body fields as absent (protobuf JSON semantics), and
+ * registers one plugin per resource.
+ */
+export const packerApi = namedPlugin<RouteContext>('imprint-packer-api', async (app, options) => {
+  // Plugin options carry `prefix`; children must not get it again.
+  const context: RouteContext = {
+    storage: options.storage,
+    scope: options.scope,
+    embedded: options.embedded,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+  };
+
+  app.addHook('onRequest', async (request) => {
+    const params = request.params as Partial<ProjectParams>;
+    await context.scope.check(params.organization_id ?? '', params.project_id ?? '');
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const body = request.body;
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      for (const [key, value] of Object.entries(body)) {
+        if (value === null) delete (body as Record<string, unknown>)[key];
+      }
+    }
+  });
+
+  await app.register(registryRoutes, context);
+  await app.register(bucketRoutes, context);
+  await app.register(ancestryRoutes, context);
+  await app.register(versionRoutes, context);
+  await app.register(buildRoutes, context);
+  await app.register(channelRoutes, context);
+  await app.register(searchRoutes, context);
+});

@@ -1,0 +1,335 @@
+import type { AddressInfo } from 'node:net';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authPlugin } from '../auth/auth.plugin';
+import { EmbeddedMode } from '../auth/embedded-mode';
+import { principalRoutes } from '../auth/principals.routes';
+import { tokenRoutes } from '../auth/token.routes';
+import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
+import type { RegistryStorage } from '../domain/registry-service';
+import { GrpcCode, RegistryError } from '../domain/registry.errors';
+import type { RouteContext } from './context';
+import {
+  errorHandlingPlugin,
+  frameworkErrorHandler,
+  parseJsonBody,
+  schemaErrorFormatter,
+} from './error-handler';
+import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
+import { HTTP_ERROR_REASONS } from './http-errors';
+import { RegistryScope } from './registry-scope';
+import { healthRoutes } from './routes/health.routes';
+import { openApiRoutes } from './routes/openapi.routes';
+import { PACKER_PREFIX, packerApi } from './routes/packer-api';
+import { resourceManagerRoutes } from './routes/resource-manager.routes';
+import { MODEL_SCHEMAS } from './schemas/models.schemas';
+
+/** Default request body limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Default bearer token lifetime: one hour. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+/** Default interval of the stale-build sweep: one minute. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+
+/** Where log lines go: any object with `write(line)` (a stream, or a test's collector). */
+export interface RegistryLogDestination {
+  write(line: string): void;
+}
+
+/** Options of {@link buildRegistryServer} and {@link startRegistryServer}. */
+export interface RegistryServerOptions {
+  /** The opened storage (`openRegistryStorage(...)`). */
+  readonly storage: RegistryStorage;
+  /**
+   * The address the server listens on (default `127.0.0.1`). It decides the
+   * auth mode: on loopback with no principals every request is an anonymous
+   * admin (embedded mode); elsewhere at least one principal must exist.
+   */
+  readonly host?: string;
+  /** TCP port for {@link startRegistryServer} (default 8080; 0 picks a free one). */
+  readonly port?: number;
+  /** Largest accepted request body in bytes (default 1 MiB). Larger is 413 / code 3. */
+  readonly bodyLimit?: number;
+  /** Lifetime of issued bearer tokens, in seconds (default 3600). */
+  readonly tokenTtlSeconds?: number;
+  /** How often stale builds are cancelled, in ms (default 60 000; 0 disables the sweeper). */
+  readonly sweepIntervalMs?: number;
+  /** `false` silences logging; otherwise pino JSON lines at `level` (default `info`) to `destination` (default stdout). */
+  readonly logger?:
+    false | { readonly level?: string; readonly destination?: RegistryLogDestination };
+  /** Close the storage when the server closes (default false: the caller owns it). */
+  readonly closeStorage?: boolean;
+}
+
+/** A listening registry server. */
+export interface RunningRegistryServer {
+  readonly app: FastifyInstance;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting connections, finishes in-flight requests, then stops timers (and storage, with `closeStorage`). */
+  close(): Promise<void>;
+}
+
+/** Header values that must never reach a log line. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'authorization',
+  'client_secret',
+  'clientSecret',
+  'access_token',
+  'accessToken',
+  '*.client_secret',
+  '*.clientSecret',
+  '*.access_token',
+  '*.accessToken',
+  '*.authorization',
+];
+
+/** Longest token lifetime the principal store accepts: one year. */
+const MAX_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
+
+function integerOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The message shown when a non-loopback server has no principals. */
+export function noPrincipalsMessage(host: string): string {
+  return (
+    `refusing to listen on ${host} with no principals configured: anyone who can reach it ` +
+    `would have full access. Create a principal first: ` +
+    `imprint-registry principals create --name ci --role admin ` +
+    `(with the same --data-dir / --database), or listen on 127.0.0.1 for embedded use`
+  );
+}
+
+/**
+ * Builds the registry HTTP server (not yet listening): the HCP Packer API
+ * (2023-01-01), the OAuth token endpoint, resource-manager discovery, the
+ * principals admin API, health checks and `/openapi.json`.
+ *
+ * Throws a {@link RegistryError} with reason `REGISTRY_ERR_NO_PRINCIPALS` when
+ * `host` is not a loopback address and no principal exists.
+ *
+ * @example
+ * ```ts
+ * const storage = await openRegistryStorage({ dataDir: '/var/lib/imprint' });
+ * const app = await buildRegistryServer({ storage });
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ * ```
+ */
+export async function buildRegistryServer(
+  options: RegistryServerOptions,
+): Promise<FastifyInstance> {
+  const { storage } = options;
+  const host = options.host ?? DEFAULT_LISTEN.host;
+  const bodyLimit = integerOption('bodyLimit', options.bodyLimit, DEFAULT_BODY_LIMIT, 1);
+  const tokenTtlSeconds = integerOption(
+    'tokenTtlSeconds',
+    options.tokenTtlSeconds,
+    DEFAULT_TOKEN_TTL_SECONDS,
+    1,
+    MAX_TOKEN_TTL_SECONDS,
+  );
+  const sweepIntervalMs = integerOption(
+    'sweepIntervalMs',
+    options.sweepIntervalMs,
+    DEFAULT_SWEEP_INTERVAL_MS,
+    0,
+  );
+
+  const loopback = isLoopbackHost(host);
+  const principalCount = await storage.principals.countPrincipals();
+  if (!loopback && principalCount === 0) {
+    throw new RegistryError(
+      GrpcCode.FAILED_PRECONDITION,
+      HTTP_ERROR_REASONS.NO_PRINCIPALS,
+      noPrincipalsMessage(host),
+    );
+  }
+
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.logger?.level ?? 'info',
+            ...(options.logger?.destination ? { stream: options.logger.destination } : {}),
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          },
+    bodyLimit,
+    routerOptions: { maxParamLength: 512 },
+    requestIdHeader: false,
+    // Requests arriving while closing get our own 503 (a google.rpc.Status), below.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: false, verbose: true } },
+    schemaErrorFormatter,
+    frameworkErrors: frameworkErrorHandler,
+  });
+
+  if (options.closeStorage) {
+    // onClose hooks run last-registered-first: registered first, this runs last.
+    app.addHook('onClose', async () => storage.close());
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', String(request.id));
+  });
+
+  // Graceful close: requests already in flight finish, and their keep-alive
+  // connections close with them instead of idling until the keep-alive
+  // timeout (which would hold close() for up to 72 s).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) {
+      throw new RegistryError(
+        GrpcCode.UNAVAILABLE,
+        HTTP_ERROR_REASONS.UNAVAILABLE,
+        'the registry is shutting down; retry in a moment',
+      );
+    }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
+  for (const schema of MODEL_SCHEMAS) app.addSchema(schema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Imprint registry',
+        description:
+          'A self-hosted image metadata registry speaking the HCP Packer registry API (2023-01-01). ' +
+          'Errors are google.rpc.Status bodies {code, message, details}.',
+        version: '2023-01-01',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token from POST /oauth2/token',
+          },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+
+  await app.register(errorHandlingPlugin, { bodyLimit });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'string' }, parseJsonBody);
+
+  const embedded = new EmbeddedMode(storage.principals, loopback);
+  const context: RouteContext = {
+    storage,
+    scope: new RegistryScope(storage.service),
+    embedded,
+    tokenTtlSeconds,
+  };
+
+  await app.register(authPlugin, { principals: storage.principals, embedded });
+  await app.register(heartbeatSweeperPlugin, {
+    service: storage.service,
+    intervalMs: sweepIntervalMs,
+  });
+
+  await app.register(healthRoutes, context);
+  await app.register(openApiRoutes, context);
+  await app.register(tokenRoutes, context);
+  await app.register(principalRoutes, context);
+  await app.register(resourceManagerRoutes, context);
+  await app.register(packerApi, { ...context, prefix: PACKER_PREFIX });
+
+  if (loopback && principalCount === 0) {
+    app.log.info(
+      { mode: 'embedded', host },
+      `embedded mode: ${host} is a loopback address and no principals exist, so every request ` +
+        `is an anonymous admin; create one (imprint-registry principals create --name ci --role admin) ` +
+        `to require tokens`,
+    );
+  }
+  return app;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Builds the server and listens on `host:port` (default `127.0.0.1:8080`).
+ * A taken address is a {@link RegistryError} with reason `REGISTRY_ERR_ADDRESS_IN_USE`.
+ *
+ * @example
+ * ```ts
+ * const storage = await openRegistryStorage({ dataDir });
+ * const server = await startRegistryServer({ storage, port: 0, closeStorage: true });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
+export async function startRegistryServer(
+  options: RegistryServerOptions,
+): Promise<RunningRegistryServer> {
+  const host = options.host ?? DEFAULT_LISTEN.host;
+  const port = options.port ?? DEFAULT_LISTEN.port;
+  const app = await buildRegistryServer({ ...options, host });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new RegistryError(
+        GrpcCode.UNAVAILABLE,
+        HTTP_ERROR_REASONS.ADDRESS_IN_USE,
+        `cannot listen on ${urlHost(host)}:${port}: the address is already in use; ` +
+          `stop the other process or pick another address with --listen HOST:PORT`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new RegistryError(
+        GrpcCode.UNAVAILABLE,
+        HTTP_ERROR_REASONS.ADDRESS_IN_USE,
+        `cannot listen on ${urlHost(host)}:${port}: ${(error as Error).message}`,
+      );
+    }
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const actualPort = address.port;
+  return {
+    app,
+    host,
+    port: actualPort,
+    url: `http://${urlHost(host)}:${actualPort}`,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * `@imprint/registry`: a self-hosted image metadata registry speaking the HCP
+ * Packer registry API (2023-01-01), over SQLite (embedded default) or
+ * PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * import { openRegistryStorage, startRegistryServer } from '@imprint/registry';
+ *
+ * const storage = await openRegistryStorage({ dataDir: '/var/lib/imprint' });
+ * const server = await startRegistryServer({ storage, port: 8080, closeStorage: true });
+ * console.log(`registry at ${server.url}`);
+ * ```
+ * @packageDocumentation
+ */
+export {
+  buildRegistryServer,
+  startRegistryServer,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+} from './http/server';
+export type {
+  RegistryLogDestination,
+  RegistryServerOptions,
+  RunningRegistryServer,
+} from './http/server';
+export { HTTP_ERROR_REASONS } from './http/http-errors';
+export type { HttpErrorReason } from './http/http-errors';
+export { ROLES } from './auth/roles';
+export type { Role } from './auth/roles';
+export { GrpcCode, RegistryError, RegistryErrorReason } from './domain/registry.errors';
+export type {
+  Actor,
+  AncestryQuery,
+  Principal,
+  PrincipalStore,
+  RegistryService,
+  RegistryStorage,
+  StorageOptions,
+} from './domain/registry-service';
+export { openRegistryStorage } from './domain';
+export type { OpenedRegistryStorage } from './domain';

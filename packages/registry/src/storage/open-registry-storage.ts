@@ -1,0 +1,226 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
+import { monotonicFactory } from 'ulid';
+import type { Location } from '@imprint/client';
+import type { ServiceContext } from '../domain/context';
+import { SqlPrincipalStore } from '../domain/principal.store';
+import { SqlRegistryService } from '../domain/registry.service';
+import type { RegistryStorage, StorageOptions } from '../domain/registry-service';
+import { RegistryErrorReason, invalidArgument } from '../domain/registry.errors';
+import { migrationProvider } from './migrations';
+import type { Database } from './schema';
+import type { Engine } from './sql-helpers';
+import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
+
+/** File name of the SQLite database inside `dataDir`. */
+export const SQLITE_FILE_NAME = 'imprint-registry.db';
+/** Default {@link StorageOptions.heartbeatTimeoutMs}: 5 minutes (Packer heartbeats every 2). */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5 * 60_000;
+/** How long a SQLite writer waits for another process's lock before failing. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * An opened store, with the extras the HTTP layer needs besides the
+ * {@link RegistryStorage} interface: the registry's fixed location (for the
+ * resource-manager discovery endpoints) and the concrete service type (which
+ * also has `processDueRevocations`).
+ */
+export interface OpenedRegistryStorage extends RegistryStorage {
+  readonly service: SqlRegistryService;
+  readonly principals: SqlPrincipalStore;
+  /** Organization and project ids, generated on first open and stable afterwards. */
+  readonly location: Location;
+  /** The registry record's id (a ULID). */
+  readonly registryId: string;
+}
+
+/**
+ * ULID randomness from a pooled buffer: `ulid`'s default PRNG calls
+ * `crypto.randomBytes` once per character, which dominated write latency.
+ * Still a CSPRNG, just fetched 4 KiB at a time.
+ */
+function bufferedPrng(): () => number {
+  let pool = randomBytes(4096);
+  let offset = 0;
+  return () => {
+    if (offset + 4 > pool.length) {
+      pool = randomBytes(4096);
+      offset = 0;
+    }
+    const value = pool.readUInt32BE(offset) / 0x1_0000_0000;
+    offset += 4;
+    return value;
+  };
+}
+
+function optionsError(message: string, field: string) {
+  return invalidArgument(RegistryErrorReason.INVALID_ARGUMENT, message, { field });
+}
+
+function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+// int8 (counts, epoch-ms timestamps) as JS numbers, like better-sqlite3
+// returns them; all values involved stay far below 2^53. Per pool, so other
+// `pg` users in the process keep the default string parsing.
+const INT8_OID = 20;
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === INT8_OID && format !== 'binary'
+    ? (value: string) => Number(value)
+    : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser;
+
+function openDatabase(options: StorageOptions): { db: Kysely<Database>; engine: Engine } {
+  const url = options.databaseUrl;
+  if (url !== undefined && typeof url !== 'string')
+    throw optionsError('databaseUrl must be a string.', 'databaseUrl');
+  if (url !== undefined && url !== '') {
+    if (!isPostgresUrl(url)) {
+      throw optionsError(
+        'databaseUrl must be a postgres:// (or postgresql://) URL. For SQLite leave it unset and give dataDir.',
+        'databaseUrl',
+      );
+    }
+    const pool = new Pool({ connectionString: url, types: { getTypeParser } });
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      engine: 'postgres',
+    };
+  }
+  const dir = options.dataDir;
+  if (typeof dir !== 'string' || dir === '') {
+    throw optionsError(
+      'SQLite needs dataDir, the directory that holds imprint-registry.db (created if missing); or pass a postgres:// databaseUrl.',
+      'dataDir',
+    );
+  }
+  let file = ':memory:';
+  if (dir !== ':memory:') {
+    mkdirSync(dir, { recursive: true });
+    file = path.join(dir, SQLITE_FILE_NAME);
+  }
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return {
+    db: new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    }),
+    engine: 'sqlite',
+  };
+}
+
+/** Runs pending migrations (forward-only). Safe to call on every open; concurrent openers wait on Kysely's lock. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(
+      `Registry schema migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+async function ensureRegistryRecord(db: Kysely<Database>, now: number, newId: () => string) {
+  await db
+    .insertInto('registry')
+    .values({
+      singleton: 1,
+      id: newId(),
+      organization_id: randomUUID(),
+      project_id: randomUUID(),
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('singleton').doNothing())
+    .execute();
+  return db.selectFrom('registry').selectAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Opens (creating and migrating as needed) the registry database and returns
+ * the domain service and principal store over it.
+ *
+ * - `databaseUrl: 'postgres://…'` → PostgreSQL (a `pg` Pool);
+ * - otherwise SQLite at `<dataDir>/imprint-registry.db` (WAL, foreign keys,
+ *   busy timeout; `dataDir: ':memory:'` for a throwaway in-memory store).
+ *
+ * The first open generates the registry record (organization and project
+ * UUIDs); later opens reuse it.
+ *
+ * @example
+ * ```ts
+ * const storage = await openRegistryStorage({ dataDir: '/var/lib/imprint' });
+ * const bucket = await storage.service.createBucket(actor, { name: 'ubuntu-base' });
+ * setInterval(() => void storage.service.cancelStaleBuilds(), 60_000);
+ * await storage.close();
+ * ```
+ */
+export async function openRegistryStorage(options: StorageOptions): Promise<OpenedRegistryStorage> {
+  if (typeof options !== 'object' || options === null)
+    throw optionsError('options must be an object.', 'options');
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  if (
+    typeof heartbeatTimeoutMs !== 'number' ||
+    !Number.isFinite(heartbeatTimeoutMs) ||
+    heartbeatTimeoutMs <= 0
+  ) {
+    throw optionsError(
+      'heartbeatTimeoutMs must be a positive number of milliseconds.',
+      'heartbeatTimeoutMs',
+    );
+  }
+  const clock = options.now ?? (() => new Date());
+  if (typeof clock !== 'function')
+    throw optionsError('now must be a function returning a Date.', 'now');
+  const nowMs = () => clock().getTime();
+  const ulid = monotonicFactory(bufferedPrng());
+  const newId = () => ulid();
+
+  const { db, engine } = openDatabase(options);
+  try {
+    await migrateToLatest(db);
+    const registry = await ensureRegistryRecord(db, nowMs(), newId);
+    const location: Location = {
+      organization_id: registry.organization_id,
+      project_id: registry.project_id,
+    };
+    let closing: Promise<void> | undefined;
+    // One once-only shutdown shared by storage.close() and service.close().
+    const close = () => (closing ??= db.destroy());
+    const ctx: ServiceContext = {
+      db,
+      engine,
+      location,
+      registryId: registry.id,
+      nowMs,
+      newId,
+      heartbeatTimeoutMs,
+      close,
+    };
+    const service = new SqlRegistryService(ctx);
+    const principals = new SqlPrincipalStore(ctx);
+    return {
+      service,
+      principals,
+      engine,
+      location: { ...location },
+      registryId: registry.id,
+      close,
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+import type { Kysely, Transaction } from 'kysely';
+
+/*
+ * Row types of the registry database, shared by both engines.
+ * Portable encodings: timestamps are epoch milliseconds (bigint columns, read
+ * back as JS numbers on both engines); booleans are 0/1 integers; maps and
+ * free-form JSON are text.
+ */
+
+/** The single registry record (organization + project identity). */
+export interface RegistryTable {
+  singleton: number;
+  id: string;
+  organization_id: string;
+  project_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A bucket. */
+export interface BucketTable {
+  id: string;
+  name: string;
+  description: string;
+  /** JSON object of string values. */
+  labels: string;
+  /** JSON array of strings: platforms of the version on `latest` (or set by UpdateBucket). */
+  platforms: string;
+  /** Last `vN` number handed out in this bucket. */
+  version_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A version (`v0` while seq = 0) with its effective and own revocation. */
+export interface VersionTable {
+  id: string;
+  bucket_id: string;
+  fingerprint: string;
+  /** 0 while the version is incomplete (`v0`), then N of `vN`. */
+  seq: number;
+  template_type: string;
+  author_id: string;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+  revoke_at: number | null;
+  revocation_message: string | null;
+  revocation_author: string | null;
+  /** `MANUAL` | `INHERITED` | null. */
+  revocation_type: string | null;
+  /** JSON snapshot of `revocation_inherited_from` (survives deletion of the source). */
+  revocation_inherited_from: string | null;
+  /** The manually revoked version an inherited revocation comes from. No FK on purpose. */
+  inherited_from_version_id: string | null;
+  /** 1 when a manual revocation cascades to descendants. */
+  revocation_cascade: number;
+  /** 1 when channels pointing here roll back once the revocation takes effect. */
+  revocation_rollback: number;
+  /** 1 once the rollback side effects of a due revocation were applied. */
+  revocation_applied: number;
+  /*
+   * The version's own (manual) revocation, kept apart from the effective one
+   * above: an earlier inherited revocation may hide it, and it comes back
+   * when that ancestor is restored (or moves later than it).
+   */
+  own_revoke_at: number | null;
+  own_message: string | null;
+  own_author: string | null;
+  own_cascade: number;
+  own_rollback: number;
+}
+
+/** A build; parent ids are kept as sent (they make relations only when they resolve). */
+export interface BuildTable {
+  id: string;
+  version_id: string;
+  component_type: string;
+  platform: string;
+  status: string;
+  packer_run_uuid: string;
+  labels: string;
+  source_external_identifier: string;
+  metadata: string;
+  parent_version_id: string;
+  parent_channel_id: string;
+  heartbeat_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An artifact of a build. */
+export interface ArtifactTable {
+  id: string;
+  build_id: string;
+  external_identifier: string;
+  region: string;
+  created_at: number;
+}
+
+/** A channel; `managed` = 1 only for `latest`. */
+export interface ChannelTable {
+  id: string;
+  bucket_id: string;
+  name: string;
+  managed: number;
+  restricted: number;
+  version_id: string | null;
+  author_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One channel assignment change (append-only). */
+export interface ChannelHistoryTable {
+  id: string;
+  channel_id: string;
+  assigned_at: number;
+  author_id: string;
+  /** Snapshot of the assigned version; null entries record an unassignment. No FK on purpose. */
+  version_id: string | null;
+  version_fingerprint: string | null;
+  version_name: string | null;
+}
+
+/** One parent → child ancestry relation between complete versions. */
+export interface VersionLinkTable {
+  id: string;
+  child_version_id: string;
+  parent_version_id: string;
+  parent_channel_id: string | null;
+  /** 1 when inferred from a source external identifier rather than declared. */
+  inferred: number;
+  created_at: number;
+}
+
+/** A service principal; only a scrypt hash of its secret is stored. */
+export interface PrincipalTable {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  secret_salt: string;
+  created_at: number;
+}
+
+/** A bearer token, stored as its SHA-256 hash. */
+export interface TokenTable {
+  token_hash: string;
+  principal_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface Database {
+  registry: RegistryTable;
+  buckets: BucketTable;
+  versions: VersionTable;
+  builds: BuildTable;
+  artifacts: ArtifactTable;
+  channels: ChannelTable;
+  channel_history: ChannelHistoryTable;
+  version_links: VersionLinkTable;
+  principals: PrincipalTable;
+  tokens: TokenTable;
+}
+
+/** A connection or transaction over {@link Database}. */
+export type Db = Kysely<Database> | Transaction<Database>;

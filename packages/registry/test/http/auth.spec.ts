@@ -1,0 +1,507 @@
+import { RegistryError, startRegistryServer } from '@imprint/registry';
+import {
+  ENGINES,
+  expectStatus,
+  fingerprint,
+  ok,
+  openTestStorage,
+  send,
+  startTestRegistry,
+  type TestRegistry,
+  type TestStorage,
+} from './support/harness';
+
+type Credentials = { clientId: string; clientSecret: string };
+
+function basic({ clientId, clientSecret }: Credentials): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+}
+
+async function token(registry: TestRegistry, credentials: Credentials): Promise<string> {
+  const res = await registry.request('POST', '/oauth2/token', {
+    raw: 'grant_type=client_credentials&audience=https%3A%2F%2Fapi.hashicorp.cloud',
+    contentType: 'application/x-www-form-urlencoded',
+    headers: { authorization: basic(credentials) },
+  });
+  return ok(res).access_token;
+}
+
+describe.each(ENGINES)('authentication and roles (%s)', (engine) => {
+  let store: TestStorage;
+  let registry: TestRegistry;
+  const creds: Record<'admin' | 'contributor' | 'viewer', Credentials> = {} as never;
+  const tokens: Record<'admin' | 'contributor' | 'viewer', string> = {} as never;
+
+  beforeAll(async () => {
+    store = await openTestStorage(engine);
+    for (const role of ['admin', 'contributor', 'viewer'] as const) {
+      const created = await store.storage.principals.createPrincipal(`${role}-sp`, role);
+      creds[role] = { clientId: created.principal.id, clientSecret: created.clientSecret };
+    }
+    registry = await startTestRegistry(store.storage, { tokenTtlSeconds: 600 });
+    for (const role of ['admin', 'contributor', 'viewer'] as const) {
+      tokens[role] = await token(registry, creds[role]);
+    }
+    ok(
+      await registry.request('PUT', `${registry.base}/buckets`, {
+        token: tokens.admin,
+        body: { name: 'secured' },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+    await store?.dispose();
+  });
+
+  describe('POST /oauth2/token', () => {
+    it('issues a bearer token for Basic credentials (what Go oauth2 sends)', async () => {
+      const res = await registry.request('POST', '/oauth2/token', {
+        raw: 'grant_type=client_credentials&audience=https%3A%2F%2Fapi.hashicorp.cloud',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { authorization: basic(creds.viewer) },
+      });
+      const body = ok(res);
+      expect(body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 600,
+      });
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('accepts client_id / client_secret form fields', async () => {
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: creds.viewer.clientId,
+        client_secret: creds.viewer.clientSecret,
+      });
+      const body = ok(
+        await registry.request('POST', '/oauth2/token', {
+          raw: form.toString(),
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      );
+      expect(body.token_type).toBe('Bearer');
+      const listed = await registry.request('GET', `${registry.base}/buckets`, {
+        token: body.access_token,
+      });
+      expect(listed.status).toBe(200);
+    });
+
+    it('accepts form-encoded Basic credentials (RFC 6749 §2.3.1)', async () => {
+      const encoded = {
+        clientId: encodeURIComponent(creds.viewer.clientId),
+        clientSecret: encodeURIComponent(creds.viewer.clientSecret),
+      };
+      const res = await registry.request('POST', '/oauth2/token', {
+        raw: 'grant_type=client_credentials',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { authorization: basic(encoded) },
+      });
+      expect(res.status).toBe(200);
+    });
+
+    it('refuses a wrong secret, an unknown client and missing credentials with 401 / code 16', async () => {
+      const wrong = { ...creds.viewer, clientSecret: `${creds.viewer.clientSecret}x` };
+      const attempts: Record<string, string>[] = [
+        { authorization: basic(wrong) },
+        { authorization: basic({ clientId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', clientSecret: 'nope' }) },
+        { authorization: 'Basic !!!' },
+        {},
+      ];
+      for (const headers of attempts) {
+        const res = await registry.request('POST', '/oauth2/token', {
+          raw: 'grant_type=client_credentials',
+          contentType: 'application/x-www-form-urlencoded',
+          headers,
+        });
+        const body = expectStatus(res, 401, 16);
+        expect(body.details[0].reason).toBe('REGISTRY_ERR_INVALID_CLIENT');
+      }
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: creds.viewer.clientId,
+        client_secret: 'wrong',
+      });
+      expectStatus(
+        await registry.request('POST', '/oauth2/token', {
+          raw: form.toString(),
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+        401,
+        16,
+      );
+    });
+
+    it('refuses other grant types with 400 / code 3', async () => {
+      const res = await registry.request('POST', '/oauth2/token', {
+        raw: 'grant_type=password&username=a&password=b',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { authorization: basic(creds.viewer) },
+      });
+      const body = expectStatus(res, 400, 3);
+      expect(body.details[0].reason).toBe('REGISTRY_ERR_UNSUPPORTED_GRANT_TYPE');
+      expectStatus(
+        await registry.request('POST', '/oauth2/token', {
+          raw: 'audience=x',
+          contentType: 'application/x-www-form-urlencoded',
+          headers: { authorization: basic(creds.viewer) },
+        }),
+        400,
+        3,
+      );
+    });
+  });
+
+  describe('bearer tokens', () => {
+    it('are required: none, malformed or unknown is 401 / code 16 with WWW-Authenticate', async () => {
+      const missing = await registry.request('GET', `${registry.base}/buckets`);
+      expect(expectStatus(missing, 401, 16).message).toContain('/oauth2/token');
+      expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expectStatus(
+        await registry.request('GET', `${registry.base}/buckets`, {
+          headers: { authorization: `Token ${tokens.viewer}` },
+        }),
+        401,
+        16,
+      );
+      expectStatus(
+        await registry.request('GET', `${registry.base}/buckets`, { token: 'not-a-real-token' }),
+        401,
+        16,
+      );
+    });
+
+    it('are checked before the body is read or validated', async () => {
+      expectStatus(
+        await registry.request('PUT', `${registry.base}/buckets`, { raw: '{oops' }),
+        401,
+        16,
+      );
+    });
+
+    it('are not needed for health, readiness, OpenAPI and the token endpoint', async () => {
+      for (const path of ['/healthz', '/readyz', '/openapi.json']) {
+        expect((await registry.request('GET', path)).status).toBe(200);
+      }
+    });
+  });
+
+  describe('roles', () => {
+    it('viewer reads but cannot write (403 / code 7 naming the role needed)', async () => {
+      ok(
+        await registry.request('GET', `${registry.base}/buckets/secured`, { token: tokens.viewer }),
+      );
+      ok(
+        await registry.request('POST', `${registry.base}/_search/external_artifact`, {
+          token: tokens.viewer,
+          body: { external_identifier: 'ami-none' },
+        }),
+      );
+      const denied = expectStatus(
+        await registry.request('POST', `${registry.base}/buckets/secured/versions`, {
+          token: tokens.viewer,
+          body: { fingerprint: fingerprint() },
+        }),
+        403,
+        7,
+      );
+      expect(denied.message).toContain('contributor');
+      expect(denied.message).toContain('viewer');
+      expect(denied.details[0]).toMatchObject({
+        reason: 'REGISTRY_ERR_PERMISSION_DENIED',
+        required_role: 'contributor',
+      });
+    });
+
+    it('contributor creates versions, builds and channels, records its name as author', async () => {
+      const fp = fingerprint();
+      const version = ok(
+        await registry.request('POST', `${registry.base}/buckets/secured/versions`, {
+          token: tokens.contributor,
+          body: { fingerprint: fp },
+        }),
+      ).version;
+      expect(version.author_id).toBe('contributor-sp');
+      ok(
+        await registry.request('POST', `${registry.base}/buckets/secured/versions/${fp}/builds`, {
+          token: tokens.contributor,
+          body: { component_type: 'docker.app' },
+        }),
+      );
+      const channel = ok(
+        await registry.request('POST', `${registry.base}/buckets/secured/channels`, {
+          token: tokens.contributor,
+          body: { name: `dev-${Date.now().toString(36)}` },
+        }),
+      ).channel;
+      expect(channel.author_id).toBe('contributor-sp');
+    });
+
+    it('contributor cannot create, update or delete buckets, revoke, restore or delete', async () => {
+      const fp = fingerprint();
+      ok(
+        await registry.request('POST', `${registry.base}/buckets/secured/versions`, {
+          token: tokens.contributor,
+          body: { fingerprint: fp },
+        }),
+      );
+      const attempts: [string, string, unknown?][] = [
+        ['PUT', `${registry.base}/buckets`, { name: 'not-allowed' }],
+        ['PATCH', `${registry.base}/buckets/secured`, { description: 'x' }],
+        ['DELETE', `${registry.base}/buckets/secured`],
+        ['PATCH', `${registry.base}/buckets/secured/versions/${fp}`, { revoke_in: '0s' }],
+        ['PATCH', `${registry.base}/buckets/secured/versions/${fp}`, { restore: true }],
+        ['DELETE', `${registry.base}/buckets/secured/versions/${fp}`],
+        ['DELETE', `${registry.base}/buckets/secured/channels/latest`],
+        ['GET', '/imprint/v1/principals'],
+      ];
+      for (const [method, path, body] of attempts) {
+        const res = await registry.request(method, path, { token: tokens.contributor, body });
+        const status = expectStatus(res, 403, 7);
+        expect(status.message).toContain('admin');
+      }
+      ok(
+        await registry.request('GET', `${registry.base}/buckets/secured`, { token: tokens.admin }),
+      );
+    });
+
+    it('admin can do everything', async () => {
+      ok(
+        await registry.request('PUT', `${registry.base}/buckets`, {
+          token: tokens.admin,
+          body: { name: 'admin-made' },
+        }),
+      );
+      ok(
+        await registry.request('DELETE', `${registry.base}/buckets/admin-made`, {
+          token: tokens.admin,
+        }),
+      );
+    });
+  });
+
+  describe('principals admin API', () => {
+    it('creates a principal (secret shown once), lists it, and deleting it revokes its tokens', async () => {
+      const created = ok(
+        await registry.request('POST', '/imprint/v1/principals', {
+          token: tokens.admin,
+          body: { name: 'ci-runner', role: 'contributor' },
+        }),
+      );
+      expect(created).toEqual({
+        principal: {
+          id: created.client_id,
+          name: 'ci-runner',
+          role: 'contributor',
+          created_at: expect.any(String),
+        },
+        client_id: expect.any(String),
+        client_secret: expect.any(String),
+      });
+      const list = ok(
+        await registry.request('GET', '/imprint/v1/principals', { token: tokens.admin }),
+      );
+      expect(list.principals.map((p: any) => p.name)).toEqual(
+        expect.arrayContaining(['admin-sp', 'ci-runner']),
+      );
+      expect(JSON.stringify(list)).not.toContain(created.client_secret);
+
+      const ciToken = await token(registry, {
+        clientId: created.client_id,
+        clientSecret: created.client_secret,
+      });
+      ok(await registry.request('GET', `${registry.base}/buckets`, { token: ciToken }));
+
+      expectStatus(
+        await registry.request('POST', '/imprint/v1/principals', {
+          token: tokens.admin,
+          body: { name: 'ci-runner', role: 'viewer' },
+        }),
+        409,
+        6,
+      );
+      expectStatus(
+        await registry.request('POST', '/imprint/v1/principals', {
+          token: tokens.admin,
+          body: { name: 'x', role: 'superuser' },
+        }),
+        400,
+        3,
+      );
+
+      ok(
+        await registry.request('DELETE', `/imprint/v1/principals/${created.client_id}`, {
+          token: tokens.admin,
+        }),
+      );
+      expectStatus(
+        await registry.request('GET', `${registry.base}/buckets`, { token: ciToken }),
+        401,
+        16,
+      );
+      expectStatus(
+        await registry.request('DELETE', `/imprint/v1/principals/${created.client_id}`, {
+          token: tokens.admin,
+        }),
+        404,
+        5,
+      );
+    });
+
+    it('is admin only', async () => {
+      expectStatus(
+        await registry.request('POST', '/imprint/v1/principals', {
+          token: tokens.viewer,
+          body: { name: 'sneaky', role: 'admin' },
+        }),
+        403,
+        7,
+      );
+    });
+  });
+
+  it('never logs tokens or secrets', () => {
+    const log = registry.logs.join('\n');
+    expect(log.length).toBeGreaterThan(0);
+    for (const role of ['admin', 'contributor', 'viewer'] as const) {
+      expect(log).not.toContain(tokens[role]);
+      expect(log).not.toContain(creds[role].clientSecret);
+    }
+    expect(log).not.toMatch(/Bearer [A-Za-z0-9]/);
+  });
+});
+
+describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
+  it('on loopback with no principals, requests are anonymous admin and one line says so', async () => {
+    const store = await openTestStorage(engine);
+    const registry = await startTestRegistry(store.storage);
+    try {
+      const created = ok(
+        await registry.request('PUT', `${registry.base}/buckets`, { body: { name: 'anon' } }),
+      );
+      expect(created.bucket.name).toBe('anon');
+      const version = ok(
+        await registry.request('POST', `${registry.base}/buckets/anon/versions`, {
+          body: { fingerprint: fingerprint() },
+        }),
+      ).version;
+      expect(version.author_id).toBe('anonymous');
+
+      // Stock clients always fetch a token first: any credentials work.
+      const tokenResponse = ok(
+        await registry.request('POST', '/oauth2/token', {
+          raw: 'grant_type=client_credentials',
+          contentType: 'application/x-www-form-urlencoded',
+          headers: { authorization: basic({ clientId: 'any', clientSecret: 'thing' }) },
+        }),
+      );
+      ok(
+        await registry.request('GET', `${registry.base}/buckets`, {
+          token: tokenResponse.access_token,
+        }),
+      );
+
+      const lines = registry.logs.filter((line) => line.includes('anonymous admin'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('imprint-registry principals create --name ci --role admin');
+
+      // The first principal ends embedded mode.
+      ok(
+        await registry.request('POST', '/imprint/v1/principals', {
+          body: { name: 'first-admin', role: 'admin' },
+        }),
+      );
+      expectStatus(await registry.request('GET', `${registry.base}/buckets`), 401, 16);
+    } finally {
+      await registry.close();
+      await store.dispose();
+    }
+  });
+
+  it('treats localhost, ::1 and all of 127.0.0.0/8 as loopback', async () => {
+    const store = await openTestStorage(engine);
+    try {
+      for (const host of ['localhost', '::1', '127.0.0.2']) {
+        const server = await startRegistryServer({
+          storage: store.storage,
+          host,
+          port: 0,
+          logger: false,
+        });
+        try {
+          const res = await send(`${server.url}/imprint/v1/principals`, 'GET');
+          expect({ host, status: res.status }).toEqual({ host, status: 200 });
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      await store.dispose();
+    }
+  });
+
+  it('refuses to start on a non-loopback address without principals, saying how to create one', async () => {
+    const store = await openTestStorage(engine);
+    try {
+      for (const host of ['0.0.0.0', '::', '192.0.2.10']) {
+        const attempt = startRegistryServer({
+          storage: store.storage,
+          host,
+          port: 0,
+          logger: false,
+        });
+        await expect(attempt).rejects.toBeInstanceOf(RegistryError);
+        await expect(attempt).rejects.toMatchObject({
+          reason: 'REGISTRY_ERR_NO_PRINCIPALS',
+          message: expect.stringContaining(
+            'imprint-registry principals create --name ci --role admin',
+          ),
+        });
+      }
+      await store.storage.principals.createPrincipal('ops', 'admin');
+      const server = await startRegistryServer({
+        storage: store.storage,
+        host: '0.0.0.0',
+        port: 0,
+        logger: false,
+      });
+      try {
+        const res = await send(
+          `http://127.0.0.1:${server.port}/packer/2023-01-01/organizations/x/projects/y/buckets`,
+          'GET',
+        );
+        expectStatus(res, 401, 16);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await store.dispose();
+    }
+  });
+
+  it('reports a taken port clearly', async () => {
+    const store = await openTestStorage(engine);
+    const first = await startTestRegistry(store.storage);
+    try {
+      await expect(
+        startRegistryServer({
+          storage: store.storage,
+          host: '127.0.0.1',
+          port: first.server.port,
+          logger: false,
+        }),
+      ).rejects.toMatchObject({
+        reason: 'REGISTRY_ERR_ADDRESS_IN_USE',
+        message: expect.stringContaining('already in use'),
+      });
+      // The failed start left the storage usable.
+      ok(await first.request('GET', '/readyz'));
+    } finally {
+      await first.close();
+      await store.dispose();
+    }
+  });
+});

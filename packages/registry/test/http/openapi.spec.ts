@@ -1,0 +1,119 @@
+import {
+  ENGINES,
+  ok,
+  openTestStorage,
+  startTestRegistry,
+  type TestRegistry,
+  type TestStorage,
+} from './support/harness';
+
+const P = '/packer/2023-01-01/organizations/{organization_id}/projects/{project_id}';
+
+/** Every route the server serves: [method, OpenAPI path, operationId]. */
+const ROUTES: readonly [string, string, string][] = [
+  ['get', '/healthz', 'Healthz'],
+  ['get', '/readyz', 'Readyz'],
+  ['get', '/openapi.json', 'OpenApi'],
+  ['post', '/oauth2/token', 'Token'],
+  ['get', '/imprint/v1/principals', 'ListPrincipals'],
+  ['post', '/imprint/v1/principals', 'CreatePrincipal'],
+  ['delete', '/imprint/v1/principals/{principal_id}', 'DeletePrincipal'],
+  ['get', '/resource-manager/2019-12-10/organizations', 'OrganizationService_List'],
+  ['get', '/resource-manager/2019-12-10/organizations/{id}', 'OrganizationService_Get'],
+  ['get', '/resource-manager/2019-12-10/projects', 'ProjectService_List'],
+  ['get', '/resource-manager/2019-12-10/projects/{id}', 'ProjectService_Get'],
+  ['get', `${P}/registry`, 'GetRegistry'],
+  ['get', `${P}/buckets`, 'ListBuckets'],
+  ['put', `${P}/buckets`, 'CreateBucket'],
+  ['get', `${P}/buckets/{bucket_name}`, 'GetBucket'],
+  ['patch', `${P}/buckets/{bucket_name}`, 'UpdateBucket'],
+  ['delete', `${P}/buckets/{bucket_name}`, 'DeleteBucket'],
+  ['get', `${P}/buckets/{bucket_name}/ancestry`, 'ListBucketAncestry'],
+  ['get', `${P}/buckets/{bucket_name}/versions`, 'ListVersions'],
+  ['post', `${P}/buckets/{bucket_name}/versions`, 'CreateVersion'],
+  ['get', `${P}/buckets/{bucket_name}/versions/{fingerprint}`, 'GetVersion'],
+  ['patch', `${P}/buckets/{bucket_name}/versions/{fingerprint}`, 'UpdateVersion'],
+  ['delete', `${P}/buckets/{bucket_name}/versions/{fingerprint}`, 'DeleteVersion'],
+  ['get', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds`, 'ListBuilds'],
+  ['post', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds`, 'CreateBuild'],
+  ['get', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}`, 'GetBuild'],
+  ['patch', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}`, 'UpdateBuild'],
+  ['delete', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}`, 'DeleteBuild'],
+  ['get', `${P}/buckets/{bucket_name}/channels`, 'ListChannels'],
+  ['post', `${P}/buckets/{bucket_name}/channels`, 'CreateChannel'],
+  ['post', `${P}/buckets/{bucket_name}/channels/assign`, 'AssignChannelVersion'],
+  ['get', `${P}/buckets/{bucket_name}/channels/{channel_name}`, 'GetChannel'],
+  ['patch', `${P}/buckets/{bucket_name}/channels/{channel_name}`, 'UpdateChannel'],
+  ['delete', `${P}/buckets/{bucket_name}/channels/{channel_name}`, 'DeleteChannel'],
+  [
+    'get',
+    `${P}/buckets/{bucket_name}/channels/{channel_name}/history`,
+    'ListChannelAssignmentHistory',
+  ],
+  ['post', `${P}/_search/external_artifact`, 'SearchExternalArtifact'],
+];
+
+describe.each(ENGINES)('GET /openapi.json (%s)', (engine) => {
+  let store: TestStorage;
+  let registry: TestRegistry;
+  let doc: any;
+
+  beforeAll(async () => {
+    store = await openTestStorage(engine);
+    registry = await startTestRegistry(store.storage);
+    doc = ok(await registry.request('GET', '/openapi.json'));
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+    await store?.dispose();
+  });
+
+  it('is an OpenAPI 3.1 document', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBe('Imprint registry');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('lists every route, and nothing else', () => {
+    const listed = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(
+      ([path, operations]) =>
+        Object.entries(operations)
+          .filter(([method]) => ['get', 'put', 'post', 'patch', 'delete'].includes(method))
+          .map(([method, op]) => [method, path, op.operationId]),
+    );
+    expect(listed.sort()).toEqual([...ROUTES].map((r) => [...r]).sort());
+  });
+
+  it('documents request schemas, error responses and roles', () => {
+    const create = doc.paths[`${P}/buckets`].put;
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(['name']);
+    expect(create.description).toContain('Role: admin');
+    expect(create.responses['4XX'] ?? create.responses['4xx']).toBeDefined();
+    const list = doc.paths[`${P}/buckets`].get;
+    expect(list.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining([
+        'pagination.page_size',
+        'pagination.next_page_token',
+        'sorting.order_by',
+      ]),
+    );
+    expect(doc.components.schemas.Bucket.properties.latest_version).toBeDefined();
+    expect(doc.components.schemas.RpcStatus.properties).toHaveProperty('code');
+    for (const [method, path] of ROUTES) {
+      const op = doc.paths[path][method];
+      expect({ path, method, summary: typeof op.summary }).toEqual({
+        path,
+        method,
+        summary: 'string',
+      });
+    }
+  });
+
+  it('marks public routes as needing no token', () => {
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/oauth2/token'].post.security).toEqual([]);
+    expect(doc.paths[`${P}/buckets`].get.security).toBeUndefined();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+  });
+});
