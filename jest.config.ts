@@ -11,6 +11,7 @@ const root = __dirname;
 const workspaceModules: Record<string, string> = {
   '^@imprint/sdk$': path.join(root, 'packages/sdk/src/index.ts'),
   '^@imprint/sdk/testing$': path.join(root, 'packages/sdk/src/testing/index.ts'),
+  '^@imprint/core$': path.join(root, 'packages/core/src/index.ts'),
   '^@imprint/client$': path.join(root, 'packages/client/src/index.ts'),
   '^@imprint/registry$': path.join(root, 'packages/registry/src/index.ts'),
   '^@imprint/example-aws-like$': path.join(root, 'examples/aws-like/src/index.ts'),
@@ -34,6 +35,7 @@ const config: Config = {
   projects: [
     project('@imprint/sdk', 'packages/sdk'),
     project('@imprint/client', 'packages/client'),
+    project('@imprint/core', 'packages/core'),
     project('@imprint/registry', 'packages/registry'),
     project('@imprint/example-aws-like', 'examples/aws-like'),
     project('@imprint/example-docker-like', 'examples/docker-like'),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIENT_ERROR_CODES } from '@imprint/client';
+import { CORE_ERROR_CODES } from '@imprint/core';
 import { HTTP_ERROR_REASONS, RegistryErrorReason } from '@imprint/registry';
 
 const errorsDoc = readFileSync(
@@ -20,6 +21,12 @@ describe('docs/reference/errors.md', () => {
   it('lists every client error code', () => {
     expect(
       Object.values(CLIENT_ERROR_CODES).filter((code) => !errorsDoc.includes(`\`${code}\``)),
+    ).toEqual([]);
+  });
+
+  it('lists every runner error code', () => {
+    expect(
+      Object.values(CORE_ERROR_CODES).filter((code) => !errorsDoc.includes(`\`${code}\``)),
     ).toEqual([]);
   });
 });

@@ -1,0 +1,39 @@
+/**
+ * `@imprint/core`: the Imprint build runner. Loads JSON templates, prepares
+ * plugins' builders and post-processors, runs builds and publishes their
+ * images to a registry speaking the HCP Packer API.
+ * @packageDocumentation
+ */
+export { RUNNER_VERSION } from './version';
+export {
+  CORE_ERROR_CODES,
+  TemplateError,
+  TemplateSyntaxError,
+  TemplateInvalidError,
+  UnknownVariableError,
+  TemplateVariableError,
+  UnknownSourceError,
+  UnknownPluginError,
+  TemplateConfigError,
+  RegistryNotConfiguredError,
+  VersionCompleteError,
+  SpoolInvalidError,
+} from './errors';
+export type { CoreErrorCode, TemplateLocation } from './errors';
+export { loadTemplate, parseTemplate, TEMPLATE_SCHEMA_PATH } from './template/load-template';
+export type {
+  Template,
+  SourceDefinition,
+  PostProcessorDefinition,
+  BuildBlock,
+  RegistryBlock,
+  VariableOptions,
+  VariableType,
+} from './template/template';
+export { validateTemplate } from './template/validate-template';
+export type { PlannedBuild, PreparedTemplate, ValidateOptions } from './template/validate-template';
+export { runBuild, DEFAULT_HEARTBEAT_MS } from './run/run-build';
+export type { RunBuildOptions, RunResult, BuildResult, BuildOutcome } from './run/run-build';
+export type { RunEvent, RunEventKind, RunEventHandler } from './run/events';
+export { pushSpool, SPOOL_FORMAT } from './run/spool';
+export type { PushSpoolResult, SpoolContent, SpoolBuild } from './run/spool';

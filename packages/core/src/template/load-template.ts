@@ -1,0 +1,461 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import {
+  TemplateInvalidError,
+  TemplateSyntaxError,
+  TemplateVariableError,
+  UnknownPluginError,
+  UnknownSourceError,
+  UnknownVariableError,
+} from '../errors';
+import {
+  jsonPointerLines,
+  escapePointer,
+  lineAtOffset,
+  lineOf,
+  pointerToField,
+} from './json-lines';
+import type {
+  BuildBlock,
+  PostProcessorDefinition,
+  RegistryBlock,
+  SourceDefinition,
+  Template,
+  VariableOptions,
+  VariableType,
+} from './template';
+
+/** Path of the published JSON Schema of templates. */
+export const TEMPLATE_SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'template.schema.json');
+
+let compiled: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    compiled = ajv.compile(JSON.parse(readFileSync(TEMPLATE_SCHEMA_PATH, 'utf8')) as object);
+  }
+  return compiled;
+}
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const VAR_REF = /\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}/g;
+const WHOLE_VAR_REF = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/;
+
+/**
+ * Reads, validates and resolves a JSON template (`*.pkr.json`).
+ *
+ * @example
+ * ```ts
+ * const template = await loadTemplate('app.pkr.json', { vars: { tag: '1.0' } });
+ * ```
+ * @throws {@link TemplateSyntaxError}, {@link TemplateInvalidError},
+ *   {@link UnknownVariableError}, {@link TemplateVariableError},
+ *   {@link UnknownSourceError}, {@link UnknownPluginError}: each names the file, line and field.
+ */
+export async function loadTemplate(file: string, options: VariableOptions = {}): Promise<Template> {
+  const path = resolve(file);
+  const text = await readFile(path, 'utf8');
+  return parseTemplate(text, path, options);
+}
+
+/** Like {@link loadTemplate}, from text already read (`file` is used in messages and as the base directory). */
+export async function parseTemplate(
+  text: string,
+  file: string,
+  options: VariableOptions = {},
+): Promise<Template> {
+  const path = resolve(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = /position (\d+)/.exec(message);
+    const lineMatch = /line (\d+)/.exec(message);
+    const line = lineMatch
+      ? Number(lineMatch[1])
+      : offset
+        ? lineAtOffset(text, Number(offset[1]))
+        : undefined;
+    throw new TemplateSyntaxError(
+      { file: path, ...(line === undefined ? {} : { line }) },
+      `not valid JSON: ${message}`,
+      { cause: error },
+    );
+  }
+  const lines = jsonPointerLines(text);
+  const at = (pointer: string) => {
+    const line = lineOf(lines, pointer);
+    return { file: path, ...(line === undefined ? {} : { line }), field: pointerToField(pointer) };
+  };
+  rejectUnsafeKeys(raw, '', at);
+
+  const validate = schemaValidator();
+  if (!validate(raw)) {
+    const errors = relevantErrors(validate.errors ?? []);
+    const first = errors[0];
+    const pointer = errorPointer(first);
+    const rest =
+      errors.length > 1
+        ? `\n${errors
+            .slice(1)
+            .map((e) => `  - ${describeAt(at(errorPointer(e)))}: ${describeSchemaError(e)}`)
+            .join('\n')}`
+        : '';
+    throw new TemplateInvalidError(at(pointer), `${describeSchemaError(first)}${rest}`);
+  }
+  const doc = raw as RawTemplate;
+  const variables = resolveVariables(doc, path, options, at);
+  const interpolate = <T>(value: T, pointer: string): T =>
+    interpolateValue(value, pointer, variables, at) as T;
+
+  const requiredPlugins = doc.required_plugins ?? {};
+  const sources = new Map<string, SourceDefinition>();
+  for (const [key, config] of Object.entries(doc.sources)) {
+    const dot = key.lastIndexOf('.');
+    const type = key.slice(0, dot);
+    const pointer = `/sources/${escapePointer(key)}`;
+    if (!Object.hasOwn(requiredPlugins, type)) {
+      throw new UnknownPluginError(
+        at(pointer),
+        `source type '${type}' has no entry in required_plugins; add "required_plugins": { "${type}": "<npm package>" }`,
+      );
+    }
+    const line = lineOf(lines, pointer);
+    sources.set(key, {
+      key,
+      type,
+      name: key.slice(dot + 1),
+      config: interpolate(config, pointer),
+      ...(line === undefined ? {} : { line }),
+    });
+  }
+
+  const rawBuilds = Array.isArray(doc.build) ? doc.build : [doc.build];
+  const buildPointer = (i: number) => (Array.isArray(doc.build) ? `/build/${i}` : '/build');
+  const builds: BuildBlock[] = rawBuilds.map((block, i) => {
+    const base = buildPointer(i);
+    block.sources.forEach((ref, j) => {
+      if (!sources.has(ref)) {
+        const known = [...sources.keys()].join(', ');
+        throw new UnknownSourceError(
+          at(`${base}/sources/${j}`),
+          `build references source '${ref}', which is not defined in "sources" (defined: ${known})`,
+        );
+      }
+    });
+    const chains = (block.post_processors ?? []).map((chain, c) =>
+      chain.map((entry, p): PostProcessorDefinition => {
+        const pointer = `${base}/post_processors/${c}/${p}`;
+        const { type, name, ...config } = entry;
+        if (!Object.hasOwn(requiredPlugins, type)) {
+          throw new UnknownPluginError(
+            at(`${pointer}/type`),
+            `post-processor type '${type}' has no entry in required_plugins; add "required_plugins": { "${type}": "<npm package>" }`,
+          );
+        }
+        const line = lineOf(lines, pointer);
+        return {
+          type,
+          ...(name === undefined ? {} : { name: interpolate(name, `${pointer}/name`) }),
+          config: interpolate(config, pointer),
+          ...(line === undefined ? {} : { line }),
+          field: pointerToField(pointer),
+        };
+      }),
+    );
+    return {
+      ...(block.name === undefined ? {} : { name: interpolate(block.name, `${base}/name`) }),
+      sources: [...block.sources],
+      postProcessors: chains,
+    };
+  });
+
+  let registry: RegistryBlock | undefined;
+  if (doc.registry !== undefined) {
+    const r = interpolate(doc.registry, '/registry');
+    registry = {
+      bucketName: r.bucket_name,
+      ...(r.description === undefined ? {} : { description: r.description }),
+      bucketLabels: r.bucket_labels ?? {},
+      buildLabels: r.build_labels ?? {},
+      channels: r.channels ?? [],
+    };
+  }
+
+  return {
+    file: path,
+    dir: dirname(path),
+    requiredPlugins,
+    variables,
+    sources,
+    builds,
+    ...(registry === undefined ? {} : { registry }),
+  };
+}
+
+interface RawTemplate {
+  required_plugins?: Record<string, string>;
+  variables?: Record<string, { default?: unknown; type?: VariableType; description?: string }>;
+  sources: Record<string, Record<string, unknown>>;
+  build: RawBuild | RawBuild[];
+  registry?: {
+    bucket_name: string;
+    description?: string;
+    bucket_labels?: Record<string, string>;
+    build_labels?: Record<string, string>;
+    channels?: string[];
+  };
+}
+
+interface RawBuild {
+  name?: string;
+  sources: string[];
+  post_processors?: ({ type: string; name?: string } & Record<string, unknown>)[][];
+}
+
+type At = (pointer: string) => { file: string; line?: number; field: string };
+
+function describeAt(location: { line?: number; field: string }): string {
+  return `line ${location.line ?? '?'} (${location.field || '<root>'})`;
+}
+
+function rejectUnsafeKeys(value: unknown, pointer: string, at: At): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => rejectUnsafeKeys(v, `${pointer}/${i}`, at));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      const child = `${pointer}/${escapePointer(key)}`;
+      if (UNSAFE_KEYS.has(key)) {
+        throw new TemplateInvalidError(at(child), `the key '${key}' is not allowed`);
+      }
+      rejectUnsafeKeys((value as Record<string, unknown>)[key], child, at);
+    }
+  }
+}
+
+// oneOf failures on `build` produce one error per branch; keep the most specific.
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames');
+  const list = specific.length > 0 ? specific : errors;
+  const deepest = Math.max(...list.map((e) => errorPointer(e).length));
+  const build = list.filter((e) => errorPointer(e).startsWith('/build'));
+  if (build.length === list.length && build.length > 1) {
+    return list.filter((e) => errorPointer(e).length === deepest).slice(0, 1);
+  }
+  return list;
+}
+
+function errorPointer(error: ErrorObject): string {
+  if (error.propertyName !== undefined) {
+    return `${error.instancePath}/${escapePointer(error.propertyName)}`;
+  }
+  if (error.keyword === 'additionalProperties') {
+    return `${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`;
+  }
+  if (error.keyword === 'required') {
+    return error.instancePath;
+  }
+  if (error.keyword === 'propertyNames') {
+    return `${error.instancePath}/${escapePointer(String(error.params.propertyName))}`;
+  }
+  return error.instancePath;
+}
+
+function describeSchemaError(error: ErrorObject): string {
+  if (error.propertyName !== undefined) {
+    return `invalid name '${error.propertyName}'${
+      error.instancePath === '/sources'
+        ? ' (source keys are "<type>.<name>", e.g. "docker-like.base")'
+        : ` (${error.message ?? error.keyword})`
+    }`;
+  }
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `unknown field '${String(error.params.additionalProperty)}'`;
+    case 'required':
+      return `missing required field '${String(error.params.missingProperty)}'`;
+    case 'propertyNames':
+      return `invalid name '${String(error.params.propertyName)}'${
+        error.instancePath === '/sources'
+          ? ' (source keys are "<type>.<name>", e.g. "docker-like.base")'
+          : ''
+      }`;
+    case 'enum':
+      return `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+function resolveVariables(
+  doc: RawTemplate,
+  file: string,
+  options: VariableOptions,
+  at: At,
+): Record<string, unknown> {
+  const declared = doc.variables ?? {};
+  const values = new Map<string, unknown>();
+  for (const [name, spec] of Object.entries(declared)) {
+    if (spec.default !== undefined) values.set(name, spec.default);
+  }
+  const env = options.env ?? process.env;
+  for (const name of Object.keys(declared)) {
+    const fromEnv = env[`IMPRINT_VAR_${name}`];
+    if (fromEnv !== undefined) {
+      values.set(name, convert(fromEnv, declared[name].type, name, `IMPRINT_VAR_${name}`, file));
+    }
+  }
+  const override = (
+    name: string,
+    value: unknown,
+    origin: string,
+    location: { file: string; line?: number },
+  ) => {
+    if (!Object.hasOwn(declared, name)) {
+      throw new TemplateVariableError(
+        { ...location, field: name },
+        `${origin} sets variable '${name}', which the template does not declare (declared: ${Object.keys(declared).join(', ') || 'none'})`,
+      );
+    }
+    values.set(name, convert(value, declared[name].type, name, origin, file));
+  };
+  for (const varFile of options.varFiles ?? []) {
+    const varPath = resolve(varFile);
+    let text: string;
+    try {
+      text = readFileSync(varPath, 'utf8');
+    } catch (error) {
+      throw new TemplateVariableError(
+        { file: varPath },
+        `cannot read the var file: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new TemplateSyntaxError(
+        { file: varPath },
+        `var file is not valid JSON: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new TemplateVariableError(
+        { file: varPath, line: 1 },
+        'a var file holds one JSON object of name → value',
+      );
+    }
+    const varLines = jsonPointerLines(text);
+    for (const [name, value] of Object.entries(parsed)) {
+      const line = varLines.get(`/${escapePointer(name)}`);
+      override(name, value, `var file ${varPath}`, {
+        file: varPath,
+        ...(line === undefined ? {} : { line }),
+      });
+    }
+  }
+  for (const [name, value] of Object.entries(options.vars ?? {})) {
+    override(name, value, 'vars option', { file });
+  }
+  const result: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    if (!values.has(name)) {
+      throw new TemplateVariableError(
+        at(`/variables/${escapePointer(name)}`),
+        `variable '${name}' has no default and no value; set it with vars, a var file or IMPRINT_VAR_${name}`,
+      );
+    }
+    const value = values.get(name);
+    if (spec.type !== undefined && !hasType(value, spec.type)) {
+      throw new TemplateVariableError(
+        at(`/variables/${escapePointer(name)}`),
+        `variable '${name}' is declared as ${spec.type} but its value is ${JSON.stringify(value)}`,
+      );
+    }
+    result[name] = value;
+  }
+  return result;
+}
+
+function convert(
+  value: unknown,
+  type: VariableType | undefined,
+  name: string,
+  origin: string,
+  file: string,
+): unknown {
+  if (typeof value !== 'string' || type === undefined || type === 'string') return value;
+  if (type === 'number' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
+  if (type === 'bool' && (value === 'true' || value === 'false')) return value === 'true';
+  if (type === 'list' || type === 'map') {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      // reported below
+    }
+  }
+  throw new TemplateVariableError(
+    { file, field: name },
+    `${origin}: '${value}' is not a ${type} (variable '${name}')`,
+  );
+}
+
+function hasType(value: unknown, type: VariableType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'list':
+      return Array.isArray(value);
+    case 'map':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+  }
+}
+
+function interpolateValue(
+  value: unknown,
+  pointer: string,
+  variables: Record<string, unknown>,
+  at: At,
+): unknown {
+  if (typeof value === 'string') {
+    const lookup = (name: string): unknown => {
+      if (!Object.hasOwn(variables, name)) {
+        throw new UnknownVariableError(
+          at(pointer),
+          `unknown variable 'var.${name}'${Object.keys(variables).length > 0 ? ` (declared: ${Object.keys(variables).join(', ')})` : '; declare it under "variables"'}`,
+        );
+      }
+      return variables[name];
+    };
+    const whole = WHOLE_VAR_REF.exec(value);
+    if (whole) return lookup(whole[1]);
+    return value.replace(VAR_REF, (_m, name: string) => {
+      const v = lookup(name);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    });
+  }
+  if (Array.isArray(value))
+    return value.map((v, i) => interpolateValue(v, `${pointer}/${i}`, variables, at));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = interpolateValue(v, `${pointer}/${escapePointer(k)}`, variables, at);
+    }
+    return out;
+  }
+  return value;
+}

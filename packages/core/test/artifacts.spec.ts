@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { RegistryClient } from '@imprint/client';
+import type { RunEvent } from '@imprint/core';
+import { runBuild } from '@imprint/core';
+import { startRegistry, tempDirs, writeTemplate } from './helpers/fixtures';
+import { writePlainPlugin } from './helpers/plain-plugin';
+
+jest.setTimeout(20_000);
+
+const dirs = tempDirs();
+let registry: Awaited<ReturnType<typeof startRegistry>>;
+let pluginDir: string;
+
+beforeAll(async () => {
+  registry = await startRegistry(await dirs.make('imprint-core-registry-'));
+  pluginDir = await dirs.make('imprint-core-plugins-');
+  await writePlainPlugin(pluginDir);
+});
+afterAll(async () => {
+  await registry?.close();
+  await dirs.cleanup();
+});
+
+const PLUGINS = { plain: 'imprint-plugin-plain', 'plain-meta': 'imprint-plugin-plain' };
+const stats = () => (globalThis as any).__plainPlugin as { active: number; max: number };
+
+describe('artifacts, metadata and scheduling', () => {
+  it('fails the registry build when no artifact states metadata, naming source and component', async () => {
+    const work = await dirs.make();
+    const events: RunEvent[] = [];
+    const result = await runBuild({
+      template: await writeTemplate(work, 'none.pkr.json', {
+        required_plugins: PLUGINS,
+        sources: { 'plain.one': {} },
+        build: { sources: ['plain.one'] },
+        registry: { bucket_name: 'core-nometa' },
+      }),
+      env: {},
+      pluginDir,
+      registry: registry.client,
+      onEvent: (e) => events.push(e),
+    });
+    expect(result.status).toBe('failed');
+    const [build] = result.builds;
+    expect(build.withoutMetadata).toEqual(['builder plain (plain artifact plain-1)']);
+    expect(build.error).toBe(
+      'no artifact of build plain.one states registry metadata (builder plain (plain artifact plain-1)); the registry build cannot be done',
+    );
+    expect(events.map((e) => e.line)).toContain(
+      'plain.one: artifact of builder plain (plain artifact plain-1) states no registry metadata (not registry-ready)',
+    );
+    const { builds } = await registry.client.listBuilds(
+      'core-nometa',
+      result.registry!.fingerprint,
+    );
+    expect(builds[0].status).toBe('BUILD_FAILED');
+    expect(builds[0].metadata.error).toBe(build.error);
+  });
+
+  it('publishes the post-processor images when only the builder artifact lacks metadata; sends heartbeats', async () => {
+    const work = await dirs.make();
+    let heartbeats = 0;
+    const client = new RegistryClient({
+      baseUrl: registry.server.url,
+      fetch: async (input, init) => {
+        if (init?.method === 'PATCH' && String(init.body).includes('"BUILD_RUNNING"')) heartbeats++;
+        return fetch(input, init);
+      },
+    });
+    const result = await runBuild({
+      template: await writeTemplate(work, 'meta.pkr.json', {
+        required_plugins: PLUGINS,
+        sources: { 'plain.one': { delay_ms: 250 } },
+        build: { sources: ['plain.one'], post_processors: [[{ type: 'plain-meta' }]] },
+        registry: { bucket_name: 'core-meta', build_labels: { team: 'x' } },
+      }),
+      env: {},
+      pluginDir,
+      registry: client,
+      heartbeatMs: 40,
+    });
+    expect(result.status).toBe('done');
+    const [build] = result.builds;
+    expect(build.withoutMetadata).toEqual(['builder plain (plain artifact plain-1)']);
+    expect(build.artifacts).toHaveLength(2);
+    // The first BUILD_RUNNING, then at least two heartbeats during the 250 ms build.
+    expect(heartbeats).toBeGreaterThanOrEqual(3);
+    const { builds } = await registry.client.listBuilds('core-meta', result.registry!.fingerprint);
+    expect(builds[0]).toMatchObject({
+      status: 'BUILD_DONE',
+      platform: 'plainland',
+      source_external_identifier: 'src-plain-1',
+      labels: { team: 'x', from: 'meta' },
+      metadata: { packer: { plugins: [{ name: 'imprint-plugin-plain', version: '1.2.3' }] } },
+    });
+    expect(builds[0].artifacts.map((a) => a.external_identifier)).toEqual(['meta-plain-1']);
+  });
+
+  it('runs at most `parallel` builds at once', async () => {
+    const work = await dirs.make();
+    const sources = Object.fromEntries(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => [`plain.${n}`, { delay_ms: 40, id: n }]),
+    );
+    stats().max = 0;
+    const result = await runBuild({
+      template: await writeTemplate(work, 'par.pkr.json', {
+        required_plugins: PLUGINS,
+        sources,
+        build: { sources: Object.keys(sources) },
+      }),
+      env: {},
+      pluginDir,
+      parallel: 2,
+      runDir: join(work, 'run'),
+    });
+    expect(result.status).toBe('done');
+    expect(result.builds.map((b) => b.workDir)).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => join(work, 'run', `plain.${n}`)),
+    );
+    expect(stats().max).toBe(2);
+  });
+});
