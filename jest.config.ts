@@ -11,6 +11,7 @@ const root = __dirname;
 const workspaceModules: Record<string, string> = {
   '^@imprint/sdk$': path.join(root, 'packages/sdk/src/index.ts'),
   '^@imprint/sdk/testing$': path.join(root, 'packages/sdk/src/testing/index.ts'),
+  '^@imprint/cli$': path.join(root, 'packages/cli/src/index.ts'),
   '^@imprint/core$': path.join(root, 'packages/core/src/index.ts'),
   '^@imprint/client$': path.join(root, 'packages/client/src/index.ts'),
   '^@imprint/registry$': path.join(root, 'packages/registry/src/index.ts'),
@@ -36,6 +37,7 @@ const config: Config = {
     project('@imprint/sdk', 'packages/sdk'),
     project('@imprint/client', 'packages/client'),
     project('@imprint/core', 'packages/core'),
+    project('@imprint/cli', 'packages/cli'),
     project('@imprint/registry', 'packages/registry'),
     project('@imprint/example-aws-like', 'examples/aws-like'),
     project('@imprint/example-docker-like', 'examples/docker-like'),

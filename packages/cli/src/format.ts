@@ -1,0 +1,138 @@
+import type { BucketAncestry, Version } from '@imprint/client';
+
+/** Simple padded columns; the last column is not padded. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Pretty JSON with a trailing newline. */
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** `v1` for a complete version, else its name as stored (`v0`). */
+export function versionLabel(v: Pick<Version, 'name'> | undefined | null): string {
+  return v?.name ?? '-';
+}
+
+/** One version described over several lines. */
+export function describeVersion(v: Version): string {
+  const lines = [
+    `Bucket:      ${v.bucket_name}`,
+    `Version:     ${v.name}`,
+    `Fingerprint: ${v.fingerprint}`,
+    `Status:      ${v.status}`,
+    `Created:     ${v.created_at}`,
+    `Author:      ${v.author_id}`,
+  ];
+  if (v.revoke_at) lines.push(`Revoke at:   ${v.revoke_at}`);
+  if (v.revocation_message) lines.push(`Revocation:  ${v.revocation_message}`);
+  if (v.revocation_type) lines.push(`Revoke type: ${v.revocation_type}`);
+  lines.push('Builds:');
+  if (v.builds.length === 0) lines.push('  (none)');
+  for (const b of v.builds) {
+    lines.push(`  ${b.component_type}  ${b.status}  ${b.platform || '-'}`);
+    for (const a of b.artifacts ?? []) {
+      lines.push(`    ${a.external_identifier}${a.region ? ` (${a.region})` : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export type AncestryFormat = 'tree' | 'json' | 'dot' | 'mermaid';
+
+interface Node {
+  bucket: string;
+  name: string;
+  fingerprint: string;
+}
+
+function nodes(relations: readonly BucketAncestry[]): { from: Node; to: Node; status: string }[] {
+  const edges: { from: Node; to: Node; status: string }[] = [];
+  for (const r of relations) {
+    if (!r.parent || !r.child) continue;
+    edges.push({
+      from: {
+        bucket: r.parent.bucket_name,
+        name: r.parent.version_name,
+        fingerprint: r.parent.version_fingerprint,
+      },
+      to: {
+        bucket: r.child.bucket_name,
+        name: r.child.version_name,
+        fingerprint: r.child.version_fingerprint,
+      },
+      status: r.status,
+    });
+  }
+  return edges;
+}
+
+const label = (n: Node) => `${n.bucket} ${n.name || '-'} (${n.fingerprint})`;
+
+/**
+ * Ancestry of `version` of `bucket`: parents above, the version, children below.
+ */
+export function formatAncestry(
+  format: Exclude<AncestryFormat, 'json'>,
+  bucket: string,
+  version: Pick<Version, 'name' | 'fingerprint' | 'status'> | undefined,
+  relations: readonly BucketAncestry[],
+): string {
+  const edges = nodes(relations);
+  if (format === 'dot') {
+    const out = ['digraph ancestry {'];
+    for (const e of edges) {
+      out.push(`  "${label(e.from)}" -> "${label(e.to)}" [label="${e.status}"];`);
+    }
+    out.push('}');
+    return out.join('\n') + '\n';
+  }
+  if (format === 'mermaid') {
+    const ids = new Map<string, string>();
+    const id = (n: Node) => {
+      const key = label(n);
+      let v = ids.get(key);
+      if (v === undefined) {
+        v = `n${ids.size}`;
+        ids.set(key, v);
+      }
+      return v;
+    };
+    const out = ['graph TD'];
+    for (const e of edges) {
+      out.push(
+        `  ${id(e.from)}["${label(e.from)}"] -->|${e.status}| ${id(e.to)}["${label(e.to)}"]`,
+      );
+    }
+    return out.join('\n') + '\n';
+  }
+  const fp = version?.fingerprint;
+  const parents = edges.filter(
+    (e) => e.to.bucket === bucket && (fp === undefined || e.to.fingerprint === fp),
+  );
+  const children = edges.filter(
+    (e) => e.from.bucket === bucket && (fp === undefined || e.from.fingerprint === fp),
+  );
+  const out: string[] = [];
+  if (parents.length === 0) out.push('(no parents)');
+  for (const [i, e] of parents.entries()) {
+    out.push(`${i === parents.length - 1 ? '└─' : '├─'} parent ${label(e.from)} [${e.status}]`);
+  }
+  out.push(
+    version
+      ? `● ${bucket} ${version.name} (${version.fingerprint}) [${version.status}]`
+      : `● ${bucket}`,
+  );
+  if (children.length === 0) out.push('(no children)');
+  for (const [i, e] of children.entries()) {
+    out.push(`${i === children.length - 1 ? '└─' : '├─'} child ${label(e.to)} [${e.status}]`);
+  }
+  return out.join('\n') + '\n';
+}
