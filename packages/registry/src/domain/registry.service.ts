@@ -908,8 +908,10 @@ export class SqlRegistryService implements RegistryService {
     checkActor(actor);
     await this.tx(async (trx) => {
       const bucketRow = await this.requireBucket(trx, bucket);
+      const found = await this.requireVersion(trx, bucketRow, fingerprint);
+      await lockRows(trx, this.ctx.engine, 'versions', [found.id]);
+      // Read again under the lock: the version may have completed while we waited.
       const version = await this.requireVersion(trx, bucketRow, fingerprint);
-      await lockRows(trx, this.ctx.engine, 'versions', [version.id]);
       const build = await this.requireBuild(trx, bucketRow, version, buildId);
       if (version.seq > 0) throw completeError(version, bucketRow.name);
       await trx.deleteFrom('builds').where('id', '=', build.id).execute();

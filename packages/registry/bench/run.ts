@@ -1,0 +1,445 @@
+/*
+ * Registry benchmarks: `npm run bench -w @imprint/registry`
+ * (PostgreSQL too with IMPRINT_TEST_POSTGRES_URL=postgres://… or
+ * `-- --postgres postgres://…`, an admin URL: each run creates and drops its
+ * own database).
+ *
+ * (a) GET channel through the registry vs a bare fastify route answering the
+ *     same bytes → ratio (target ≥ 0.7).
+ * (b) build completions per second (CreateVersion + CreateBuild + UpdateBuild
+ *     BUILD_DONE with 3 artifacts; each completes a fresh version).
+ * (c) ancestry of a version deep in a chain of 100,000 versions, over HTTP and
+ *     through the service, vs the same SQL run directly → ratio (target ≤ 2×).
+ *
+ * Servers run as child processes (bench/server.ts); autocannon drives them
+ * from this process. Exits 1 when a run fails, never for a missed target.
+ */
+import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RegistryClient } from '@imprint/client';
+import { openRegistryStorage } from '@imprint/registry';
+import { CHAIN_BUCKET, seedChain, timeAncestry, type AncestryResult } from './chain';
+import { combine, completionLoad, getLoad, type CompletionResult, type LoadResult } from './load';
+import { createBenchDatabase, startBenchServer, type BenchServer } from './support';
+
+interface Settings {
+  postgresUrl?: string;
+  sqlite: boolean;
+  connections: number;
+  duration: number;
+  warmup: number;
+  chain: number;
+  samples: number;
+  rounds: number;
+}
+
+function usage(message: string): never {
+  process.stderr.write(
+    `${message}\nusage: run.ts [--postgres URL] [--no-sqlite] [--connections N] ` +
+      `[--duration SECONDS] [--warmup SECONDS] [--chain VERSIONS] [--samples N] [--rounds N]\n`,
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): Settings {
+  const settings: Settings = {
+    postgresUrl: process.env['IMPRINT_TEST_POSTGRES_URL'] || undefined,
+    sqlite: true,
+    connections: 10,
+    duration: 10,
+    warmup: 3,
+    chain: 100_000,
+    samples: 101,
+    rounds: 2,
+  };
+  const positive = (flag: string, value: string | undefined, min = 1): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) usage(`${flag} needs an integer ≥ ${min}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    switch (flag) {
+      case '--postgres':
+        if (!value || !/^postgres(ql)?:\/\//.test(value))
+          usage('--postgres needs a postgres:// URL');
+        settings.postgresUrl = value;
+        i += 1;
+        break;
+      case '--no-sqlite':
+        settings.sqlite = false;
+        break;
+      case '--connections':
+        settings.connections = positive(flag, value);
+        i += 1;
+        break;
+      case '--duration':
+        settings.duration = positive(flag, value);
+        i += 1;
+        break;
+      case '--warmup':
+        settings.warmup = positive(flag, value, 0);
+        i += 1;
+        break;
+      case '--chain':
+        settings.chain = positive(flag, value, 3);
+        i += 1;
+        break;
+      case '--rounds':
+        settings.rounds = positive(flag, value);
+        i += 1;
+        break;
+      case '--samples':
+        settings.samples = positive(flag, value);
+        i += 1;
+        break;
+      default:
+        usage(`unknown argument ${flag}`);
+    }
+  }
+  return settings;
+}
+
+interface EngineResult {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly bodyBytes: number;
+  readonly channelReal: LoadResult;
+  readonly channelRealInfo: LoadResult;
+  readonly channelBare: LoadResult;
+  readonly completions: CompletionResult;
+  readonly completionsSpread: CompletionResult;
+  readonly seedMs: number;
+  readonly ancestry: AncestryResult;
+}
+
+const COMPLETION_BUCKET = 'bench-completions';
+/** (b) again, spread over this many buckets (completions in one bucket serialise on it). */
+const SPREAD_BUCKETS = 10;
+const spreadBucket = (i: number) => `bench-spread-${i}`;
+const CHANNEL_BUCKET = 'bench-channel';
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** A complete version on channel `production` (one build, three artifacts), as Packer leaves it. */
+async function channelFixture(client: RegistryClient): Promise<void> {
+  const fingerprint = '01JBENCHCHANNELFIXTURE0000';
+  await client.createBucket({
+    name: CHANNEL_BUCKET,
+    description: 'Ubuntu 24.04 base image',
+    labels: { os: 'ubuntu', team: 'platform' },
+  });
+  await client.createVersion(CHANNEL_BUCKET, { fingerprint, template_type: 'HCL2' });
+  const build = await client.createBuild(CHANNEL_BUCKET, fingerprint, {
+    component_type: 'amazon-ebs.ubuntu',
+    status: 'BUILD_UNSET',
+    packer_run_uuid: '5b4c5e8e-8a39-4a4e-9f5b-2b1f4f3f1c11',
+  });
+  await client.updateBuild(CHANNEL_BUCKET, fingerprint, build.id, { status: 'BUILD_RUNNING' });
+  await client.updateBuild(CHANNEL_BUCKET, fingerprint, build.id, {
+    status: 'BUILD_DONE',
+    platform: 'aws',
+    labels: { os: 'ubuntu', release: '24.04' },
+    source_external_identifier: 'ami-0aaaaaaaaaaaaaaaa',
+    artifacts: [
+      { external_identifier: 'ami-0123456789abcdef0', region: 'eu-west-1' },
+      { external_identifier: 'ami-0123456789abcdef1', region: 'us-east-1' },
+      { external_identifier: 'ami-0123456789abcdef2', region: 'ap-south-1' },
+    ],
+    metadata: { packer: { version: '1.16.0' } },
+  });
+  await client.createChannel(CHANNEL_BUCKET, {
+    name: 'production',
+    version_fingerprint: fingerprint,
+  });
+  await client.createBucket({ name: COMPLETION_BUCKET });
+  for (let i = 0; i < SPREAD_BUCKETS; i += 1) await client.createBucket({ name: spreadBucket(i) });
+}
+
+async function getText(url: string): Promise<string> {
+  const response = await fetch(url);
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`GET ${url}: HTTP ${response.status}: ${text}`);
+  return text;
+}
+
+/** Runs `fn`; a failure carries the server's last output. */
+async function checked<T>(server: BenchServer, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${server.output()}`, { cause: error });
+  }
+}
+
+async function benchEngine(
+  engine: 'sqlite' | 'postgres',
+  settings: Settings,
+): Promise<EngineResult> {
+  const database = await createBenchDatabase(engine, settings.postgresUrl);
+  const location = database.databaseUrl
+    ? { databaseUrl: database.databaseUrl }
+    : { dataDir: database.dataDir };
+  const load = {
+    connections: settings.connections,
+    duration: settings.duration,
+    warmup: settings.warmup,
+  };
+  const serverOptions = { logDir: database.dataDir, ...location };
+  const bodyFile = path.join(database.dataDir, 'channel-body.json');
+  const storage = await openRegistryStorage(location); // creates and migrates the schema
+  const servers: BenchServer[] = [];
+  const start = async (...args: Parameters<typeof startBenchServer>) => {
+    const server = await startBenchServer(...args);
+    servers.push(server);
+    return server;
+  };
+  try {
+    const real = await start('real', { ...serverOptions, logLevel: 'warn' });
+    const client = new RegistryClient({
+      baseUrl: real.url,
+      organizationId: real.organizationId,
+      projectId: real.projectId,
+    });
+    await channelFixture(client);
+    const apiBase = `/packer/2023-01-01/organizations/${real.organizationId}/projects/${real.projectId}`;
+    const channelPath = `${apiBase}/buckets/${CHANNEL_BUCKET}/channels/production`;
+    const body = await getText(`${real.url}${channelPath}`);
+    const bodyBytes = Buffer.byteLength(body);
+    writeFileSync(bodyFile, body);
+
+    // (a) Registry and bare route alternate, so drift of this machine hits both alike.
+    const bare = await start('bare', { logDir: database.dataDir, logLevel: 'warn', bodyFile });
+    const bareBody = await getText(`${bare.url}${channelPath}`);
+    if (bareBody !== body) throw new Error('the bare route does not answer the same bytes');
+    const realRuns: LoadResult[] = [];
+    const bareRuns: LoadResult[] = [];
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      log(`${engine}: (a) GET channel, registry, round ${round}`);
+      realRuns.push(await checked(real, () => getLoad(`${real.url}${channelPath}`, load)));
+      log(`${engine}: (a) GET channel, bare fastify, round ${round}`);
+      bareRuns.push(await checked(bare, () => getLoad(`${bare.url}${channelPath}`, load)));
+    }
+    await bare.stop();
+    log(`${engine}: (a) GET channel, registry at log level info`);
+    const info = await start('real', { ...serverOptions, logLevel: 'info' });
+    const channelRealInfo = await checked(info, () => getLoad(`${info.url}${channelPath}`, load));
+    await info.stop();
+
+    log(`${engine}: (b) build completions`);
+    const completions = await checked(real, () =>
+      completionLoad(real.url, [`${apiBase}/buckets/${COMPLETION_BUCKET}`], load),
+    );
+    log(`${engine}: (b) build completions over ${SPREAD_BUCKETS} buckets`);
+    const spread = Array.from(
+      { length: SPREAD_BUCKETS },
+      (_, i) => `${apiBase}/buckets/${spreadBucket(i)}`,
+    );
+    const completionsSpread = await checked(real, () => completionLoad(real.url, spread, load));
+
+    log(`${engine}: (c) seeding a chain of ${settings.chain} versions`);
+    const seedMs = await seedChain(database, settings.chain);
+    log(`${engine}: (c) seeded in ${(seedMs / 1000).toFixed(1)} s; timing ancestry`);
+    const ancestry = await checked(real, () =>
+      timeAncestry({
+        database,
+        service: storage.service,
+        apiBase: `${real.url}${apiBase}`,
+        length: settings.chain,
+        samples: settings.samples,
+      }),
+    );
+
+    return {
+      engine,
+      bodyBytes,
+      channelReal: combine(realRuns),
+      channelRealInfo,
+      channelBare: combine(bareRuns),
+      completions,
+      completionsSpread,
+      seedMs,
+      ancestry,
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await storage.close();
+    await database.drop();
+  }
+}
+
+// ---- output -------------------------------------------------------------------
+
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function ms(value: number): string {
+  return value >= 100 ? `${int.format(value)} ms` : `${value.toFixed(value < 1 ? 3 : 2)} ms`;
+}
+
+function check(ok: boolean): string {
+  return ok ? '✓' : '✗';
+}
+
+type Row = [string, string, string, string, string];
+
+function rowsOf(r: EngineResult): Row[] {
+  const a = r.channelReal.rps / r.channelBare.rps;
+  const c = r.ancestry;
+  const httpRatio = c.httpDeepMs / c.sqlDeepMs;
+  const serviceRatio = c.serviceDeepMs / c.sqlDeepMs;
+  const deep = `v${int.format(c.deepSeq)}`;
+  return [
+    [
+      r.engine,
+      `(a) GET channel, registry (log warn), ${int.format(r.bodyBytes)} B`,
+      `${int.format(r.channelReal.rps)} req/s`,
+      `${r.channelReal.p99} ms`,
+      '',
+    ],
+    [
+      '',
+      `(a) GET channel, bare fastify, same ${int.format(r.bodyBytes)} B`,
+      `${int.format(r.channelBare.rps)} req/s`,
+      `${r.channelBare.p99} ms`,
+      '',
+    ],
+    ['', '(a) ratio registry / bare', a.toFixed(2), '', `≥ 0.70 ${check(a >= 0.7)}`],
+    [
+      '',
+      '(a) GET channel, registry (log info, the CLI default)',
+      `${int.format(r.channelRealInfo.rps)} req/s`,
+      `${r.channelRealInfo.p99} ms`,
+      `ratio ${(r.channelRealInfo.rps / r.channelBare.rps).toFixed(2)}`,
+    ],
+    [
+      '',
+      '(b) build completions, one bucket',
+      `${int.format(r.completions.completionsPerSecond)} /s`,
+      `${r.completions.p99} ms`,
+      `${int.format(r.completions.completions)} in ${r.completions.seconds.toFixed(0)} s`,
+    ],
+    [
+      '',
+      `(b) build completions, over ${SPREAD_BUCKETS} buckets`,
+      `${int.format(r.completionsSpread.completionsPerSecond)} /s`,
+      `${r.completionsSpread.p99} ms`,
+      `${int.format(r.completionsSpread.completions)} in ${r.completionsSpread.seconds.toFixed(0)} s`,
+    ],
+    [
+      '',
+      `(c) seed chain of ${int.format(c.length)} versions`,
+      `${(r.seedMs / 1000).toFixed(1)} s`,
+      '',
+      `< 120 s ${check(r.seedMs < 120_000)}`,
+    ],
+    ['', `(c) ancestry of ${deep}, HTTP GET`, ms(c.httpDeepMs), '', ''],
+    ['', '(c) HTTP floor: GET /healthz (no database)', ms(c.httpFloorMs), '', 'context only'],
+    ['', `(c) ancestry of ${deep}, service in-process`, ms(c.serviceDeepMs), '', ''],
+    ['', `(c) same SQL, run directly (4 statements)`, ms(c.sqlDeepMs), '', ''],
+    ['', '(c) ratio HTTP / SQL', `${httpRatio.toFixed(2)}×`, '', `≤ 2× ${check(httpRatio <= 2)}`],
+    [
+      '',
+      '(c) ratio service / SQL',
+      `${serviceRatio.toFixed(2)}×`,
+      '',
+      `≤ 2× ${check(serviceRatio <= 2)}`,
+    ],
+    ['', '(c) ancestry of v2 (shallow), HTTP GET', ms(c.httpShallowMs), '', 'depth-independent'],
+    [
+      '',
+      `(c) recursive walk of all ${int.format(c.ancestorRows)} ancestors`,
+      ms(c.ancestorWalkMs),
+      '',
+      'context only',
+    ],
+  ];
+}
+
+function printTable(results: readonly EngineResult[]): void {
+  const header: Row = ['engine', 'measurement', 'result', 'p99', 'target / note'];
+  const rows = results.flatMap((r) => rowsOf(r));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row: Row) =>
+    row
+      .map((cell, i) => (i === 2 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  results.forEach((r, index) => {
+    if (index > 0) out.push('');
+    out.push(...rowsOf(r).map(line));
+  });
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function printHeader(settings: Settings): void {
+  const cpus = os.cpus();
+  process.stdout.write(
+    [
+      `Imprint registry benchmarks, ${new Date().toISOString()}`,
+      `node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ` +
+        `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()}`,
+      `autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up + ` +
+        `${settings.duration} s per run, (a) ${settings.rounds} alternating rounds each; ` +
+        `servers in child processes on 127.0.0.1`,
+      `ancestry: median of ${settings.samples} sequential calls per method, interleaved, after 300 warm-up calls each`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function printNotes(settings: Settings): void {
+  process.stdout.write(
+    [
+      '',
+      'Notes:',
+      '- (a) both servers: one Node process, fastify, pino at level warn, 127.0.0.1 port 0; the bare',
+      '  route answers the registry response (same bytes) from a fixed object. req/s pooled over the',
+      '  rounds, p99 the worst round. Runs before the chain is loaded.',
+      '- (b) each completion is CreateVersion (fresh fingerprint) + CreateBuild + UpdateBuild',
+      '  BUILD_DONE with 3 artifacts, which completes the version (vN, latest moves); p99 is per request.',
+      '  Completions in one bucket serialise on the bucket row (its vN sequence), hence the spread run.',
+      `- (c) bucket "${CHAIN_BUCKET}": ${int.format(settings.chain)} complete versions, each built from the previous one`,
+      '  (declared parent + source artifact), i.e. one parent→child chain. GET /ancestry returns the',
+      '  direct relations of one version (not a transitive walk), so its "same SQL" is the four statements',
+      '  the endpoint runs; the recursive walk over every ancestor is shown for scale only.',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const settings = parseArgs(process.argv.slice(2));
+  const engines: ('sqlite' | 'postgres')[] = [];
+  if (settings.sqlite) engines.push('sqlite');
+  if (settings.postgresUrl) engines.push('postgres');
+  if (engines.length === 0) usage('nothing to run: --no-sqlite without --postgres');
+
+  const results: EngineResult[] = [];
+  let failed = false;
+  for (const engine of engines) {
+    try {
+      results.push(await benchEngine(engine, settings));
+    } catch (error) {
+      failed = true;
+      process.stderr.write(
+        `[bench] ${engine} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    }
+  }
+  printHeader(settings);
+  if (results.length > 0) printTable(results);
+  printNotes(settings);
+  if (failed) {
+    process.stdout.write('A run failed (see above): exit 1.\n');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
