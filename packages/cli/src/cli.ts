@@ -25,6 +25,7 @@ import { loadPlugin } from '@imprint/sdk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AncestryFormat } from './format';
 import { describeVersion, formatAncestry, json, table } from './format';
+import { LiveProgress, buildNames } from './progress';
 import type { Env, RegistryFlags } from './registry';
 import { connectRegistry, resolveDataDir, withRegistry } from './registry';
 
@@ -176,20 +177,37 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
     if (connection?.embeddedUrl) {
       io.stderr(`imprint: using the embedded registry (${resolveDataDir(flags.dataDir, env)})\n`);
     }
-    const result = await runBuild({
-      template,
-      env,
-      ...(pluginDir === undefined ? {} : { pluginDir }),
-      ...(flags.parallel === undefined ? {} : { parallel: flags.parallel }),
-      ...(flags.fingerprint === undefined ? {} : { fingerprint: flags.fingerprint }),
-      registry: connection ? connection.client : 'off',
-      signal: controller.signal,
-      onEvent: (e: RunEvent) => {
-        const line = `${timestamp(now())} ${e.build === undefined ? '' : `[${e.build}] `}${e.message}\n`;
-        if (e.kind === 'error' || e.kind === 'warning') io.stderr(line);
-        else io.stdout(line);
-      },
-    });
+    // Live display only on a real terminal; plain timestamped lines otherwise.
+    const live =
+      !flags.plain && !flags.json && io === PROCESS_IO && process.stdout.isTTY === true
+        ? new LiveProgress(buildNames(template))
+        : undefined;
+    let result: RunResult;
+    try {
+      result = await runBuild({
+        template,
+        env,
+        ...(pluginDir === undefined ? {} : { pluginDir }),
+        ...(flags.parallel === undefined ? {} : { parallel: flags.parallel }),
+        ...(flags.fingerprint === undefined ? {} : { fingerprint: flags.fingerprint }),
+        registry: connection ? connection.client : 'off',
+        signal: controller.signal,
+        onEvent: (e: RunEvent) => {
+          const line = `${timestamp(now())} ${e.build === undefined ? '' : `[${e.build}] `}${e.message}\n`;
+          if (live) live.event(e, line);
+          else if (e.kind === 'error' || e.kind === 'warning') io.stderr(line);
+          else io.stdout(line);
+        },
+      });
+    } catch (error) {
+      await live?.finish(undefined, error);
+      for (const line of live?.deferred ?? []) io.stderr(line);
+      throw error;
+    }
+    if (live) {
+      await live.finish(result);
+      for (const line of live.deferred) io.stderr(line);
+    }
     if (flags.json) io.stdout(json(result));
     else io.stdout(summary(result));
     if (result.cancelled) return EXIT.CANCELLED;
@@ -207,6 +225,7 @@ interface BuildFlags extends RegistryFlags {
   parallel?: number;
   registryOff?: boolean;
   fingerprint?: string;
+  plain?: boolean;
   json?: boolean;
 }
 
@@ -326,6 +345,7 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
   )
     .option('--parallel <n>', 'how many builds run at once (default: all)', positiveInt)
     .option('--registry-off', 'do not publish to any registry')
+    .option('--plain', 'plain timestamped lines, no live display (the default when not a TTY)')
     .addOption(
       new Option('--fingerprint <fp>', 'version fingerprint (resume an incomplete version)').env(
         'IMPRINT_BUILD_FINGERPRINT',

@@ -17,6 +17,7 @@ import {
   lineOf,
   pointerToField,
 } from './json-lines';
+import { hclToRawTemplate, isHclTemplate } from './hcl';
 import type {
   BuildBlock,
   PostProcessorDefinition,
@@ -44,7 +45,8 @@ const VAR_REF = /\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}/g;
 const WHOLE_VAR_REF = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/;
 
 /**
- * Reads, validates and resolves a JSON template (`*.pkr.json`).
+ * Reads, validates and resolves a template: JSON (`*.pkr.json`) or HCL2 (`*.pkr.hcl`,
+ * parsed with `@cdktf/hcl2json` and mapped onto the JSON form).
  *
  * @example
  * ```ts
@@ -68,24 +70,13 @@ export async function parseTemplate(
 ): Promise<Template> {
   const path = resolve(file);
   let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = /position (\d+)/.exec(message);
-    const lineMatch = /line (\d+)/.exec(message);
-    const line = lineMatch
-      ? Number(lineMatch[1])
-      : offset
-        ? lineAtOffset(text, Number(offset[1]))
-        : undefined;
-    throw new TemplateSyntaxError(
-      { file: path, ...(line === undefined ? {} : { line }) },
-      `not valid JSON: ${message}`,
-      { cause: error },
-    );
+  let lines: Map<string, number>;
+  if (isHclTemplate(path)) {
+    ({ raw, lines } = await hclToRawTemplate(text, path));
+  } else {
+    raw = parseJson(text, path);
+    lines = jsonPointerLines(text);
   }
-  const lines = jsonPointerLines(text);
   const at = (pointer: string) => {
     const line = lineOf(lines, pointer);
     return { file: path, ...(line === undefined ? {} : { line }), field: pointerToField(pointer) };
@@ -194,6 +185,26 @@ export async function parseTemplate(
     builds,
     ...(registry === undefined ? {} : { registry }),
   };
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = /position (\d+)/.exec(message);
+    const lineMatch = /line (\d+)/.exec(message);
+    const line = lineMatch
+      ? Number(lineMatch[1])
+      : offset
+        ? lineAtOffset(text, Number(offset[1]))
+        : undefined;
+    throw new TemplateSyntaxError(
+      { file: path, ...(line === undefined ? {} : { line }) },
+      `not valid JSON: ${message}`,
+      { cause: error },
+    );
+  }
 }
 
 interface RawTemplate {
