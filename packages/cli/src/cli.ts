@@ -20,7 +20,13 @@ import {
   validateTemplate,
 } from '@imprint/core';
 import type { RunEvent, RunResult } from '@imprint/core';
-import { openRegistryStorage, startRegistryServer } from '@imprint/registry';
+import {
+  ConfigValueError,
+  openRegistryStorage,
+  parseListenAddress,
+  startRegistryServer,
+} from '@imprint/registry';
+import type { ListenAddress } from '@imprint/registry';
 import { loadPlugin } from '@imprint/sdk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AncestryFormat } from './format';
@@ -235,12 +241,14 @@ function versionRows(versions: readonly Version[]): string[][] {
   return versions.map((v) => [v.name, v.fingerprint, v.status, v.created_at]);
 }
 
-function parseListen(value: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ?? /^()()(\d+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError('expected HOST:PORT or PORT');
-  const port = Number(m[3]);
-  if (port > 65535) throw new InvalidArgumentError('port out of range');
-  return { host: m[1] || m[2] || '127.0.0.1', port };
+// The registry's own parser, so `imprint registry serve` and `imprint-registry serve` agree.
+function parseListen(value: string): ListenAddress {
+  try {
+    return parseListenAddress(value);
+  } catch (error) {
+    if (error instanceof ConfigValueError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }
 
 async function serve(

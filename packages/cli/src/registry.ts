@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { RegistryClient } from '@imprint/client';
-import { openRegistryStorage, startRegistryServer } from '@imprint/registry';
+import { defaultDataDir, openRegistryStorage, startRegistryServer } from '@imprint/registry';
 
 /** Environment the CLI reads. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -22,11 +21,7 @@ export interface RegistryConnection {
 
 /** `--data-dir`, else `$IMPRINT_DATA_DIR`, else `$XDG_DATA_HOME/imprint`, else `~/.local/share/imprint`. */
 export function resolveDataDir(flag: string | undefined, env: Env): string {
-  if (flag) return resolve(flag);
-  if (env.IMPRINT_DATA_DIR) return resolve(env.IMPRINT_DATA_DIR);
-  const xdg = env.XDG_DATA_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'imprint');
-  return join(homedir(), '.local', 'share', 'imprint');
+  return flag ? resolve(flag) : defaultDataDir(env);
 }
 
 /**

@@ -41,3 +41,5 @@ export type {
 } from './domain/registry-service';
 export { openRegistryStorage } from './domain';
 export type { OpenedRegistryStorage } from './domain';
+export { ConfigValueError, defaultDataDir, parseListenAddress } from './config/parse';
+export type { ListenAddress } from './config/parse';
