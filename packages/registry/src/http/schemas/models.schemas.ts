@@ -18,6 +18,16 @@ const str = { type: 'string' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const bool = { type: 'boolean' } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+const revocationInheritedFrom = {
+  type: 'object',
+  properties: {
+    bucket_name: str,
+    href: str,
+    version_fingerprint: str,
+    version_id: str,
+    version_name: str,
+  },
+} as const;
 
 export function ref(id: string): { $ref: string } {
   return { $ref: `${id}#` };
@@ -111,16 +121,7 @@ export const MODEL_SCHEMAS: readonly Record<string, unknown>[] = [
     revocation_message: str,
     revocation_author: str,
     revocation_type: { type: 'string', enum: REVOCATION_TYPES },
-    revocation_inherited_from: {
-      type: 'object',
-      properties: {
-        bucket_name: str,
-        href: str,
-        version_fingerprint: str,
-        version_id: str,
-        version_name: str,
-      },
-    },
+    revocation_inherited_from: revocationInheritedFrom,
   }),
   model('Bucket', 'A bucket of versions.', {
     id: str,
@@ -196,16 +197,7 @@ export const MODEL_SCHEMAS: readonly Record<string, unknown>[] = [
         revocation_message: str,
         revocation_author: str,
         revocation_type: { type: 'string', enum: REVOCATION_TYPES },
-        revocation_inherited_from: {
-          type: 'object',
-          properties: {
-            bucket_name: str,
-            href: str,
-            version_fingerprint: str,
-            version_id: str,
-            version_name: str,
-          },
-        },
+        revocation_inherited_from: revocationInheritedFrom,
       },
     },
   }),
