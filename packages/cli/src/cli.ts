@@ -20,18 +20,13 @@ import {
   validateTemplate,
 } from '@imprint/core';
 import type { RunEvent, RunResult } from '@imprint/core';
-import {
-  ConfigValueError,
-  openRegistryStorage,
-  parseListenAddress,
-  startRegistryServer,
-} from '@imprint/registry';
-import type { ListenAddress } from '@imprint/registry';
+import { ConfigValueError, createRegistryCli } from '@imprint/registry';
+import type { RegistryCli } from '@imprint/registry';
 import { loadPlugin } from '@imprint/sdk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AncestryFormat } from './format';
 import { describeVersion, formatAncestry, json, table } from './format';
-import { LiveProgress, buildNames } from './progress';
+import { LiveProgress, buildNames, terminalColumns } from './progress';
 import type { Env, RegistryFlags } from './registry';
 import { connectRegistry, resolveDataDir, withRegistry } from './registry';
 
@@ -67,6 +62,8 @@ interface Context {
   io: CliIo;
   env: Env;
   code: number;
+  /** `imprint registry …`: the registry's own program, mounted. */
+  registry?: RegistryCli;
 }
 
 interface VarFlags {
@@ -159,6 +156,23 @@ function summary(result: RunResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** The last stderr line of a cancelled build: what happened and how to go on. */
+function cancelledMessage(
+  result: RunResult,
+  signal: NodeJS.Signals | undefined,
+  file: string,
+): string {
+  const cancelled = result.builds.filter((b) => b.status === 'cancelled').map((b) => b.name);
+  const what = `imprint: build cancelled${signal ? ` by ${signal}` : ''}${
+    cancelled.length > 0 ? ` (${cancelled.join(', ')})` : ''
+  }`;
+  const reg = result.registry;
+  if (reg?.resumeHint) {
+    return `${what}; the registry version stays incomplete. Resume it with: ${reg.resumeHint} imprint build ${file} (or --fingerprint ${reg.fingerprint})\n`;
+  }
+  return `${what}.\n`;
+}
+
 async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): Promise<number> {
   const { io, env } = ctx;
   const now = io.now ?? (() => new Date());
@@ -166,8 +180,10 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
   const pluginDir = flags.pluginDir === undefined ? undefined : resolve(flags.pluginDir);
   const controller = new AbortController();
   let signals = 0;
+  let cancelledBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
+    cancelledBy ??= signal;
     if (signals > 1) {
       io.stderr(`imprint: ${signal} again, exiting\n`);
       process.exit(EXIT.CANCELLED);
@@ -186,7 +202,9 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
     // Live display only on a real terminal; plain timestamped lines otherwise.
     const live =
       !flags.plain && !flags.json && io === PROCESS_IO && process.stdout.isTTY === true
-        ? new LiveProgress(buildNames(template))
+        ? new LiveProgress(buildNames(template), {
+            columns: terminalColumns(process.stdout, env),
+          })
         : undefined;
     let result: RunResult;
     try {
@@ -216,7 +234,10 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
     }
     if (flags.json) io.stdout(json(result));
     else io.stdout(summary(result));
-    if (result.cancelled) return EXIT.CANCELLED;
+    if (result.cancelled) {
+      io.stderr(cancelledMessage(result, cancelledBy, file));
+      return EXIT.CANCELLED;
+    }
     if (result.status !== 'done') return EXIT.FAILED;
     if (result.registry?.spoolFile) return EXIT.REGISTRY;
     return EXIT.OK;
@@ -239,61 +260,6 @@ type ReadFlags = RegistryFlags & { json?: boolean };
 
 function versionRows(versions: readonly Version[]): string[][] {
   return versions.map((v) => [v.name, v.fingerprint, v.status, v.created_at]);
-}
-
-// The registry's own parser, so `imprint registry serve` and `imprint-registry serve` agree.
-function parseListen(value: string): ListenAddress {
-  try {
-    return parseListenAddress(value);
-  } catch (error) {
-    if (error instanceof ConfigValueError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-}
-
-async function serve(
-  ctx: Context,
-  flags: { listen: { host: string; port: number }; dataDir?: string; database?: string },
-): Promise<number> {
-  const { io, env } = ctx;
-  if (flags.database !== undefined && !/^postgres(?:ql)?:\/\//.test(flags.database)) {
-    throw new UsageError('--database must be a postgres:// or postgresql:// URL');
-  }
-  const storage = await openRegistryStorage({
-    dataDir: resolveDataDir(flags.dataDir, env),
-    ...(flags.database ? { databaseUrl: flags.database } : {}),
-  });
-  const server = await startRegistryServer({
-    storage,
-    host: flags.listen.host,
-    port: flags.listen.port,
-    closeStorage: true,
-    logger: { level: env.IMPRINT_LOG_LEVEL ?? 'info' },
-  }).catch(async (error: unknown) => {
-    await storage.close();
-    throw error;
-  });
-  const { location } = await storage.service.getRegistry();
-  io.stdout(
-    `imprint registry ready at ${server.url} (${storage.engine}); ` +
-      `HCP_ORGANIZATION_ID=${location.organization_id} HCP_PROJECT_ID=${location.project_id}\n`,
-  );
-  return new Promise<number>((done) => {
-    const stop = (signal: NodeJS.Signals) => {
-      io.stderr(`imprint: ${signal} received, shutting down\n`);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.close().then(
-        () => done(EXIT.OK),
-        (error: unknown) => {
-          io.stderr(`imprint: ${(error as Error).message}\n`);
-          done(EXIT.FAILED);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** Builds the `imprint` program; each action stores its exit code in `ctx.code`. */
@@ -393,33 +359,18 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
       });
     });
 
-  const registry = program.command('registry').description('run the registry');
-  registry
-    .command('serve')
-    .description('run the registry HTTP server until SIGINT/SIGTERM')
-    .addOption(
-      new Option('--listen <host:port>', 'address to listen on; non-loopback needs a principal')
-        .env('IMPRINT_LISTEN')
-        .argParser(parseListen)
-        .default({ host: '127.0.0.1', port: 8080 }, '127.0.0.1:8080'),
-    )
-    .addOption(
-      new Option('--data-dir <dir>', 'directory of the SQLite database').env('IMPRINT_DATA_DIR'),
-    )
-    .addOption(
-      new Option('--database <url>', 'PostgreSQL URL; replaces SQLite').env('IMPRINT_DATABASE_URL'),
-    )
-    .addHelpText(
-      'after',
-      examples(
-        'imprint registry serve',
-        'imprint registry serve --listen 127.0.0.1:9090 --data-dir /var/lib/imprint',
-        'imprint registry serve --database postgres://imprint@db/imprint',
-      ),
-    )
-    .action(async (flags: Parameters<typeof serve>[1]) => {
-      c.code = await serve(c, flags);
-    });
+  // The very program of `imprint-registry` (same commands, flags and defaults), mounted.
+  c.registry = createRegistryCli({
+    io: c.io,
+    name: 'registry',
+    commandPath: 'imprint registry',
+    env: c.env,
+  });
+  program.addCommand(
+    c.registry.command.description(
+      'run the registry server and manage its principals (same as imprint-registry)',
+    ),
+  );
 
   const buckets = program.command('buckets').description('list and show buckets');
   withRegistryFlags(buckets.command('list').description('list buckets'))
@@ -720,7 +671,8 @@ export function exitCodeOf(error: unknown): number {
     error instanceof TemplateError ||
     error instanceof TemplateConfigError ||
     error instanceof RegistryNotConfiguredError ||
-    error instanceof SpoolInvalidError
+    error instanceof SpoolInvalidError ||
+    error instanceof ConfigValueError
   ) {
     return EXIT.USAGE;
   }
@@ -740,7 +692,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   const program = createProgram(io, ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return ctx.code;
+    return (await ctx.registry?.exitCode()) ?? ctx.code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     const code = exitCodeOf(error);

@@ -10,6 +10,24 @@ interface Slot {
   reject(error: Error): void;
 }
 
+/** Width used when neither the terminal nor `COLUMNS` tells one. */
+export const FALLBACK_COLUMNS = 80;
+
+/**
+ * The terminal's width: the stream's `columns` when the terminal reports one,
+ * else `$COLUMNS`, else {@link FALLBACK_COLUMNS}. A pseudo-terminal nobody
+ * sized (CI, `script`) reports 0 columns.
+ */
+export function terminalColumns(
+  stream: { readonly columns?: number },
+  env: Readonly<Record<string, string | undefined>>,
+): number {
+  if (typeof stream.columns === 'number' && stream.columns > 0) return stream.columns;
+  const fromEnv = Number(env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return FALLBACK_COLUMNS;
+}
+
 /** Build names as the runner gives them: `<type>.<name>`, or `<build>.<type>.<name>` when shared. */
 export function buildNames(template: Template): string[] {
   const uses = new Map<string, number>();
@@ -26,8 +44,10 @@ export function buildNames(template: Template): string[] {
 
 /**
  * A live display of the builds (listr2): one task per build with its latest
- * message and final status. Error and warning lines are kept and printed by
- * the caller after {@link LiveProgress.finish}, so that none is hidden.
+ * message and final status. Every line is cut to the terminal's width (so a
+ * long message never wraps and scrolls the display); error and warning lines
+ * are kept whole and printed by the caller after {@link LiveProgress.finish},
+ * so that none is hidden.
  */
 export class LiveProgress {
   private readonly slots = new Map<string, Slot>();
@@ -36,11 +56,23 @@ export class LiveProgress {
   /** Error and warning lines, printed once the display has ended. */
   readonly deferred: string[] = [];
 
-  constructor(names: readonly string[]) {
+  /**
+   * @param stdout the terminal written to; when it reports no width (0 or
+   *   none) its `columns` is set to `columns`, since listr2 reads that
+   *   property to cut lines, and wraps at every character without it.
+   */
+  constructor(
+    names: readonly string[],
+    options: { readonly stdout?: { columns?: number }; readonly columns?: number } = {},
+  ) {
+    const stdout = options.stdout ?? process.stdout;
+    if (!(typeof stdout.columns === 'number' && stdout.columns > 0)) {
+      stdout.columns = options.columns ?? FALLBACK_COLUMNS;
+    }
     this.listr = new Listr([], {
       concurrent: true,
       exitOnError: false,
-      rendererOptions: { collapseErrors: false },
+      rendererOptions: { collapseErrors: false, formatOutput: 'truncate' },
     });
     for (const name of names) this.add(name);
     this.running = this.listr.run().catch(() => undefined);
@@ -73,7 +105,11 @@ export class LiveProgress {
     if (slot.task) slot.task.output = e.message;
   }
 
-  /** Settles every task from the result (or fails them with `error`) and waits for the display to end. */
+  /**
+   * Settles every task from the result (or fails them with `error`) and waits
+   * for the display to end. Each title ends with the build's final state
+   * (`docker-like.base: done (BUILD_DONE)`); a failed build shows its error below.
+   */
   async finish(result?: RunResult, error?: unknown): Promise<void> {
     for (const [name, slot] of this.slots) {
       if (slot.settled) continue;
@@ -82,13 +118,17 @@ export class LiveProgress {
       if (b === undefined) {
         if (error !== undefined) slot.reject(new Error('run failed'));
         else slot.resolve();
-      } else if (b.status === 'done') {
+        continue;
+      }
+      const state = `${name}: ${b.status}${b.registryStatus ? ` (${b.registryStatus})` : ''}`;
+      if (slot.task) slot.task.title = state;
+      if (b.status === 'done') {
         slot.resolve();
       } else if (b.status === 'skipped') {
         slot.task?.skip(`${name}: skipped (already done)`);
         slot.resolve();
       } else {
-        slot.reject(new Error(`${name}: ${b.status}${b.error ? `: ${b.error}` : ''}`));
+        slot.reject(new Error(b.error ?? b.status));
       }
     }
     await this.running;

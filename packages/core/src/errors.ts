@@ -11,6 +11,7 @@ export const CORE_ERROR_CODES = {
   TEMPLATE_CONFIG: 'IMPRINT_ERR_TEMPLATE_CONFIG',
   REGISTRY_NOT_CONFIGURED: 'IMPRINT_ERR_RUN_REGISTRY_NOT_CONFIGURED',
   VERSION_COMPLETE: 'IMPRINT_ERR_RUN_VERSION_COMPLETE',
+  TEMPLATE_TYPE_MISMATCH: 'IMPRINT_ERR_RUN_TEMPLATE_TYPE_MISMATCH',
   SPOOL_INVALID: 'IMPRINT_ERR_SPOOL_INVALID',
 } as const;
 
@@ -119,6 +120,27 @@ export class VersionCompleteError extends ImprintError {
   constructor(bucket: string, fingerprint: string, versionName: string) {
     super(
       `version ${versionName} of bucket '${bucket}' (fingerprint ${fingerprint}) is already complete; change the fingerprint (unset IMPRINT_BUILD_FINGERPRINT) to build a new version`,
+    );
+  }
+}
+
+/**
+ * The fingerprint names a version created from a template of another type
+ * (`HCL2` vs `JSON`); Packer refuses to change it too.
+ */
+export class TemplateTypeMismatchError extends ImprintError {
+  readonly code = CORE_ERROR_CODES.TEMPLATE_TYPE_MISMATCH;
+  constructor(
+    readonly bucket: string,
+    readonly fingerprint: string,
+    /** `template_type` stored on the version. */
+    readonly storedType: string,
+    /** Type of the template being run. */
+    readonly templateType: string,
+    file: string,
+  ) {
+    super(
+      `version of bucket '${bucket}' with fingerprint ${fingerprint} was created from a ${storedType} template, but ${file} is ${templateType}; a version keeps its template type: resume it with the ${storedType} template, or build a new version with another fingerprint (unset IMPRINT_BUILD_FINGERPRINT / drop --fingerprint)`,
     );
   }
 }

@@ -17,6 +17,7 @@ export {
   TemplateConfigError,
   RegistryNotConfiguredError,
   VersionCompleteError,
+  TemplateTypeMismatchError,
   SpoolInvalidError,
 } from './errors';
 export type { CoreErrorCode, TemplateLocation } from './errors';

@@ -116,7 +116,9 @@ describe('runBuild against a real registry with the real example plugins', () =>
     expect(builds[0].metadata.packer).toEqual({
       version: RUNNER_VERSION,
       plugins: [{ name: '@imprint/example-docker-like', version: '0.1.0' }],
+      run_uuid: base.runId,
     });
+    expect(builds[0].packer_run_uuid).toBe(base.runId);
     expect(builds[0].metadata.vcs).toBeUndefined(); // the temp dir is not a git repository
     const channel = await registry.client.getChannel('core-base', 'production');
     expect(channel.version?.fingerprint).toBe(fp);

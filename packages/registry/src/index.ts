@@ -39,7 +39,9 @@ export type {
   RegistryStorage,
   StorageOptions,
 } from './domain/registry-service';
-export { openRegistryStorage } from './domain';
+export { MAX_ANCESTRY_DEPTH, openRegistryStorage } from './domain';
 export type { OpenedRegistryStorage } from './domain';
 export { ConfigValueError, defaultDataDir, parseListenAddress } from './config/parse';
 export type { ListenAddress } from './config/parse';
+export { createRegistryCli } from './bin/cli';
+export type { RegistryCli, RegistryCliOptions, CliIo as RegistryCliIo } from './bin/cli';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,8 +22,8 @@ import { RUNNER_VERSION } from '../version';
 import type { RunEventHandler } from './events';
 import { emitter } from './events';
 import { ciMetadata, gitCommit } from './metadata';
-import type { SpoolBuild, SpoolContent } from './spool';
-import { SPOOL_FORMAT, assignChannels, ensureBuilds } from './spool';
+import type { SpoolBuild, SpoolContent, TrackedBuild } from './spool';
+import { SPOOL_FORMAT, assignChannel, checkTemplateType, ensureBuilds } from './spool';
 
 /** Default interval of `BUILD_RUNNING` heartbeats: 2 minutes, as Packer. */
 export const DEFAULT_HEARTBEAT_MS = 120_000;
@@ -44,6 +45,11 @@ export interface RunBuildOptions extends VariableOptions {
   readonly registry?: 'off' | RegistryClient | RegistryClientOptions;
   /** Version fingerprint (default: `IMPRINT_BUILD_FINGERPRINT`, else a new ULID). */
   readonly fingerprint?: string;
+  /**
+   * Id of this run (default: a new UUID). Every build the run touches records
+   * it as `packer_run_uuid` and in `metadata.packer.run_uuid`, as Packer does.
+   */
+  readonly runId?: string;
   /** Heartbeat interval in ms (default {@link DEFAULT_HEARTBEAT_MS}). */
   readonly heartbeatMs?: number;
   /** Cancels every running build. */
@@ -80,6 +86,8 @@ export interface RunResult {
   /** `done` when every build is done (or skipped as already done). */
   readonly status: 'done' | 'failed' | 'cancelled';
   readonly cancelled: boolean;
+  /** Id of this run, shared by every build it published (`packer_run_uuid`). */
+  readonly runId: string;
   readonly builds: readonly BuildResult[];
   readonly runDir: string;
   /** Registry state, when publishing was on. */
@@ -87,6 +95,7 @@ export interface RunResult {
     readonly bucket: string;
     readonly fingerprint: string;
     readonly versionComplete: boolean;
+    /** Channels assigned, as soon as the version became complete. */
     readonly channels: readonly string[];
     /** `IMPRINT_BUILD_FINGERPRINT=<fp>` when the version stays incomplete. */
     readonly resumeHint?: string;
@@ -129,7 +138,8 @@ function resolveClient(
  * Runs a template: every source of every build block (at most `parallel` at
  * once), then its post-processor chains, and publishes each build's images to
  * the registry with Packer's lifecycle (bucket, version, builds, heartbeats,
- * done/failed/cancelled, channels).
+ * done/failed/cancelled, channels). Channels are assigned as soon as the
+ * version is complete, i.e. right after its last build is stored as done.
  *
  * @example
  * ```ts
@@ -140,7 +150,9 @@ function resolveClient(
  * });
  * if (result.registry?.resumeHint) console.log(`resume with ${result.registry.resumeHint}`);
  * ```
- * @throws template errors ({@link TemplateError}, {@link TemplateConfigError}) before anything runs.
+ * @throws template errors ({@link TemplateError}, {@link TemplateConfigError}) before anything runs;
+ *   {@link VersionCompleteError} and {@link TemplateTypeMismatchError} when the fingerprint names a
+ *   version that cannot be resumed.
  */
 export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
   const env = options.env ?? process.env;
@@ -153,6 +165,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
   });
   const emit = emitter(options.onEvent);
   const client = resolveClient(template, options.registry, env);
+  const runId = options.runId ?? randomUUID();
   const runDir = resolve(options.runDir ?? (await mkdtemp(join(tmpdir(), 'imprint-run-'))));
   await mkdir(runDir, { recursive: true });
 
@@ -165,9 +178,10 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
     client && template.registry
       ? new RegistryTracker(client, prepared, {
           fingerprint: options.fingerprint ?? env.IMPRINT_BUILD_FINGERPRINT ?? ulid(),
+          runId,
           heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
           emit,
-          metadata: await buildMetadata(prepared, env),
+          ...(await buildMetadata(prepared, env, runId)),
         })
       : undefined;
   try {
@@ -187,7 +201,14 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
     const registry = tracker
       ? await tracker.finish(options.spoolFile ?? join(runDir, 'registry-spool.json'))
       : undefined;
-    return { status, cancelled, builds: results, runDir, ...(registry ? { registry } : {}) };
+    return {
+      status,
+      cancelled,
+      runId,
+      builds: results,
+      runDir,
+      ...(registry ? { registry } : {}),
+    };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     tracker?.stopHeartbeats();
@@ -396,37 +417,50 @@ async function postProcess(
   return kept;
 }
 
+/** What Packer gathers once per run: runner, plugins and run id; git commit; CI system. */
 async function buildMetadata(
   prepared: PreparedTemplate,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<BuildMetadata> {
+  runId: string,
+): Promise<{ metadata: BuildMetadata; gitSha?: string }> {
   const commit = await gitCommit(prepared.template.dir);
   const ci = ciMetadata(env);
   return {
-    packer: {
-      version: RUNNER_VERSION,
-      plugins: prepared.plugins.map((p) => ({ name: p.name, version: p.version })),
+    metadata: {
+      packer: {
+        version: RUNNER_VERSION,
+        plugins: prepared.plugins.map((p) => ({ name: p.name, version: p.version })),
+        run_uuid: runId,
+      },
+      ...(commit ? { vcs: { type: 'git', details: { commit } } } : {}),
+      ...(ci ? { cicd: ci } : {}),
     },
-    ...(commit ? { vcs: { type: 'git', details: { commit } } } : {}),
-    ...(ci ? { cicd: ci } : {}),
+    ...(commit ? { gitSha: commit } : {}),
   };
 }
 
 interface TrackerOptions {
   readonly fingerprint: string;
+  readonly runId: string;
   readonly heartbeatMs: number;
   readonly emit: ReturnType<typeof emitter>;
   readonly metadata: BuildMetadata;
+  /** HEAD of the template's directory, recorded as the `git_sha` label (Packer). */
+  readonly gitSha?: string;
 }
 
 /** Packer's registry lifecycle, with a spool when the registry cannot be reached. */
 class RegistryTracker {
   private offline = false;
-  private readonly ids = new Map<string, { id: string; done: boolean }>();
+  private readonly ids = new Map<string, TrackedBuild>();
   private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private readonly spool: SpoolBuild[] = [];
   private readonly bucket: string;
   private readonly registry: NonNullable<Template['registry']>;
+  /** Labels every build of this run carries: `git_sha` (when known), then the template's `build_labels`. */
+  private readonly buildLabels: Readonly<Record<string, string>>;
+  /** Set once the version is known complete, with the channels assigned then. */
+  private completion?: Promise<{ complete: boolean; channels: string[] }>;
 
   constructor(
     private readonly client: RegistryClient,
@@ -435,6 +469,10 @@ class RegistryTracker {
   ) {
     this.registry = prepared.template.registry as NonNullable<Template['registry']>;
     this.bucket = this.registry.bucketName;
+    this.buildLabels = {
+      ...(options.gitSha === undefined ? {} : { git_sha: options.gitSha }),
+      ...this.registry.buildLabels,
+    };
   }
 
   private get fp(): string {
@@ -450,7 +488,10 @@ class RegistryTracker {
           : { description: this.registry.description }),
         labels: { ...this.registry.bucketLabels },
       });
-      const version = await this.client.ensureVersion(this.bucket, this.fp, 'JSON');
+      const { template } = this.prepared;
+      const version = await this.client.ensureVersion(this.bucket, this.fp, template.templateType);
+      // Packer's order: the template type first, then completeness.
+      checkTemplateType(version, template.templateType, this.bucket, template.file);
       if (isVersionComplete(version))
         throw new VersionCompleteError(this.bucket, this.fp, version.name);
       const found = await ensureBuilds(
@@ -458,8 +499,22 @@ class RegistryTracker {
         this.bucket,
         this.fp,
         this.prepared.builds.map((b) => b.name),
+        { runId: this.options.runId, labels: this.buildLabels },
       );
       for (const [k, v] of found) this.ids.set(k, v);
+      // Builds of a previous run that are not done yet get this run's labels
+      // merged (the registry merges label maps) and this run's id, as Packer.
+      const expected = new Set(this.prepared.builds.map((b) => b.name));
+      await Promise.all(
+        [...found]
+          .filter(([name, b]) => expected.has(name) && !b.done && !b.created)
+          .map(([, b]) =>
+            this.client.updateBuild(this.bucket, this.fp, b.id, {
+              packer_run_uuid: this.options.runId,
+              labels: { ...this.buildLabels },
+            }),
+          ),
+      );
     } catch (error) {
       if (!isConnectionError(error)) throw error;
       this.goOffline(error);
@@ -484,8 +539,9 @@ class RegistryTracker {
   async start(name: string): Promise<void> {
     const build = this.ids.get(name);
     if (this.offline || build === undefined) return;
+    const running = { status: 'BUILD_RUNNING', packer_run_uuid: this.options.runId } as const;
     try {
-      await this.client.updateBuild(this.bucket, this.fp, build.id, { status: 'BUILD_RUNNING' });
+      await this.client.updateBuild(this.bucket, this.fp, build.id, running);
     } catch (error) {
       if (!isConnectionError(error)) throw error;
       this.goOffline(error);
@@ -493,7 +549,7 @@ class RegistryTracker {
     }
     const timer = setInterval(() => {
       this.client
-        .updateBuild(this.bucket, this.fp, build.id, { status: 'BUILD_RUNNING' })
+        .updateBuild(this.bucket, this.fp, build.id, running)
         .catch((error: unknown) =>
           this.options.emit('warning', `heartbeat failed: ${(error as Error).message}`, name),
         );
@@ -502,14 +558,18 @@ class RegistryTracker {
     this.heartbeats.set(name, timer);
   }
 
-  /** Sends the final status; returns the status stored (or spooled). */
+  /**
+   * Sends the final status; returns the status stored (or spooled). A build
+   * stored as done may complete the version: its channels are assigned then.
+   */
   async complete(name: string, body: UpdateBuildBody, error?: string): Promise<BuildStatus> {
     const timer = this.heartbeats.get(name);
     if (timer) clearInterval(timer);
     this.heartbeats.delete(name);
     const full: UpdateBuildBody = {
       ...body,
-      labels: { ...this.registry.buildLabels, ...body.labels },
+      packer_run_uuid: this.options.runId,
+      labels: { ...this.buildLabels, ...body.labels },
       metadata: { ...this.options.metadata, ...(error === undefined ? {} : { error }) },
     };
     const status = full.status as BuildStatus;
@@ -517,7 +577,6 @@ class RegistryTracker {
     if (!this.offline && build !== undefined) {
       try {
         await this.client.updateBuild(this.bucket, this.fp, build.id, full);
-        return status;
       } catch (err) {
         if (isConnectionError(err)) this.goOffline(err);
         else if (status === 'BUILD_DONE') {
@@ -527,6 +586,7 @@ class RegistryTracker {
           await this.client
             .updateBuild(this.bucket, this.fp, build.id, {
               status: 'BUILD_FAILED',
+              packer_run_uuid: this.options.runId,
               metadata: { ...this.options.metadata, error: message },
             })
             .catch(() => undefined);
@@ -536,11 +596,60 @@ class RegistryTracker {
           return status;
         }
       }
+      if (!this.offline) {
+        if (status === 'BUILD_DONE') await this.assignIfComplete();
+        return status;
+      }
     }
     if (status === 'BUILD_DONE' || status === 'BUILD_FAILED') {
       this.spool.push({ componentType: name, status, body: full });
     }
     return status;
+  }
+
+  /**
+   * Packer's `updateChannels` after a build's completion: once the version is
+   * complete (`vN`), point each configured channel at it — once per run, even
+   * when builds finish together. A failure is a warning, not a failed build.
+   */
+  private async assignIfComplete(): Promise<{ complete: boolean; channels: string[] }> {
+    this.completion ??= this.checkCompletion().then((result) => {
+      // Not complete yet (or unknown): a later build, or finish(), asks again.
+      if (!result.complete) this.completion = undefined;
+      return result;
+    });
+    return this.completion;
+  }
+
+  private async checkCompletion(): Promise<{ complete: boolean; channels: string[] }> {
+    let complete: boolean;
+    try {
+      complete = isVersionComplete(await this.client.getVersion(this.bucket, this.fp));
+    } catch (error) {
+      if (isConnectionError(error)) this.goOffline(error);
+      else this.options.emit('warning', `reading the version failed: ${(error as Error).message}`);
+      return { complete: false, channels: [] };
+    }
+    if (!complete) return { complete, channels: [] };
+    const channels: string[] = [];
+    for (const channel of this.registry.channels) {
+      try {
+        await assignChannel(this.client, this.bucket, channel, this.fp);
+        channels.push(channel);
+      } catch (error) {
+        this.options.emit(
+          'warning',
+          `assigning channel '${channel}' of bucket '${this.bucket}' to version ${this.fp} failed: ${(error as Error).message}; assign it with: imprint channels assign ${this.bucket} ${channel} ${this.fp}`,
+        );
+      }
+    }
+    if (channels.length > 0) {
+      this.options.emit(
+        'info',
+        `version ${this.fp} is complete; assigned it to channel(s) ${channels.join(', ')}`,
+      );
+    }
+    return { complete, channels };
   }
 
   stopHeartbeats(): void {
@@ -552,20 +661,9 @@ class RegistryTracker {
     let versionComplete = false;
     let channels: string[] = [];
     if (!this.offline) {
-      try {
-        const assigned = await assignChannels(
-          this.client,
-          this.bucket,
-          this.fp,
-          this.registry.channels,
-        );
-        versionComplete = assigned.complete;
-        channels = assigned.channels;
-      } catch (error) {
-        if (!isConnectionError(error)) {
-          this.options.emit('warning', `channel assignment failed: ${(error as Error).message}`);
-        } else this.goOffline(error);
-      }
+      // Usually settled already by the last done build; otherwise (a version
+      // completed by a concurrent run, a failed assignment) look once more.
+      ({ complete: versionComplete, channels } = await this.assignIfComplete());
     }
     let written: string | undefined;
     if (this.offline) {
@@ -580,7 +678,8 @@ class RegistryTracker {
           labels: this.registry.bucketLabels,
         },
         fingerprint: this.fp,
-        templateType: 'JSON',
+        templateType: this.prepared.template.templateType,
+        runId: this.options.runId,
         channels: this.registry.channels,
         builds: this.spool,
       };
@@ -590,8 +689,6 @@ class RegistryTracker {
         'warning',
         `registry metadata of ${this.spool.length} build(s) spooled to ${spoolFile}; publish it later with pushSpool()`,
       );
-    } else if (channels.length > 0) {
-      this.options.emit('info', `assigned version ${this.fp} to channel(s) ${channels.join(', ')}`);
     }
     const resumeHint = versionComplete ? undefined : `IMPRINT_BUILD_FINGERPRINT=${this.fp}`;
     if (resumeHint && !this.offline) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { BuildStatus, RegistryClient, UpdateBuildBody } from '@imprint/client';
+import type { BuildStatus, RegistryClient, UpdateBuildBody, Version } from '@imprint/client';
 import { isAlreadyExists, isNotFound, isVersionComplete } from '@imprint/client';
-import { SpoolInvalidError } from '../errors';
+import { SpoolInvalidError, TemplateTypeMismatchError } from '../errors';
 
 /** Format marker of spool files. */
 export const SPOOL_FORMAT = 'imprint-spool/1';
@@ -24,7 +24,10 @@ export interface SpoolContent {
     readonly labels: Readonly<Record<string, string>>;
   };
   readonly fingerprint: string;
-  readonly templateType: 'JSON';
+  /** The `template_type` of the version (older spool files only wrote `JSON`). */
+  readonly templateType: 'JSON' | 'HCL2';
+  /** Id of the run that wrote the spool (`packer_run_uuid` of its builds); absent in older files. */
+  readonly runId?: string;
   readonly channels: readonly string[];
   readonly builds: readonly SpoolBuild[];
 }
@@ -60,12 +63,18 @@ export async function pushSpool(file: string, client: RegistryClient): Promise<P
     ...(spool.bucket.description === undefined ? {} : { description: spool.bucket.description }),
     labels: { ...spool.bucket.labels },
   });
-  await client.ensureVersion(spool.bucket.name, spool.fingerprint, spool.templateType);
+  const version = await client.ensureVersion(
+    spool.bucket.name,
+    spool.fingerprint,
+    spool.templateType,
+  );
+  checkTemplateType(version, spool.templateType, spool.bucket.name, file);
   const ids = await ensureBuilds(
     client,
     spool.bucket.name,
     spool.fingerprint,
     spool.builds.map((b) => b.componentType),
+    spool.runId === undefined ? {} : { runId: spool.runId },
   );
   const pushed: string[] = [];
   const skipped: string[] = [];
@@ -77,6 +86,9 @@ export async function pushSpool(file: string, client: RegistryClient): Promise<P
     }
     await client.updateBuild(spool.bucket.name, spool.fingerprint, existing.id, {
       status: 'BUILD_RUNNING',
+      ...(entry.body.packer_run_uuid === undefined
+        ? {}
+        : { packer_run_uuid: entry.body.packer_run_uuid }),
     });
     await client.updateBuild(spool.bucket.name, spool.fingerprint, existing.id, entry.body);
     pushed.push(entry.componentType);
@@ -116,36 +128,75 @@ async function readSpool(file: string): Promise<SpoolContent> {
   return spool as SpoolContent;
 }
 
-/** Existing builds by component type, creating the missing ones (BUILD_UNSET; code 6 tolerated). */
+/** A registry build as the runner tracks it. */
+export interface TrackedBuild {
+  readonly id: string;
+  /** `BUILD_DONE`, or has artifacts already: Packer skips it. */
+  readonly done: boolean;
+  /** Whether this call created it (a build of a previous run otherwise). */
+  readonly created: boolean;
+}
+
+/**
+ * Refuses a version created from a template of another type (Packer's
+ * rule); `TEMPLATE_TYPE_UNSET` (a version made by another client) is accepted.
+ */
+export function checkTemplateType(
+  version: Pick<Version, 'template_type' | 'fingerprint'>,
+  templateType: 'JSON' | 'HCL2',
+  bucket: string,
+  file: string,
+): void {
+  const stored = version.template_type;
+  if (stored && stored !== 'TEMPLATE_TYPE_UNSET' && stored !== templateType) {
+    throw new TemplateTypeMismatchError(bucket, version.fingerprint, stored, templateType, file);
+  }
+}
+
+/**
+ * Existing builds by component type, creating the missing ones (BUILD_UNSET,
+ * with the run id and labels given; code 6 tolerated).
+ */
 export async function ensureBuilds(
   client: RegistryClient,
   bucket: string,
   fingerprint: string,
   components: readonly string[],
-): Promise<Map<string, { id: string; done: boolean }>> {
-  const list = async () => {
-    const found = new Map<string, { id: string; done: boolean }>();
+  create: { readonly runId?: string; readonly labels?: Readonly<Record<string, string>> } = {},
+): Promise<Map<string, TrackedBuild>> {
+  const list = async (createdNow: ReadonlySet<string>) => {
+    const found = new Map<string, TrackedBuild>();
     for await (const build of client.paginate('listBuilds', bucket, fingerprint)) {
       found.set(build.component_type, {
         id: build.id,
         done: build.status === 'BUILD_DONE' || (build.artifacts?.length ?? 0) > 0,
+        created: createdNow.has(build.component_type),
       });
     }
     return found;
   };
-  const found = await list();
+  const found = await list(new Set());
   const missing = components.filter((c) => !found.has(c));
   if (missing.length === 0) return found;
+  const created = new Set<string>();
   await Promise.all(
     missing.map((component) =>
       client
-        .createBuild(bucket, fingerprint, { component_type: component, status: 'BUILD_UNSET' })
-        .catch((error: unknown) => {
-          if (!isAlreadyExists(error)) throw error;
-        }),
+        .createBuild(bucket, fingerprint, {
+          component_type: component,
+          status: 'BUILD_UNSET',
+          ...(create.runId === undefined ? {} : { packer_run_uuid: create.runId }),
+          ...(create.labels === undefined ? {} : { labels: { ...create.labels } }),
+        })
+        .then(
+          () => created.add(component),
+          (error: unknown) => {
+            if (!isAlreadyExists(error)) throw error;
+          },
+        ),
     ),
   );
-  return list();
+  return list(created);
 }
 
 /** Assigns the version to each channel when it is complete, creating missing channels. */
@@ -160,16 +211,26 @@ export async function assignChannels(
   const assigned: string[] = [];
   if (!complete) return { complete, channels: assigned };
   for (const channel of channels) {
-    try {
-      await client.updateChannel(bucket, channel, {
-        version_fingerprint: fingerprint,
-        update_mask: 'versionFingerprint',
-      });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      await client.createChannel(bucket, { name: channel, version_fingerprint: fingerprint });
-    }
+    await assignChannel(client, bucket, channel, fingerprint);
     assigned.push(channel);
   }
   return { complete, channels: assigned };
+}
+
+/** Points `channel` at the version, creating the channel when it does not exist. */
+export async function assignChannel(
+  client: RegistryClient,
+  bucket: string,
+  channel: string,
+  fingerprint: string,
+): Promise<void> {
+  try {
+    await client.updateChannel(bucket, channel, {
+      version_fingerprint: fingerprint,
+      update_mask: 'versionFingerprint',
+    });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await client.createChannel(bucket, { name: channel, version_fingerprint: fingerprint });
+  }
 }

@@ -179,6 +179,7 @@ export async function parseTemplate(
   return {
     file: path,
     dir: dirname(path),
+    templateType: isHclTemplate(path) ? 'HCL2' : 'JSON',
     requiredPlugins,
     variables,
     sources,

@@ -50,6 +50,11 @@ export interface Template {
   readonly file: string;
   /** Directory of the template file (plugins resolve from here by default). */
   readonly dir: string;
+  /**
+   * The template's language, as the registry records it on a version's
+   * `template_type`: `HCL2` for `*.hcl` files, `JSON` otherwise.
+   */
+  readonly templateType: 'JSON' | 'HCL2';
   /** Component type → npm package. */
   readonly requiredPlugins: Readonly<Record<string, string>>;
   /** Resolved variable values. */

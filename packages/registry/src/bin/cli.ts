@@ -68,6 +68,8 @@ interface StorageFlags {
   dataDir: string;
   database?: string;
   heartbeatTimeout?: number;
+  /** `--no-read-cache` sets it false. */
+  readCache?: boolean;
 }
 
 interface ServeFlags extends StorageFlags {
@@ -78,12 +80,23 @@ interface ServeFlags extends StorageFlags {
   logLevel: string;
 }
 
-function withStorageOptions(command: Command): Command {
+/** How the program names itself: in help, hints and error lines. */
+interface Names {
+  /** The command as a user types it: `imprint-registry`, or `imprint registry` when mounted. */
+  readonly path: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+function withStorageOptions(command: Command, names: Names): Command {
   return command
     .addOption(
       new Option('--data-dir <dir>', 'directory of the SQLite database')
         .env('IMPRINT_DATA_DIR')
-        .default(defaultDataDir(), '$IMPRINT_DATA_DIR or ~/.local/share/imprint'),
+        .default(defaultDataDir(names.env), '$IMPRINT_DATA_DIR or ~/.local/share/imprint'),
     )
     .addOption(
       new Option('--database <url>', 'PostgreSQL URL (postgres://...); replaces SQLite').env(
@@ -105,6 +118,7 @@ async function openStorage(flags: StorageFlags): Promise<RegistryStorage> {
     dataDir: flags.dataDir,
     ...(flags.database ? { databaseUrl: flags.database } : {}),
     ...(flags.heartbeatTimeout !== undefined ? { heartbeatTimeoutMs: flags.heartbeatTimeout } : {}),
+    ...(flags.readCache === false ? { readCache: false } : {}),
   });
 }
 
@@ -115,7 +129,7 @@ function errorMessage(error: unknown): string {
 }
 
 /** Runs `serve` until SIGTERM/SIGINT; resolves with the exit code. */
-async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
+async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number> {
   const storage = await openStorage(flags);
   let server: RunningRegistryServer;
   try {
@@ -148,14 +162,14 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
     let closing = false;
     const shutdown = (signal: NodeJS.Signals): void => {
       if (closing) {
-        io.stderr(`imprint-registry: ${signal} again, exiting without waiting\n`);
+        io.stderr(`${names.path}: ${signal} again, exiting without waiting\n`);
         resolve(EXIT_FAILURE);
         return;
       }
       closing = true;
       server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       const force = setTimeout(() => {
-        io.stderr('imprint-registry: shutdown took longer than 30s, exiting\n');
+        io.stderr(`${names.path}: shutdown took longer than 30s, exiting\n`);
         resolve(EXIT_FAILURE);
       }, 30_000);
       force.unref();
@@ -167,7 +181,7 @@ async function serve(flags: ServeFlags, io: CliIo): Promise<number> {
           resolve(EXIT_OK);
         })
         .catch((error: unknown) => {
-          io.stderr(`imprint-registry: error while shutting down: ${errorMessage(error)}\n`);
+          io.stderr(`${names.path}: error while shutting down: ${errorMessage(error)}\n`);
           resolve(EXIT_FAILURE);
         });
     };
@@ -188,8 +202,13 @@ async function withStorage<T>(
   }
 }
 
-function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): Command {
-  const program = new Command('imprint-registry')
+function buildProgram(
+  io: CliIo,
+  name: string,
+  names: Names,
+  setResult: (result: Promise<number>) => void,
+): Command {
+  const program = new Command(name)
     .description('Imprint registry: image metadata over the HCP Packer registry API (2023-01-01).')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -199,6 +218,7 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
     program
       .command('serve', { isDefault: true })
       .description('run the HTTP server (the default command)'),
+    names,
   )
     .addOption(
       new Option('--listen <host:port>', 'address to listen on; non-loopback needs a principal')
@@ -227,14 +247,28 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
         .default(DEFAULT_TOKEN_TTL_SECONDS * 1000, '1h'),
     )
     .addOption(
+      new Option(
+        '--no-read-cache',
+        'read every GetChannel/GetVersion from the database (default: cached until a write)',
+      ),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(LOG_LEVELS)
         .env('IMPRINT_LOG_LEVEL')
         .default('info'),
     )
+    .addHelpText(
+      'after',
+      examples(
+        `${names.path} serve`,
+        `${names.path} serve --listen 127.0.0.1:9090 --data-dir /var/lib/imprint`,
+        `${names.path} serve --listen 0.0.0.0:8080 --database postgres://imprint@db/imprint`,
+      ),
+    )
     .action((flags: ServeFlags) => {
       validateDatabaseUrl(flags.database);
-      setResult(serve(flags, io));
+      setResult(serve(flags, io, names));
     });
 
   const principals = program
@@ -245,12 +279,20 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
     principals
       .command('create')
       .description('create a principal; prints its client id and secret (shown once)'),
+    names,
   )
     .requiredOption('--name <name>', 'principal name, recorded as author of its changes')
     .addOption(
       new Option('--role <role>', `${ROLES.join(', ')}`).argParser(parseRole).makeOptionMandatory(),
     )
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples(
+        `${names.path} principals create --name ci --role admin`,
+        `${names.path} principals create --name dashboards --role viewer --json`,
+      ),
+    )
     .action((flags: StorageFlags & { name: string; role: Role; json?: boolean }) => {
       validateDatabaseUrl(flags.database);
       setResult(
@@ -276,8 +318,12 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
       );
     });
 
-  withStorageOptions(principals.command('list').description('list principals'))
+  withStorageOptions(principals.command('list').description('list principals'), names)
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples(`${names.path} principals list`, `${names.path} principals list --json`),
+    )
     .action((flags: StorageFlags & { json?: boolean }) => {
       validateDatabaseUrl(flags.database);
       setResult(
@@ -293,7 +339,7 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
             io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
           } else if (list.length === 0) {
             io.stdout(
-              'No principals. Create one with: imprint-registry principals create --name ci --role admin\n',
+              `No principals. Create one with: ${names.path} principals create --name ci --role admin\n`,
             );
           } else {
             const width = Math.max(4, ...list.map((p) => p.name.length));
@@ -316,18 +362,85 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
       .command('delete')
       .description('delete a principal and revoke its tokens')
       .argument('<id>', 'the principal id (its client_id)'),
-  ).action((id: string, flags: StorageFlags) => {
-    validateDatabaseUrl(flags.database);
-    setResult(
-      withStorage(flags, async (storage) => {
-        await storage.principals.deletePrincipal(id);
-        io.stdout(`Deleted principal ${id}.\n`);
-        return EXIT_OK;
-      }),
-    );
-  });
+    names,
+  )
+    .addHelpText('after', examples(`${names.path} principals delete 01J...`))
+    .action((id: string, flags: StorageFlags) => {
+      validateDatabaseUrl(flags.database);
+      setResult(
+        withStorage(flags, async (storage) => {
+          await storage.principals.deletePrincipal(id);
+          io.stdout(`Deleted principal ${id}.\n`);
+          return EXIT_OK;
+        }),
+      );
+    });
 
   return program;
+}
+
+/** Options of {@link createRegistryCli}. */
+export interface RegistryCliOptions {
+  /** Where output goes (default: the process's stdout and stderr). */
+  readonly io?: CliIo;
+  /** The command's name: `imprint-registry` (default), or e.g. `registry` to mount it in another program. */
+  readonly name?: string;
+  /**
+   * How the command is typed, used in examples, hints and error lines
+   * (default: `name`), e.g. `imprint registry`.
+   */
+  readonly commandPath?: string;
+  /** Environment the defaults are read from (default: `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The registry's command-line program, and the outcome of the command it ran. */
+export interface RegistryCli {
+  /**
+   * The commander program: `serve` (the default), `principals create|list|delete`.
+   * Parse it, or mount it in another program with `program.addCommand(cli.command)`.
+   */
+  readonly command: Command;
+  /**
+   * After parsing: the exit code of the command that ran, once its work ends
+   * (`serve`: after SIGTERM/SIGINT and a graceful shutdown), or `undefined`
+   * when none ran (help). A failure is printed as one line and gives 1.
+   */
+  exitCode(): Promise<number | undefined>;
+}
+
+/**
+ * Builds the `imprint-registry` program without running it, so that another
+ * CLI can expose exactly the same commands and flags (`imprint registry …`).
+ *
+ * @example
+ * ```ts
+ * const registry = createRegistryCli({ name: 'registry', commandPath: 'imprint registry' });
+ * program.addCommand(registry.command);
+ * await program.parseAsync(process.argv);
+ * process.exitCode = (await registry.exitCode()) ?? 0;
+ * ```
+ */
+export function createRegistryCli(options: RegistryCliOptions = {}): RegistryCli {
+  const io = options.io ?? PROCESS_IO;
+  const name = options.name ?? 'imprint-registry';
+  const names: Names = { path: options.commandPath ?? name, env: options.env ?? process.env };
+  let result: Promise<number> | undefined;
+  const command = buildProgram(io, name, names, (r) => {
+    result = r;
+  });
+  return {
+    command,
+    async exitCode() {
+      if (result === undefined) return undefined;
+      try {
+        return await result;
+      } catch (error) {
+        io.stderr(`${names.path}: ${errorMessage(error)}\n`);
+        return EXIT_FAILURE;
+      }
+    },
+  };
 }
 
 /**
@@ -336,12 +449,9 @@ function buildProgram(io: CliIo, setResult: (result: Promise<number>) => void): 
  * after SIGTERM/SIGINT and a graceful shutdown.
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
-  let result: Promise<number> = Promise.resolve(EXIT_OK);
-  const program = buildProgram(io, (r) => {
-    result = r;
-  });
+  const cli = createRegistryCli({ io });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await cli.command.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (
@@ -360,10 +470,5 @@ export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Pro
     io.stderr(`imprint-registry: ${errorMessage(error)}\n`);
     return EXIT_FAILURE;
   }
-  try {
-    return await result;
-  } catch (error) {
-    io.stderr(`imprint-registry: ${errorMessage(error)}\n`);
-    return EXIT_FAILURE;
-  }
+  return (await cli.exitCode()) ?? EXIT_OK;
 }

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { RegistryClient } from '@imprint/client';
+import { LocalCloud } from '@imprint/example-aws-like';
+import {
+  openRegistryStorage,
+  startRegistryServer,
+  type RunningRegistryServer,
+} from '@imprint/registry';
+import { REPO_ROOT, eventually, exitWithin, start, tempDirs, writeJson } from './helpers/bin';
+
+jest.setTimeout(90_000);
+
+/**
+ * SIGINT / SIGTERM during `imprint build`: the built bin runs as a child
+ * process against a real registry on 127.0.0.1, with an aws-like build whose
+ * shell provisioner sleeps; the signal arrives once the registry shows the
+ * build RUNNING.
+ */
+const dirs = tempDirs();
+let server: RunningRegistryServer;
+let client: RegistryClient;
+
+beforeAll(async () => {
+  const storage = await openRegistryStorage({ dataDir: await dirs.make('imprint-cli-reg-') });
+  server = await startRegistryServer({
+    storage,
+    host: '127.0.0.1',
+    port: 0,
+    sweepIntervalMs: 0,
+    logger: false,
+    closeStorage: true,
+  });
+  client = new RegistryClient({ baseUrl: server.url, retries: false });
+});
+afterAll(async () => {
+  await server?.close();
+  await dirs.cleanup();
+});
+
+/** A template with one aws-like build that provisions for a minute, seeded in a fresh local cloud. */
+async function slowTemplate(bucket: string): Promise<string> {
+  const dir = await dirs.make();
+  const cloudDir = join(dir, 'cloud');
+  const base = await new LocalCloud({ dir: cloudDir }).registerImage({
+    region: 'us-east-1',
+    name: 'test/images/base',
+    ownerId: '099720109477',
+    os: 'ubuntu',
+    files: { '/etc/os-release': 'ID=ubuntu\n' },
+  });
+  return writeJson(dir, 'slow.pkr.json', {
+    required_plugins: { 'aws-like': '@imprint/example-aws-like' },
+    sources: {
+      'aws-like.slow': {
+        region: 'us-east-1',
+        source_ami: base.imageId,
+        ami_name: `${bucket}-image`,
+        provision: [{ type: 'shell', inline: ['echo provisioning', 'sleep 60'] }],
+        cloud_dir: cloudDir,
+      },
+    },
+    build: { sources: ['aws-like.slow'] },
+    registry: { bucket_name: bucket },
+  });
+}
+
+describe.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 130],
+] as const)('imprint build, then %s (built bin, real registry)', (signal, code) => {
+  it(`cancels the build: exit ${code}, BUILD_CANCELLED, and a resume hint on stderr`, async () => {
+    const bucket = `cli-${signal.toLowerCase()}`;
+    const fp = `${signal.toLowerCase()}-fingerprint`;
+    const file = await slowTemplate(bucket);
+    const run = start(['build', file, '--plugin-dir', REPO_ROOT, '--plain', '--fingerprint', fp], {
+      IMPRINT_REGISTRY_URL: server.url,
+    });
+    try {
+      await eventually(`build of ${bucket} RUNNING`, 30_000, async () => {
+        if (run.child.exitCode !== null) {
+          throw new Error(`imprint exited early:\n${run.stdout}\n${run.stderr}`);
+        }
+        const { builds } = await client.listBuilds(bucket, fp);
+        return builds.some((b) => b.status === 'BUILD_RUNNING') ? true : undefined;
+      });
+      run.child.kill(signal);
+      const exitCode = await exitWithin(run, 30_000);
+      expect({ exitCode, stderr: run.stderr }).toMatchObject({ exitCode: code });
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+
+    const { builds } = await client.listBuilds(bucket, fp);
+    expect(builds.map((b) => [b.component_type, b.status])).toEqual([
+      ['aws-like.slow', 'BUILD_CANCELLED'],
+    ]);
+    expect((await client.getVersion(bucket, fp)).name).toBe('v0');
+
+    expect(run.stderr).toContain(`imprint: ${signal} received, cancelling builds`);
+    const last = run.stderr.trimEnd().split('\n').at(-1);
+    expect(last).toBe(
+      `imprint: build cancelled by ${signal} (aws-like.slow); the registry version stays incomplete. ` +
+        `Resume it with: IMPRINT_BUILD_FINGERPRINT=${fp} imprint build ${file} (or --fingerprint ${fp})`,
+    );
+    expect(run.stdout).toContain('Build cancelled.');
+  });
+});
