@@ -1,10 +1,12 @@
 import { Agent, request } from 'node:http';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Insertable } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Insertable, type Logger } from 'kysely';
 import { Client, Pool } from 'pg';
 import { monotonicFactory } from 'ulid';
-import type { RegistryService } from '@imprint/registry';
+import type { AncestryQuery, RegistryService } from '@imprint/registry';
+import type { ServiceContext } from '../src/domain/context';
+import { SqlRegistryService } from '../src/domain/registry.service';
 import type {
   ArtifactTable,
   BuildTable,
@@ -38,18 +40,22 @@ function artifactId(seq: number): string {
   return `ami-chain-${String(seq).padStart(7, '0')}`;
 }
 
-function openKysely(database: BenchDatabase): Kysely<Database> {
+function openKysely(database: BenchDatabase, log?: Logger): Kysely<Database> {
   if (database.databaseUrl) {
     return new Kysely<Database>({
       dialect: new PostgresDialect({
         pool: new Pool({ connectionString: database.databaseUrl, max: 1 }),
       }),
+      ...(log ? { log } : {}),
     });
   }
   const sqlite = new BetterSqlite3(path.join(database.dataDir, SQLITE_FILE));
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(log ? { log } : {}),
+  });
 }
 
 /**
@@ -194,48 +200,48 @@ export async function seedChain(database: BenchDatabase, length: number): Promis
   return Date.now() - start;
 }
 
-/*
- * The statements GET /buckets/{b}/ancestry?version_fingerprint=… runs
- * (SqlRegistryService.listBucketAncestry, first page, both sides): bucket by
- * name, version by fingerprint, the relation count, and the page of
- * relations with their parent/child versions, buckets and channel.
- */
-const ENDPOINT_SQL = [
-  'select * from buckets where name = ?',
-  `select versions.*, buckets.name as bucket_name from versions
-     inner join buckets on buckets.id = versions.bucket_id
-     where versions.bucket_id = ? and versions.fingerprint = ?`,
-  `select count(*) as n from version_links as l
-     left join channels as ch on ch.id = l.parent_channel_id
-     where (l.child_version_id = ? or l.parent_version_id = ?)`,
-  `select l.id, l.created_at, l.inferred,
-       pv.id as parent_id, pv.fingerprint as parent_fingerprint, pv.seq as parent_seq,
-       pb.name as parent_bucket,
-       cv.id as child_id, cv.fingerprint as child_fingerprint, cv.seq as child_seq,
-       cb.name as child_bucket,
-       ch.id as channel_id, ch.name as channel_name,
-       chv.id as channel_version_id, chv.fingerprint as channel_version_fingerprint,
-       chv.seq as channel_version_seq
-     from version_links as l
-     left join channels as ch on ch.id = l.parent_channel_id
-     inner join versions as pv on pv.id = l.parent_version_id
-     inner join buckets as pb on pb.id = pv.bucket_id
-     inner join versions as cv on cv.id = l.child_version_id
-     inner join buckets as cb on cb.id = cv.bucket_id
-     left join versions as chv on chv.id = ch.version_id
-     where (l.child_version_id = ? or l.parent_version_id = ?)
-     order by l.created_at asc, l.id asc
-     limit 51`,
-];
+/** The statements one call of the service ran, as compiled for the engine. */
+interface Statement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
 
-/** Every ancestor of a version, transitively (the shape of the registry's own recursive CTEs). */
-const ANCESTORS_SQL = `
-  with recursive ancestors(id) as (
-    select parent_version_id from version_links where child_version_id = ?
-    union
-    select l.parent_version_id from version_links l join ancestors a on l.child_version_id = a.id
-  )
-  select count(*) as n from ancestors`;
+/**
+ * Runs `query` once through a service over a logging Kysely on the same
+ * database and returns the SQL it sent, so the "same SQL run directly" is
+ * exactly what the endpoint runs (not a hand-written copy of it).
+ */
+async function capturedStatements(
+  database: BenchDatabase,
+  location: { organization_id: string; project_id: string },
+  query: AncestryQuery,
+): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const db = openKysely(database, (event) => {
+    if (event.level === 'query') {
+      statements.push({ sql: event.query.sql, parameters: [...event.query.parameters] });
+    }
+  });
+  const ctx: ServiceContext = {
+    db,
+    engine: database.engine,
+    location,
+    registryId: 'bench',
+    nowMs: () => Date.now(),
+    newId: () => {
+      throw new Error('read-only');
+    },
+    heartbeatTimeoutMs: 300_000,
+    changes: { generation: () => undefined },
+    close: () => db.destroy(),
+  };
+  try {
+    await new SqlRegistryService(ctx).listBucketAncestry(CHAIN_BUCKET, query);
+  } finally {
+    await db.destroy();
+  }
+  return statements;
+}
 
 /** Runs SQL straight through the engine's driver (no Kysely, no service). */
 interface DirectSql {
@@ -249,18 +255,22 @@ async function openDirect(database: BenchDatabase): Promise<DirectSql> {
     await client.connect();
     return {
       async all(text, params) {
-        let n = 0;
-        const pgText = text.replace(/\?/g, () => `$${(n += 1)}`);
-        return (await client.query(pgText, [...params])).rows as Record<string, unknown>[];
+        return (await client.query(text, [...params])).rows as Record<string, unknown>[];
       },
       close: () => client.end(),
     };
   }
   const sqlite = new BetterSqlite3(path.join(database.dataDir, SQLITE_FILE));
+  // Prepared once per SQL text, as the registry's own statement cache does.
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const statement = (text: string) => {
+    let found = prepared.get(text);
+    if (!found) prepared.set(text, (found = sqlite.prepare(text)));
+    return found;
+  };
   return {
-    // Prepared on every call, as a one-off query is (PostgreSQL parses and plans each one too).
     all: (text, params) =>
-      Promise.resolve(sqlite.prepare(text).all(...params) as Record<string, unknown>[]),
+      Promise.resolve(statement(text).all(...params) as Record<string, unknown>[]),
     close: () => {
       sqlite.close();
       return Promise.resolve();
@@ -272,15 +282,18 @@ async function openDirect(database: BenchDatabase): Promise<DirectSql> {
 export interface AncestryResult {
   readonly length: number;
   readonly deepSeq: number;
-  readonly relations: number;
+  /** Relations of the deep version's whole ancestry (total_count). */
+  readonly ancestorRelations: number;
+  /** Relations on the first page (what each call returns). */
+  readonly pageRelations: number;
+  readonly statements: number;
   /** GET /healthz: the HTTP round trip with no database work. */
   readonly httpFloorMs: number;
   readonly httpDeepMs: number;
-  readonly httpShallowMs: number;
   readonly serviceDeepMs: number;
   readonly sqlDeepMs: number;
-  readonly ancestorWalkMs: number;
-  readonly ancestorRows: number;
+  /** Direct relations only (depth 1, the HCP behaviour), over HTTP. */
+  readonly httpDirectMs: number;
   readonly samples: number;
 }
 
@@ -312,14 +325,20 @@ function getJson(url: string): Promise<{ relations?: unknown[] }> {
   });
 }
 
+/** Cheap calls settle after a few hundred runs (JIT); a deep walk after a few. */
+const DEEP_WARMUP_CALLS = 5;
+
 /**
- * Times the ancestry of a version deep in the chain (v<N-1>: N-2 ancestors,
- * one child) over HTTP, through the service in this process, and as the
- * same SQL run directly; plus the full recursive ancestor walk for context.
+ * Times the whole ancestry of a version deep in the chain (v<N-1>: every
+ * one of its N-2 ancestors, `depth=all`, first page and total count) over
+ * HTTP, through the service in this process, and as the same SQL run
+ * directly; plus the direct relations (depth 1) and an empty round trip for
+ * context.
  */
 export async function timeAncestry(options: {
   database: BenchDatabase;
   service: RegistryService;
+  location: { organization_id: string; project_id: string };
   /** `http://host:port/packer/2023-01-01/organizations/<org>/projects/<project>` */
   apiBase: string;
   length: number;
@@ -328,75 +347,78 @@ export async function timeAncestry(options: {
   const { database, service, apiBase, length, samples } = options;
   const deepSeq = Math.max(2, length - 1);
   const deep = chainFingerprint(deepSeq);
-  const shallow = chainFingerprint(Math.min(2, length));
-  const ancestryUrl = (fp: string) =>
-    `${apiBase}/buckets/${CHAIN_BUCKET}/ancestry?version_fingerprint=${fp}`;
+  const query: AncestryQuery = {
+    type: 'ANCESTRY_TYPE_PARENTS',
+    versionFingerprint: deep,
+    depth: 'all',
+  };
+  const deepUrl = `${apiBase}/buckets/${CHAIN_BUCKET}/ancestry?type=ANCESTRY_TYPE_PARENTS&depth=all&version_fingerprint=${deep}`;
+  const directUrl = `${apiBase}/buckets/${CHAIN_BUCKET}/ancestry?type=ANCESTRY_TYPE_PARENTS&version_fingerprint=${deep}`;
 
-  const viaHttp = await getJson(ancestryUrl(deep));
-  const viaService = await service.listBucketAncestry(CHAIN_BUCKET, { versionFingerprint: deep });
-  const relations = viaHttp.relations?.length ?? 0;
-  if (relations !== viaService.relations.length) {
+  const viaHttp = (await getJson(deepUrl)) as { relations?: unknown[]; total_count?: number };
+  const viaService = await service.listBucketAncestry(CHAIN_BUCKET, query);
+  const pageRelations = viaHttp.relations?.length ?? 0;
+  if (
+    pageRelations !== viaService.relations.length ||
+    viaHttp.total_count !== viaService.total_count
+  ) {
     throw new Error(
-      `HTTP found ${relations} relations, the service ${viaService.relations.length}`,
+      `HTTP found ${pageRelations} of ${viaHttp.total_count} relations, ` +
+        `the service ${viaService.relations.length} of ${viaService.total_count}`,
+    );
+  }
+  if (viaService.total_count !== deepSeq - 1) {
+    throw new Error(
+      `the chain is broken: v${deepSeq} has ${viaService.total_count} ancestor relations`,
     );
   }
 
+  const statements = await capturedStatements(database, options.location, query);
   const direct = await openDirect(database);
   try {
-    const endpointSql = async (fingerprint: string) => {
-      const [bucket] = await direct.all(ENDPOINT_SQL[0], [CHAIN_BUCKET]);
-      const [version] = await direct.all(ENDPOINT_SQL[1], [bucket['id'], fingerprint]);
-      const id = version['id'];
-      await direct.all(ENDPOINT_SQL[2], [id, id]);
-      return direct.all(ENDPOINT_SQL[3], [id, id]);
+    const sqlDeep = async () => {
+      let last: Record<string, unknown>[] = [];
+      for (const statement of statements)
+        last = await direct.all(statement.sql, statement.parameters);
+      return last;
     };
-    const rows = await endpointSql(deep);
-    if (rows.length !== relations) {
-      throw new Error(`direct SQL found ${rows.length} relations, the endpoint ${relations}`);
+    const rows = await sqlDeep();
+    if (rows.length !== pageRelations) {
+      throw new Error(`direct SQL found ${rows.length} relations, the endpoint ${pageRelations}`);
     }
     // Every method gets its warm-up, then the methods take turns sample by sample, so that
     // drift of this machine during the measurement affects them alike.
     const healthUrl = `${new URL(apiBase).origin}/healthz`;
     const methods = {
-      httpFloor: () => getJson(healthUrl),
-      httpDeep: () => getJson(ancestryUrl(deep)),
-      httpShallow: () => getJson(ancestryUrl(shallow)),
-      serviceDeep: () => service.listBucketAncestry(CHAIN_BUCKET, { versionFingerprint: deep }),
-      sqlDeep: () => endpointSql(deep),
+      httpFloor: { run: () => getJson(healthUrl), warmup: WARMUP_CALLS },
+      httpDirect: { run: () => getJson(directUrl), warmup: WARMUP_CALLS },
+      httpDeep: { run: () => getJson(deepUrl), warmup: DEEP_WARMUP_CALLS },
+      serviceDeep: {
+        run: () => service.listBucketAncestry(CHAIN_BUCKET, query),
+        warmup: DEEP_WARMUP_CALLS,
+      },
+      sqlDeep: { run: sqlDeep, warmup: DEEP_WARMUP_CALLS },
     };
-    const times = Object.fromEntries(
-      Object.keys(methods).map((k) => [k, [] as number[]]),
-    ) as Record<keyof typeof methods, number[]>;
     const names = Object.keys(methods) as (keyof typeof methods)[];
-    for (const name of names) await timeRuns(0, WARMUP_CALLS, methods[name]);
+    const times = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<
+      keyof typeof methods,
+      number[]
+    >;
+    for (const name of names) await timeRuns(0, methods[name].warmup, methods[name].run);
     for (let i = 0; i < samples; i += 1) {
-      for (const name of names) times[name].push(...(await timeRuns(1, 0, methods[name])));
-    }
-    const { httpFloor, httpDeep, httpShallow, serviceDeep, sqlDeep } = times;
-
-    const [deepRow] = await direct.all(ENDPOINT_SQL[1], [
-      (await direct.all(ENDPOINT_SQL[0], [CHAIN_BUCKET]))[0]['id'],
-      deep,
-    ]);
-    let ancestorRows = 0;
-    const walk = await timeRuns(5, 1, async () => {
-      const [row] = await direct.all(ANCESTORS_SQL, [deepRow['id']]);
-      ancestorRows = Number(row['n']);
-    });
-    if (ancestorRows !== deepSeq - 1) {
-      throw new Error(`the chain is broken: v${deepSeq} has ${ancestorRows} ancestors`);
+      for (const name of names) times[name].push(...(await timeRuns(1, 0, methods[name].run)));
     }
     return {
       length,
       deepSeq,
-      relations,
-      httpFloorMs: median(httpFloor),
-      httpDeepMs: median(httpDeep),
-      httpShallowMs: median(httpShallow),
-      serviceDeepMs: median(serviceDeep),
-      sqlDeepMs: median(sqlDeep),
-      ancestorWalkMs: median(walk),
-      ancestorRows,
+      ancestorRelations: viaService.total_count,
+      pageRelations,
+      statements: statements.length,
+      httpFloorMs: median(times.httpFloor),
+      httpDeepMs: median(times.httpDeep),
+      serviceDeepMs: median(times.serviceDeep),
+      sqlDeepMs: median(times.sqlDeep),
+      httpDirectMs: median(times.httpDirect),
       samples,
     };
   } finally {

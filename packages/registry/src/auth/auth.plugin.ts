@@ -78,13 +78,26 @@ export const authPlugin = sharedPlugin<AuthPluginOptions>(
       return { principalId: principal.id, name: principal.name, role: principal.role };
     }
 
-    app.addHook('onRequest', async (request) => {
+    // A callback hook with a synchronous path for embedded mode: it runs on every request.
+    app.addHook('onRequest', (request, _reply, done) => {
       const access = request.routeOptions.config.access;
       // Only the not-found handler has no access: it answers 404 to anyone.
-      if (access === undefined || access === 'public') return;
-      const actor = await authenticate(request);
-      requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
-      request.actor = actor;
+      if (access === undefined || access === 'public') return done();
+      const admit = (actor: Actor) => {
+        requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
+        request.actor = actor;
+      };
+      try {
+        if (embedded.isAnonymousNow() === true) {
+          admit(ANONYMOUS_ACTOR);
+          return done();
+        }
+      } catch (error) {
+        return done(error as Error);
+      }
+      authenticate(request)
+        .then(admit)
+        .then(() => done(), done);
     });
   },
 );

@@ -16,11 +16,18 @@ export class EmbeddedMode {
     private readonly cacheMs = 1000,
   ) {}
 
+  /** {@link isAnonymous} without waiting, when it is known (`undefined` otherwise). */
+  isAnonymousNow(): boolean | undefined {
+    if (!this.loopback) return false;
+    if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.anonymous;
+    return undefined;
+  }
+
   /** True when requests are anonymous admins right now. */
   async isAnonymous(): Promise<boolean> {
-    if (!this.loopback) return false;
+    const known = this.isAnonymousNow();
+    if (known !== undefined) return known;
     const now = Date.now();
-    if (this.cached && now - this.cached.at < this.cacheMs) return this.cached.anonymous;
     const anonymous = (await this.principals.countPrincipals()) === 0;
     this.cached = { anonymous, at: now };
     return anonymous;

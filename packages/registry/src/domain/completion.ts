@@ -16,15 +16,15 @@ interface Link {
 /**
  * Completes `version` when it is still `v0`, has at least one build and
  * every build is BUILD_DONE. Completion, in one transaction:
- * 1. the bucket's sequence hands out the next `vN`;
- * 2. ancestry links are recorded: declared parents (`parent_version_id`,
+ * 1. ancestry links are recorded: declared parents (`parent_version_id`,
  *    with `parent_channel_id` when it names a channel of the parent's
  *    bucket) and inferred ones (a complete version elsewhere holds a DONE
  *    build whose artifact `external_identifier` equals one of this version's
  *    `source_external_identifier`s). Only complete versions can be parents,
  *    so the graph stays acyclic (a version has no children before it completes);
- * 3. a revoked or scheduled parent whose revocation cascades makes the new
+ * 2. a revoked or scheduled parent whose revocation cascades makes the new
  *    version inherit it at once (the earliest one, if several);
+ * 3. the bucket's sequence hands out the next `vN`;
  * 4. `latest` moves to the version, unless it inherited a revocation that is
  *    already in effect (latest only ever receives valid versions).
  * Returns whether the version completed.
@@ -44,18 +44,6 @@ export async function maybeCompleteVersion(
     .execute();
   if (builds.length === 0 || builds.some((b) => b.status !== 'BUILD_DONE')) return false;
 
-  const { version_seq: seq } = await db
-    .updateTable('buckets')
-    .set((eb) => ({ version_seq: eb('version_seq', '+', 1), updated_at: now }))
-    .where('id', '=', version.bucket_id)
-    .returning('version_seq')
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable('versions')
-    .set({ seq, completed_at: now, updated_at: now })
-    .where('id', '=', version.id)
-    .execute();
-
   const links = await ancestryLinks(db, version.id, builds);
   for (const link of links) {
     await db
@@ -72,6 +60,22 @@ export async function maybeCompleteVersion(
   }
 
   const effective = await inheritFromParents(ctx, db, version.id, links, now);
+
+  // The bucket's sequence last: its row lock serialises every completion in
+  // the bucket until this transaction commits, so it is held for as little
+  // of the transaction as possible.
+  const { version_seq: seq } = await db
+    .updateTable('buckets')
+    .set((eb) => ({ version_seq: eb('version_seq', '+', 1), updated_at: now }))
+    .where('id', '=', version.bucket_id)
+    .returning('version_seq')
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('versions')
+    .set({ seq, completed_at: now, updated_at: now })
+    .where('id', '=', version.id)
+    .execute();
+
   if (!effective) {
     const latest = await db
       .selectFrom('channels')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Location } from '@imprint/client';
+import type { ChangeSource } from '../storage/change-tracking';
 import type { Database } from '../storage/schema';
 import type { Engine } from '../storage/sql-helpers';
 
@@ -14,6 +15,8 @@ export interface ServiceContext {
   /** A new ULID; monotonic within the process so ids sort by creation. */
   newId(): string;
   readonly heartbeatTimeoutMs: number;
+  /** How far the data has changed, for read caches; `undefined` generations disable them. */
+  readonly changes: ChangeSource;
   /** Closes the database (once; later calls return the same promise). */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ export type {
   RegistryStorage,
   StorageOptions,
 } from './registry-service';
+export { MAX_ANCESTRY_DEPTH } from './registry-service';
 export {
   GrpcCode,
   RegistryError,

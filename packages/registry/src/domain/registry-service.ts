@@ -40,7 +40,16 @@ export interface AncestryQuery extends ListOptions {
   readonly type?: AncestryType;
   readonly channelName?: string;
   readonly versionFingerprint?: string;
+  /**
+   * Generations to follow (an Imprint extension): 1, the default, gives the
+   * direct relations as HCP does; up to {@link MAX_ANCESTRY_DEPTH}; `'all'`
+   * gives every relation on the way to all ancestors and/or descendants.
+   */
+  readonly depth?: number | 'all';
 }
+
+/** Largest numeric {@link AncestryQuery.depth}; beyond it, ask for `'all'`. */
+export const MAX_ANCESTRY_DEPTH = 100;
 
 /**
  * Every registry operation, with the domain rules of
@@ -110,10 +119,11 @@ export interface RegistryService {
   ): Promise<Build>;
   deleteBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string): Promise<void>;
 
-  listChannels(bucket: string, options?: ListOptions): Promise<ListChannelsResponse>;
+  /** With an `actor` who is a viewer, restricted channels are left out. */
+  listChannels(bucket: string, options?: ListOptions, actor?: Actor): Promise<ListChannelsResponse>;
   createChannel(actor: Actor, bucket: string, body: CreateChannelBody): Promise<Channel>;
-  /** Unknown → 5. */
-  getChannel(bucket: string, name: string): Promise<Channel>;
+  /** Unknown → 5; restricted, with an `actor` who is a viewer → 7. */
+  getChannel(bucket: string, name: string, actor?: Actor): Promise<Channel>;
   /** `latest` → 9. Only complete, unrevoked versions can be assigned (9). Records history. */
   updateChannel(
     actor: Actor,
@@ -125,10 +135,12 @@ export interface RegistryService {
   deleteChannel(actor: Actor, bucket: string, name: string): Promise<void>;
   /** Copies source channel's version to target (`latest` as target → 9). */
   assignChannel(actor: Actor, bucket: string, body: AssignChannelBody): Promise<Channel>;
+  /** Restricted channel, with an `actor` who is a viewer → 7. */
   listChannelHistory(
     bucket: string,
     name: string,
     options?: ListOptions,
+    actor?: Actor,
   ): Promise<ListChannelHistoryResponse>;
 
   listBucketAncestry(bucket: string, query?: AncestryQuery): Promise<ListBucketAncestryResponse>;
@@ -191,6 +203,14 @@ export interface StorageOptions {
   readonly heartbeatTimeoutMs?: number;
   /** The clock, for tests. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /**
+   * Answer GetChannel and GetVersion from memory while the database has not
+   * changed (default true). Writes by this process invalidate at once;
+   * commits by other processes too (SQLite's data_version); on PostgreSQL,
+   * other instances' commits arrive by LISTEN/NOTIFY a moment after they
+   * commit, and nothing is cached while that channel is down.
+   */
+  readonly readCache?: boolean;
 }
 
 /** An opened registry store: the domain service and the principal store over one database. */

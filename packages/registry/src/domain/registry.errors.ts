@@ -102,6 +102,9 @@ export const RegistryErrorReason = {
   /** 5 */
   PRINCIPAL_NOT_FOUND: 'REGISTRY_ERR_PRINCIPAL_NOT_FOUND',
 
+  /** 7: a viewer asked for a restricted channel (only contributors and admins see those). */
+  CHANNEL_RESTRICTED: 'REGISTRY_ERR_CHANNEL_RESTRICTED',
+
   /** 6 */
   BUCKET_EXISTS: 'REGISTRY_ERR_BUCKET_EXISTS',
   /** 6 */

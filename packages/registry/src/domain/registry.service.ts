@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type {
   AncestryStatus,
   AncestryType,
@@ -32,6 +33,7 @@ import type { ServiceContext } from './context';
 import { BUILD_STATUSES, buildDoneError, checkBuildTransition, isRevoked } from './lifecycle';
 import { pageResult, parsePageRequest } from './pagination';
 import type { ListSpec } from './pagination';
+import { MAX_ANCESTRY_DEPTH } from './registry-service';
 import type { Actor, AncestryQuery, RegistryService } from './registry-service';
 import {
   GrpcCode,
@@ -42,6 +44,7 @@ import {
   invalidArgument,
   notFound,
 } from './registry.errors';
+import { ReadCache, nextScheduledChange, type Loaded } from './read-cache';
 import { restoreVersion, revokeVersion } from './revocation';
 import { parseDuration, parseRfc3339, toIso } from './time';
 import {
@@ -163,6 +166,20 @@ function versionNotFound(
   );
 }
 
+/** Restricted channels are for principals who may write (HCP: "only users with write permission"). */
+function canSeeRestricted(actor: Actor): boolean {
+  return actor.role !== 'viewer';
+}
+
+function restrictedChannelError(bucket: string, name: string, actor: Actor): RegistryError {
+  return new RegistryError(
+    GrpcCode.PERMISSION_DENIED,
+    RegistryErrorReason.CHANNEL_RESTRICTED,
+    `Channel ${quote(name)} of bucket ${quote(bucket)} is restricted: only contributors and admins can read it, and principal ${quote(actor.name)} is a viewer. Use a contributor's credentials, or make the channel unrestricted (UpdateChannel with restricted: false).`,
+    { bucket_name: bucket, channel_name: name },
+  );
+}
+
 function channelNotFound(bucket: string, name: string): RegistryError {
   return notFound(
     RegistryErrorReason.CHANNEL_NOT_FOUND,
@@ -179,7 +196,11 @@ function channelNotFound(bucket: string, name: string): RegistryError {
  * which only back them up against races.
  */
 export class SqlRegistryService implements RegistryService {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly reads: ReadCache;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.reads = new ReadCache(ctx.changes, ctx.nowMs);
+  }
 
   /** The registry's organization and project ids (for discovery endpoints). */
   location(): Location {
@@ -497,10 +518,17 @@ export class SqlRegistryService implements RegistryService {
   }
 
   async getVersion(bucket: string, fingerprint: string): Promise<Version> {
-    const row = await this.requireBucket(this.ctx.db, bucket);
-    // Code 10 (ABORTED) for an unknown fingerprint: Packer creates the version only on that code.
-    const version = await this.requireVersion(this.ctx.db, row, fingerprint, GrpcCode.ABORTED);
-    return (await versionsToWire(this.ctx, this.ctx.db, [version]))[0];
+    return this.reads.get(`version\n${bucket}\n${fingerprint}`, async () => {
+      const row = await this.requireBucket(this.ctx.db, bucket);
+      // Code 10 (ABORTED) for an unknown fingerprint: Packer creates the version only on that code.
+      const version = await this.requireVersion(this.ctx.db, row, fingerprint, GrpcCode.ABORTED);
+      return this.expiring((await versionsToWire(this.ctx, this.ctx.db, [version]))[0]);
+    });
+  }
+
+  /** `value`, with the moment a scheduled revocation inside it comes due. */
+  private expiring<T>(value: T): Loaded<T> {
+    return { value, expiresAt: nextScheduledChange(value, this.ctx.nowMs()) };
   }
 
   /**
@@ -927,13 +955,16 @@ export class SqlRegistryService implements RegistryService {
 
   // ---- channels -------------------------------------------------------------
 
-  async listChannels(bucket: string, options?: ListOptions): Promise<ListChannelsResponse> {
+  async listChannels(
+    bucket: string,
+    options?: ListOptions,
+    actor?: Actor,
+  ): Promise<ListChannelsResponse> {
     const page = parsePageRequest(options, CHANNEL_LIST);
     const row = await this.requireBucket(this.ctx.db, bucket);
-    const rows = await applyPage(
-      selectChannels(this.ctx.db).where('channels.bucket_id', '=', row.id),
-      page,
-    ).execute();
+    let query = selectChannels(this.ctx.db).where('channels.bucket_id', '=', row.id);
+    if (actor && !canSeeRestricted(actor)) query = query.where('channels.restricted', '=', 0);
+    const rows = await applyPage(query, page).execute();
     const result = pageResult(page, rows);
     return {
       channels: await channelsToWire(this.ctx, this.ctx.db, result.rows),
@@ -1009,10 +1040,16 @@ export class SqlRegistryService implements RegistryService {
     );
   }
 
-  async getChannel(bucket: string, name: string): Promise<Channel> {
-    const bucketRow = await this.requireBucket(this.ctx.db, bucket);
-    const channel = await this.requireChannel(this.ctx.db, bucketRow, name);
-    return (await channelsToWire(this.ctx, this.ctx.db, [channel]))[0];
+  async getChannel(bucket: string, name: string, actor?: Actor): Promise<Channel> {
+    const channel = await this.reads.get(`channel\n${bucket}\n${name}`, async () => {
+      const bucketRow = await this.requireBucket(this.ctx.db, bucket);
+      const row = await this.requireChannel(this.ctx.db, bucketRow, name);
+      return this.expiring((await channelsToWire(this.ctx, this.ctx.db, [row]))[0]);
+    });
+    if (channel.restricted && actor && !canSeeRestricted(actor)) {
+      throw restrictedChannelError(channel.bucket_name, channel.name, actor);
+    }
+    return channel;
   }
 
   /**
@@ -1115,10 +1152,14 @@ export class SqlRegistryService implements RegistryService {
     bucket: string,
     name: string,
     options?: ListOptions,
+    actor?: Actor,
   ): Promise<ListChannelHistoryResponse> {
     const page = parsePageRequest(options, HISTORY_LIST);
     const bucketRow = await this.requireBucket(this.ctx.db, bucket);
     const channel = await this.requireChannel(this.ctx.db, bucketRow, name);
+    if (channel.restricted === 1 && actor && !canSeeRestricted(actor)) {
+      throw restrictedChannelError(bucketRow.name, channel.name, actor);
+    }
     const { n } = await this.ctx.db
       .selectFrom('channel_history')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -1173,6 +1214,7 @@ export class SqlRegistryService implements RegistryService {
       },
       ANCESTRY_LIST,
     );
+    const depth = parseAncestryDepth(input['depth']);
     const db = this.ctx.db;
     const bucketRow = await this.requireBucket(db, bucket);
     let versionId: string | undefined;
@@ -1186,12 +1228,19 @@ export class SqlRegistryService implements RegistryService {
       .selectFrom('version_links as l')
       .leftJoin('channels as ch', 'ch.id', 'l.parent_channel_id')
       .where((eb) => {
+        const up = eb('l.id', 'in', linksWithin(subject, 'parents', depth));
+        const down = eb('l.id', 'in', linksWithin(subject, 'children', depth));
+        const directUp = eb('l.child_version_id', '=', subject);
+        const directDown = eb('l.parent_version_id', '=', subject);
+        const direct = depth === 1;
         const sides =
           type === 'ANCESTRY_TYPE_PARENTS'
-            ? [eb('l.child_version_id', '=', subject)]
+            ? [direct ? directUp : up]
             : type === 'ANCESTRY_TYPE_CHILDREN'
-              ? [eb('l.parent_version_id', '=', subject)]
-              : [eb('l.child_version_id', '=', subject), eb('l.parent_version_id', '=', subject)];
+              ? [direct ? directDown : down]
+              : direct
+                ? [directUp, directDown]
+                : [up, down];
         const side = eb.or(sides);
         return channelName === undefined ? side : eb.and([side, eb('ch.name', '=', channelName)]);
       });
@@ -1374,6 +1423,56 @@ export class SqlRegistryService implements RegistryService {
 }
 
 // ---- request parsing helpers ------------------------------------------------
+
+/** `depth` of an ancestry query: 1..MAX_ANCESTRY_DEPTH or `'all'` (default 1). */
+function parseAncestryDepth(value: unknown): number | 'all' {
+  if (value === undefined || value === null) return 1;
+  if (value === 'all') return 'all';
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= MAX_ANCESTRY_DEPTH
+  )
+    return value;
+  throw invalidArgument(
+    RegistryErrorReason.INVALID_ARGUMENT,
+    `depth must be a whole number from 1 to ${MAX_ANCESTRY_DEPTH}, or 'all'; got ${JSON.stringify(value)}.`,
+    { field: 'depth' },
+  );
+}
+
+/**
+ * Ids of the version links within `depth` generations of `subject`, towards
+ * its parents or its children, across buckets. `'all'` walks a visited set
+ * (each version once, so even a cycle of links ends); a number walks
+ * (version, generation) pairs, bounded by the depth.
+ */
+function linksWithin(subject: string, side: 'parents' | 'children', depth: number | 'all') {
+  const [from, to] =
+    side === 'parents'
+      ? [sql.ref('l2.child_version_id'), sql.ref('l2.parent_version_id')]
+      : [sql.ref('l2.parent_version_id'), sql.ref('l2.child_version_id')];
+  const [linkFrom] =
+    side === 'parents' ? [sql.ref('l3.child_version_id')] : [sql.ref('l3.parent_version_id')];
+  if (depth === 'all') {
+    return sql<string>`(
+      with recursive walk(version_id) as (
+        select ${subject}
+        union
+        select ${to} from version_links l2 join walk w on ${from} = w.version_id
+      )
+      select l3.id from version_links l3 join walk w3 on ${linkFrom} = w3.version_id)`;
+  }
+  return sql<string>`(
+    with recursive walk(version_id, generation) as (
+      select ${subject}, 0
+      union
+      select ${to}, w.generation + 1 from version_links l2 join walk w on ${from} = w.version_id
+      where w.generation < ${depth - 1}
+    )
+    select l3.id from version_links l3 join walk w3 on ${linkFrom} = w3.version_id)`;
+}
 
 type VersionUpdate =
   | { kind: 'restore' }

@@ -17,17 +17,22 @@ export interface Tenancy {
  */
 export class RegistryScope {
   private tenancy: Promise<Tenancy> | undefined;
+  /** The tenancy once read (it never changes), for the synchronous check. */
+  private known: Tenancy | undefined;
 
   constructor(private readonly service: RegistryService) {}
 
   /** This registry's organization and project. */
   get(): Promise<Tenancy> {
     if (!this.tenancy) {
-      const pending = this.service.getRegistry().then((registry: Registry) => ({
-        organizationId: registry.location.organization_id,
-        projectId: registry.location.project_id,
-        createdAt: registry.created_at,
-      }));
+      const pending = this.service.getRegistry().then((registry: Registry) => {
+        this.known = {
+          organizationId: registry.location.organization_id,
+          projectId: registry.location.project_id,
+          createdAt: registry.created_at,
+        };
+        return this.known;
+      });
       // A failed read (database down) is retried by the next request.
       pending.catch(() => {
         if (this.tenancy === pending) this.tenancy = undefined;
@@ -39,7 +44,18 @@ export class RegistryScope {
 
   /** Throws 5 NOT_FOUND unless the ids are this registry's. */
   async check(organizationId: string, projectId?: string): Promise<Tenancy> {
-    const tenancy = await this.get();
+    return this.checkAgainst(await this.get(), organizationId, projectId);
+  }
+
+  /**
+   * {@link check} without waiting, once the tenancy has been read: `undefined`
+   * when it has not (then call {@link check}).
+   */
+  checkNow(organizationId: string, projectId?: string): Tenancy | undefined {
+    return this.known && this.checkAgainst(this.known, organizationId, projectId);
+  }
+
+  private checkAgainst(tenancy: Tenancy, organizationId: string, projectId?: string): Tenancy {
     const serves = `this registry serves organization ${tenancy.organizationId}, project ${tenancy.projectId}`;
     if (organizationId !== tenancy.organizationId) {
       throw notFound(

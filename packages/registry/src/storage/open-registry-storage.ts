@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import { Pool, types as pgTypes } from 'pg';
+import { Pool, types as pgTypes, type ClientConfig } from 'pg';
 import { monotonicFactory } from 'ulid';
 import type { Location } from '@imprint/client';
 import type { ServiceContext } from '../domain/context';
@@ -11,7 +11,14 @@ import { SqlPrincipalStore } from '../domain/principal.store';
 import { SqlRegistryService } from '../domain/registry.service';
 import type { RegistryStorage, StorageOptions } from '../domain/registry-service';
 import { RegistryErrorReason, invalidArgument } from '../domain/registry.errors';
+import {
+  ChangeTracker,
+  postgresAnnouncer,
+  trackChanges,
+  type ChangeSource,
+} from './change-tracking';
 import { migrationProvider } from './migrations';
+import { PostgresChangeListener } from './postgres-change-listener';
 import type { Database } from './schema';
 import type { Engine } from './sql-helpers';
 import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
@@ -74,7 +81,17 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
     ? (value: string) => Number(value)
     : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser;
 
-function openDatabase(options: StorageOptions): { db: Kysely<Database>; engine: Engine } {
+interface OpenedDatabase {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** Follows other processes' commits, started once the schema exists. */
+  followOthers(): Promise<() => Promise<void>>;
+}
+
+/** Never changes: read caching off. */
+const NOT_FOLLOWED: ChangeSource = { generation: () => undefined };
+
+function openDatabase(options: StorageOptions, tracker: ChangeTracker): OpenedDatabase {
   const url = options.databaseUrl;
   if (url !== undefined && typeof url !== 'string')
     throw optionsError('databaseUrl must be a string.', 'databaseUrl');
@@ -85,10 +102,23 @@ function openDatabase(options: StorageOptions): { db: Kysely<Database>; engine: 
         'databaseUrl',
       );
     }
-    const pool = new Pool({ connectionString: url, types: { getTypeParser } });
+    const config: ClientConfig = { connectionString: url, types: { getTypeParser } };
+    const pool = new Pool(config);
+    const instanceId = randomUUID();
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Database>({
+        dialect: trackChanges(
+          new PostgresDialect({ pool }),
+          tracker,
+          postgresAnnouncer(instanceId),
+        ),
+      }),
       engine: 'postgres',
+      async followOthers() {
+        const listener = new PostgresChangeListener(config, tracker, instanceId);
+        await listener.start();
+        return () => listener.close();
+      },
     };
   }
   const dir = options.dataDir;
@@ -110,9 +140,18 @@ function openDatabase(options: StorageOptions): { db: Kysely<Database>; engine: 
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   return {
     db: new Kysely<Database>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: trackChanges(
+        new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+        tracker,
+      ),
     }),
     engine: 'sqlite',
+    async followOthers() {
+      // Moves when another connection (another process on the same file) commits.
+      const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+      tracker.pollExternal(() => (sqlite.open ? Number(dataVersion.get()) : -1));
+      return async () => undefined;
+    },
   };
 }
 
@@ -188,9 +227,16 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
   const ulid = monotonicFactory(bufferedPrng());
   const newId = () => ulid();
 
-  const { db, engine } = openDatabase(options);
+  const readCache = options.readCache ?? true;
+  if (typeof readCache !== 'boolean')
+    throw optionsError('readCache must be true or false.', 'readCache');
+
+  const tracker = new ChangeTracker();
+  const { db, engine, followOthers } = openDatabase(options, tracker);
+  let stopFollowing: () => Promise<void> = async () => undefined;
   try {
     await migrateToLatest(db);
+    if (readCache) stopFollowing = await followOthers();
     const registry = await ensureRegistryRecord(db, nowMs(), newId);
     const location: Location = {
       organization_id: registry.organization_id,
@@ -198,7 +244,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     };
     let closing: Promise<void> | undefined;
     // One once-only shutdown shared by storage.close() and service.close().
-    const close = () => (closing ??= db.destroy());
+    const close = () => (closing ??= stopFollowing().then(() => db.destroy()));
     const ctx: ServiceContext = {
       db,
       engine,
@@ -207,6 +253,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       nowMs,
       newId,
       heartbeatTimeoutMs,
+      changes: readCache ? tracker : NOT_FOLLOWED,
       close,
     };
     const service = new SqlRegistryService(ctx);
@@ -220,6 +267,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       close,
     };
   } catch (error) {
+    await stopFollowing();
     await db.destroy();
     throw error;
   }

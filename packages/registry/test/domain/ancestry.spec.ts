@@ -284,4 +284,81 @@ describe.each(engines())('ancestry ($name)', (engine) => {
     });
     expect(middle.total_count).toBe(2);
   });
+
+  describe('depth (generations to follow)', () => {
+    /** base v1 → mid v1 → app v1 → leaf v1, each in its own bucket, linked by image id. */
+    async function fourGenerations() {
+      const names = ['base', 'mid', 'app', 'leaf'].map((n) => uniqueName(`gen-${n}`));
+      const versions = [];
+      for (const [i, name] of names.entries()) {
+        await h.service.createBucket(ALICE, { name });
+        versions.push(
+          await publishVersion(h.service, name, {
+            externalId: `img-${name}`,
+            ...(i > 0 ? { sourceExternalId: `img-${names[i - 1]}` } : {}),
+          }),
+        );
+      }
+      return { names, versions };
+    }
+    const pairs = (r: {
+      relations: {
+        parent?: { bucket_name: string } | null;
+        child?: { bucket_name: string } | null;
+      }[];
+    }) => r.relations.map((x) => `${x.parent?.bucket_name}>${x.child?.bucket_name}`).sort();
+
+    it('follows 1 generation by default, more on request, or all of them, across buckets', async () => {
+      const { names } = await fourGenerations();
+      const [base, mid, app, leaf] = names;
+      const parents = (depth?: number | 'all') =>
+        h.service.listBucketAncestry(leaf, {
+          type: 'ANCESTRY_TYPE_PARENTS',
+          ...(depth === undefined ? {} : { depth }),
+        });
+      expect(pairs(await parents())).toEqual([`${app}>${leaf}`]);
+      expect(pairs(await parents(1))).toEqual([`${app}>${leaf}`]);
+      expect(pairs(await parents(2))).toEqual([`${app}>${leaf}`, `${mid}>${app}`].sort());
+      const all = await parents('all');
+      expect(pairs(all)).toEqual([`${app}>${leaf}`, `${base}>${mid}`, `${mid}>${app}`].sort());
+      expect(all.total_count).toBe(3);
+      expect(pairs(await parents(100))).toEqual(pairs(all));
+
+      const children = await h.service.listBucketAncestry(base, {
+        type: 'ANCESTRY_TYPE_CHILDREN',
+        depth: 'all',
+      });
+      expect(pairs(children)).toEqual(pairs(all));
+      const both = await h.service.listBucketAncestry(mid, { depth: 'all' });
+      expect(pairs(both)).toEqual(pairs(all));
+      const near = await h.service.listBucketAncestry(mid, { depth: 1 });
+      expect(pairs(near)).toEqual([`${base}>${mid}`, `${mid}>${app}`].sort());
+    });
+
+    it('paginates a deep walk', async () => {
+      const { names } = await fourGenerations();
+      const first = await h.service.listBucketAncestry(names[3], { depth: 'all', pageSize: 2 });
+      expect(first.relations).toHaveLength(2);
+      expect(first.total_count).toBe(3);
+      const rest = await h.service.listBucketAncestry(names[3], {
+        depth: 'all',
+        pageSize: 2,
+        nextPageToken: first.pagination.next_page_token,
+      });
+      expect(rest.relations).toHaveLength(1);
+      expect(pairs({ relations: [...first.relations, ...rest.relations] })).toHaveLength(3);
+    });
+
+    it('refuses depths outside 1..100 or all', async () => {
+      const { names } = await fourGenerations();
+      for (const depth of [0, 101, 1.5, 'some', -1]) {
+        await expectRegistryError(
+          h.service.listBucketAncestry(names[0], { depth: depth as number }),
+          GrpcCode.INVALID_ARGUMENT,
+          RegistryErrorReason.INVALID_ARGUMENT,
+          /depth must be/,
+        );
+      }
+    });
+  });
 });

@@ -382,6 +382,24 @@ describe.each(ENGINES)('registry HTTP API (%s)', (engine) => {
       version_fingerprint: parent.fingerprint,
     });
 
+    // depth (an Imprint extension): 'all' and 1..100 pass; anything else is 400 / 3.
+    for (const depth of ['all', '1', '100']) {
+      const deep = ok(
+        await registry.request(
+          'GET',
+          `${bucketPath('app-image')}/ancestry?type=ANCESTRY_TYPE_PARENTS&depth=${depth}`,
+        ),
+      );
+      expect(deep.relations).toEqual(parents.relations);
+    }
+    for (const depth of ['0', '101', 'every', '-1']) {
+      expectStatus(
+        await registry.request('GET', `${bucketPath('app-image')}/ancestry?depth=${depth}`),
+        400,
+        3,
+      );
+    }
+
     const found = ok(
       await registry.request('POST', `${registry.base}/_search/external_artifact`, {
         body: { external_identifier: 'ami-base-123', region: 'eu-west-1' },

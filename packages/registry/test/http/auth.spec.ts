@@ -268,6 +268,38 @@ describe.each(ENGINES)('authentication and roles (%s)', (engine) => {
       );
     });
 
+    it('viewers do not see restricted channels (latest included); contributors do', async () => {
+      const name = `restricted-${Date.now().toString(36)}`;
+      ok(
+        await registry.request('POST', `${registry.base}/buckets/secured/channels`, {
+          token: tokens.contributor,
+          body: { name, restricted: true },
+        }),
+      );
+      const channels = `${registry.base}/buckets/secured/channels`;
+      for (const path of [
+        `${channels}/${name}`,
+        `${channels}/${name}/history`,
+        `${channels}/latest`,
+      ]) {
+        const denied = expectStatus(
+          await registry.request('GET', path, { token: tokens.viewer }),
+          403,
+          7,
+        );
+        expect(denied.message).toContain('restricted');
+        expect(denied.details[0]).toMatchObject({ reason: 'REGISTRY_ERR_CHANNEL_RESTRICTED' });
+        ok(await registry.request('GET', path, { token: tokens.contributor }));
+      }
+      const seenBy = async (token: string) =>
+        (ok(await registry.request('GET', channels, { token })).channels as { name: string }[]).map(
+          (c) => c.name,
+        );
+      expect(await seenBy(tokens.viewer)).not.toEqual(expect.arrayContaining([name]));
+      expect(await seenBy(tokens.viewer)).not.toContain('latest');
+      expect(await seenBy(tokens.contributor)).toEqual(expect.arrayContaining([name, 'latest']));
+    });
+
     it('admin can do everything', async () => {
       ok(
         await registry.request('PUT', `${registry.base}/buckets`, {

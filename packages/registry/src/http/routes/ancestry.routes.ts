@@ -10,6 +10,7 @@ type AncestryQueryParams = ListQuery & {
   type?: AncestryType;
   channel_name?: string;
   version_fingerprint?: string;
+  depth?: string;
 };
 
 /** `GET /buckets/{b}/ancestry`: parent and child relations with their status. */
@@ -26,7 +27,8 @@ export const ancestryRoutes = namedPlugin<RouteContext>(
           summary: 'List the ancestry relations of a bucket',
           description: describe(
             'type filters parents or children; version_fingerprint picks the version (default: ' +
-              'latest); channel_name filters children built from versions on that channel.',
+              'latest); channel_name filters children built from versions on that channel; ' +
+              'depth (an Imprint extension) follows more generations than the direct one.',
             'viewer',
           ),
           params: packerParams(BUCKET_PARAM),
@@ -43,6 +45,7 @@ export const ancestryRoutes = namedPlugin<RouteContext>(
           ...(query.type ? { type: query.type } : {}),
           ...(query.channel_name ? { channelName: query.channel_name } : {}),
           ...(query.version_fingerprint ? { versionFingerprint: query.version_fingerprint } : {}),
+          ...(query.depth ? { depth: query.depth === 'all' ? 'all' : Number(query.depth) } : {}),
         });
       },
     );

@@ -38,7 +38,11 @@ export const channelRoutes = namedPlugin<RouteContext>(
         },
       },
       async (request) =>
-        service.listChannels(request.params.bucket_name, toListOptions(request.query)),
+        service.listChannels(
+          request.params.bucket_name,
+          toListOptions(request.query),
+          actorOf(request),
+        ),
     );
 
     app.post<{ Params: BucketParams; Body: CreateChannelBody }>(
@@ -122,7 +126,11 @@ export const channelRoutes = namedPlugin<RouteContext>(
         },
       },
       async (request) => ({
-        channel: await service.getChannel(request.params.bucket_name, request.params.channel_name),
+        channel: await service.getChannel(
+          request.params.bucket_name,
+          request.params.channel_name,
+          actorOf(request),
+        ),
       }),
     );
 
@@ -201,6 +209,7 @@ export const channelRoutes = namedPlugin<RouteContext>(
           request.params.bucket_name,
           request.params.channel_name,
           toListOptions(request.query),
+          actorOf(request),
         ),
     );
   },

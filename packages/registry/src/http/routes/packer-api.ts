@@ -27,18 +27,27 @@ export const packerApi = namedPlugin<RouteContext>('imprint-packer-api', async (
     tokenTtlSeconds: options.tokenTtlSeconds,
   };
 
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks: they run on every API request (see server.ts).
+  app.addHook('onRequest', (request, _reply, done) => {
     const params = request.params as Partial<ProjectParams>;
-    await context.scope.check(params.organization_id ?? '', params.project_id ?? '');
+    const organizationId = params.organization_id ?? '';
+    const projectId = params.project_id ?? '';
+    try {
+      if (context.scope.checkNow(organizationId, projectId)) return done();
+    } catch (error) {
+      return done(error as Error);
+    }
+    context.scope.check(organizationId, projectId).then(() => done(), done);
   });
 
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const body = request.body;
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
       for (const [key, value] of Object.entries(body)) {
         if (value === null) delete (body as Record<string, unknown>)[key];
       }
     }
+    done();
   });
 
   await app.register(registryRoutes, context);

@@ -33,8 +33,34 @@ export function ref(id: string): { $ref: string } {
   return { $ref: `${id}#` };
 }
 
-export function nullable(id: string): { anyOf: [{ $ref: string }, { type: 'null' }] } {
-  return { anyOf: [ref(id), { type: 'null' }] };
+/**
+ * A reference that may be `null`. Written as `$ref` + `nullable` rather than
+ * `anyOf: [$ref, null]` because fast-json-stringify serialises `anyOf` by
+ * validating the value against each branch with ajv on every response (a
+ * full Version, date-time formats included): 4× slower on GetChannel. The
+ * OpenAPI document shows the standard `anyOf` form ({@link openApiNullable}).
+ */
+export function nullable(id: string): { $ref: string; nullable: true } {
+  return { ...ref(id), nullable: true };
+}
+
+/**
+ * Rewrites every `{ $ref, nullable: true }` of {@link nullable} in a generated
+ * OpenAPI 3.1 document into `anyOf: [{ $ref }, { type: 'null' }]` (3.1 has no
+ * `nullable` keyword). Returns a new object; the route schemas are untouched.
+ */
+export function openApiNullable<T>(document: T): T {
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (typeof value !== 'object' || value === null) return value;
+    const object = value as Record<string, unknown>;
+    if (typeof object['$ref'] === 'string' && object['nullable'] === true) {
+      const { nullable: _nullable, $ref, ...rest } = object;
+      return { ...rest, anyOf: [{ $ref }, { type: 'null' }] };
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, rewrite(v)]));
+  };
+  return rewrite(document) as T;
 }
 
 function model(

@@ -90,6 +90,13 @@ export const ANCESTRY_QUERY = listQuery({
   type: { type: 'string', enum: ANCESTRY_TYPES },
   channel_name: NAME_SCHEMA,
   version_fingerprint: FINGERPRINT_SCHEMA,
+  depth: {
+    type: 'string',
+    pattern: '^(all|[1-9][0-9]?|100)$',
+    description:
+      'Imprint extension: generations to follow, 1 (the default, direct relations as on HCP) ' +
+      'to 100, or all (every ancestor and/or descendant, across buckets)',
+  },
 });
 
 export const DELETE_VERSION_QUERY = object({

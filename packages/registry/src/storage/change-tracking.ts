@@ -1,0 +1,237 @@
+import { CompiledQuery } from 'kysely';
+import type {
+  DatabaseConnection,
+  DatabaseIntrospector,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
+  TransactionSettings,
+} from 'kysely';
+
+/**
+ * How far the database has changed: a number that moves whenever committed
+ * data may have changed, or `undefined` when changes cannot be followed right
+ * now (then nothing may be cached). Read caches compare the number they saw
+ * before loading with the current one.
+ */
+export interface ChangeSource {
+  generation(): number | undefined;
+}
+
+/**
+ * Counts committed writes. This process's writes are seen by the wrapped
+ * driver ({@link trackChanges}); other processes' writes by an external
+ * watcher (SQLite's `data_version`, PostgreSQL notifications).
+ */
+export class ChangeTracker implements ChangeSource {
+  private counter = 0;
+  private following = true;
+  private externalProbe: (() => number) | undefined;
+  private lastExternal: number | undefined;
+
+  generation(): number | undefined {
+    if (!this.following) return undefined;
+    if (this.externalProbe) {
+      const external = this.externalProbe();
+      if (external !== this.lastExternal) {
+        this.lastExternal = external;
+        this.counter += 1;
+      }
+    }
+    return this.counter;
+  }
+
+  /** Something changed (a write here, or a notification from elsewhere). */
+  bump(): void {
+    this.counter += 1;
+  }
+
+  /**
+   * Polls `probe` on every {@link generation} call; a different value means
+   * another connection committed (SQLite's `PRAGMA data_version`).
+   */
+  pollExternal(probe: () => number): void {
+    this.externalProbe = probe;
+    this.lastExternal = probe();
+  }
+
+  /** While false, {@link generation} answers `undefined` (e.g. a lost notification channel). */
+  setFollowing(following: boolean): void {
+    if (following && !this.following) this.counter += 1; // what happened meanwhile is unknown
+    this.following = following;
+  }
+}
+
+/** Statements that change nothing: plain reads. Everything else counts as a write. */
+const READ_ONLY = /^\s*(select|explain)\b/i;
+const WITH_READ = /^\s*with\b/i;
+const WRITE_KEYWORD = /\b(insert|update|delete|merge)\b/i;
+
+export function isWriteStatement(sqlText: string): boolean {
+  if (READ_ONLY.test(sqlText)) return false;
+  if (WITH_READ.test(sqlText)) return WRITE_KEYWORD.test(sqlText);
+  return true;
+}
+
+/** Extra work when this process commits a write (PostgreSQL: NOTIFY other instances). */
+export type CommitAnnouncer = (connection: DatabaseConnection) => Promise<void>;
+
+class TrackedConnection implements DatabaseConnection {
+  inTransaction = false;
+  dirty = false;
+
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly tracker: ChangeTracker,
+    private readonly announce: CommitAnnouncer | undefined,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (!isWriteStatement(query.sql)) return this.inner.executeQuery<R>(query);
+    this.dirty = true;
+    try {
+      const result = await this.inner.executeQuery<R>(query);
+      if (!this.inTransaction) await this.announce?.(this.inner);
+      return result;
+    } finally {
+      // Counted after the statement ran: a reader that started earlier has an
+      // older generation, so what it caches is never taken for current.
+      this.tracker.bump();
+      if (!this.inTransaction) this.dirty = false;
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    if (isWriteStatement(query.sql)) {
+      this.dirty = true;
+      this.tracker.bump();
+    }
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+class TrackingDriver implements Driver {
+  constructor(
+    private readonly inner: Driver,
+    private readonly tracker: ChangeTracker,
+    private readonly announce: CommitAnnouncer | undefined,
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.inner.acquireConnection();
+    return new TrackedConnection(connection, this.tracker, this.announce);
+  }
+
+  async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    const tracked = connection as TrackedConnection;
+    await this.inner.beginTransaction(tracked.inner, settings);
+    tracked.inTransaction = true;
+    tracked.dirty = false;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const tracked = connection as TrackedConnection;
+    try {
+      // Inside the transaction, so other instances hear of it exactly when it commits.
+      if (tracked.dirty) await this.announce?.(tracked.inner);
+      await this.inner.commitTransaction(tracked.inner);
+    } finally {
+      this.endTransaction(tracked);
+    }
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const tracked = connection as TrackedConnection;
+    try {
+      await this.inner.rollbackTransaction(tracked.inner);
+    } finally {
+      this.endTransaction(tracked);
+    }
+  }
+
+  async savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.inner.savepoint?.((connection as TrackedConnection).inner, name, compileQuery);
+  }
+
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.inner.rollbackToSavepoint?.(
+      (connection as TrackedConnection).inner,
+      name,
+      compileQuery,
+    );
+  }
+
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.inner.releaseSavepoint?.(
+      (connection as TrackedConnection).inner,
+      name,
+      compileQuery,
+    );
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection((connection as TrackedConnection).inner);
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+
+  private endTransaction(tracked: TrackedConnection): void {
+    if (tracked.dirty) this.tracker.bump();
+    tracked.inTransaction = false;
+    tracked.dirty = false;
+  }
+}
+
+/**
+ * `dialect`, with every write statement and every commit or rollback of a
+ * transaction that wrote counted by `tracker` (after it happened), and
+ * `announce` run for each committed write.
+ */
+export function trackChanges(
+  dialect: Dialect,
+  tracker: ChangeTracker,
+  announce?: CommitAnnouncer,
+): Dialect {
+  return {
+    createDriver: (): Driver => new TrackingDriver(dialect.createDriver(), tracker, announce),
+    createQueryCompiler: (): QueryCompiler => dialect.createQueryCompiler(),
+    createAdapter: (): DialectAdapter => dialect.createAdapter(),
+    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector =>
+      dialect.createIntrospector(db),
+  };
+}
+
+/** The PostgreSQL channel registry instances announce their commits on. */
+export const CHANGE_CHANNEL = 'imprint_registry_changes';
+
+/** A NOTIFY on {@link CHANGE_CHANNEL} carrying this instance's id. */
+export function postgresAnnouncer(instanceId: string): CommitAnnouncer {
+  const notify = CompiledQuery.raw('select pg_notify($1, $2)', [CHANGE_CHANNEL, instanceId]);
+  return async (connection) => {
+    await connection.executeQuery(notify);
+  };
+}
