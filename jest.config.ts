@@ -39,6 +39,7 @@ const config: Config = {
     project('@imprint/core', 'packages/core'),
     project('@imprint/cli', 'packages/cli'),
     project('@imprint/registry', 'packages/registry'),
+    project('@imprint/console', 'packages/console'),
     project('@imprint/example-aws-like', 'examples/aws-like'),
     project('@imprint/example-docker-like', 'examples/docker-like'),
   ],

@@ -15,6 +15,7 @@ const ROUTES: readonly [string, string, string][] = [
   ['get', '/readyz', 'Readyz'],
   ['get', '/openapi.json', 'OpenApi'],
   ['post', '/oauth2/token', 'Token'],
+  ['get', '/iam/2019-12-10/caller-identity', 'IamService_GetCallerIdentity'],
   ['get', '/imprint/v1/principals', 'ListPrincipals'],
   ['post', '/imprint/v1/principals', 'CreatePrincipal'],
   ['delete', '/imprint/v1/principals/{principal_id}', 'DeletePrincipal'],

@@ -1,0 +1,5 @@
+import './styles.css';
+import { ConsoleApp } from './app';
+
+const root = document.getElementById('app');
+if (root) void new ConsoleApp(root).start();

@@ -1,0 +1,249 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { RegistryClient, type Build, type Channel, type Version } from '@imprint/client';
+import {
+  openRegistryStorage,
+  startRegistryServer,
+  type RegistryStorage,
+  type RunningRegistryServer,
+} from '@imprint/registry';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The console's build, served by the registry under test. */
+export const CONSOLE_DIST = path.resolve(__dirname, '../../dist');
+/** Where the specs save screenshots for the docs. */
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../../../../docs/images');
+const CHROMIUM = process.env.IMPRINT_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Fails with the fix when the console is not built or Chromium is missing. */
+export function assertPrerequisites(): void {
+  if (!existsSync(path.join(CONSOLE_DIST, 'index.html'))) {
+    throw new Error(
+      `the console is not built (${CONSOLE_DIST}/index.html is missing): run \`npm run build -w @imprint/console\` first`,
+    );
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: install it (apt-get install chromium) or set IMPRINT_TEST_CHROMIUM`,
+    );
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A registry on 127.0.0.1 serving the built console, over a fresh SQLite data dir. */
+export interface ConsoleRegistry {
+  readonly url: string;
+  readonly server: RunningRegistryServer;
+  readonly storage: RegistryStorage;
+  /** A client with admin rights (anonymous in embedded mode, an admin principal otherwise). */
+  readonly client: RegistryClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the registry. With `principals`, those are created first (so the
+ * server is not in embedded mode) and the returned client signs in as the
+ * admin principal made for seeding.
+ */
+export async function startConsoleRegistry(
+  options: { principals?: { name: string; role: 'viewer' | 'contributor' | 'admin' }[] } = {},
+): Promise<
+  ConsoleRegistry & { credentials: Map<string, { clientId: string; clientSecret: string }> }
+> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'imprint-console-'));
+  const storage = await openRegistryStorage({ dataDir });
+  const credentials = new Map<string, { clientId: string; clientSecret: string }>();
+  if (options.principals) {
+    for (const spec of [{ name: 'seeder', role: 'admin' as const }, ...options.principals]) {
+      const { principal, clientSecret } = await storage.principals.createPrincipal(
+        spec.name,
+        spec.role,
+      );
+      credentials.set(spec.name, { clientId: principal.id, clientSecret });
+    }
+  }
+  const server = await startRegistryServer({
+    storage,
+    port: 0,
+    host: '127.0.0.1',
+    consoleDir: CONSOLE_DIST,
+    logger: false,
+    closeStorage: true,
+    sweepIntervalMs: 0,
+  });
+  const seeder = credentials.get('seeder');
+  const client = new RegistryClient({
+    baseUrl: server.url,
+    retries: false,
+    ...(seeder ? { clientId: seeder.clientId, clientSecret: seeder.clientSecret } : {}),
+  });
+  return {
+    url: server.url,
+    server,
+    storage,
+    client,
+    credentials,
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One source of a published version. */
+export interface PublishSource {
+  component?: string;
+  artifacts: { id: string; region: string }[];
+  sourceImageId?: string;
+  parentVersionId?: string;
+  parentChannelId?: string;
+}
+
+/** What a runner does: upsert the bucket, make the version, run one build per source to BUILD_DONE. */
+export async function publish(
+  client: RegistryClient,
+  bucket: string,
+  fingerprint: string,
+  sources: PublishSource[],
+): Promise<Version> {
+  await client.upsertBucket(bucket, {
+    description: `${bucket} images`,
+    labels: { team: 'platform' },
+  });
+  await client.ensureVersion(bucket, fingerprint, 'HCL2');
+  const builds: Build[] = [];
+  for (const [i, source] of sources.entries()) {
+    builds.push(
+      await client.createBuild(bucket, fingerprint, {
+        component_type: source.component ?? `amazon-ebs.image${i}`,
+        status: 'BUILD_UNSET',
+      }),
+    );
+  }
+  for (const [i, build] of builds.entries()) {
+    const source = sources[i];
+    await client.updateBuild(bucket, fingerprint, build.id, { status: 'BUILD_RUNNING' });
+    await client.updateBuild(bucket, fingerprint, build.id, {
+      status: 'BUILD_DONE',
+      platform: 'aws',
+      ...(source.sourceImageId ? { source_external_identifier: source.sourceImageId } : {}),
+      ...(source.parentVersionId ? { parent_version_id: source.parentVersionId } : {}),
+      ...(source.parentChannelId ? { parent_channel_id: source.parentChannelId } : {}),
+      artifacts: source.artifacts.map((a) => ({ external_identifier: a.id, region: a.region })),
+      labels: { os: 'ubuntu', arch: 'amd64' },
+      metadata: {
+        packer: { version: '1.16.0', plugins: ['amazon 1.3.9'] },
+        vcs: { type: 'git', commit: '4f2a9c1e0b7d', ref: 'main' },
+        cicd: { pipeline: 'github-actions', run: '1234' },
+      },
+    });
+  }
+  return client.getVersion(bucket, fingerprint);
+}
+
+/** The seeded chain of the specs. */
+export interface SeededChain {
+  base1: Version;
+  base2: Version;
+  app: Version;
+  service: Version;
+  production: Channel;
+}
+
+/**
+ * base (`ubuntu-base` v1, on channel `production`) → app (`web-app` v1,
+ * declared parent through `production`) → service (`api-service` v1, inferred:
+ * built from web-app's AMI). Then base v2 goes on `production`, so the
+ * base → app relation is out of date.
+ */
+export async function seedChain(client: RegistryClient): Promise<SeededChain> {
+  const base1 = await publish(client, 'ubuntu-base', 'fp-base-1', [
+    {
+      component: 'amazon-ebs.ubuntu',
+      sourceImageId: 'ami-0upstreamubuntu0001',
+      artifacts: [
+        { id: 'ami-0base0000000000b01', region: 'us-east-1' },
+        { id: 'ami-0base0000000000b02', region: 'eu-west-1' },
+      ],
+    },
+    {
+      component: 'docker.ubuntu',
+      artifacts: [{ id: 'sha256:0b5e0000000000000000000000000001', region: 'docker' }],
+    },
+  ]);
+  const production = await client.createChannel('ubuntu-base', { name: 'production' });
+  await client.updateChannel('ubuntu-base', 'production', {
+    version_fingerprint: 'fp-base-1',
+    update_mask: 'versionFingerprint',
+  });
+  const app = await publish(client, 'web-app', 'fp-app-1', [
+    {
+      component: 'amazon-ebs.web',
+      parentVersionId: base1.id,
+      parentChannelId: production.id,
+      artifacts: [{ id: 'ami-0app00000000000c01', region: 'us-east-1' }],
+    },
+  ]);
+  const service = await publish(client, 'api-service', 'fp-service-1', [
+    {
+      component: 'amazon-ebs.api',
+      sourceImageId: 'ami-0app00000000000c01',
+      artifacts: [{ id: 'ami-0service000000d01', region: 'us-east-1' }],
+    },
+  ]);
+  await client.createChannel('ubuntu-base', { name: 'lts', version_fingerprint: 'fp-base-1' });
+  const base2 = await publish(client, 'ubuntu-base', 'fp-base-2', [
+    {
+      component: 'amazon-ebs.ubuntu',
+      artifacts: [{ id: 'ami-0base0000000000b11', region: 'us-east-1' }],
+    },
+  ]);
+  await client.updateChannel('ubuntu-base', 'production', {
+    version_fingerprint: 'fp-base-2',
+    update_mask: 'versionFingerprint',
+  });
+  return { base1, base2, app, service, production };
+}
+
+/** Saves a screenshot for the docs (overwritten on each run). */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `console-${name}.png`),
+    fullPage: options.fullPage ?? false,
+  });
+}
+
+/** Collects page errors and CSP violations; a spec expects none. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // A refused sign-in is a 401 the browser reports on its own; the page shows it.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  return problems;
+}
