@@ -37,6 +37,7 @@ export class ApiError extends Error {
 const TOKEN_KEY = 'imprint.console.token';
 const PACKER = '/packer/2023-01-01';
 const RESOURCE_MANAGER = '/resource-manager/2019-12-10';
+/** The registry's largest page (`MAX_PAGE_SIZE`): fewest round trips. */
 const PAGE_SIZE = '1000';
 
 interface StoredToken {
@@ -49,6 +50,13 @@ function base64(text: string): string {
   let binary = '';
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+/** One page of a list: its items, the list's `total_count` when it has one, and whether more follow. */
+export interface ListPage<T> {
+  items: T[];
+  totalCount?: number;
+  more: boolean;
 }
 
 /** What `revokeVersion` sends: immediately, or at a time (scheduled). */
@@ -141,24 +149,32 @@ export class RegistryApi {
     return parsed as T;
   }
 
-  /** Follows `next_page_token` until the last page. */
+  /** Yields a list's pages, following `next_page_token`; stops early when the caller does. */
+  private async *pages<K extends string, T>(
+    path: string,
+    key: K,
+    query: Record<string, string> = {},
+  ): AsyncGenerator<ListPage<T>> {
+    let next: string | undefined;
+    do {
+      const params = new URLSearchParams({ ...query, 'pagination.page_size': PAGE_SIZE });
+      if (next) params.set('pagination.next_page_token', next);
+      const page = await this.request<
+        Record<K, T[]> & { pagination?: Pagination; total_count?: number }
+      >('GET', `${path}?${params.toString()}`);
+      next = page.pagination?.next_page_token || undefined;
+      yield { items: page[key] ?? [], totalCount: page.total_count, more: next !== undefined };
+    } while (next);
+  }
+
+  /** Every item of a list, page after page. */
   private async all<K extends string, T>(
     path: string,
     key: K,
     query: Record<string, string> = {},
   ): Promise<T[]> {
     const items: T[] = [];
-    let next: string | undefined;
-    do {
-      const params = new URLSearchParams({ ...query, 'pagination.page_size': PAGE_SIZE });
-      if (next) params.set('pagination.next_page_token', next);
-      const page = await this.request<Record<K, T[]> & { pagination?: Pagination }>(
-        'GET',
-        `${path}?${params.toString()}`,
-      );
-      items.push(...(page[key] ?? []));
-      next = page.pagination?.next_page_token || undefined;
-    } while (next);
+    for await (const page of this.pages<K, T>(path, key, query)) items.push(...page.items);
     return items;
   }
 
@@ -223,15 +239,29 @@ export class RegistryApi {
     return this.all(path, 'history');
   }
 
-  async ancestry(
+  /**
+   * The pages of every relation on the way to all ancestors
+   * (`ANCESTRY_TYPE_PARENTS`) or all descendants (`ANCESTRY_TYPE_CHILDREN`)
+   * of a version, across buckets: `GET …/ancestry` with the Imprint extension
+   * `depth=all`. Nearest generations come first: parent links newest first,
+   * child links oldest first (a link is made when its child is built).
+   * Stop iterating to stop fetching.
+   */
+  async *ancestryPages(
     bucket: string,
     fingerprint: string,
-    type: AncestryType,
-  ): Promise<BucketAncestry[]> {
-    return this.all(await this.bucketPath(bucket, '/ancestry'), 'relations', {
-      type,
-      version_fingerprint: fingerprint,
-    });
+    type: Exclude<AncestryType, 'ANCESTRY_TYPE_UNSET'>,
+  ): AsyncGenerator<ListPage<BucketAncestry>> {
+    yield* this.pages<'relations', BucketAncestry>(
+      await this.bucketPath(bucket, '/ancestry'),
+      'relations',
+      {
+        type,
+        version_fingerprint: fingerprint,
+        depth: 'all',
+        'sorting.order_by': type === 'ANCESTRY_TYPE_PARENTS' ? 'created_at desc' : 'created_at asc',
+      },
+    );
   }
 
   async searchArtifact(externalIdentifier: string): Promise<ExternalArtifactMatch[]> {

@@ -1,4 +1,4 @@
-import type { AncestryStatus, Version } from '@imprint/client';
+import type { AncestryChild, AncestryStatus, Version } from '@imprint/client';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { RegistryApi } from './api';
 
@@ -60,9 +60,18 @@ async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): P
 }
 
 /**
- * Walks the ancestry API from one version: parents (and their parents) up,
- * children (and theirs) down, across buckets, stopping at `limit` nodes.
+ * Walks the ancestry of one version: its parents (and theirs) up, its children
+ * (and theirs) down, across buckets, stopping at `limit` nodes. Each side is
+ * one paginated `depth=all` listing (see {@link RegistryApi.ancestryPages}),
+ * not a request per node; no further page is fetched once the limit is
+ * reached, and the graph is then marked truncated.
  * `direction: 'down'` walks descendants only (what a revocation reaches).
+ *
+ * @example
+ * ```ts
+ * const graph = await walkAncestry(api, { bucket, fingerprint, name, id });
+ * await loadVersions(api, graph.nodes.values());
+ * ```
  */
 export async function walkAncestry(
   api: RegistryApi,
@@ -83,81 +92,72 @@ export async function walkAncestry(
     side: 'focus',
   });
 
-  const addNode = (
-    ref: {
-      bucket_name: string;
-      version_fingerprint: string;
-      version_name: string;
-      version_id: string;
-    },
-    side: GraphNode['side'],
-  ): GraphNode | undefined => {
+  /** Adds the node unless known; false when the limit refused it. */
+  const addNode = (ref: AncestryChild, side: GraphNode['side']): boolean => {
     const key = nodeKey(ref.bucket_name, ref.version_fingerprint);
-    const existing = nodes.get(key);
-    if (existing) return undefined;
+    if (nodes.has(key)) return true;
     if (nodes.size >= limit) {
       truncated = true;
-      return undefined;
+      return false;
     }
-    const node: GraphNode = {
+    nodes.set(key, {
       key,
       bucket: ref.bucket_name,
       fingerprint: ref.version_fingerprint,
       name: ref.version_name,
       versionId: ref.version_id,
       side,
-    };
-    nodes.set(key, node);
-    return node;
-  };
-  const addEdge = (
-    parent: string,
-    child: string,
-    edge: Omit<GraphEdge, 'id' | 'parent' | 'child'>,
-  ) => {
-    const id = `${parent}->${child}${edge.inferred ? ':inferred' : ''}`;
-    if (!edges.has(id)) edges.set(id, { id, parent, child, ...edge });
+    });
+    return true;
   };
 
-  const walk = async (start: GraphNode, up: boolean): Promise<void> => {
-    let frontier = [start];
-    while (frontier.length > 0) {
-      const found: GraphNode[] = [];
-      await pool(frontier, async (node) => {
-        const relations = await api.ancestry(
-          node.bucket,
-          node.fingerprint,
-          up ? 'ANCESTRY_TYPE_PARENTS' : 'ANCESTRY_TYPE_CHILDREN',
-        );
-        for (const relation of relations) {
-          const other = up ? relation.parent : relation.child;
-          if (!other) continue;
-          const added = addNode(other, up ? 'ancestor' : 'descendant');
-          if (added) found.push(added);
-          const otherKey = nodeKey(other.bucket_name, other.version_fingerprint);
-          if (!nodes.has(otherKey)) continue;
-          addEdge(up ? otherKey : node.key, up ? node.key : otherKey, {
-            status: relation.status,
-            inferred: relation.inferred === true,
-            channel: relation.parent?.channel_name ?? '',
-          });
-        }
-      });
-      frontier = found;
+  const walk = async (up: boolean): Promise<void> => {
+    const side = up ? 'ancestor' : 'descendant';
+    const pages = api.ancestryPages(
+      focus.bucket,
+      focus.fingerprint,
+      up ? 'ANCESTRY_TYPE_PARENTS' : 'ANCESTRY_TYPE_CHILDREN',
+    );
+    for await (const page of pages) {
+      for (const relation of page.items) {
+        const { parent, child } = relation;
+        if (!parent || !child) continue;
+        // Both ends lie on this side (or are the focus): the listing holds only
+        // relations on the way to the ancestors (descendants). The end nearer
+        // the focus goes in first.
+        const [near, far] = up ? [child, parent] : [parent, child];
+        if (!addNode(near, side) || !addNode(far, side)) continue;
+        const parentKey = nodeKey(parent.bucket_name, parent.version_fingerprint);
+        const childKey = nodeKey(child.bucket_name, child.version_fingerprint);
+        const id = `${parentKey}->${childKey}${relation.inferred ? ':inferred' : ''}`;
+        if (edges.has(id)) continue;
+        edges.set(id, {
+          id,
+          parent: parentKey,
+          child: childKey,
+          status: relation.status,
+          inferred: relation.inferred === true,
+          channel: parent.channel_name ?? '',
+        });
+      }
+      if (page.more && nodes.size >= limit) {
+        truncated = true;
+        break;
+      }
     }
   };
 
-  const start = nodes.get(focusKey)!;
-  await Promise.all([
-    options.direction === 'down' ? Promise.resolve() : walk(start, true),
-    walk(start, false),
-  ]);
+  await Promise.all([options.direction === 'down' ? undefined : walk(true), walk(false)]);
   return { nodes, edges: [...edges.values()], truncated };
 }
 
-/** Reads every node's version (status, revocation) through the API. */
-export async function loadVersions(api: RegistryApi, graph: AncestryGraph): Promise<void> {
-  await pool([...graph.nodes.values()], async (node) => {
+/**
+ * Reads each node's version (status, revocation) through the API, at most
+ * `CONCURRENCY` requests at a time; a version that cannot be read is left
+ * without one.
+ */
+export async function loadVersions(api: RegistryApi, nodes: Iterable<GraphNode>): Promise<void> {
+  await pool([...nodes], async (node) => {
     try {
       node.version = await api.getVersion(node.bucket, node.fingerprint);
     } catch {

@@ -89,6 +89,10 @@ describe('web console ancestry graph at 200 nodes', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const problems = watchConsole(page);
+    const ancestryRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/ancestry')) ancestryRequests.push(request.url());
+    });
     const started = Date.now();
     await page.goto(`${registry.url}/#/buckets/fleet-base/versions/base-0`);
     const graph = page.locator('[data-testid="ancestry-graph"][data-layout="done"]');
@@ -99,6 +103,8 @@ describe('web console ancestry graph at 200 nodes', () => {
     await expect(graph.getAttribute('data-edge-count')).resolves.toBe(String(TOTAL - 1));
     await expect(page.locator('a.node').count()).resolves.toBe(TOTAL);
     await expect(page.locator('g.edge path').count()).resolves.toBe(TOTAL - 1);
+    // One paginated `depth=all` walk per side, not one request per node.
+    expect(ancestryRequests.length).toBeLessThanOrEqual(10);
     // Every node got a position from ELK: no two share one.
     const positions = await page
       .locator('a.node')
@@ -116,6 +122,39 @@ describe('web console ancestry graph at 200 nodes', () => {
     await page.getByRole('button', { name: 'Fit' }).click();
     const fitted = await viewport.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
     expect(fitted).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('follows the pages of the ancestry listing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    // The console asks for the registry's largest page; smaller pages make the
+    // 199 relations below the base span four of them.
+    const ancestryPages: string[] = [];
+    await page.route(
+      (url) => url.pathname.endsWith('/ancestry'),
+      async (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('pagination.page_size', '50');
+        ancestryPages.push(`${url.searchParams.get('type')} ${url.searchParams.get('depth')}`);
+        await route.continue({ url: url.toString() });
+      },
+    );
+    await page.goto(`${registry.url}/#/buckets/fleet-base/versions/base-0`);
+    const graph = page.locator('[data-testid="ancestry-graph"][data-layout="done"]');
+    await graph.waitFor({ timeout: LAYOUT_BUDGET_MS });
+    await expect(graph.getAttribute('data-node-count')).resolves.toBe(String(TOTAL));
+    await expect(graph.getAttribute('data-edge-count')).resolves.toBe(String(TOTAL - 1));
+    await expect(page.getByText('(truncated at 500)').count()).resolves.toBe(0);
+    expect(ancestryPages.sort()).toEqual([
+      'ANCESTRY_TYPE_CHILDREN all',
+      'ANCESTRY_TYPE_CHILDREN all',
+      'ANCESTRY_TYPE_CHILDREN all',
+      'ANCESTRY_TYPE_CHILDREN all',
+      'ANCESTRY_TYPE_PARENTS all',
+    ]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -47,7 +47,7 @@ export class GraphView {
     const started = performance.now();
     try {
       const graph = await walkAncestry(this.api, this.focus, { limit: 500 });
-      await loadVersions(this.api, graph);
+      await loadVersions(this.api, graph.nodes.values());
       const layout = await layoutGraph(graph);
       if (run !== this.run) return;
       this.graph = graph;
@@ -219,7 +219,13 @@ export class GraphView {
     const box = layout.nodes.get(node.key);
     if (!box) return nothing;
     const kind = statusKind(node.version);
-    const label = `${node.bucket} ${node.name}, ${statusLabel(kind)}${node.side === 'focus' ? ' (this version)' : ''}`;
+    const bucket = clip(node.bucket, 24);
+    const fingerprint = shortFingerprint(node.fingerprint, 14);
+    // The name starts with the visible text (WCAG 2.5.3, label in name), then
+    // gives the bucket in full where the box clips it; aria-current marks this version.
+    const label =
+      `${bucket} ${node.name} · ${fingerprint}, ${statusLabel(kind)}` +
+      (bucket === node.bucket ? '' : `, bucket ${node.bucket}`);
     return svg`<a
       class="node status-${kind} ${node.side}"
       href=${versionHref(node.bucket, node.fingerprint)}
@@ -228,11 +234,12 @@ export class GraphView {
       data-fingerprint=${node.fingerprint}
       data-status=${kind}
       aria-label=${label}
+      aria-current=${node.side === 'focus' ? 'page' : nothing}
       transform="translate(${box.x} ${box.y})"
     >
       <rect width=${NODE_WIDTH} height=${NODE_HEIGHT} rx="6"></rect>
-      <text class="node-bucket" x="10" y="19">${clip(node.bucket, 24)}</text>
-      <text class="node-version" x="10" y="37">${node.name} · ${shortFingerprint(node.fingerprint, 14)}</text>
+      <text class="node-bucket" x="10" y="19">${bucket}</text>
+      <text class="node-version" x="10" y="37">${node.name} · ${fingerprint}</text>
       <text class="node-status" x="10" y="55">${statusLabel(kind)}</text>
     </a>`;
   }

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Channel, Version } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { bucketHref, flatten, formatTime, versionHref } from '../format';
-import { walkAncestry, type GraphNode } from '../graph';
+import { loadVersions, walkAncestry, type GraphNode } from '../graph';
 import { buildsTable, labelsList, statusBadge } from './common';
 import { GraphView } from './graph-view';
 
@@ -501,10 +501,9 @@ ${form.message}</textarea>
     const dialog = this.app.dialog;
     try {
       const descendants = await this.descendants();
-      await Promise.all(
-        descendants
-          .filter((d) => d.version === undefined)
-          .map(async (d) => (d.version = await this.app.api.getVersion(d.bucket, d.fingerprint))),
+      await loadVersions(
+        this.app.api,
+        descendants.filter((d) => d.version === undefined),
       );
       restored = descendants.filter(
         (d) =>
