@@ -89,6 +89,8 @@ const MAX_COMPONENT_TYPE = 255;
 const MAX_SHORT_TEXT = 255;
 const MAX_IDENTIFIER = 1024;
 const MAX_REVOCATION_MESSAGE = 2048;
+/** Artifacts per INSERT statement (5 bound values each, far below both engines' limits). */
+const ARTIFACT_INSERT_CHUNK = 200;
 /** SearchExternalArtifact returns at most this many matches. */
 export const MAX_SEARCH_RESULTS = 100;
 
@@ -786,24 +788,27 @@ export class SqlRegistryService implements RegistryService {
     now: number,
   ): Promise<number> {
     const seen = new Set(existing.map((a) => `${a.external_identifier}\n${a.region}`));
-    let added = 0;
+    const rows = [];
     for (const artifact of artifacts) {
       const key = `${artifact.external_identifier}\n${artifact.region}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      added += 1;
+      rows.push({
+        id: this.ctx.newId(),
+        build_id: buildId,
+        external_identifier: artifact.external_identifier,
+        region: artifact.region,
+        created_at: now,
+      });
+    }
+    // Multi-row inserts: one statement (one round trip on PostgreSQL) per chunk, not per artifact.
+    for (let start = 0; start < rows.length; start += ARTIFACT_INSERT_CHUNK) {
       await db
         .insertInto('artifacts')
-        .values({
-          id: this.ctx.newId(),
-          build_id: buildId,
-          external_identifier: artifact.external_identifier,
-          region: artifact.region,
-          created_at: now,
-        })
+        .values(rows.slice(start, start + ARTIFACT_INSERT_CHUNK))
         .execute();
     }
-    return added;
+    return rows.length;
   }
 
   async getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build> {

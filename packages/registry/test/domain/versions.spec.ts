@@ -551,6 +551,27 @@ describe.each(engines())('builds ($name)', (engine) => {
     });
   });
 
+  it('stores the largest artifact list (1000, several insert statements), skipping repeats', async () => {
+    const build = await h.service.createBuild(ALICE, bucket, fp, { component_type: 'a.many' });
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      external_identifier: `ami-${String(i).padStart(4, '0')}`,
+      region: `region-${i % 7}`,
+    }));
+    await h.service.updateBuild(ALICE, bucket, fp, build.id, {
+      status: 'BUILD_RUNNING',
+      artifacts: [many[0], many[0], many[1]],
+    });
+    const done = await h.service.updateBuild(ALICE, bucket, fp, build.id, {
+      status: 'BUILD_DONE',
+      artifacts: many,
+    });
+    expect(done.artifacts).toHaveLength(1000);
+    expect(new Set(done.artifacts.map((a) => a.external_identifier)).size).toBe(1000);
+    expect(done.artifacts.map((a) => a.external_identifier).sort()).toEqual(
+      many.map((a) => a.external_identifier),
+    );
+  });
+
   it('refuses unsafe or oversized metadata (3)', async () => {
     const build = await h.service.createBuild(ALICE, bucket, fp, { component_type: 'a.b' });
     await expectRegistryError(
