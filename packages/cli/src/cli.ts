@@ -25,7 +25,17 @@ import type { RegistryCli } from '@imprint/registry';
 import { loadPlugin } from '@imprint/sdk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AncestryFormat } from './format';
-import { describeVersion, formatAncestry, json, table } from './format';
+import {
+  artifactList,
+  describeBucket,
+  describeBuild,
+  describeChannel,
+  describeVersion,
+  formatAncestry,
+  historyTable,
+  json,
+  table,
+} from './format';
 import { LiveProgress, buildNames, terminalColumns } from './progress';
 import type { Env, RegistryFlags } from './registry';
 import { connectRegistry, resolveDataDir, withRegistry } from './registry';
@@ -80,6 +90,36 @@ function collectVar(value: string, previous: Record<string, string>): Record<str
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** Keys that must never become object members when decoding input. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function collectLabel(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got '${value}'`);
+  const key = value.slice(0, eq);
+  if (FORBIDDEN_KEYS.has(key)) throw new InvalidArgumentError(`'${key}' is not a valid label key`);
+  return { ...previous, [key]: value.slice(eq + 1) };
+}
+
+/**
+ * Deletes never prompt: without `--yes` they stop before contacting the
+ * registry, on a terminal or not, and print the command to run.
+ */
+function requireYes(flags: { yes?: boolean }, what: string, retry: string): void {
+  if (flags.yes) return;
+  throw new UsageError(`${what}; nothing was deleted. To confirm, run: ${retry} --yes`);
+}
+
+/** Every item of a list operation, page after page. */
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const list: T[] = [];
+  for await (const item of items) list.push(item);
+  return list;
 }
 
 function positiveInt(value: string): number {
@@ -257,6 +297,13 @@ interface BuildFlags extends RegistryFlags {
 }
 
 type ReadFlags = RegistryFlags & { json?: boolean };
+type DeleteFlags = RegistryFlags & { yes?: boolean };
+type BucketFlags = ReadFlags & { description?: string; label?: Record<string, string> };
+
+/** `--yes` of every delete command. */
+function withYes(command: Command): Command {
+  return command.option('--yes', 'confirm the deletion (required: there is no prompt)');
+}
 
 function versionRows(versions: readonly Version[]): string[][] {
   return versions.map((v) => [v.name, v.fingerprint, v.status, v.created_at]);
@@ -280,9 +327,10 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
         'imprint validate app.pkr.json --var tag=1.0',
         'imprint build app.pkr.json',
         'imprint versions list ubuntu-base',
+        'imprint builds list ubuntu-base 01J...',
         'imprint registry serve --listen 127.0.0.1:8080',
       ) +
-        '\nExit codes: 0 ok, 1 failed, 2 usage/template error, 3 registry unreachable/unauthorized, 130 cancelled.\n',
+        '\nExit codes: 0 ok, 1 failed (e.g. not found), 2 usage/template error (e.g. delete without --yes), 3 registry unreachable/unauthorized, 130 cancelled.\n',
     );
 
   withVars(
@@ -372,12 +420,14 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
     ),
   );
 
-  const buckets = program.command('buckets').description('list and show buckets');
+  const buckets = program
+    .command('buckets')
+    .description('list, show, create, update and delete buckets');
   withRegistryFlags(buckets.command('list').description('list buckets'))
     .addHelpText('after', examples('imprint buckets list', 'imprint buckets list --json'))
     .action(async (flags: ReadFlags) => {
       await read(flags, async (client) => {
-        const { buckets: list } = await client.listBuckets();
+        const list = await all(client.paginate('listBuckets'));
         if (flags.json) return out(json(list));
         out(
           table(
@@ -390,37 +440,102 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
   withRegistryFlags(
     buckets.command('get').description('show a bucket').argument('<name>', 'bucket name'),
   )
-    .addHelpText('after', examples('imprint buckets get ubuntu-base --json'))
+    .addHelpText(
+      'after',
+      examples('imprint buckets get ubuntu-base', 'imprint buckets get ubuntu-base --json'),
+    )
     .action(async (name: string, flags: ReadFlags) => {
       await read(flags, async (client) => {
         const b = await client.getBucket(name);
-        if (flags.json) return out(json(b));
-        out(
-          [
-            `Name:        ${b.name}`,
-            `Description: ${b.description || '-'}`,
-            `Labels:      ${
-              Object.entries(b.labels)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ') || '-'
-            }`,
-            `Latest:      ${b.latest_version ? `${b.latest_version.name} (${b.latest_version.fingerprint})` : '-'}`,
-            `Versions:    ${b.version_count}`,
-            `Platforms:   ${b.platforms.join(', ') || '-'}`,
-            `Created:     ${b.created_at}`,
-          ].join('\n') + '\n',
-        );
+        out(flags.json ? json(b) : describeBucket(b));
+      });
+    });
+  withRegistryFlags(
+    buckets
+      .command('create')
+      .description('create a bucket (the registry adds its managed latest channel)')
+      .argument('<name>', 'bucket name: 3 to 36 letters, digits or hyphens'),
+  )
+    .option('--description <text>', 'what the bucket holds')
+    .option('--label <key=value>', 'set a label (repeatable)', collectLabel)
+    .addHelpText(
+      'after',
+      examples(
+        "imprint buckets create ubuntu-base --description 'Ubuntu 24.04 base' --label os=ubuntu",
+        'imprint buckets create ubuntu-base --json',
+      ),
+    )
+    .action(async (name: string, flags: BucketFlags) => {
+      await read(flags, async (client) => {
+        const b = await client.createBucket({
+          name,
+          ...(flags.description === undefined ? {} : { description: flags.description }),
+          ...(flags.label === undefined ? {} : { labels: flags.label }),
+        });
+        out(flags.json ? json(b) : describeBucket(b));
+      });
+    });
+  withRegistryFlags(
+    buckets
+      .command('update')
+      .description("change a bucket's description or labels")
+      .argument('<name>', 'bucket name'),
+  )
+    .option('--description <text>', 'new description (empty to clear)')
+    .option(
+      '--label <key=value>',
+      "replace the bucket's labels with these (repeatable)",
+      collectLabel,
+    )
+    .addHelpText(
+      'after',
+      examples(
+        "imprint buckets update ubuntu-base --description 'Ubuntu 24.04 LTS base'",
+        'imprint buckets update ubuntu-base --label os=ubuntu --label team=platform',
+      ),
+    )
+    .action(async (name: string, flags: BucketFlags) => {
+      if (flags.description === undefined && flags.label === undefined) {
+        throw new UsageError('nothing to update: pass --description and/or --label');
+      }
+      await read(flags, async (client) => {
+        const b = await client.updateBucket(name, {
+          ...(flags.description === undefined ? {} : { description: flags.description }),
+          ...(flags.label === undefined ? {} : { labels: flags.label }),
+        });
+        out(flags.json ? json(b) : describeBucket(b));
+      });
+    });
+  withYes(
+    withRegistryFlags(
+      buckets
+        .command('delete')
+        .description('delete a bucket with all its versions, builds and channels')
+        .argument('<name>', 'bucket name'),
+      false,
+    ),
+  )
+    .addHelpText('after', examples('imprint buckets delete ubuntu-base --yes'))
+    .action(async (name: string, flags: DeleteFlags) => {
+      requireYes(
+        flags,
+        `deleting bucket '${name}' also deletes all its versions, builds and channels`,
+        `imprint buckets delete ${name}`,
+      );
+      await read(flags, async (client) => {
+        await client.deleteBucket(name);
+        out(`Deleted bucket ${name}.\n`);
       });
     });
 
-  const versions = program.command('versions').description('list and show versions');
+  const versions = program.command('versions').description('list, show and delete versions');
   withRegistryFlags(
     versions.command('list').description("list a bucket's versions").argument('<bucket>'),
   )
     .addHelpText('after', examples('imprint versions list ubuntu-base'))
     .action(async (bucket: string, flags: ReadFlags) => {
       await read(flags, async (client) => {
-        const { versions: list } = await client.listVersions(bucket);
+        const list = await all(client.paginate('listVersions', bucket));
         if (flags.json) return out(json(list));
         out(table(['NAME', 'FINGERPRINT', 'STATUS', 'CREATED'], versionRows(list)));
       });
@@ -439,15 +554,119 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
         out(flags.json ? json(v) : describeVersion(v));
       });
     });
+  withYes(
+    withRegistryFlags(
+      versions
+        .command('delete')
+        .description('delete a version with its builds')
+        .argument('<bucket>')
+        .argument('<fingerprint>'),
+      false,
+    ),
+  )
+    .option(
+      '--rollback-channels',
+      'move channels on this version back to their previous valid version (else such a version is refused)',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'imprint versions delete ubuntu-base 01J... --yes',
+        'imprint versions delete ubuntu-base 01J... --rollback-channels --yes',
+      ),
+    )
+    .action(
+      async (bucket: string, fp: string, flags: DeleteFlags & { rollbackChannels?: boolean }) => {
+        requireYes(
+          flags,
+          `deleting version ${fp} of bucket '${bucket}' also deletes its builds`,
+          `imprint versions delete ${bucket} ${fp}${flags.rollbackChannels ? ' --rollback-channels' : ''}`,
+        );
+        await read(flags, async (client) => {
+          await client.deleteVersion(bucket, fp, {
+            ...(flags.rollbackChannels ? { rollbackChannels: true } : {}),
+          });
+          out(`Deleted version ${fp} of bucket ${bucket}.\n`);
+        });
+      },
+    );
 
-  const channels = program.command('channels').description('list and assign channels');
+  const builds = program.command('builds').description("list, show and delete a version's builds");
+  withRegistryFlags(
+    builds
+      .command('list')
+      .description("list a version's builds and their artifacts")
+      .argument('<bucket>')
+      .argument('<fingerprint>'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'imprint builds list ubuntu-base 01J...',
+        'imprint builds list ubuntu-base 01J... --json',
+      ),
+    )
+    .action(async (bucket: string, fp: string, flags: ReadFlags) => {
+      await read(flags, async (client) => {
+        const list = await all(client.paginate('listBuilds', bucket, fp));
+        if (flags.json) return out(json(list));
+        out(
+          table(
+            ['ID', 'COMPONENT', 'PLATFORM', 'STATUS', 'ARTIFACTS'],
+            list.map((b) => [b.id, b.component_type, b.platform || '-', b.status, artifactList(b)]),
+          ),
+        );
+      });
+    });
+  withRegistryFlags(
+    builds
+      .command('get')
+      .description('show a build: artifacts per region, labels, source image, metadata')
+      .argument('<bucket>')
+      .argument('<fingerprint>')
+      .argument('<build-id>'),
+  )
+    .addHelpText('after', examples('imprint builds get ubuntu-base 01J... 01J... --json'))
+    .action(async (bucket: string, fp: string, id: string, flags: ReadFlags) => {
+      await read(flags, async (client) => {
+        const b = await client.getBuild(bucket, fp, id);
+        out(flags.json ? json(b) : describeBuild(b));
+      });
+    });
+  withYes(
+    withRegistryFlags(
+      builds
+        .command('delete')
+        .description('delete a build of an incomplete version')
+        .argument('<bucket>')
+        .argument('<fingerprint>')
+        .argument('<build-id>'),
+      false,
+    ),
+  )
+    .addHelpText('after', examples('imprint builds delete ubuntu-base 01J... 01J... --yes'))
+    .action(async (bucket: string, fp: string, id: string, flags: DeleteFlags) => {
+      requireYes(
+        flags,
+        `deleting build ${id} of ${bucket} ${fp} also deletes its artifacts`,
+        `imprint builds delete ${bucket} ${fp} ${id}`,
+      );
+      await read(flags, async (client) => {
+        await client.deleteBuild(bucket, fp, id);
+        out(`Deleted build ${id} of ${bucket} ${fp}.\n`);
+      });
+    });
+
+  const channels = program
+    .command('channels')
+    .description('list, show, create, assign and delete channels');
   withRegistryFlags(
     channels.command('list').description("list a bucket's channels").argument('<bucket>'),
   )
     .addHelpText('after', examples('imprint channels list ubuntu-base'))
     .action(async (bucket: string, flags: ReadFlags) => {
       await read(flags, async (client) => {
-        const { channels: list } = await client.listChannels(bucket);
+        const list = await all(client.paginate('listChannels', bucket));
         if (flags.json) return out(json(list));
         out(
           table(
@@ -486,6 +705,101 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
         }
         if (flags.json) return out(json(ch));
         out(`Channel ${bucket}/${ch.name} → ${ch.version?.name ?? '-'} (${fp})\n`);
+      });
+    });
+
+  withRegistryFlags(
+    channels
+      .command('get')
+      .description('show a channel')
+      .argument('<bucket>')
+      .argument('<channel>'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'imprint channels get ubuntu-base production',
+        'imprint channels get ubuntu-base production --json',
+      ),
+    )
+    .action(async (bucket: string, channel: string, flags: ReadFlags) => {
+      await read(flags, async (client) => {
+        const ch = await client.getChannel(bucket, channel);
+        out(flags.json ? json(ch) : describeChannel(ch));
+      });
+    });
+  withRegistryFlags(
+    channels
+      .command('create')
+      .description('create a channel, empty or pointing at a version')
+      .argument('<bucket>')
+      .argument('<channel>', 'channel name: 3 to 36 letters, digits or hyphens'),
+  )
+    .option('--fingerprint <fp>', 'version to point the channel at (default: none)')
+    .option('--restricted', 'only contributors and admins can read the channel')
+    .addHelpText(
+      'after',
+      examples(
+        'imprint channels create ubuntu-base staging',
+        'imprint channels create ubuntu-base production --fingerprint 01J... --restricted',
+      ),
+    )
+    .action(
+      async (
+        bucket: string,
+        channel: string,
+        flags: ReadFlags & { fingerprint?: string; restricted?: boolean },
+      ) => {
+        await read(flags, async (client) => {
+          const ch = await client.createChannel(bucket, {
+            name: channel,
+            ...(flags.fingerprint === undefined ? {} : { version_fingerprint: flags.fingerprint }),
+            ...(flags.restricted ? { restricted: true } : {}),
+          });
+          out(flags.json ? json(ch) : describeChannel(ch));
+        });
+      },
+    );
+  withYes(
+    withRegistryFlags(
+      channels
+        .command('delete')
+        .description('delete a channel (not the managed latest)')
+        .argument('<bucket>')
+        .argument('<channel>'),
+      false,
+    ),
+  )
+    .addHelpText('after', examples('imprint channels delete ubuntu-base staging --yes'))
+    .action(async (bucket: string, channel: string, flags: DeleteFlags) => {
+      requireYes(
+        flags,
+        `deleting channel '${channel}' of bucket '${bucket}' also deletes its history`,
+        `imprint channels delete ${bucket} ${channel}`,
+      );
+      await read(flags, async (client) => {
+        await client.deleteChannel(bucket, channel);
+        out(`Deleted channel ${bucket}/${channel}.\n`);
+      });
+    });
+  withRegistryFlags(
+    channels
+      .command('history')
+      .description("a channel's assignments, newest first")
+      .argument('<bucket>')
+      .argument('<channel>'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'imprint channels history ubuntu-base production',
+        'imprint channels history ubuntu-base production --json',
+      ),
+    )
+    .action(async (bucket: string, channel: string, flags: ReadFlags) => {
+      await read(flags, async (client) => {
+        const list = await all(client.paginate('listChannelHistory', bucket, channel));
+        out(flags.json ? json(list) : historyTable(list));
       });
     });
 

@@ -1,4 +1,11 @@
-import type { BucketAncestry, Version } from '@imprint/client';
+import type {
+  Bucket,
+  BucketAncestry,
+  Build,
+  Channel,
+  ChannelAssignment,
+  Version,
+} from '@imprint/client';
 
 /** Simple padded columns; the last column is not padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -43,6 +50,108 @@ export function describeVersion(v: Version): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** `k=v, k2=v2`, or `-` when there are none. */
+export function labelList(labels: Readonly<Record<string, string>>): string {
+  return (
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || '-'
+  );
+}
+
+/** One bucket described over several lines. */
+export function describeBucket(b: Bucket): string {
+  return (
+    [
+      `Name:        ${b.name}`,
+      `Description: ${b.description || '-'}`,
+      `Labels:      ${labelList(b.labels)}`,
+      `Latest:      ${b.latest_version ? `${b.latest_version.name} (${b.latest_version.fingerprint})` : '-'}`,
+      `Versions:    ${b.version_count}`,
+      `Platforms:   ${b.platforms.join(', ') || '-'}`,
+      `Created:     ${b.created_at}`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** A build's artifacts, `id (region)`, comma-separated; `-` when there are none. */
+export function artifactList(b: Pick<Build, 'artifacts'>): string {
+  return (
+    (b.artifacts ?? [])
+      .map((a) => `${a.external_identifier}${a.region ? ` (${a.region})` : ''}`)
+      .join(', ') || '-'
+  );
+}
+
+/** Metadata as `dotted.key: value` lines; strings as is, anything else as JSON. */
+function metadataLines(value: unknown, prefix: string): string[] {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && prefix !== '') return [`${prefix}: {}`];
+    return entries.flatMap(([k, v]) => metadataLines(v, prefix === '' ? k : `${prefix}.${k}`));
+  }
+  return [`${prefix}: ${typeof value === 'string' ? value : JSON.stringify(value)}`];
+}
+
+/** One build described over several lines: its artifacts grouped by region, labels, metadata. */
+export function describeBuild(b: Build): string {
+  const lines = [
+    `ID:           ${b.id}`,
+    `Component:    ${b.component_type}`,
+    `Platform:     ${b.platform || '-'}`,
+    `Status:       ${b.status}`,
+    `Source image: ${b.source_external_identifier || '-'}`,
+    `Run:          ${b.packer_run_uuid || '-'}`,
+    `Labels:       ${labelList(b.labels)}`,
+    `Created:      ${b.created_at}`,
+    `Updated:      ${b.updated_at}`,
+    'Artifacts:',
+  ];
+  const byRegion = new Map<string, string[]>();
+  for (const a of b.artifacts ?? []) {
+    const region = a.region || '-';
+    byRegion.set(region, [...(byRegion.get(region) ?? []), a.external_identifier]);
+  }
+  if (byRegion.size === 0) lines.push('  (none)');
+  const width = Math.max(0, ...[...byRegion.keys()].map((r) => r.length));
+  for (const [region, ids] of byRegion) lines.push(`  ${region.padEnd(width)}  ${ids.join(', ')}`);
+  lines.push('Metadata:');
+  const meta = metadataLines(b.metadata ?? {}, '');
+  if (meta.length === 0) lines.push('  (none)');
+  for (const line of meta) lines.push(`  ${line}`);
+  return lines.join('\n') + '\n';
+}
+
+/** One channel described over several lines. */
+export function describeChannel(ch: Channel): string {
+  return (
+    [
+      `Bucket:      ${ch.bucket_name}`,
+      `Channel:     ${ch.name}`,
+      `Version:     ${ch.version ? `${ch.version.name} (${ch.version.fingerprint})` : '- (unassigned)'}`,
+      `Status:      ${ch.version?.status ?? '-'}`,
+      `Managed:     ${ch.managed ? 'yes' : 'no'}`,
+      `Restricted:  ${ch.restricted ? 'yes' : 'no'}`,
+      `Author:      ${ch.author_id || '-'}`,
+      `Created:     ${ch.created_at}`,
+      `Updated:     ${ch.updated_at}`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** A channel's assignment history, newest first as the registry returns it. */
+export function historyTable(history: readonly ChannelAssignment[]): string {
+  return table(
+    ['ASSIGNED', 'VERSION', 'FINGERPRINT', 'AUTHOR'],
+    history.map((h) => [
+      h.assigned_at,
+      h.version ? h.version.name || '-' : '(unassigned)',
+      h.version?.fingerprint || '-',
+      h.author_id || '-',
+    ]),
+  );
 }
 
 export type AncestryFormat = 'tree' | 'json' | 'dot' | 'mermaid';
