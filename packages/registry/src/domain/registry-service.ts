@@ -206,7 +206,8 @@ export interface StorageOptions {
   /**
    * Answer GetChannel and GetVersion from memory while the database has not
    * changed (default true). Writes by this process invalidate at once;
-   * commits by other processes too (SQLite's data_version); on PostgreSQL,
+   * commits by other processes within about a millisecond (SQLite's
+   * data_version); on PostgreSQL,
    * other instances' commits arrive by LISTEN/NOTIFY a moment after they
    * commit, and nothing is cached while that channel is down.
    */

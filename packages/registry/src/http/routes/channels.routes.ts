@@ -3,6 +3,7 @@ import { actorOf } from '../../auth/auth.plugin';
 import type { RouteContext } from '../context';
 import { toListOptions, type ListQuery } from '../list-query';
 import { namedPlugin } from '../plugin';
+import { sharedBody } from '../shared-body';
 import { EMPTY_OBJECT, listOf, nullable, ref, replies, wrapped } from '../schemas/models.schemas';
 import {
   ASSIGN_CHANNEL_BODY,
@@ -125,13 +126,14 @@ export const channelRoutes = namedPlugin<RouteContext>(
           response: replies(wrapped('channel', 'Channel')),
         },
       },
-      async (request) => ({
-        channel: await service.getChannel(
+      async (request, reply) => {
+        const channel = await service.getChannel(
           request.params.bucket_name,
           request.params.channel_name,
           actorOf(request),
-        ),
-      }),
+        );
+        return sharedBody(reply, channel, () => ({ channel }));
+      },
     );
 
     app.patch<{ Params: ChannelParams; Body: UpdateChannelBody }>(

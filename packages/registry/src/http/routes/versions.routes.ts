@@ -3,6 +3,7 @@ import { actorOf, requireRole } from '../../auth/auth.plugin';
 import type { RouteContext } from '../context';
 import { toListOptions, type ListQuery } from '../list-query';
 import { namedPlugin } from '../plugin';
+import { sharedBody } from '../shared-body';
 import { EMPTY_OBJECT, listOf, ref, replies, wrapped } from '../schemas/models.schemas';
 import {
   BUCKET_PARAM,
@@ -96,9 +97,13 @@ export const versionRoutes = namedPlugin<RouteContext>(
           response: replies(wrapped('version', 'Version')),
         },
       },
-      async (request) => ({
-        version: await service.getVersion(request.params.bucket_name, request.params.fingerprint),
-      }),
+      async (request, reply) => {
+        const version = await service.getVersion(
+          request.params.bucket_name,
+          request.params.fingerprint,
+        );
+        return sharedBody(reply, version, () => ({ version }));
+      },
     );
 
     app.patch<{ Params: VersionParams; Body: UpdateVersionBody }>(
