@@ -1,11 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  openRegistryStorage,
-  startRegistryServer,
-  type RunningRegistryServer,
-} from '@imprint/registry';
-import { BIN, REPO_ROOT, exitWithin, start, tempDirs, writeJson } from './helpers/bin';
+import { BIN, REPO_ROOT, exitWithin, start, tempDirs, writeJson, useRegistry } from './helpers/bin';
 
 jest.setTimeout(90_000);
 
@@ -24,23 +19,7 @@ function hasScript(): boolean {
 const describeWithPty = hasScript() ? describe : describe.skip;
 
 const dirs = tempDirs();
-let server: RunningRegistryServer;
-
-beforeAll(async () => {
-  const storage = await openRegistryStorage({ dataDir: await dirs.make('imprint-cli-reg-') });
-  server = await startRegistryServer({
-    storage,
-    host: '127.0.0.1',
-    port: 0,
-    sweepIntervalMs: 0,
-    logger: false,
-    closeStorage: true,
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await dirs.cleanup();
-});
+const registry = useRegistry(dirs, 'imprint-cli-reg-');
 
 const LONG_MISSING =
   '/nonexistent/a/very/long/path/that/does/not/exist/anywhere/on/this/machine/at/all/input.txt';
@@ -78,7 +57,7 @@ async function buildUnderPty(
 ): Promise<{ code: number; lines: string[]; text: string }> {
   const file = await template(bucket);
   const cmd = [process.execPath, BIN, 'build', file, '--plugin-dir', REPO_ROOT, '--registry']
-    .concat(server.url)
+    .concat(registry.server.url)
     .map(quote)
     .join(' ');
   const run = start(['-qfec', `${setup}exec ${cmd}`, '/dev/null'], env, ['script']);

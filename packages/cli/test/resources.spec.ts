@@ -1,11 +1,7 @@
-import { RegistryClient, type Build } from '@imprint/client';
+import type { RegistryClient } from '@imprint/client';
+import { type Build } from '@imprint/client';
 import { EXIT, run } from '@imprint/cli';
-import {
-  openRegistryStorage,
-  startRegistryServer,
-  type RunningRegistryServer,
-} from '@imprint/registry';
-import { exitWithin, start, tempDirs } from './helpers/bin';
+import { exitWithin, start, tempDirs, useRegistry } from './helpers/bin';
 
 jest.setTimeout(60_000);
 
@@ -15,25 +11,7 @@ jest.setTimeout(60_000);
  * `@imprint/client` where a build is needed.
  */
 const dirs = tempDirs();
-let server: RunningRegistryServer;
-let client: RegistryClient;
-
-beforeAll(async () => {
-  const storage = await openRegistryStorage({ dataDir: await dirs.make('imprint-cli-res-') });
-  server = await startRegistryServer({
-    storage,
-    host: '127.0.0.1',
-    port: 0,
-    sweepIntervalMs: 0,
-    logger: false,
-    closeStorage: true,
-  });
-  client = new RegistryClient({ baseUrl: server.url, retries: false });
-});
-afterAll(async () => {
-  await server?.close();
-  await dirs.cleanup();
-});
+const registry = useRegistry(dirs, 'imprint-cli-res-');
 
 interface Result {
   code: number;
@@ -43,7 +21,7 @@ interface Result {
 
 /** `imprint ...args --registry <the test registry>`, bounded. */
 async function imprint(...args: string[]): Promise<Result> {
-  const run = start([...args, '--registry', server.url]);
+  const run = start([...args, '--registry', registry.server.url]);
   const code = await exitWithin(run, 30_000);
   return { code, stdout: run.stdout, stderr: run.stderr };
 }
@@ -82,15 +60,18 @@ async function seedBuild(
   component: string,
   done?: Parameters<RegistryClient['updateBuild']>[3],
 ): Promise<Build> {
-  const build = await client.createBuild(bucket, fingerprint, {
+  const build = await registry.client.createBuild(bucket, fingerprint, {
     component_type: component,
     status: 'BUILD_UNSET',
   });
-  const running = await client.updateBuild(bucket, fingerprint, build.id, {
+  const running = await registry.client.updateBuild(bucket, fingerprint, build.id, {
     status: 'BUILD_RUNNING',
   });
   if (done === undefined) return running;
-  return client.updateBuild(bucket, fingerprint, build.id, { status: 'BUILD_DONE', ...done });
+  return registry.client.updateBuild(bucket, fingerprint, build.id, {
+    status: 'BUILD_DONE',
+    ...done,
+  });
 }
 
 describe('imprint buckets', () => {
@@ -153,7 +134,7 @@ describe('imprint buckets', () => {
     expect(oneErrorLine(refused)).toBe(
       "imprint: deleting bucket 'res-bucket' also deletes all its versions, builds and channels; nothing was deleted. To confirm, run: imprint buckets delete res-bucket --yes",
     );
-    expect((await client.getBucket('res-bucket')).name).toBe('res-bucket');
+    expect((await registry.client.getBucket('res-bucket')).name).toBe('res-bucket');
 
     const deleted = await imprint('buckets', 'delete', 'res-bucket', '--yes');
     expect(outcome(deleted)).toEqual({ code: 0, stderr: '' });
@@ -173,8 +154,8 @@ describe('imprint builds, channels and versions delete', () => {
   let done: Build;
 
   beforeAll(async () => {
-    await client.createBucket({ name: bucket });
-    await client.createVersion(bucket, { fingerprint: fp, template_type: 'HCL2' });
+    await registry.client.createBucket({ name: bucket });
+    await registry.client.createVersion(bucket, { fingerprint: fp, template_type: 'HCL2' });
     done = await seedBuild(bucket, fp, 'amazon-ebs.ubuntu', {
       platform: 'aws',
       source_external_identifier: 'ami-00000000000000base',
@@ -188,7 +169,7 @@ describe('imprint builds, channels and versions delete', () => {
   });
 
   it('lists and shows builds with their artifacts, as tables and as JSON', async () => {
-    expect((await client.getVersion(bucket, fp)).name).toBe('v1');
+    expect((await registry.client.getVersion(bucket, fp)).name).toBe('v1');
     const [list, listJson, got, gotJson] = await Promise.all([
       imprint('builds', 'list', bucket, fp),
       imprint('builds', 'list', bucket, fp, '--json'),
@@ -227,7 +208,7 @@ describe('imprint builds, channels and versions delete', () => {
   });
 
   it('deletes a build of an incomplete version (--yes), and not one of a complete version', async () => {
-    await client.createVersion(bucket, { fingerprint: fpOpen, template_type: 'HCL2' });
+    await registry.client.createVersion(bucket, { fingerprint: fpOpen, template_type: 'HCL2' });
     const stuck = await seedBuild(bucket, fpOpen, 'docker.stuck');
     const kept = await seedBuild(bucket, fpOpen, 'docker.kept', {
       artifacts: [{ external_identifier: 'sha256:kept', region: 'docker' }],
@@ -242,12 +223,14 @@ describe('imprint builds, channels and versions delete', () => {
     const deleted = await imprint('builds', 'delete', bucket, fpOpen, stuck.id, '--yes');
     expect(outcome(deleted)).toEqual({ code: 0, stderr: '' });
     expect(deleted.stdout).toBe(`Deleted build ${stuck.id} of ${bucket} ${fpOpen}.\n`);
-    expect((await client.getVersion(bucket, fpOpen)).builds.map((b) => b.id)).toEqual([kept.id]);
+    expect((await registry.client.getVersion(bucket, fpOpen)).builds.map((b) => b.id)).toEqual([
+      kept.id,
+    ]);
 
     const complete = await imprint('builds', 'delete', bucket, fp, done.id, '--yes');
     expect(complete.code).toBe(1);
     oneErrorLine(complete);
-    expect((await client.getBuild(bucket, fp, done.id)).id).toBe(done.id);
+    expect((await registry.client.getBuild(bucket, fp, done.id)).id).toBe(done.id);
   });
 
   it('creates, shows, lists the history of and deletes channels, restricted or not', async () => {
@@ -295,7 +278,7 @@ describe('imprint builds, channels and versions delete', () => {
     const deleted = await imprint('channels', 'delete', bucket, 'staging', '--yes');
     expect(outcome(deleted)).toEqual({ code: 0, stderr: '' });
     expect(deleted.stdout).toBe(`Deleted channel ${bucket}/staging.\n`);
-    expect((await client.listChannels(bucket)).channels.map((c) => c.name)).toEqual([
+    expect((await registry.client.listChannels(bucket)).channels.map((c) => c.name)).toEqual([
       'latest',
       'production',
     ]);
@@ -315,7 +298,7 @@ describe('imprint builds, channels and versions delete', () => {
     const assigned = await imprint('versions', 'delete', bucket, fp, '--yes');
     expect(assigned.code).toBe(1);
     expect(oneErrorLine(assigned)).toContain('production');
-    expect((await client.getVersion(bucket, fp)).fingerprint).toBe(fp);
+    expect((await registry.client.getVersion(bucket, fp)).fingerprint).toBe(fp);
 
     const deleted = await imprint('versions', 'delete', bucket, fp, '--rollback-channels', '--yes');
     expect(outcome(deleted)).toEqual({ code: 0, stderr: '' });
@@ -324,6 +307,6 @@ describe('imprint builds, channels and versions delete', () => {
     const gone = await imprint('versions', 'get', bucket, fp);
     expect(gone.code).toBe(1);
     oneErrorLine(gone);
-    expect(await client.getChannel(bucket, 'production')).toMatchObject({ version: null });
+    expect(await registry.client.getChannel(bucket, 'production')).toMatchObject({ version: null });
   });
 });

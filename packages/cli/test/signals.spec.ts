@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { RegistryClient } from '@imprint/client';
 import { LocalCloud } from '@imprint/example-aws-like';
 import {
-  openRegistryStorage,
-  startRegistryServer,
-  type RunningRegistryServer,
-} from '@imprint/registry';
-import { REPO_ROOT, eventually, exitWithin, start, tempDirs, writeJson } from './helpers/bin';
+  REPO_ROOT,
+  eventually,
+  exitWithin,
+  start,
+  tempDirs,
+  writeJson,
+  useRegistry,
+} from './helpers/bin';
 
 jest.setTimeout(90_000);
 
@@ -17,25 +19,7 @@ jest.setTimeout(90_000);
  * build RUNNING.
  */
 const dirs = tempDirs();
-let server: RunningRegistryServer;
-let client: RegistryClient;
-
-beforeAll(async () => {
-  const storage = await openRegistryStorage({ dataDir: await dirs.make('imprint-cli-reg-') });
-  server = await startRegistryServer({
-    storage,
-    host: '127.0.0.1',
-    port: 0,
-    sweepIntervalMs: 0,
-    logger: false,
-    closeStorage: true,
-  });
-  client = new RegistryClient({ baseUrl: server.url, retries: false });
-});
-afterAll(async () => {
-  await server?.close();
-  await dirs.cleanup();
-});
+const registry = useRegistry(dirs, 'imprint-cli-reg-');
 
 /** A template with one aws-like build that provisions for a minute, seeded in a fresh local cloud. */
 async function slowTemplate(bucket: string): Promise<string> {
@@ -73,14 +57,14 @@ describe.each([
     const fp = `${signal.toLowerCase()}-fingerprint`;
     const file = await slowTemplate(bucket);
     const run = start(['build', file, '--plugin-dir', REPO_ROOT, '--plain', '--fingerprint', fp], {
-      IMPRINT_REGISTRY_URL: server.url,
+      IMPRINT_REGISTRY_URL: registry.server.url,
     });
     try {
       await eventually(`build of ${bucket} RUNNING`, 30_000, async () => {
         if (run.child.exitCode !== null) {
           throw new Error(`imprint exited early:\n${run.stdout}\n${run.stderr}`);
         }
-        const { builds } = await client.listBuilds(bucket, fp);
+        const { builds } = await registry.client.listBuilds(bucket, fp);
         return builds.some((b) => b.status === 'BUILD_RUNNING') ? true : undefined;
       });
       run.child.kill(signal);
@@ -90,11 +74,11 @@ describe.each([
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
     }
 
-    const { builds } = await client.listBuilds(bucket, fp);
+    const { builds } = await registry.client.listBuilds(bucket, fp);
     expect(builds.map((b) => [b.component_type, b.status])).toEqual([
       ['aws-like.slow', 'BUILD_CANCELLED'],
     ]);
-    expect((await client.getVersion(bucket, fp)).name).toBe('v0');
+    expect((await registry.client.getVersion(bucket, fp)).name).toBe('v0');
 
     expect(run.stderr).toContain(`imprint: ${signal} received, cancelling builds`);
     const last = run.stderr.trimEnd().split('\n').at(-1);

@@ -2,6 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { RegistryClient } from '@imprint/client';
+import {
+  openRegistryStorage,
+  startRegistryServer,
+  type RunningRegistryServer,
+} from '@imprint/registry';
 
 /** The repository root: plugins resolve from here (the examples are workspace packages). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -118,4 +124,42 @@ export async function writeJson(dir: string, name: string, content: unknown): Pr
   const file = join(dir, name);
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
   return file;
+}
+
+/**
+ * A real registry on 127.0.0.1 (SQLite in a temp dir) for one test file:
+ * registers beforeAll/afterAll hooks; `server` and `client` are valid inside
+ * tests. `dirs` is cleaned up after the server has closed.
+ */
+export function useRegistry(dirs: ReturnType<typeof tempDirs>, prefix = 'imprint-cli-reg-') {
+  let server: RunningRegistryServer | undefined;
+  let client: RegistryClient | undefined;
+  beforeAll(async () => {
+    const storage = await openRegistryStorage({ dataDir: await dirs.make(prefix) });
+    server = await startRegistryServer({
+      storage,
+      host: '127.0.0.1',
+      port: 0,
+      sweepIntervalMs: 0,
+      logger: false,
+      closeStorage: true,
+    });
+    client = new RegistryClient({ baseUrl: server.url, retries: false });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await dirs.cleanup();
+  });
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useRegistry(): only available inside tests');
+    return value;
+  };
+  return {
+    get server(): RunningRegistryServer {
+      return need(server);
+    },
+    get client(): RegistryClient {
+      return need(client);
+    },
+  };
 }
