@@ -163,28 +163,19 @@ export class GraphView {
           @keydown=${(event: KeyboardEvent) => this.onKey(event)}
         >
           <defs>
-            <marker
-              id="arrow"
-              viewBox="0 0 10 10"
-              refX="10"
-              refY="5"
-              markerWidth="7"
-              markerHeight="7"
-              orient="auto-start-reverse"
-            >
-              <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"></path>
-            </marker>
-            <marker
-              id="arrow-stale"
-              viewBox="0 0 10 10"
-              refX="10"
-              refY="5"
-              markerWidth="7"
-              markerHeight="7"
-              orient="auto-start-reverse"
-            >
-              <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head stale"></path>
-            </marker>
+            ${['arrow', 'arrow-stale'].map(
+              (id) => svg`<marker
+                id=${id}
+                viewBox="0 0 10 10"
+                refX="10"
+                refY="5"
+                markerWidth="7"
+                markerHeight="7"
+                orient="auto-start-reverse"
+              >
+                <path d="M 0 0 L 10 5 L 0 10 z" class=${id === 'arrow' ? 'arrow-head' : 'arrow-head stale'}></path>
+              </marker>`,
+            )}
           </defs>
           <g class="edges">${graph.edges.map((edge) => this.edge(edge.id, layout))}</g>
           <g class="nodes">${[...graph.nodes.values()].map((node) => this.node(node, layout))}</g>

@@ -1454,12 +1454,14 @@ function parseAncestryDepth(value: unknown): number | 'all' {
  * (version, generation) pairs, bounded by the depth.
  */
 function linksWithin(subject: string, side: 'parents' | 'children', depth: number | 'all') {
-  const [from, to] =
+  // Walking to parents follows links from their child end; to children, from their parent end.
+  const [near, far] =
     side === 'parents'
-      ? [sql.ref('l2.child_version_id'), sql.ref('l2.parent_version_id')]
-      : [sql.ref('l2.parent_version_id'), sql.ref('l2.child_version_id')];
-  const [linkFrom] =
-    side === 'parents' ? [sql.ref('l3.child_version_id')] : [sql.ref('l3.parent_version_id')];
+      ? ['child_version_id', 'parent_version_id']
+      : ['parent_version_id', 'child_version_id'];
+  const from = sql.ref(`l2.${near}`);
+  const to = sql.ref(`l2.${far}`);
+  const linkFrom = sql.ref(`l3.${near}`);
   if (depth === 'all') {
     return sql<string>`(
       with recursive walk(version_id) as (
