@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
+import { HTTP_ERROR_REASONS, notFound } from './http-errors';
 import { namedPlugin } from './plugin';
 
 /** Options of {@link consoleRoutes}. */
@@ -11,6 +12,9 @@ export type ConsoleRoutesOptions = {
 };
 
 /** The page holds no data (API calls carry the auth), so it is public; these headers lock it down. */
+/** What a file name in the console's build looks like (Vite writes `assets/<name>-<hash>.<ext>`). */
+const ASSET_PATH = /^[\w.-]+(?:\/[\w.-]+)*$/;
+
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -85,8 +89,15 @@ export const consoleRoutes = namedPlugin<ConsoleRoutesOptions>(
       { config: { access: 'public' }, schema: { hide: true } },
       async (request, reply) => {
         secure(reply);
-        // `send` keeps the path inside `dir` (traversal is 403) and answers 404 for missing files.
-        return reply.sendFile(path.posix.join('assets', request.params['*']), dir, {
+        const asset = request.params['*'];
+        // Built assets are plain file names; anything else (`..`, `\\`, NUL) is not one of them.
+        if (!ASSET_PATH.test(asset) || asset.split('/').includes('..')) {
+          throw notFound(
+            HTTP_ERROR_REASONS.ROUTE_NOT_FOUND,
+            `no console asset ${JSON.stringify(asset.slice(0, 80))}: /assets/ serves the files of the console's build, by name`,
+          );
+        }
+        return reply.sendFile(path.posix.join('assets', asset), dir, {
           immutable: true,
           maxAge: '365d',
           cacheControl: true,
