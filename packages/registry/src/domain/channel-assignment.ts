@@ -1,5 +1,7 @@
-import type { ChannelTable, Db } from '../storage/schema';
-import { versionName } from './context';
+import type { SelectQueryBuilder } from 'kysely';
+import type { ChannelTable, Database, Db } from '../storage/schema';
+import { inChunks } from '../storage/sql-helpers';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
 import type { ServiceContext } from './context';
 
 /** The version facts a channel assignment records. */
@@ -90,9 +92,32 @@ export async function lastValidFromHistory(
 }
 
 /**
- * Rolls a channel back to the last valid version of its history. When there
- * is none, the channel is left as it is unless `unassignIfNone` (used when
- * the current version is being deleted). Returns whether it changed.
+ * The bucket's newest complete version (highest `vN`) that is valid at
+ * `now`, other than those in `exclude`: where the managed `latest` belongs.
+ */
+export async function newestValidVersion(
+  db: Db,
+  bucketId: string,
+  exclude: readonly string[],
+  now: number,
+): Promise<AssignedVersion | undefined> {
+  let query = db
+    .selectFrom('versions as v')
+    .select(['v.id', 'v.fingerprint', 'v.seq'])
+    .where('v.bucket_id', '=', bucketId)
+    .where('v.seq', '>', 0)
+    .where((eb) => eb.or([eb('v.revoke_at', 'is', null), eb('v.revoke_at', '>', now)]));
+  if (exclude.length > 0) query = query.where('v.id', 'not in', [...exclude]);
+  return query.orderBy('v.seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/**
+ * Rolls a channel back from its current version: the managed `latest` to
+ * the bucket's newest valid version, any other channel to the last valid
+ * version of its history. When there is none, the channel is left as it is
+ * unless `unassignIfNone` (used when the current version is being deleted).
+ * `channel` must be the row as locked by this transaction. Returns whether
+ * it changed.
  */
 export async function rollBackChannel(
   ctx: ServiceContext,
@@ -103,7 +128,10 @@ export async function rollBackChannel(
   unassignIfNone = false,
 ): Promise<boolean> {
   const exclude = channel.version_id === null ? [] : [channel.version_id];
-  const target = await lastValidFromHistory(db, channel, exclude, now);
+  const target =
+    channel.managed === 1
+      ? await newestValidVersion(db, channel.bucket_id, exclude, now)
+      : await lastValidFromHistory(db, channel, exclude, now);
   if (target) {
     await setChannelVersion(ctx, db, channel, target, author, now);
     return true;
@@ -116,34 +144,127 @@ export async function rollBackChannel(
 }
 
 /**
- * Applies the channel side of every revocation that is due at `now` and not
+ * Points each bucket's managed `latest` at its newest valid version when it
+ * is not there already (after a restore, a version can be newer than the
+ * one `latest` rolled back to). A bucket with no valid version keeps
+ * `latest` as it is.
+ */
+export async function refreshLatest(
+  ctx: ServiceContext,
+  db: Db,
+  bucketIds: readonly string[],
+  now: number,
+): Promise<void> {
+  for (const bucketId of [...new Set(bucketIds)].sort()) {
+    const [latest] = await lockedChannels(
+      ctx,
+      db
+        .selectFrom('channels')
+        .select(['id', 'bucket_id', 'managed', 'version_id'])
+        .where('bucket_id', '=', bucketId)
+        .where('managed', '=', 1)
+        .where('name', '=', LATEST_CHANNEL),
+    );
+    if (!latest) continue;
+    const target = await newestValidVersion(db, bucketId, [], now);
+    if (target && target.id !== latest.version_id) {
+      await setChannelVersion(ctx, db, latest, target, SYSTEM_AUTHOR, now);
+    }
+  }
+}
+
+type ChannelLockQuery = SelectQueryBuilder<
+  Database,
+  'channels',
+  Pick<ChannelTable, 'id' | 'bucket_id' | 'managed' | 'version_id'>
+>;
+
+/**
+ * Runs a channel query under row locks (PostgreSQL `FOR UPDATE`, in id
+ * order). After waiting for a lock PostgreSQL evaluates the conditions
+ * again on the newest row, so a channel moved meanwhile by another
+ * transaction drops out instead of being acted on from a stale copy.
+ * SQLite serialises write transactions, so the plain query is enough.
+ */
+export function lockedChannels(
+  ctx: ServiceContext,
+  query: ChannelLockQuery,
+): Promise<Pick<ChannelTable, 'id' | 'bucket_id' | 'managed' | 'version_id'>[]> {
+  const ordered = query.orderBy('id');
+  return (ctx.engine === 'postgres' ? ordered.forUpdate() : ordered).execute();
+}
+
+/** Which due revocations {@link applyDueRevocations} may apply. */
+export type DueScope =
+  /** Every due revocation (the periodic sweep, credited to the registry). */
+  | { readonly kind: 'all' }
+  /** Only `root` and the versions inheriting from it (an immediate revocation, credited to its author). */
+  | { readonly kind: 'root'; readonly rootId: string };
+
+/**
+ * Applies the channel side of revocations that are due at `now` and not
  * yet applied: channels (any bucket) pointing at such a version roll back,
- * unless the revocation disabled rollback. Set-based, so an immediate
+ * unless the revocation disabled rollback.
+ *
+ * Exactly once, however many sweepers and revocations run at the same
+ * moment: the due versions are first claimed — `revocation_applied` flips
+ * to 1 in one UPDATE of this transaction; on PostgreSQL rows another
+ * transaction is already claiming are skipped (`FOR UPDATE SKIP LOCKED`), on
+ * SQLite write transactions are serialised — and only the claimed ones are
+ * acted on. Their channels are then read under row locks, so a channel
+ * someone assigned meanwhile is left alone. Set-based, so an immediate
  * revocation cascading to thousands of descendants stays a few statements
- * plus one history lookup per affected channel.
+ * plus one lookup per affected channel. Returns how many versions it applied.
  */
 export async function applyDueRevocations(
   ctx: ServiceContext,
   db: Db,
   author: string,
   now: number,
+  scope: DueScope,
 ): Promise<number> {
-  const channels = await db
-    .selectFrom('channels as c')
-    .innerJoin('versions as v', 'v.id', 'c.version_id')
-    .select(['c.id', 'c.bucket_id', 'c.managed', 'c.version_id'])
-    .where('v.revoke_at', '<=', now)
-    .where('v.revocation_rollback', '=', 1)
-    .where('v.revocation_applied', '=', 0)
-    .orderBy('c.id')
-    .execute();
+  const claimed = await claimDueRevocations(ctx, db, now, scope);
+  if (claimed.length === 0) return 0;
+  const channels = await inChunks(claimed, (chunk) =>
+    lockedChannels(
+      ctx,
+      db
+        .selectFrom('channels')
+        .select(['id', 'bucket_id', 'managed', 'version_id'])
+        .where('version_id', 'in', chunk),
+    ),
+  );
   for (const channel of channels) await rollBackChannel(ctx, db, channel, author, now);
-  const result = await db
-    .updateTable('versions')
-    .set({ revocation_applied: 1 })
+  return claimed.length;
+}
+
+async function claimDueRevocations(
+  ctx: ServiceContext,
+  db: Db,
+  now: number,
+  scope: DueScope,
+): Promise<string[]> {
+  const due = db
+    .selectFrom('versions')
+    .select('id')
     .where('revoke_at', '<=', now)
     .where('revocation_rollback', '=', 1)
     .where('revocation_applied', '=', 0)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .$if(scope.kind === 'root', (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('id', '=', (scope as { rootId: string }).rootId),
+          eb('inherited_from_version_id', '=', (scope as { rootId: string }).rootId),
+        ]),
+      ),
+    );
+  const claim = db.updateTable('versions').set({ revocation_applied: 1 });
+  const rows =
+    ctx.engine === 'postgres'
+      ? await claim
+          .where('id', 'in', due.orderBy('id').forUpdate().skipLocked())
+          .returning('id')
+          .execute()
+      : await claim.where('id', 'in', due).returning('id').execute();
+  return rows.map((r) => r.id).sort();
 }

@@ -25,7 +25,12 @@ import type {
 import type { BucketTable, BuildTable, Db } from '../storage/schema';
 import { applyPage } from '../storage/keyset';
 import { isUniqueViolation, lockRows } from '../storage/sql-helpers';
-import { applyDueRevocations, rollBackChannel, setChannelVersion } from './channel-assignment';
+import {
+  applyDueRevocations,
+  lockedChannels,
+  rollBackChannel,
+  setChannelVersion,
+} from './channel-assignment';
 import type { AssignedVersion } from './channel-assignment';
 import { maybeCompleteVersion } from './completion';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
@@ -656,7 +661,7 @@ export class SqlRegistryService implements RegistryService {
       await lockRows(trx, this.ctx.engine, 'versions', [version.id]);
       const channels = await trx
         .selectFrom('channels')
-        .select(['id', 'bucket_id', 'managed', 'version_id', 'name'])
+        .select(['id', 'managed', 'name'])
         .where('version_id', '=', version.id)
         .orderBy('name')
         .execute();
@@ -669,13 +674,14 @@ export class SqlRegistryService implements RegistryService {
         );
       }
       const now = this.ctx.nowMs();
-      await lockRows(
-        trx,
-        this.ctx.engine,
-        'channels',
-        channels.map((c) => c.id),
+      const locked = await lockedChannels(
+        this.ctx,
+        trx
+          .selectFrom('channels')
+          .select(['id', 'bucket_id', 'managed', 'version_id'])
+          .where('version_id', '=', version.id),
       );
-      for (const channel of channels)
+      for (const channel of locked)
         await rollBackChannel(this.ctx, trx, channel, actor.name, now, true);
       await trx.deleteFrom('versions').where('id', '=', version.id).execute();
     });
@@ -1419,7 +1425,7 @@ export class SqlRegistryService implements RegistryService {
    */
   async processDueRevocations(now?: Date): Promise<number> {
     const at = checkNow(now) ?? this.ctx.nowMs();
-    return this.tx((trx) => applyDueRevocations(this.ctx, trx, SYSTEM_AUTHOR, at));
+    return this.tx((trx) => applyDueRevocations(this.ctx, trx, SYSTEM_AUTHOR, at, { kind: 'all' }));
   }
 
   close(): Promise<void> {

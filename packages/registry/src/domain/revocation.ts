@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { RevocationInheritedFrom } from '@imprint/client';
 import type { Db } from '../storage/schema';
-import { applyDueRevocations } from './channel-assignment';
+import { applyDueRevocations, refreshLatest } from './channel-assignment';
 import { SYSTEM_AUTHOR, versionHref, versionName } from './context';
 import type { ServiceContext } from './context';
 import type { VersionRow } from './wire';
@@ -202,7 +202,12 @@ export async function revokeVersion(
     // inherited revocations no longer apply.
     await clearInheritedFrom(ctx, db, version.id, false, now);
   }
-  if (record.revokeAt <= now) await applyDueRevocations(ctx, db, record.author, now);
+  // In effect now: roll back the channels of this version and of those that
+  // inherit from it, credited to whoever revoked it. Other revocations that
+  // happen to be due are the sweeper's (credited to the registry).
+  if (record.revokeAt <= now) {
+    await applyDueRevocations(ctx, db, record.author, now, { kind: 'root', rootId: version.id });
+  }
 }
 
 /**
@@ -254,6 +259,19 @@ async function clearInheritedFrom(
       and v.id <> ${versionId}
     order by v.revoke_at, v.id`.execute(db);
 
+  // Buckets whose versions become valid again: `latest` may belong to one of them now.
+  const touchedBuckets = await db
+    .selectFrom('versions')
+    .select('bucket_id')
+    .distinct()
+    .where((eb) =>
+      eb.or([
+        eb('inherited_from_version_id', '=', versionId),
+        ...(includeSelf ? [eb('id', '=', versionId)] : []),
+      ]),
+    )
+    .execute();
+
   const hidden = await hiddenOwn(db, versionId, sql`1 = 1`);
   await db
     .updateTable('versions')
@@ -290,5 +308,11 @@ async function clearInheritedFrom(
     }
   }
   // A re-applied cascade that is already in effect rolls channels back too.
-  await applyDueRevocations(ctx, db, SYSTEM_AUTHOR, now);
+  await applyDueRevocations(ctx, db, SYSTEM_AUTHOR, now, { kind: 'all' });
+  await refreshLatest(
+    ctx,
+    db,
+    touchedBuckets.map((b) => b.bucket_id),
+    now,
+  );
 }
