@@ -10,6 +10,8 @@ import {
   type ListenAddress,
 } from '../config/parse';
 import { openRegistryStorage } from '../domain';
+import { DatabaseWaitExpiredError } from '../storage/availability';
+import { DEFAULT_DATABASE_WAIT_MS } from '../storage/open-registry-storage';
 import type { RegistryStorage } from '../domain/registry-service';
 import { RegistryError } from '../domain/registry.errors';
 import {
@@ -67,6 +69,7 @@ function parseRole(value: string): Role {
 interface StorageFlags {
   dataDir: string;
   database?: string;
+  databaseWait: number;
   heartbeatTimeout?: number;
   /** `--no-read-cache` sets it false. */
   readCache?: boolean;
@@ -102,6 +105,15 @@ function withStorageOptions(command: Command, names: Names): Command {
       new Option('--database <url>', 'PostgreSQL URL (postgres://...); replaces SQLite').env(
         'IMPRINT_DATABASE_URL',
       ),
+    )
+    .addOption(
+      new Option(
+        '--database-wait <duration>',
+        'how long to wait for PostgreSQL to answer at start (0 = fail at once)',
+      )
+        .env('IMPRINT_DATABASE_WAIT')
+        .argParser(parser(parseDuration))
+        .default(DEFAULT_DATABASE_WAIT_MS, '30s'),
     );
 }
 
@@ -113,16 +125,28 @@ function validateDatabaseUrl(url: string | undefined): void {
   }
 }
 
-async function openStorage(flags: StorageFlags): Promise<RegistryStorage> {
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+}
+
+async function openStorage(flags: StorageFlags, io: CliIo, names: Names): Promise<RegistryStorage> {
   return openRegistryStorage({
     dataDir: flags.dataDir,
     ...(flags.database ? { databaseUrl: flags.database } : {}),
+    databaseWaitMs: flags.databaseWait,
+    onDatabaseWait: (wait) =>
+      io.stderr(
+        `${names.path}: waiting for PostgreSQL at ${wait.where} (${wait.cause}); ` +
+          `attempt ${wait.attempt + 1} in ${seconds(wait.retryInMs)}, ` +
+          `giving up in ${seconds(wait.remainingMs)} (--database-wait)\n`,
+      ),
     ...(flags.heartbeatTimeout !== undefined ? { heartbeatTimeoutMs: flags.heartbeatTimeout } : {}),
     ...(flags.readCache === false ? { readCache: false } : {}),
   });
 }
 
 function errorMessage(error: unknown): string {
+  if (error instanceof DatabaseWaitExpiredError) return `${error.message} (--database-wait)`;
   if (error instanceof RegistryError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
@@ -130,7 +154,7 @@ function errorMessage(error: unknown): string {
 
 /** Runs `serve` until SIGTERM/SIGINT; resolves with the exit code. */
 async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number> {
-  const storage = await openStorage(flags);
+  const storage = await openStorage(flags, io, names);
   let server: RunningRegistryServer;
   try {
     server = await startRegistryServer({
@@ -192,9 +216,11 @@ async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number
 
 async function withStorage<T>(
   flags: StorageFlags,
+  io: CliIo,
+  names: Names,
   fn: (storage: RegistryStorage) => Promise<T>,
 ): Promise<T> {
-  const storage = await openStorage(flags);
+  const storage = await openStorage(flags, io, names);
   try {
     return await fn(storage);
   } finally {
@@ -296,7 +322,7 @@ function buildProgram(
     .action((flags: StorageFlags & { name: string; role: Role; json?: boolean }) => {
       validateDatabaseUrl(flags.database);
       setResult(
-        withStorage(flags, async (storage) => {
+        withStorage(flags, io, names, async (storage) => {
           const { principal, clientSecret } = await storage.principals.createPrincipal(
             flags.name,
             flags.role,
@@ -327,7 +353,7 @@ function buildProgram(
     .action((flags: StorageFlags & { json?: boolean }) => {
       validateDatabaseUrl(flags.database);
       setResult(
-        withStorage(flags, async (storage) => {
+        withStorage(flags, io, names, async (storage) => {
           const list = await storage.principals.listPrincipals();
           if (flags.json) {
             const rows = list.map((p) => ({
@@ -368,7 +394,7 @@ function buildProgram(
     .action((id: string, flags: StorageFlags) => {
       validateDatabaseUrl(flags.database);
       setResult(
-        withStorage(flags, async (storage) => {
+        withStorage(flags, io, names, async (storage) => {
           await storage.principals.deletePrincipal(id);
           io.stdout(`Deleted principal ${id}.\n`);
           return EXIT_OK;

@@ -212,7 +212,53 @@ export interface StorageOptions {
    * commit, and nothing is cached while that channel is down.
    */
   readonly readCache?: boolean;
+  /**
+   * PostgreSQL: how long opening waits for the database to answer (down,
+   * starting, unreachable), retrying with backoff, before it fails with
+   * `REGISTRY_ERR_DATABASE_UNAVAILABLE`. Default 30 s; 0 fails at once.
+   * Other failures (authentication, a missing database) fail at once.
+   */
+  readonly databaseWaitMs?: number;
+  /** Called before each retry while opening waits for the database (the CLI logs a line). */
+  readonly onDatabaseWait?: (wait: DatabaseWait) => void;
 }
+
+/** One retry of {@link StorageOptions.databaseWaitMs}. */
+export interface DatabaseWait {
+  /** 1 for the first failed attempt. */
+  readonly attempt: number;
+  /** `host:port/database` (never credentials). */
+  readonly where: string;
+  /** Why the last attempt failed, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
+  readonly cause: string;
+  readonly retryInMs: number;
+  /** How much of the wait is left. */
+  readonly remainingMs: number;
+}
+
+/** Whether the database answered the last time it was asked, and since when. */
+export interface DatabaseState {
+  readonly available: boolean;
+  /** Epoch ms of the last change of `available`. */
+  readonly since: number;
+  /** While unavailable: why, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
+  readonly cause?: string;
+}
+
+/** Follows {@link DatabaseState} from the outcome of every statement. */
+export interface DatabaseHealthSource {
+  current(): DatabaseState;
+  /** Calls `listener` on every change of `available`; returns a function that stops it. */
+  onChange(listener: (state: DatabaseState) => void): () => void;
+}
+
+/**
+ * Whether GetChannel/GetVersion are answered from memory right now:
+ * `on`; `off` (`readCache: false`); `bypassed` — PostgreSQL only, while the
+ * LISTEN connection that hears other instances' writes is down or missed its
+ * last ping, every read goes to the database.
+ */
+export type ReadCacheState = 'on' | 'off' | 'bypassed';
 
 /** An opened registry store: the domain service and the principal store over one database. */
 export interface RegistryStorage {
@@ -220,6 +266,9 @@ export interface RegistryStorage {
   readonly principals: PrincipalStore;
   /** `sqlite` or `postgres`. */
   readonly engine: 'sqlite' | 'postgres';
+  /** Whether the database answers (for `/readyz` and the server's log). */
+  readonly health: DatabaseHealthSource;
+  readCacheState(): ReadCacheState;
   /** Closes the database connections. */
   close(): Promise<void>;
 }

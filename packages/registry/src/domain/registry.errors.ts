@@ -138,6 +138,9 @@ export const RegistryErrorReason = {
   BUILD_STATUS_TRANSITION: 'REGISTRY_ERR_BUILD_STATUS_TRANSITION',
   /** 9: the build is BUILD_DONE and immutable. */
   BUILD_DONE: 'REGISTRY_ERR_BUILD_DONE',
+
+  /** 14: the database cannot serve right now (down, restarting, unreachable, locked); retry. */
+  DATABASE_UNAVAILABLE: 'REGISTRY_ERR_DATABASE_UNAVAILABLE',
 } as const;
 
 /** One of {@link RegistryErrorReason}'s values. */

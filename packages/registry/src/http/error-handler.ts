@@ -253,6 +253,11 @@ export function sendRegistryError(reply: FastifyReply, error: RegistryError): Fa
   if (error.grpcCode === GrpcCode.UNAUTHENTICATED) {
     reply.header('www-authenticate', 'Bearer realm="imprint-registry"');
   }
+  if (error.grpcCode === GrpcCode.UNAVAILABLE) {
+    // Clients (hcp-sdk-go, @imprint/client) retry 503s; tell them when.
+    const seconds = error.details['retry_after_seconds'];
+    reply.header('retry-after', String(typeof seconds === 'number' ? seconds : 1));
+  }
   return reply
     .status(error.httpStatus)
     .type('application/json; charset=utf-8')
@@ -279,8 +284,11 @@ export const errorHandlingPlugin = sharedPlugin<ErrorHandlingOptions>(
   async (app, { bodyLimit }) => {
     app.setErrorHandler((error, request, reply) => {
       const registryError = toRegistryError(error, request, bodyLimit);
-      if (registryError.httpStatus >= 500) {
+      if (registryError.grpcCode === GrpcCode.INTERNAL) {
         request.log.error({ err: error }, 'request failed with an internal error');
+      } else if (registryError.grpcCode === GrpcCode.UNAVAILABLE) {
+        // The server logs once when the database goes away and once when it is back.
+        request.log.debug({ reason: registryError.reason }, registryError.message);
       } else if (registryError !== error) {
         request.log.info({ reason: registryError.reason }, registryError.message);
       }

@@ -1,4 +1,5 @@
 import type { RegistryService } from '../domain/registry-service';
+import { DatabaseUnavailableError } from '../storage/availability';
 import { sharedPlugin } from './plugin';
 
 export type HeartbeatSweeperOptions = {
@@ -31,7 +32,14 @@ export const heartbeatSweeperPlugin = sharedPlugin<HeartbeatSweeperOptions>(
         const revoked = await service.processDueRevocations();
         if (revoked > 0) app.log.info({ revoked }, 'applied scheduled revocations that came due');
       })()
-        .catch((error: unknown) => app.log.error({ err: error }, 'heartbeat sweep failed'))
+        .catch((error: unknown) => {
+          // The database being away is logged once by the server, not as a bug per sweep.
+          if (error instanceof DatabaseUnavailableError) {
+            app.log.debug({ reason: error.reason }, `heartbeat sweep skipped: ${error.message}`);
+          } else {
+            app.log.error({ err: error }, 'heartbeat sweep failed');
+          }
+        })
         .finally(() => {
           running = undefined;
         });

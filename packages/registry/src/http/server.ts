@@ -280,6 +280,22 @@ export async function buildRegistryServer(
   await app.register(resourceManagerRoutes, context);
   await app.register(packerApi, { ...context, prefix: PACKER_PREFIX });
 
+  // One line per change of the database's availability, not one per failed request.
+  const stopWatching = storage.health.onChange((state) => {
+    if (state.available) {
+      app.log.info({ engine: storage.engine }, `the ${storage.engine} database answers again`);
+    } else {
+      app.log.warn(
+        { engine: storage.engine, cause: state.cause },
+        `the ${storage.engine} database is unavailable (${state.cause ?? 'unknown cause'}); ` +
+          `answering 503 with Retry-After until it is back`,
+      );
+    }
+  });
+  app.addHook('onClose', async () => {
+    stopWatching();
+  });
+
   if (loopback && principalCount === 0) {
     app.log.info(
       { mode: 'embedded', host },

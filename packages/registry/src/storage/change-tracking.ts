@@ -32,9 +32,13 @@ export class ChangeTracker implements ChangeSource {
   private externalProbe: (() => number) | undefined;
   private lastExternal: number | undefined;
   private probedAt = 0;
+  private trustedUntil = Number.POSITIVE_INFINITY;
 
   generation(): number | undefined {
     if (!this.following) return undefined;
+    if (this.trustedUntil !== Number.POSITIVE_INFINITY && Date.now() > this.trustedUntil) {
+      return undefined;
+    }
     if (this.externalProbe) {
       // At most one probe per millisecond: reading data_version costs ~5 µs
       // (a WAL-index read), as much as the rest of a cached GetChannel.
@@ -65,6 +69,20 @@ export class ChangeTracker implements ChangeSource {
   pollExternal(probe: () => number): void {
     this.externalProbe = probe;
     this.lastExternal = probe();
+  }
+
+  /** False while changes by others cannot be followed (then nothing is cached). */
+  isFollowing(): boolean {
+    return this.generation() !== undefined;
+  }
+
+  /**
+   * Other processes' changes are known to have arrived up to `epochMs`
+   * (the PostgreSQL listener's last answered ping, plus the staleness
+   * bound); after it, nothing is trusted until this moves again.
+   */
+  trustUntil(epochMs: number): void {
+    this.trustedUntil = epochMs;
   }
 
   /** While false, {@link generation} answers `undefined` (e.g. a lost notification channel). */

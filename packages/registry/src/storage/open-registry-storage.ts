@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import { Pool, types as pgTypes, type ClientConfig } from 'pg';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Pool, types as pgTypes, type PoolConfig } from 'pg';
 import { monotonicFactory } from 'ulid';
 import type { Location } from '@imprint/client';
 import type { ServiceContext } from '../domain/context';
@@ -11,6 +11,13 @@ import { SqlPrincipalStore } from '../domain/principal.store';
 import { SqlRegistryService } from '../domain/registry.service';
 import type { RegistryStorage, StorageOptions } from '../domain/registry-service';
 import { RegistryErrorReason, invalidArgument } from '../domain/registry.errors';
+import {
+  DatabaseHealth,
+  DatabaseUnavailableError,
+  DatabaseWaitExpiredError,
+  guardAvailability,
+  unavailableCause,
+} from './availability';
 import {
   ChangeTracker,
   postgresAnnouncer,
@@ -29,6 +36,10 @@ export const SQLITE_FILE_NAME = 'imprint-registry.db';
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5 * 60_000;
 /** How long a SQLite writer waits for another process's lock before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/** Default {@link StorageOptions.databaseWaitMs}: how long opening waits for PostgreSQL to answer. */
+export const DEFAULT_DATABASE_WAIT_MS = 30_000;
+/** A PostgreSQL connection attempt that takes longer fails (and is retried by the next request). */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * An opened store, with the extras the HTTP layer needs besides the
@@ -43,6 +54,7 @@ export interface OpenedRegistryStorage extends RegistryStorage {
   readonly location: Location;
   /** The registry record's id (a ULID). */
   readonly registryId: string;
+  readonly health: DatabaseHealth;
 }
 
 /**
@@ -84,14 +96,30 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
 interface OpenedDatabase {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /** Where the database is, for messages (never the password). */
+  readonly where: string;
   /** Follows other processes' commits, started once the schema exists. */
   followOthers(): Promise<() => Promise<void>>;
+}
+
+/** `host:port/database` of a PostgreSQL URL, without credentials. */
+function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'the configured PostgreSQL server';
+  }
 }
 
 /** Never changes: read caching off. */
 const NOT_FOLLOWED: ChangeSource = { generation: () => undefined };
 
-function openDatabase(options: StorageOptions, tracker: ChangeTracker): OpenedDatabase {
+function openDatabase(
+  options: StorageOptions,
+  tracker: ChangeTracker,
+  health: DatabaseHealth,
+): OpenedDatabase {
   const url = options.databaseUrl;
   if (url !== undefined && typeof url !== 'string')
     throw optionsError('databaseUrl must be a string.', 'databaseUrl');
@@ -102,18 +130,33 @@ function openDatabase(options: StorageOptions, tracker: ChangeTracker): OpenedDa
         'databaseUrl',
       );
     }
-    const config: ClientConfig = { connectionString: url, types: { getTypeParser } };
+    const config: PoolConfig = {
+      connectionString: url,
+      types: { getTypeParser },
+      connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      application_name: 'imprint-registry',
+    };
     const pool = new Pool(config);
+    // A connection the server closes (restart, failover, an idle-session
+    // kill) emits 'error': an idle one through the pool, a checked-out one on
+    // the client itself. Unhandled, either ends the process. Handled, the
+    // pool drops the dead connection, the statement that was using it fails
+    // (answered 503) and the next one opens a fresh connection.
+    const lost = (error: Error) => health.down(unavailableCause(error) ?? error.message);
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     const instanceId = randomUUID();
     return {
       db: new Kysely<Database>({
         dialect: trackChanges(
-          new PostgresDialect({ pool }),
+          guardAvailability(new PostgresDialect({ pool }), 'postgres', health),
           tracker,
           postgresAnnouncer(instanceId),
         ),
       }),
       engine: 'postgres',
+      where: describePostgresUrl(url),
       async followOthers() {
         const listener = new PostgresChangeListener(config, tracker, instanceId);
         await listener.start();
@@ -141,11 +184,16 @@ function openDatabase(options: StorageOptions, tracker: ChangeTracker): OpenedDa
   return {
     db: new Kysely<Database>({
       dialect: trackChanges(
-        new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+        guardAvailability(
+          new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+          'sqlite',
+          health,
+        ),
         tracker,
       ),
     }),
     engine: 'sqlite',
+    where: file,
     async followOthers() {
       // Moves when another connection (another process on the same file) commits.
       const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
@@ -155,11 +203,47 @@ function openDatabase(options: StorageOptions, tracker: ChangeTracker): OpenedDa
   };
 }
 
+/** First wait before asking an unavailable database again at start, and the longest. */
+const WAIT_RETRY_MIN_MS = 250;
+const WAIT_RETRY_MAX_MS = 5_000;
+
+/**
+ * Asks the database `select 1` until it answers, retrying "unavailable"
+ * failures (down, starting, unreachable) with backoff for up to `waitMs`;
+ * other failures (wrong password, no such database) fail at once.
+ */
+async function waitForDatabase(
+  db: Kysely<Database>,
+  engine: Engine,
+  where: string,
+  waitMs: number,
+  onWait: StorageOptions['onDatabaseWait'],
+): Promise<void> {
+  const started = Date.now();
+  let delay = WAIT_RETRY_MIN_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await sql`select 1`.execute(db);
+      return;
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error;
+      const cause = error.why;
+      const remainingMs = started + waitMs - Date.now();
+      if (remainingMs <= 0) throw new DatabaseWaitExpiredError(engine, where, waitMs, cause, error);
+      const retryInMs = Math.min(delay, remainingMs);
+      onWait?.({ attempt, where, cause, retryInMs, remainingMs });
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+      delay = Math.min(delay * 2, WAIT_RETRY_MAX_MS);
+    }
+  }
+}
+
 /** Runs pending migrations (forward-only). Safe to call on every open; concurrent openers wait on Kysely's lock. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    if (error instanceof DatabaseUnavailableError) throw error;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
       `Registry schema migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -231,10 +315,26 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
   if (typeof readCache !== 'boolean')
     throw optionsError('readCache must be true or false.', 'readCache');
 
+  const databaseWaitMs = options.databaseWaitMs ?? DEFAULT_DATABASE_WAIT_MS;
+  if (
+    typeof databaseWaitMs !== 'number' ||
+    !Number.isFinite(databaseWaitMs) ||
+    databaseWaitMs < 0
+  ) {
+    throw optionsError(
+      'databaseWaitMs must be a number of milliseconds, 0 or more.',
+      'databaseWaitMs',
+    );
+  }
+  if (options.onDatabaseWait !== undefined && typeof options.onDatabaseWait !== 'function')
+    throw optionsError('onDatabaseWait must be a function.', 'onDatabaseWait');
+
   const tracker = new ChangeTracker();
-  const { db, engine, followOthers } = openDatabase(options, tracker);
+  const health = new DatabaseHealth();
+  const { db, engine, where, followOthers } = openDatabase(options, tracker, health);
   let stopFollowing: () => Promise<void> = async () => undefined;
   try {
+    await waitForDatabase(db, engine, where, databaseWaitMs, options.onDatabaseWait);
     await migrateToLatest(db);
     if (readCache) stopFollowing = await followOthers();
     const registry = await ensureRegistryRecord(db, nowMs(), newId);
@@ -264,6 +364,8 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       engine,
       location: { ...location },
       registryId: registry.id,
+      health,
+      readCacheState: () => (!readCache ? 'off' : tracker.isFollowing() ? 'on' : 'bypassed'),
       close,
     };
   } catch (error) {

@@ -437,6 +437,6 @@ describe.each(ENGINES)('registry HTTP API (%s)', (engine) => {
     expect(health.body).toEqual({ status: 'ok' });
     expect(health.headers.get('x-request-id')).toBeTruthy();
     const ready = await registry.request('GET', '/readyz');
-    expect(ready.body).toEqual({ status: 'ready', engine });
+    expect(ready.body).toEqual({ status: 'ready', engine, read_cache: 'on' });
   });
 });

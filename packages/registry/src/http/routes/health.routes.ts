@@ -1,4 +1,5 @@
 import { GrpcCode, RegistryError } from '../../domain/registry.errors';
+import { DatabaseUnavailableError } from '../../storage/availability';
 import type { RouteContext } from '../context';
 import { HTTP_ERROR_REASONS } from '../http-errors';
 import { namedPlugin } from '../plugin';
@@ -34,26 +35,33 @@ export const healthRoutes = namedPlugin<RouteContext>(
           operationId: 'Readyz',
           tags: ['health'],
           summary: 'Readiness: the database answers',
-          description: 'Role: public. 503 / code 14 when the database cannot be queried.',
+          description:
+            'Role: public. 200 with the engine and whether reads are cached (`read_cache`: on, off, ' +
+            'or bypassed while the PostgreSQL change listener is down); 503 / code 14 naming why ' +
+            'when the database cannot be queried.',
           security: [],
           response: replies({
             type: 'object',
-            properties: { status: { type: 'string' }, engine: { type: 'string' } },
+            properties: {
+              status: { type: 'string' },
+              engine: { type: 'string' },
+              read_cache: { type: 'string', enum: ['on', 'off', 'bypassed'] },
+            },
           }),
         },
       },
-      async (request) => {
+      async () => {
         try {
           await storage.principals.countPrincipals();
         } catch (error) {
-          request.log.warn({ err: error }, 'readiness check failed');
+          if (error instanceof DatabaseUnavailableError) throw error;
           throw new RegistryError(
             GrpcCode.UNAVAILABLE,
             HTTP_ERROR_REASONS.UNAVAILABLE,
-            `the ${storage.engine} database does not answer`,
+            `the ${storage.engine} database does not answer: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
-        return { status: 'ready', engine: storage.engine };
+        return { status: 'ready', engine: storage.engine, read_cache: storage.readCacheState() };
       },
     );
   },

@@ -1,0 +1,289 @@
+import type {
+  CompiledQuery,
+  DatabaseConnection,
+  DatabaseIntrospector,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
+  TransactionSettings,
+} from 'kysely';
+import { GrpcCode, RegistryError, RegistryErrorReason } from '../domain/registry.errors';
+import type { DatabaseHealthSource, DatabaseState } from '../domain/registry-service';
+import type { Engine } from './sql-helpers';
+
+/** Seconds a client is told to wait (`Retry-After`) while the database is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/** Node's codes for a peer that cannot be reached or went away. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * PostgreSQL SQLSTATEs that mean "not now" rather than "not this": class 08
+ * (connection exception), shutdowns and restarts (57P01–57P03), too many
+ * connections (53300), and a transaction the server aborted because it
+ * conflicted with a concurrent one (deadlock 40P01, serialization 40001):
+ * running the request again succeeds.
+ */
+function isTransientSqlState(code: string): boolean {
+  return (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === '53300' ||
+    code === '40P01' ||
+    code === '40001'
+  );
+}
+
+/** What pg says when a connection dies under it (it sets no code on these). */
+const PG_CONNECTION_MESSAGES = [
+  /^Connection terminated/,
+  /not queryable/,
+  /timeout exceeded when trying to connect/,
+  /^Client was closed and is not queryable/,
+  /Client has encountered a connection error/,
+];
+
+/** SQLite: another process holds the write lock past the busy timeout. */
+const SQLITE_BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
+
+/**
+ * Why `error` means the database cannot serve right now (a short text for
+ * messages and logs), or `undefined` when it is any other failure.
+ */
+export function unavailableCause(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
+    if (typeof e !== 'object') break;
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    const text = typeof message === 'string' ? message : '';
+    if (typeof code === 'string') {
+      if (NETWORK_CODES.has(code) || SQLITE_BUSY_CODES.has(code)) return text || code;
+      if (/^[0-9A-Z]{5}$/.test(code) && isTransientSqlState(code)) return `${text} (${code})`;
+    }
+    if (PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(text))) return text;
+    // AggregateError (several addresses refused) and wrapped causes.
+    const inner = (e as { errors?: unknown[] }).errors?.[0] ?? (e as { cause?: unknown }).cause;
+    e = inner;
+  }
+  return undefined;
+}
+
+function engineLabel(engine: Engine): string {
+  return engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
+}
+
+/**
+ * The database cannot serve the request right now (down, restarting,
+ * unreachable, or locked by another process): gRPC 14 UNAVAILABLE, HTTP 503
+ * with `Retry-After`. Clients retry these; nothing was changed unless the
+ * failure hit a COMMIT, whose outcome is then unknown (retries of creates
+ * may answer "already exists").
+ */
+export class DatabaseUnavailableError extends RegistryError {
+  constructor(
+    readonly engine: Engine,
+    /** Why, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
+    readonly why: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      GrpcCode.UNAVAILABLE,
+      RegistryErrorReason.DATABASE_UNAVAILABLE,
+      `the ${engineLabel(engine)} database cannot serve this request right now (${why}); ` +
+        `retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS}s — /readyz reports when it is back`,
+      { retry_after_seconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
+    );
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/**
+ * Opening gave up: the database did not answer within
+ * `StorageOptions.databaseWaitMs`. Same reason and code as
+ * {@link DatabaseUnavailableError}; the message says what to do at start.
+ */
+export class DatabaseWaitExpiredError extends DatabaseUnavailableError {
+  constructor(engine: Engine, where: string, waitedMs: number, why: string, cause: unknown) {
+    super(engine, why, { cause });
+    (this as { message: string }).message =
+      `the ${engineLabel(engine)} database at ${where} did not answer within ` +
+      `${Math.round(waitedMs / 1000)}s (${why}); start it, check the database URL, or wait longer`;
+    this.details['waited_ms'] = waitedMs;
+  }
+}
+
+/**
+ * Follows whether the database is answering, from the outcome of every
+ * statement. Listeners hear each change (the server logs them).
+ */
+export class DatabaseHealth implements DatabaseHealthSource {
+  private state: DatabaseState = { available: true, since: Date.now() };
+  private readonly listeners = new Set<(state: DatabaseState) => void>();
+
+  current(): DatabaseState {
+    return this.state;
+  }
+
+  /** Calls `listener` on every change; returns a function that stops it. */
+  onChange(listener: (state: DatabaseState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  up(): void {
+    if (this.state.available) return;
+    this.set({ available: true, since: Date.now() });
+  }
+
+  down(cause: string): void {
+    if (!this.state.available) return;
+    this.set({ available: false, since: Date.now(), cause });
+  }
+
+  private set(state: DatabaseState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener(state);
+  }
+}
+
+/** Runs `fn`, turning an "unavailable" failure into a {@link DatabaseUnavailableError}. */
+async function guarded<T>(
+  engine: Engine,
+  health: DatabaseHealth,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await fn();
+    health.up();
+    return result;
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) throw error;
+    const cause = unavailableCause(error);
+    if (cause === undefined) throw error;
+    health.down(cause);
+    throw new DatabaseUnavailableError(engine, cause, { cause: error });
+  }
+}
+
+class GuardedConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly engine: Engine,
+    private readonly health: DatabaseHealth,
+  ) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return guarded(this.engine, this.health, () => this.inner.executeQuery<R>(query));
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+class GuardedDriver implements Driver {
+  constructor(
+    private readonly inner: Driver,
+    private readonly engine: Engine,
+    private readonly health: DatabaseHealth,
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return guarded(this.engine, this.health, async () => {
+      const connection = await this.inner.acquireConnection();
+      return new GuardedConnection(connection, this.engine, this.health);
+    });
+  }
+
+  private unwrap(connection: DatabaseConnection): DatabaseConnection {
+    return (connection as GuardedConnection).inner;
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return guarded(this.engine, this.health, () =>
+      this.inner.beginTransaction(this.unwrap(connection), settings),
+    );
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return guarded(this.engine, this.health, () =>
+      this.inner.commitTransaction(this.unwrap(connection)),
+    );
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return guarded(this.engine, this.health, () =>
+      this.inner.rollbackTransaction(this.unwrap(connection)),
+    );
+  }
+
+  async savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.inner.savepoint?.(this.unwrap(connection), name, compileQuery);
+  }
+
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.inner.rollbackToSavepoint?.(this.unwrap(connection), name, compileQuery);
+  }
+
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.inner.releaseSavepoint?.(this.unwrap(connection), name, compileQuery);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection(this.unwrap(connection));
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+}
+
+/**
+ * `dialect`, with every failure that means "the database cannot serve right
+ * now" raised as a {@link DatabaseUnavailableError} and recorded in `health`.
+ */
+export function guardAvailability(
+  dialect: Dialect,
+  engine: Engine,
+  health: DatabaseHealth,
+): Dialect {
+  return {
+    createDriver: (): Driver => new GuardedDriver(dialect.createDriver(), engine, health),
+    createQueryCompiler: (): QueryCompiler => dialect.createQueryCompiler(),
+    createAdapter: (): DialectAdapter => dialect.createAdapter(),
+    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector =>
+      dialect.createIntrospector(db),
+  };
+}
