@@ -96,51 +96,53 @@ export const MAX_SEARCH_RESULTS = 100;
 
 const BUCKET_LIST: ListSpec = {
   fields: {
-    name: { column: 'buckets.name', key: 'name' },
-    created_at: { column: 'buckets.created_at', key: 'created_at' },
-    updated_at: { column: 'buckets.updated_at', key: 'updated_at' },
+    name: { column: 'buckets.name', key: 'name', type: 'text' },
+    created_at: { column: 'buckets.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'buckets.updated_at', key: 'updated_at', type: 'integer' },
   },
   defaultOrder: ['name asc'],
-  id: { column: 'buckets.id', key: 'id' },
+  id: { column: 'buckets.id', key: 'id', type: 'text' },
 };
 const VERSION_LIST: ListSpec = {
   fields: {
-    created_at: { column: 'versions.created_at', key: 'created_at' },
-    updated_at: { column: 'versions.updated_at', key: 'updated_at' },
-    fingerprint: { column: 'versions.fingerprint', key: 'fingerprint' },
+    created_at: { column: 'versions.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'versions.updated_at', key: 'updated_at', type: 'integer' },
+    fingerprint: { column: 'versions.fingerprint', key: 'fingerprint', type: 'text' },
     // vN order; every incomplete v0 sorts first.
-    name: { column: 'versions.seq', key: 'seq' },
+    name: { column: 'versions.seq', key: 'seq', type: 'integer' },
   },
   defaultOrder: ['created_at desc'],
-  id: { column: 'versions.id', key: 'id' },
+  id: { column: 'versions.id', key: 'id', type: 'text' },
 };
 const BUILD_LIST: ListSpec = {
   fields: {
-    created_at: { column: 'builds.created_at', key: 'created_at' },
-    updated_at: { column: 'builds.updated_at', key: 'updated_at' },
-    component_type: { column: 'builds.component_type', key: 'component_type' },
+    created_at: { column: 'builds.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'builds.updated_at', key: 'updated_at', type: 'integer' },
+    component_type: { column: 'builds.component_type', key: 'component_type', type: 'text' },
   },
   defaultOrder: ['created_at asc'],
-  id: { column: 'builds.id', key: 'id' },
+  id: { column: 'builds.id', key: 'id', type: 'text' },
 };
 const CHANNEL_LIST: ListSpec = {
   fields: {
-    name: { column: 'channels.name', key: 'name' },
-    created_at: { column: 'channels.created_at', key: 'created_at' },
-    updated_at: { column: 'channels.updated_at', key: 'updated_at' },
+    name: { column: 'channels.name', key: 'name', type: 'text' },
+    created_at: { column: 'channels.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'channels.updated_at', key: 'updated_at', type: 'integer' },
   },
   defaultOrder: ['name asc'],
-  id: { column: 'channels.id', key: 'id' },
+  id: { column: 'channels.id', key: 'id', type: 'text' },
 };
 const HISTORY_LIST: ListSpec = {
-  fields: { assigned_at: { column: 'channel_history.assigned_at', key: 'assigned_at' } },
+  fields: {
+    assigned_at: { column: 'channel_history.assigned_at', key: 'assigned_at', type: 'integer' },
+  },
   defaultOrder: ['assigned_at desc'],
-  id: { column: 'channel_history.id', key: 'id' },
+  id: { column: 'channel_history.id', key: 'id', type: 'text' },
 };
 const ANCESTRY_LIST: ListSpec = {
-  fields: { created_at: { column: 'l.created_at', key: 'created_at' } },
+  fields: { created_at: { column: 'l.created_at', key: 'created_at', type: 'integer' } },
   defaultOrder: ['created_at asc'],
-  id: { column: 'l.id', key: 'id' },
+  id: { column: 'l.id', key: 'id', type: 'text' },
 };
 
 function quote(value: string): string {

@@ -27,6 +27,36 @@ const MAX_METADATA_DEPTH = 32;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/**
+ * The one rule for text that may be stored or compared in SQL: why `value`
+ * cannot be, as a sentence about `subject` (e.g. `body.labels.os`), or
+ * `undefined` when it can. PostgreSQL text cannot hold NUL (U+0000), and an
+ * unpaired UTF-16 surrogate (JSON `"\ud800"`) is not Unicode text: each
+ * engine would replace it differently (SQLite with three U+FFFD, PostgreSQL
+ * with one), so both are refused, the same way on both engines, by the HTTP
+ * layer and by every check of this module.
+ *
+ * @example
+ * ```ts
+ * textProblem('body.labels.os', 'a\u0000b');
+ * // 'body.labels.os contains a NUL character (U+0000), which cannot be stored; remove it.'
+ * ```
+ */
+export function textProblem(subject: string, value: string): string | undefined {
+  if (value.includes('\0')) {
+    return `${subject} contains a NUL character (U+0000), which cannot be stored; remove it.`;
+  }
+  if (!value.isWellFormed()) {
+    return `${subject} contains an unpaired UTF-16 surrogate (such as "\\ud800" in JSON), which is not valid Unicode text; send well-formed text.`;
+  }
+  return undefined;
+}
+
+/** Whether {@link textProblem} finds nothing wrong with `value`. */
+export function isStorableText(value: string): boolean {
+  return textProblem('', value) === undefined;
+}
+
 /** A plain request body: an object, not null, not an array. */
 export type Body = Readonly<Record<string, unknown>>;
 
