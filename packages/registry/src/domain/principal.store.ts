@@ -5,6 +5,7 @@ import { RegistryErrorReason, alreadyExists, invalidArgument, notFound } from '.
 import { isUniqueViolation } from '../storage/sql-helpers';
 import type { PrincipalTable } from '../storage/schema';
 import { toIso } from './time';
+import { isStorableText } from './validation';
 
 /** Principal names: what `author_id` records, so something a person recognises (a name or an email). */
 export const PRINCIPAL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
@@ -139,8 +140,9 @@ export class SqlPrincipalStore implements PrincipalStore {
   }
 
   async deletePrincipal(id: string): Promise<void> {
+    // An id that is not storable text (NUL, lone surrogates) names no principal.
     const result =
-      typeof id === 'string'
+      typeof id === 'string' && isStorableText(id)
         ? await this.ctx.db.deleteFrom('principals').where('id', '=', id).executeTakeFirst()
         : undefined;
     // Tokens go with it (ON DELETE CASCADE).
@@ -219,7 +221,7 @@ export class SqlPrincipalStore implements PrincipalStore {
     const now = this.ctx.nowMs();
     await this.ctx.db.transaction().execute(async (trx) => {
       const known =
-        typeof id === 'string'
+        typeof id === 'string' && isStorableText(id)
           ? await trx.selectFrom('principals').select('id').where('id', '=', id).executeTakeFirst()
           : undefined;
       if (!known) {

@@ -57,6 +57,9 @@ export const MAX_ANCESTRY_DEPTH = 100;
  * Methods return wire models and throw {@link RegistryError} with the gRPC
  * code clients expect. Every multi-row change runs in one transaction.
  * Role checks happen in the HTTP layer; `actor` is for authorship only.
+ * Text neither engine can store the same way (a NUL character, a lone
+ * UTF-16 surrogate) is code 3 naming the field wherever it is sent; a name
+ * looked up that holds such text is simply not found.
  */
 export interface RegistryService {
   getRegistry(): Promise<Registry>;
