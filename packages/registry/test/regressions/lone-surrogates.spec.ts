@@ -1,6 +1,7 @@
 import { RegistryErrorReason } from '@imprint/registry';
 import {
   ENGINES,
+  expectStatus,
   ok,
   openTestStorage,
   startTestRegistry,
@@ -11,6 +12,7 @@ import {
   ACTOR,
   bodyCases,
   createTextFixture,
+  expectBodiesRefused,
   lookupCases,
   outcome,
   serviceOnlyCases,
@@ -65,6 +67,66 @@ describe.each(ENGINES)('lone UTF-16 surrogates (%s)', (engine) => {
   afterAll(async () => {
     await registry?.close();
     await store?.dispose();
+  });
+
+  it('in body fields, label keys and values, metadata keys and strings: 400 / code 3 naming the JSON path', async () => {
+    for (const bad of SURROGATES) {
+      await expectBodiesRefused(registry, bodyCases(registry, f, bad), PROBLEM);
+    }
+  });
+
+  it('two component types differing only in a lone surrogate are 400 on both engines, not 200 and 409', async () => {
+    const builds = `${registry.base}/buckets/texty/versions/${f.draft}/builds`;
+    for (const componentType of ['docker.\ud800', 'docker.\udbff']) {
+      const res = await registry.request('POST', builds, {
+        body: { component_type: componentType },
+      });
+      const status = expectStatus(res, 400, 3);
+      expect(status.details[0]).toMatchObject({
+        reason: RegistryErrorReason.INVALID_ARGUMENT,
+        field: 'body.component_type',
+      });
+      expect(status.message).toMatch(PROBLEM);
+    }
+  });
+
+  it('in raw JSON escapes, wherever they sit in the body', async () => {
+    const bucket = `${registry.base}/buckets/texty`;
+    const cases: [string, string][] = [
+      ['{"labels": {"os": "\\ud800"}}', 'body.labels.os'],
+      ['{"labels": {"\\udfff": "x"}}', 'body.labels'],
+      ['{"platforms": ["aws", "\\ud83d"]}', 'body.platforms[1]'],
+      ['"\\ud800"', 'body'],
+      ['{"unknown_field": "\\ud800"}', 'body.unknown_field'],
+    ];
+    for (const [raw, field] of cases) {
+      const res = await registry.request('PATCH', bucket, { raw });
+      expect({ raw, status: res.status, field: res.body?.details?.[0]?.field }).toEqual({
+        raw,
+        status: 400,
+        field,
+      });
+      expect(expectStatus(res, 400, 3).message).toMatch(PROBLEM);
+    }
+  });
+
+  it('cannot arrive in a URL: a percent-encoded surrogate is 400 / code 3, never stored', async () => {
+    const buckets = `${registry.base}/buckets`;
+    const cases: [string, string | undefined][] = [
+      [`${buckets}/texty%ED%A0%80`, undefined],
+      [`${buckets}?sorting.order_by=name%ED%A0%80`, 'query.sorting.order_by'],
+      [`${buckets}?pagination.next_page_token=abc%ED%A0%80`, 'pagination.next_page_token'],
+      [`${buckets}/texty/ancestry?channel_name=ab%ED%A0%80`, 'query.channel_name'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await registry.request('GET', path);
+      expect({ path, status: res.status, field: res.body?.details?.[0]?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
+      expectStatus(res, 400, 3);
+    }
   });
 
   it('in the same fields through the service: code 3 naming the field', async () => {

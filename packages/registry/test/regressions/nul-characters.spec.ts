@@ -1,5 +1,7 @@
+import { RegistryErrorReason } from '@imprint/registry';
 import {
   ENGINES,
+  expectStatus,
   ok,
   openTestStorage,
   startTestRegistry,
@@ -9,6 +11,7 @@ import {
 import {
   bodyCases,
   createTextFixture,
+  expectBodiesRefused,
   lookupCases,
   outcome,
   serviceOnlyCases,
@@ -64,6 +67,10 @@ describe.each(ENGINES)('NUL characters (%s)', (engine) => {
     await store?.dispose();
   });
 
+  it('in body fields, label keys and values, metadata keys and strings: 400 / code 3 naming the JSON path', async () => {
+    await expectBodiesRefused(registry, bodyCases(registry, f, NUL), PROBLEM);
+  });
+
   it('in the same fields through the service: code 3 naming the field', async () => {
     const cases = bodyCases(registry, f, NUL);
     const outcomes = [];
@@ -102,5 +109,50 @@ describe.each(ENGINES)('NUL characters (%s)', (engine) => {
       outcomes.push({ label, code });
     }
     expect(outcomes).toEqual(cases.map((c) => ({ label: c.label, code: c.code })));
+  });
+
+  it('in a page token: 400 / code 3 naming pagination.next_page_token', async () => {
+    const forged = Buffer.from(JSON.stringify({ s: 'name:asc,id:asc', v: [NUL, '0'] })).toString(
+      'base64url',
+    );
+    for (const token of [forged, encodeURIComponent(`${forged}\u0000`), '%00']) {
+      const res = await registry.request(
+        'GET',
+        `${registry.base}/buckets?pagination.next_page_token=${token}`,
+      );
+      const body = expectStatus(res, 400, 3);
+      expect(body.details[0]).toMatchObject({
+        reason: RegistryErrorReason.PAGINATION_INVALID,
+        field: 'pagination.next_page_token',
+      });
+    }
+  });
+
+  it('in query parameters and path parameters: 400 / code 3 naming the parameter', async () => {
+    const bucket = `${registry.base}/buckets/texty`;
+    const cases: [string, string][] = [
+      [`${registry.base}/buckets?sorting.order_by=name%00`, 'query.sorting.order_by'],
+      [`${bucket}/ancestry?channel_name=prod%00`, 'query.channel_name'],
+      [`${bucket}/ancestry?version_fingerprint=${f.done}%00`, 'query.version_fingerprint'],
+      [`${bucket}/ancestry?depth=1%00`, 'query.depth'],
+      [`${registry.base}/buckets/texty%00`, 'params.bucket_name'],
+      [`${bucket}/versions/${f.done}%00`, 'params.fingerprint'],
+      [`${bucket}/versions/${f.draft}/builds/${f.buildId}%00`, 'params.build_id'],
+      [`${bucket}/channels/prod%00`, 'params.channel_name'],
+      [`${bucket}/channels/prod%00/history`, 'params.channel_name'],
+      [
+        '/resource-manager/2019-12-10/projects?scope.type=ORGANIZATION&scope.id=x%00',
+        'query.scope.id',
+      ],
+    ];
+    for (const [path, field] of cases) {
+      const res = await registry.request('GET', path);
+      expect({ path, status: res.status, field: res.body?.details?.[0]?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
+      expectStatus(res, 400, 3);
+    }
   });
 });
