@@ -170,9 +170,13 @@ function versionNotFound(
   );
 }
 
-/** Restricted channels are for principals who may write (HCP: "only users with write permission"). */
+/**
+ * Restricted channels are for principals who may write (HCP: "only users with
+ * write permission"). An allow-list: an actor whose role is anything else sees
+ * what a viewer sees.
+ */
 function canSeeRestricted(actor: Actor): boolean {
-  return actor.role !== 'viewer';
+  return actor.role === 'contributor' || actor.role === 'admin';
 }
 
 function restrictedChannelError(bucket: string, name: string, actor: Actor): RegistryError {
@@ -1203,12 +1207,15 @@ export class SqlRegistryService implements RegistryService {
    * else the highest `vN`). `type` picks a side (both when unset);
    * `channelName` keeps relations recorded through that channel. Each side
    * is one indexed lookup on the link table, so the cost does not depend on
-   * how long the chain behind the version is.
+   * how long the chain behind the version is. A viewer `actor` does not see
+   * which restricted channel a relation went through (as GetChannel hides it).
    */
   async listBucketAncestry(
     bucket: string,
     query?: AncestryQuery,
+    actor?: Actor,
   ): Promise<ListBucketAncestryResponse> {
+    const seesRestricted = actor === undefined || canSeeRestricted(checkActor(actor));
     const input = query === undefined ? {} : checkBody(query, 'ancestry query');
     const type = optionalEnum(input, 'type', ANCESTRY_TYPES) ?? 'ANCESTRY_TYPE_UNSET';
     const channelName = optionalString(input, 'channelName', 64) || undefined;
@@ -1249,7 +1256,9 @@ export class SqlRegistryService implements RegistryService {
                 ? [directUp, directDown]
                 : [up, down];
         const side = eb.or(sides);
-        return channelName === undefined ? side : eb.and([side, eb('ch.name', '=', channelName)]);
+        if (channelName === undefined) return side;
+        const named = eb('ch.name', '=', channelName);
+        return eb.and(seesRestricted ? [side, named] : [side, named, eb('ch.restricted', '=', 0)]);
       });
     const { n } = await base
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -1275,6 +1284,7 @@ export class SqlRegistryService implements RegistryService {
           'cb.name as child_bucket',
           'ch.id as channel_id',
           'ch.name as channel_name',
+          'ch.restricted as channel_restricted',
           'chv.id as channel_version_id',
           'chv.fingerprint as channel_version_fingerprint',
           'chv.seq as channel_version_seq',
@@ -1287,12 +1297,14 @@ export class SqlRegistryService implements RegistryService {
       if (r.channel_id !== null && r.channel_version_id !== null) {
         status = r.channel_version_id === r.parent_id ? 'UP_TO_DATE' : 'OUT_OF_DATE';
       }
+      // The status stays: it says whether the parent is current, not which channel says so.
+      const channelShown = seesRestricted || Number(r.channel_restricted) === 0;
       return {
         parent: {
           bucket_name: r.parent_bucket,
-          channel_name: r.channel_name ?? '',
+          channel_name: channelShown ? (r.channel_name ?? '') : '',
           channel_version:
-            r.channel_version_id === null
+            !channelShown || r.channel_version_id === null
               ? null
               : {
                   fingerprint: r.channel_version_fingerprint ?? '',

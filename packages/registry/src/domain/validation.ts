@@ -26,6 +26,12 @@ export const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_METADATA_DEPTH = 32;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Every role an {@link Actor} can have, weakest first. */
+export const ACTOR_ROLES: readonly Actor['role'][] = Object.freeze([
+  'viewer',
+  'contributor',
+  'admin',
+]);
 
 /**
  * The one rule for text that may be stored or compared in SQL: why `value`
@@ -96,7 +102,7 @@ export function checkActor(actor: unknown): Actor {
   if (typeof actor !== 'object' || actor === null) {
     throw bad('actor', 'an object with principalId, name and role', actor);
   }
-  const { name, principalId } = actor as Record<string, unknown>;
+  const { name, principalId, role } = actor as Record<string, unknown>;
   if (typeof name !== 'string' || name.length === 0 || name.length > 255) {
     throw bad('actor.name', 'a non-empty string of at most 255 characters', name);
   }
@@ -105,6 +111,9 @@ export function checkActor(actor: unknown): Actor {
     throw bad('actor.principalId', 'a non-empty string of at most 255 characters', principalId);
   }
   checkText(principalId, 'actor.principalId');
+  if (!(ACTOR_ROLES as readonly unknown[]).includes(role)) {
+    throw bad('actor.role', `one of ${ACTOR_ROLES.join(', ')}`, role);
+  }
   return actor as Actor;
 }
 
