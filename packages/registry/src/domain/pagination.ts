@@ -1,10 +1,23 @@
 import type { ListOptions } from '@imprint/client';
 import { RegistryErrorReason, invalidArgument } from './registry.errors';
+import { isStorableText } from './validation';
 
 /** Page size when the caller sends none (or 0, protobuf's "unset"). */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page a caller may ask for; more is a code-3 error. */
 export const MAX_PAGE_SIZE = 1000;
+/** Longest text value a page token may carry (the longest sortable text, component_type, is 255). */
+const MAX_PAGE_TOKEN_TEXT = 1024;
+/** Longest page token accepted. */
+const MAX_PAGE_TOKEN_LENGTH = 4096;
+/** What `encodePageToken` emits: base64url without padding (padding is tolerated). */
+const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/**
+ * The SQL type of a sort key's values: `text`, or `integer` (epoch-ms
+ * timestamps, a version's `seq`), which must be a safe integer.
+ */
+export type SortKeyType = 'text' | 'integer';
 
 /** A sortable field of a list: its API name and the SQL column/alias behind it. */
 export interface SortableField {
@@ -12,6 +25,11 @@ export interface SortableField {
   readonly column: string;
   /** Key of the selected row holding the value, e.g. `name`. */
   readonly key: string;
+  /**
+   * The column's type. Page tokens carry values of these keys back into SQL,
+   * so a decoded token is refused unless every value has its key's type.
+   */
+  readonly type: SortKeyType;
 }
 
 /** What a list can be sorted by, and how it is sorted by default. */
@@ -82,7 +100,7 @@ export function parsePageRequest(options: unknown, spec: ListSpec): PageRequest 
 
   let after: (string | number)[] | undefined;
   if (nextPageToken !== undefined && nextPageToken !== null && nextPageToken !== '') {
-    after = decodeToken(nextPageToken, signature, order.length);
+    after = decodeToken(nextPageToken, signature, order);
   }
   return { limit, order, after, signature };
 }
@@ -134,13 +152,33 @@ export function encodePageToken(
   return Buffer.from(JSON.stringify({ s: request.signature, v: values })).toString('base64url');
 }
 
-function decodeToken(token: unknown, signature: string, length: number): (string | number)[] {
+/** Whether a decoded token value can stand for a value of a key of `type` in SQL. */
+function fitsKey(value: unknown, type: SortKeyType): value is string | number {
+  if (type === 'integer') return typeof value === 'number' && Number.isSafeInteger(value);
+  return typeof value === 'string' && value.length <= MAX_PAGE_TOKEN_TEXT && isStorableText(value);
+}
+
+/**
+ * Tokens come back from callers, so they are untrusted: beyond the signature,
+ * every value must have its key's type before it is bound into the keyset
+ * condition (a string or 1.5 for a bigint column fails on PostgreSQL).
+ */
+function decodeToken(
+  token: unknown,
+  signature: string,
+  order: readonly OrderTerm[],
+): (string | number)[] {
   const invalid = () =>
     paginationError(
       'pagination.next_page_token is not a token this list returned (or it was issued for another sort order); start again without it.',
       'pagination.next_page_token',
     );
-  if (typeof token !== 'string' || token.length > 4096) throw invalid();
+  if (
+    typeof token !== 'string' ||
+    token.length > MAX_PAGE_TOKEN_LENGTH ||
+    !PAGE_TOKEN_PATTERN.test(token)
+  )
+    throw invalid();
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -149,9 +187,8 @@ function decodeToken(token: unknown, signature: string, length: number): (string
   }
   if (typeof decoded !== 'object' || decoded === null) throw invalid();
   const { s, v } = decoded as { s?: unknown; v?: unknown };
-  if (s !== signature || !Array.isArray(v) || v.length !== length) throw invalid();
-  if (!v.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x))))
-    throw invalid();
+  if (s !== signature || !Array.isArray(v) || v.length !== order.length) throw invalid();
+  if (!order.every((term, i) => fitsKey(v[i], term.type))) throw invalid();
   return v as (string | number)[];
 }
 

@@ -5,10 +5,10 @@ import { RegistryErrorReason, alreadyExists, invalidArgument, notFound } from '.
 import { isUniqueViolation } from '../storage/sql-helpers';
 import type { PrincipalTable } from '../storage/schema';
 import { toIso } from './time';
+import { ACTOR_ROLES, isStorableText } from './validation';
 
 /** Principal names: what `author_id` records, so something a person recognises (a name or an email). */
 export const PRINCIPAL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
-const ROLES: readonly Actor['role'][] = ['viewer', 'contributor', 'admin'];
 /** Longest token lifetime `issueToken` accepts (one year). */
 export const MAX_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
 
@@ -80,10 +80,10 @@ export class SqlPrincipalStore implements PrincipalStore {
         { field: 'name' },
       );
     }
-    if (!ROLES.includes(role)) {
+    if (!ACTOR_ROLES.includes(role)) {
       throw invalidArgument(
         RegistryErrorReason.INVALID_ARGUMENT,
-        `role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(String(role).slice(0, 32))}.`,
+        `role must be one of ${ACTOR_ROLES.join(', ')}, got ${JSON.stringify(String(role).slice(0, 32))}.`,
         {
           field: 'role',
         },
@@ -139,8 +139,9 @@ export class SqlPrincipalStore implements PrincipalStore {
   }
 
   async deletePrincipal(id: string): Promise<void> {
+    // An id that is not storable text (NUL, lone surrogates) names no principal.
     const result =
-      typeof id === 'string'
+      typeof id === 'string' && isStorableText(id)
         ? await this.ctx.db.deleteFrom('principals').where('id', '=', id).executeTakeFirst()
         : undefined;
     // Tokens go with it (ON DELETE CASCADE).
@@ -219,7 +220,7 @@ export class SqlPrincipalStore implements PrincipalStore {
     const now = this.ctx.nowMs();
     await this.ctx.db.transaction().execute(async (trx) => {
       const known =
-        typeof id === 'string'
+        typeof id === 'string' && isStorableText(id)
           ? await trx.selectFrom('principals').select('id').where('id', '=', id).executeTakeFirst()
           : undefined;
       if (!known) {

@@ -56,7 +56,11 @@ export const MAX_ANCESTRY_DEPTH = 100;
  * shared/reference/hcp-packer-registry.md enforced here (not in routes).
  * Methods return wire models and throw {@link RegistryError} with the gRPC
  * code clients expect. Every multi-row change runs in one transaction.
- * Role checks happen in the HTTP layer; `actor` is for authorship only.
+ * Role checks happen in the HTTP layer; `actor` is for authorship, and on
+ * reads for what a viewer may see (restricted channels).
+ * Text neither engine can store the same way (a NUL character, a lone
+ * UTF-16 surrogate) is code 3 naming the field wherever it is sent; a name
+ * looked up that holds such text is simply not found.
  */
 export interface RegistryService {
   getRegistry(): Promise<Registry>;
@@ -143,7 +147,16 @@ export interface RegistryService {
     actor?: Actor,
   ): Promise<ListChannelHistoryResponse>;
 
-  listBucketAncestry(bucket: string, query?: AncestryQuery): Promise<ListBucketAncestryResponse>;
+  /**
+   * With an `actor` who is a viewer, a relation recorded through a restricted
+   * channel shows `channel_name` "" and `channel_version` null (the relation
+   * and its status stay), and `channelName` only matches unrestricted channels.
+   */
+  listBucketAncestry(
+    bucket: string,
+    query?: AncestryQuery,
+    actor?: Actor,
+  ): Promise<ListBucketAncestryResponse>;
   searchExternalArtifact(body: SearchExternalArtifactBody): Promise<SearchExternalArtifactResponse>;
 
   /** Marks RUNNING builds whose last heartbeat is older than the timeout as BUILD_CANCELLED. Returns how many. */

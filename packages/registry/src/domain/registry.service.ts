@@ -101,51 +101,53 @@ export const MAX_SEARCH_RESULTS = 100;
 
 const BUCKET_LIST: ListSpec = {
   fields: {
-    name: { column: 'buckets.name', key: 'name' },
-    created_at: { column: 'buckets.created_at', key: 'created_at' },
-    updated_at: { column: 'buckets.updated_at', key: 'updated_at' },
+    name: { column: 'buckets.name', key: 'name', type: 'text' },
+    created_at: { column: 'buckets.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'buckets.updated_at', key: 'updated_at', type: 'integer' },
   },
   defaultOrder: ['name asc'],
-  id: { column: 'buckets.id', key: 'id' },
+  id: { column: 'buckets.id', key: 'id', type: 'text' },
 };
 const VERSION_LIST: ListSpec = {
   fields: {
-    created_at: { column: 'versions.created_at', key: 'created_at' },
-    updated_at: { column: 'versions.updated_at', key: 'updated_at' },
-    fingerprint: { column: 'versions.fingerprint', key: 'fingerprint' },
+    created_at: { column: 'versions.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'versions.updated_at', key: 'updated_at', type: 'integer' },
+    fingerprint: { column: 'versions.fingerprint', key: 'fingerprint', type: 'text' },
     // vN order; every incomplete v0 sorts first.
-    name: { column: 'versions.seq', key: 'seq' },
+    name: { column: 'versions.seq', key: 'seq', type: 'integer' },
   },
   defaultOrder: ['created_at desc'],
-  id: { column: 'versions.id', key: 'id' },
+  id: { column: 'versions.id', key: 'id', type: 'text' },
 };
 const BUILD_LIST: ListSpec = {
   fields: {
-    created_at: { column: 'builds.created_at', key: 'created_at' },
-    updated_at: { column: 'builds.updated_at', key: 'updated_at' },
-    component_type: { column: 'builds.component_type', key: 'component_type' },
+    created_at: { column: 'builds.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'builds.updated_at', key: 'updated_at', type: 'integer' },
+    component_type: { column: 'builds.component_type', key: 'component_type', type: 'text' },
   },
   defaultOrder: ['created_at asc'],
-  id: { column: 'builds.id', key: 'id' },
+  id: { column: 'builds.id', key: 'id', type: 'text' },
 };
 const CHANNEL_LIST: ListSpec = {
   fields: {
-    name: { column: 'channels.name', key: 'name' },
-    created_at: { column: 'channels.created_at', key: 'created_at' },
-    updated_at: { column: 'channels.updated_at', key: 'updated_at' },
+    name: { column: 'channels.name', key: 'name', type: 'text' },
+    created_at: { column: 'channels.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'channels.updated_at', key: 'updated_at', type: 'integer' },
   },
   defaultOrder: ['name asc'],
-  id: { column: 'channels.id', key: 'id' },
+  id: { column: 'channels.id', key: 'id', type: 'text' },
 };
 const HISTORY_LIST: ListSpec = {
-  fields: { assigned_at: { column: 'channel_history.assigned_at', key: 'assigned_at' } },
+  fields: {
+    assigned_at: { column: 'channel_history.assigned_at', key: 'assigned_at', type: 'integer' },
+  },
   defaultOrder: ['assigned_at desc'],
-  id: { column: 'channel_history.id', key: 'id' },
+  id: { column: 'channel_history.id', key: 'id', type: 'text' },
 };
 const ANCESTRY_LIST: ListSpec = {
-  fields: { created_at: { column: 'l.created_at', key: 'created_at' } },
+  fields: { created_at: { column: 'l.created_at', key: 'created_at', type: 'integer' } },
   defaultOrder: ['created_at asc'],
-  id: { column: 'l.id', key: 'id' },
+  id: { column: 'l.id', key: 'id', type: 'text' },
 };
 
 function quote(value: string): string {
@@ -173,9 +175,13 @@ function versionNotFound(
   );
 }
 
-/** Restricted channels are for principals who may write (HCP: "only users with write permission"). */
+/**
+ * Restricted channels are for principals who may write (HCP: "only users with
+ * write permission"). An allow-list: an actor whose role is anything else sees
+ * what a viewer sees.
+ */
 function canSeeRestricted(actor: Actor): boolean {
-  return actor.role !== 'viewer';
+  return actor.role === 'contributor' || actor.role === 'admin';
 }
 
 function restrictedChannelError(bucket: string, name: string, actor: Actor): RegistryError {
@@ -1207,12 +1213,15 @@ export class SqlRegistryService implements RegistryService {
    * else the highest `vN`). `type` picks a side (both when unset);
    * `channelName` keeps relations recorded through that channel. Each side
    * is one indexed lookup on the link table, so the cost does not depend on
-   * how long the chain behind the version is.
+   * how long the chain behind the version is. A viewer `actor` does not see
+   * which restricted channel a relation went through (as GetChannel hides it).
    */
   async listBucketAncestry(
     bucket: string,
     query?: AncestryQuery,
+    actor?: Actor,
   ): Promise<ListBucketAncestryResponse> {
+    const seesRestricted = actor === undefined || canSeeRestricted(checkActor(actor));
     const input = query === undefined ? {} : checkBody(query, 'ancestry query');
     const type = optionalEnum(input, 'type', ANCESTRY_TYPES) ?? 'ANCESTRY_TYPE_UNSET';
     const channelName = optionalString(input, 'channelName', 64) || undefined;
@@ -1253,7 +1262,9 @@ export class SqlRegistryService implements RegistryService {
                 ? [directUp, directDown]
                 : [up, down];
         const side = eb.or(sides);
-        return channelName === undefined ? side : eb.and([side, eb('ch.name', '=', channelName)]);
+        if (channelName === undefined) return side;
+        const named = eb('ch.name', '=', channelName);
+        return eb.and(seesRestricted ? [side, named] : [side, named, eb('ch.restricted', '=', 0)]);
       });
     const { n } = await base
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -1279,6 +1290,7 @@ export class SqlRegistryService implements RegistryService {
           'cb.name as child_bucket',
           'ch.id as channel_id',
           'ch.name as channel_name',
+          'ch.restricted as channel_restricted',
           'chv.id as channel_version_id',
           'chv.fingerprint as channel_version_fingerprint',
           'chv.seq as channel_version_seq',
@@ -1291,12 +1303,14 @@ export class SqlRegistryService implements RegistryService {
       if (r.channel_id !== null && r.channel_version_id !== null) {
         status = r.channel_version_id === r.parent_id ? 'UP_TO_DATE' : 'OUT_OF_DATE';
       }
+      // The status stays: it says whether the parent is current, not which channel says so.
+      const channelShown = seesRestricted || Number(r.channel_restricted) === 0;
       return {
         parent: {
           bucket_name: r.parent_bucket,
-          channel_name: r.channel_name ?? '',
+          channel_name: channelShown ? (r.channel_name ?? '') : '',
           channel_version:
-            r.channel_version_id === null
+            !channelShown || r.channel_version_id === null
               ? null
               : {
                   fingerprint: r.channel_version_fingerprint ?? '',

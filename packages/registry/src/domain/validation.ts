@@ -26,6 +26,53 @@ export const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_METADATA_DEPTH = 32;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Every role an {@link Actor} can have, weakest first. */
+export const ACTOR_ROLES: readonly Actor['role'][] = Object.freeze([
+  'viewer',
+  'contributor',
+  'admin',
+]);
+
+/**
+ * The one rule for text that may be stored or compared in SQL: why `value`
+ * cannot be, as a sentence about `subject` (e.g. `body.labels.os`), or
+ * `undefined` when it can. PostgreSQL text cannot hold NUL (U+0000), and an
+ * unpaired UTF-16 surrogate (JSON `"\ud800"`) is not Unicode text: each
+ * engine would replace it differently (SQLite with three U+FFFD, PostgreSQL
+ * with one), so both are refused, the same way on both engines, by the HTTP
+ * layer and by every check of this module.
+ *
+ * @example
+ * ```ts
+ * textProblem('body.labels.os', 'a\u0000b');
+ * // 'body.labels.os contains a NUL character (U+0000), which cannot be stored; remove it.'
+ * ```
+ */
+export function textProblem(subject: string, value: string): string | undefined {
+  if (value.includes('\0')) {
+    return `${subject} contains a NUL character (U+0000), which cannot be stored; remove it.`;
+  }
+  if (!value.isWellFormed()) {
+    return `${subject} contains an unpaired UTF-16 surrogate (such as "\\ud800" in JSON), which is not valid Unicode text; send well-formed text.`;
+  }
+  return undefined;
+}
+
+/** Whether {@link textProblem} finds nothing wrong with `value`. */
+export function isStorableText(value: string): boolean {
+  return textProblem('', value) === undefined;
+}
+
+/** Throws a code-3 error (`reason`, naming `field`) when {@link textProblem} finds one. */
+export function checkText(
+  value: string,
+  field: string,
+  reason: Reason = RegistryErrorReason.INVALID_ARGUMENT,
+): string {
+  const problem = textProblem(field, value);
+  if (problem !== undefined) throw invalidArgument(reason, problem, { field });
+  return value;
+}
 
 /** A plain request body: an object, not null, not an array. */
 export type Body = Readonly<Record<string, unknown>>;
@@ -55,12 +102,17 @@ export function checkActor(actor: unknown): Actor {
   if (typeof actor !== 'object' || actor === null) {
     throw bad('actor', 'an object with principalId, name and role', actor);
   }
-  const { name, principalId } = actor as Record<string, unknown>;
-  if (typeof name !== 'string' || name.length === 0 || name.length > 255 || name.includes('\0')) {
+  const { name, principalId, role } = actor as Record<string, unknown>;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 255) {
     throw bad('actor.name', 'a non-empty string of at most 255 characters', name);
   }
-  if (typeof principalId !== 'string' || principalId.length === 0) {
-    throw bad('actor.principalId', 'a non-empty string', principalId);
+  checkText(name, 'actor.name');
+  if (typeof principalId !== 'string' || principalId.length === 0 || principalId.length > 255) {
+    throw bad('actor.principalId', 'a non-empty string of at most 255 characters', principalId);
+  }
+  checkText(principalId, 'actor.principalId');
+  if (!(ACTOR_ROLES as readonly unknown[]).includes(role)) {
+    throw bad('actor.role', `one of ${ACTOR_ROLES.join(', ')}`, role);
   }
   return actor as Actor;
 }
@@ -73,7 +125,7 @@ export function checkBody(body: unknown, what: string): Body {
   return body as Body;
 }
 
-/** A string field; `undefined` when absent. NUL characters are refused (PostgreSQL text cannot hold them). */
+/** A string field; `undefined` when absent. Text {@link textProblem} refuses (NUL, lone surrogates) is a code-3 error. */
 export function optionalString(
   body: Body,
   field: string,
@@ -90,16 +142,7 @@ export function optionalString(
       { field: path },
     );
   }
-  if (value.includes('\0')) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      `${path} must not contain NUL characters.`,
-      {
-        field: path,
-      },
-    );
-  }
-  return value;
+  return checkText(value, path);
 }
 
 /** A required non-empty string field. */
@@ -179,13 +222,14 @@ export function checkFingerprint(value: unknown, field = 'fingerprint'): string 
 }
 
 /**
- * A name used for a lookup (path parameter). A malformed name cannot exist,
- * so the caller answers "not found" (what Packer's upsert flow expects);
- * only a non-string is a code-3 error.
+ * A name used for a lookup (path parameter). A malformed name (too long, or
+ * text {@link textProblem} refuses) cannot exist, so the caller answers "not
+ * found" (what Packer's upsert flow expects); only a non-string is a code-3
+ * error.
  */
 export function lookupName(value: unknown, field: string): string | undefined {
   if (typeof value !== 'string') throw bad(field, 'a string', value);
-  return value.length <= 64 && !value.includes('\0') ? value : undefined;
+  return value.length <= 64 && isStorableText(value) ? value : undefined;
 }
 
 /** A bucket description: ≤ 255 characters. */
@@ -193,14 +237,14 @@ export function checkDescription(body: Body): string | undefined {
   const value = body['description'];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw bad('description', 'a string', value);
-  if (value.length > MAX_DESCRIPTION_LENGTH || value.includes('\0')) {
+  if (value.length > MAX_DESCRIPTION_LENGTH) {
     throw invalidArgument(
       RegistryErrorReason.DESCRIPTION_TOO_LONG,
-      `description is ${value.length} characters long; shorten it to at most ${MAX_DESCRIPTION_LENGTH} characters (and no NUL characters).`,
+      `description is ${value.length} characters long; shorten it to at most ${MAX_DESCRIPTION_LENGTH} characters.`,
       { field: 'description' },
     );
   }
-  return value;
+  return checkText(value, 'description');
 }
 
 /** A map of string labels; `undefined` when absent. */
@@ -227,30 +271,25 @@ export function checkLabels(body: Body, field = 'labels'): Record<string, string
   }
   const out: Record<string, string> = {};
   for (const [key, label] of entries) {
-    if (
-      UNSAFE_KEYS.has(key) ||
-      key.length === 0 ||
-      key.length > MAX_LABEL_KEY_LENGTH ||
-      key.includes('\0')
-    ) {
+    const keyProblem = textProblem(`a key of ${field}`, key);
+    if (keyProblem !== undefined) {
+      throw invalidArgument(RegistryErrorReason.LABELS_INVALID, keyProblem, { field });
+    }
+    if (UNSAFE_KEYS.has(key) || key.length === 0 || key.length > MAX_LABEL_KEY_LENGTH) {
       throw invalidArgument(
         RegistryErrorReason.LABELS_INVALID,
         `${field} has an invalid key ${describe(key)}: keys must be 1 to ${MAX_LABEL_KEY_LENGTH} characters and not __proto__, constructor or prototype.`,
         { field },
       );
     }
-    if (
-      typeof label !== 'string' ||
-      label.length > MAX_LABEL_VALUE_LENGTH ||
-      label.includes('\0')
-    ) {
+    if (typeof label !== 'string' || label.length > MAX_LABEL_VALUE_LENGTH) {
       throw invalidArgument(
         RegistryErrorReason.LABELS_INVALID,
         `${field}.${key} must be a string of at most ${MAX_LABEL_VALUE_LENGTH} characters, got ${describe(label)}.`,
         { field: `${field}.${key}` },
       );
     }
-    out[key] = label;
+    out[key] = checkText(label, `${field}.${key}`, RegistryErrorReason.LABELS_INVALID);
   }
   return out;
 }
@@ -263,15 +302,10 @@ export function checkPlatforms(body: Body): string[] | undefined {
     throw bad('platforms', 'an array of at most 64 platform names, e.g. ["aws", "gce"]', value);
   }
   return value.map((platform: unknown, i) => {
-    if (
-      typeof platform !== 'string' ||
-      platform.length === 0 ||
-      platform.length > 64 ||
-      platform.includes('\0')
-    ) {
+    if (typeof platform !== 'string' || platform.length === 0 || platform.length > 64) {
       throw bad(`platforms[${i}]`, 'a platform name of 1 to 64 characters', platform);
     }
-    return platform;
+    return checkText(platform, `platforms[${i}]`);
   });
 }
 
@@ -332,7 +366,7 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
   }
   if (value === null || typeof value === 'boolean') return;
   if (typeof value === 'string') {
-    if (value.includes('\0')) throw bad(path, 'a string without NUL characters', value);
+    checkText(value, path);
     return;
   }
   if (typeof value === 'number') {
@@ -345,7 +379,11 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
   }
   if (typeof value === 'object') {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (UNSAFE_KEYS.has(key) || key.includes('\0')) {
+      const keyProblem = textProblem(`a key of ${path}`, key);
+      if (keyProblem !== undefined) {
+        throw invalidArgument(RegistryErrorReason.INVALID_ARGUMENT, keyProblem, { field: path });
+      }
+      if (UNSAFE_KEYS.has(key)) {
         throw invalidArgument(
           RegistryErrorReason.INVALID_ARGUMENT,
           `${path} uses the forbidden key ${JSON.stringify(key)}.`,

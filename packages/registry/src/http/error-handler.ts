@@ -5,6 +5,7 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import { GrpcCode, RegistryError } from '../domain/registry.errors';
+import { textProblem } from '../domain/validation';
 import {
   HTTP_ERROR_REASONS,
   RegistryHttpError,
@@ -101,14 +102,29 @@ export function schemaErrorFormatter(
   return invalidArgument(`invalid request: ${message}`, { field });
 }
 
-function findForbiddenKey(value: unknown): string | undefined | 'too-deep' {
+type BodyProblem =
+  | { readonly kind: 'too-deep' }
+  | { readonly kind: 'forbidden-key'; readonly path: string }
+  | { readonly kind: 'text'; readonly path: string; readonly message: string };
+
+/**
+ * The first thing in a parsed body that must not reach a handler: absurd
+ * nesting, a prototype-polluting key, or a key or string {@link textProblem}
+ * refuses (NUL, lone surrogates), with its JSON path (`body.labels.os`).
+ */
+function findBodyProblem(value: unknown): BodyProblem | undefined {
   const stack: { node: unknown; path: string; depth: number }[] = [
     { node: value, path: 'body', depth: 0 },
   ];
   while (stack.length > 0) {
     const { node, path, depth } = stack.pop() as { node: unknown; path: string; depth: number };
+    if (typeof node === 'string') {
+      const message = textProblem(path, node);
+      if (message !== undefined) return { kind: 'text', path, message };
+      continue;
+    }
     if (typeof node !== 'object' || node === null) continue;
-    if (depth > MAX_JSON_DEPTH) return 'too-deep';
+    if (depth > MAX_JSON_DEPTH) return { kind: 'too-deep' };
     if (Array.isArray(node)) {
       node.forEach((item, i) =>
         stack.push({ node: item, path: `${path}[${i}]`, depth: depth + 1 }),
@@ -116,7 +132,9 @@ function findForbiddenKey(value: unknown): string | undefined | 'too-deep' {
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key)) return `${path}.${key}`;
+      if (FORBIDDEN_KEYS.has(key)) return { kind: 'forbidden-key', path: `${path}.${key}` };
+      const message = textProblem(`a key of ${path}`, key);
+      if (message !== undefined) return { kind: 'text', path, message };
       stack.push({
         node: (node as Record<string, unknown>)[key],
         path: `${path}.${key}`,
@@ -130,7 +148,9 @@ function findForbiddenKey(value: unknown): string | undefined | 'too-deep' {
 /**
  * Parses a JSON body. An empty body counts as no body (Go clients send
  * `Content-Type: application/json` on bodiless requests); invalid JSON,
- * forbidden keys and absurd nesting are 400 / code 3.
+ * forbidden keys, absurd nesting, and keys or strings that hold a NUL or a
+ * lone UTF-16 surrogate (`"\ud800"`, which no engine stores as sent) are
+ * 400 / code 3 naming the JSON path.
  */
 export function parseJsonBody(
   _request: FastifyRequest,
@@ -156,8 +176,8 @@ export function parseJsonBody(
     );
     return;
   }
-  const forbidden = findForbiddenKey(value);
-  if (forbidden === 'too-deep') {
+  const problem = findBodyProblem(value);
+  if (problem?.kind === 'too-deep') {
     done(
       invalidArgument(
         `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
@@ -167,14 +187,18 @@ export function parseJsonBody(
     );
     return;
   }
-  if (forbidden !== undefined) {
+  if (problem?.kind === 'forbidden-key') {
     done(
       invalidArgument(
-        `invalid request: ${forbidden} uses a forbidden key (__proto__, constructor and prototype are refused)`,
-        { field: forbidden },
+        `invalid request: ${problem.path} uses a forbidden key (__proto__, constructor and prototype are refused)`,
+        { field: problem.path },
         HTTP_ERROR_REASONS.FORBIDDEN_KEY,
       ),
     );
+    return;
+  }
+  if (problem?.kind === 'text') {
+    done(invalidArgument(`invalid request: ${problem.message}`, { field: problem.path }));
     return;
   }
   done(null, value);

@@ -1,4 +1,5 @@
 import type { AncestryType } from '@imprint/client';
+import { actorOf } from '../../auth/auth.plugin';
 import type { RouteContext } from '../context';
 import { toListOptions, type ListQuery } from '../list-query';
 import { namedPlugin } from '../plugin';
@@ -28,7 +29,9 @@ export const ancestryRoutes = namedPlugin<RouteContext>(
           description: describe(
             'type filters parents or children; version_fingerprint picks the version (default: ' +
               'latest); channel_name filters children built from versions on that channel; ' +
-              'depth (an Imprint extension) follows more generations than the direct one.',
+              'depth (an Imprint extension) follows more generations than the direct one. ' +
+              'Viewers do not see restricted channels: such a relation shows channel_name "" ' +
+              'and channel_version null.',
             'viewer',
           ),
           params: packerParams(BUCKET_PARAM),
@@ -40,13 +43,17 @@ export const ancestryRoutes = namedPlugin<RouteContext>(
       },
       async (request) => {
         const query = request.query;
-        return storage.service.listBucketAncestry(request.params.bucket_name, {
-          ...toListOptions(query),
-          ...(query.type ? { type: query.type } : {}),
-          ...(query.channel_name ? { channelName: query.channel_name } : {}),
-          ...(query.version_fingerprint ? { versionFingerprint: query.version_fingerprint } : {}),
-          ...(query.depth ? { depth: query.depth === 'all' ? 'all' : Number(query.depth) } : {}),
-        });
+        return storage.service.listBucketAncestry(
+          request.params.bucket_name,
+          {
+            ...toListOptions(query),
+            ...(query.type ? { type: query.type } : {}),
+            ...(query.channel_name ? { channelName: query.channel_name } : {}),
+            ...(query.version_fingerprint ? { versionFingerprint: query.version_fingerprint } : {}),
+            ...(query.depth ? { depth: query.depth === 'all' ? 'all' : Number(query.depth) } : {}),
+          },
+          actorOf(request),
+        );
       },
     );
   },
