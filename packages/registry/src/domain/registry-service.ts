@@ -234,6 +234,12 @@ export interface StorageOptions {
   readonly databaseWaitMs?: number;
   /** Called before each retry while opening waits for the database (the CLI logs a line). */
   readonly onDatabaseWait?: (wait: DatabaseWait) => void;
+  /**
+   * Called with the SQL text of every statement sent to the database,
+   * `begin`/`commit`/`rollback` included (one call per round trip on
+   * PostgreSQL). For diagnostics and benchmarks; it must be cheap.
+   */
+  readonly onStatement?: (sqlText: string) => void;
 }
 
 /** One retry of {@link StorageOptions.databaseWaitMs}. */

@@ -181,14 +181,19 @@ async function guarded<T>(
   }
 }
 
+/** Called with the SQL of every statement sent to the database (StorageOptions.onStatement). */
+export type StatementObserver = (sqlText: string) => void;
+
 class GuardedConnection implements DatabaseConnection {
   constructor(
     readonly inner: DatabaseConnection,
     private readonly engine: Engine,
     private readonly health: DatabaseHealth,
+    private readonly observe: StatementObserver | undefined,
   ) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    this.observe?.(query.sql);
     return guarded(this.engine, this.health, () => this.inner.executeQuery<R>(query));
   }
 
@@ -202,6 +207,7 @@ class GuardedDriver implements Driver {
     private readonly inner: Driver,
     private readonly engine: Engine,
     private readonly health: DatabaseHealth,
+    private readonly observe: StatementObserver | undefined,
   ) {}
 
   init(): Promise<void> {
@@ -211,7 +217,7 @@ class GuardedDriver implements Driver {
   acquireConnection(): Promise<DatabaseConnection> {
     return guarded(this.engine, this.health, async () => {
       const connection = await this.inner.acquireConnection();
-      return new GuardedConnection(connection, this.engine, this.health);
+      return new GuardedConnection(connection, this.engine, this.health, this.observe);
     });
   }
 
@@ -220,18 +226,21 @@ class GuardedDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    this.observe?.('begin');
     return guarded(this.engine, this.health, () =>
       this.inner.beginTransaction(this.unwrap(connection), settings),
     );
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
+    this.observe?.('commit');
     return guarded(this.engine, this.health, () =>
       this.inner.commitTransaction(this.unwrap(connection)),
     );
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.observe?.('rollback');
     return guarded(this.engine, this.health, () =>
       this.inner.rollbackTransaction(this.unwrap(connection)),
     );
@@ -272,15 +281,17 @@ class GuardedDriver implements Driver {
 
 /**
  * `dialect`, with every failure that means "the database cannot serve right
- * now" raised as a {@link DatabaseUnavailableError} and recorded in `health`.
+ * now" raised as a {@link DatabaseUnavailableError} and recorded in `health`,
+ * and every statement shown to `observe` (when given).
  */
 export function guardAvailability(
   dialect: Dialect,
   engine: Engine,
   health: DatabaseHealth,
+  observe?: StatementObserver,
 ): Dialect {
   return {
-    createDriver: (): Driver => new GuardedDriver(dialect.createDriver(), engine, health),
+    createDriver: (): Driver => new GuardedDriver(dialect.createDriver(), engine, health, observe),
     createQueryCompiler: (): QueryCompiler => dialect.createQueryCompiler(),
     createAdapter: (): DialectAdapter => dialect.createAdapter(),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector =>

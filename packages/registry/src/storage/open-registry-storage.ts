@@ -150,7 +150,7 @@ function openDatabase(
     return {
       db: new Kysely<Database>({
         dialect: trackChanges(
-          guardAvailability(new PostgresDialect({ pool }), 'postgres', health),
+          guardAvailability(new PostgresDialect({ pool }), 'postgres', health, options.onStatement),
           tracker,
           postgresAnnouncer(instanceId),
         ),
@@ -188,6 +188,7 @@ function openDatabase(
           new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
           'sqlite',
           health,
+          options.onStatement,
         ),
         tracker,
       ),
@@ -328,6 +329,8 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
   }
   if (options.onDatabaseWait !== undefined && typeof options.onDatabaseWait !== 'function')
     throw optionsError('onDatabaseWait must be a function.', 'onDatabaseWait');
+  if (options.onStatement !== undefined && typeof options.onStatement !== 'function')
+    throw optionsError('onStatement must be a function.', 'onStatement');
 
   const tracker = new ChangeTracker();
   const health = new DatabaseHealth();
