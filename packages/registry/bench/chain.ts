@@ -225,6 +225,8 @@ async function capturedStatements(
   const ctx: ServiceContext = {
     db,
     engine: database.engine,
+    transaction: (fn) => db.transaction().execute(fn),
+    singleStatement: (fn) => fn(db),
     location,
     registryId: 'bench',
     nowMs: () => Date.now(),

@@ -28,11 +28,48 @@ export async function setChannelVersion(
     .set({ version_id: version?.id ?? null, author_id: author, updated_at: now })
     .where('id', '=', channel.id)
     .execute();
+  await recordAssignment(ctx, db, channel.id, version, author, now);
+  if (channel.managed === 1)
+    await refreshBucketPlatforms(db, channel.bucket_id, version?.id ?? null, now);
+}
+
+/**
+ * Points the bucket's managed `latest` at a version that has just completed
+ * (the registry's assignment), in two statements; the caller has already set
+ * the bucket's `platforms` to the version's.
+ */
+export async function assignLatest(
+  ctx: ServiceContext,
+  db: Db,
+  bucketId: string,
+  version: AssignedVersion,
+  now: number,
+): Promise<void> {
+  const latest = await db
+    .updateTable('channels')
+    .set({ version_id: version.id, author_id: SYSTEM_AUTHOR, updated_at: now })
+    .where('bucket_id', '=', bucketId)
+    .where('managed', '=', 1)
+    .where('name', '=', LATEST_CHANNEL)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAssignment(ctx, db, latest.id, version, SYSTEM_AUTHOR, now);
+}
+
+/** Appends a channel's history entry. */
+async function recordAssignment(
+  ctx: ServiceContext,
+  db: Db,
+  channelId: string,
+  version: AssignedVersion | null,
+  author: string,
+  now: number,
+): Promise<void> {
   await db
     .insertInto('channel_history')
     .values({
       id: ctx.newId(),
-      channel_id: channel.id,
+      channel_id: channelId,
       assigned_at: now,
       author_id: author,
       version_id: version?.id ?? null,
@@ -40,8 +77,6 @@ export async function setChannelVersion(
       version_name: version === null ? null : versionName(version.seq),
     })
     .execute();
-  if (channel.managed === 1)
-    await refreshBucketPlatforms(db, channel.bucket_id, version?.id ?? null, now);
 }
 
 /** Sets the bucket's `platforms` to those of the builds of `versionId` (the one on `latest`). */

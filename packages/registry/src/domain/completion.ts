@@ -1,11 +1,9 @@
 import type { RevocationInheritedFrom } from '@imprint/client';
-import type { Db } from '../storage/schema';
+import type { BuildTable, Db, VersionTable } from '../storage/schema';
 import { inChunks } from '../storage/sql-helpers';
-import { setChannelVersion } from './channel-assignment';
-import { LATEST_CHANNEL, SYSTEM_AUTHOR } from './context';
+import { assignLatest } from './channel-assignment';
 import type { ServiceContext } from './context';
 import { inheritedFrom } from './revocation';
-import type { VersionRow } from './wire';
 
 interface Link {
   parent: string;
@@ -13,9 +11,27 @@ interface Link {
   inferred: boolean;
 }
 
+/** What completion needs of each build of the version. */
+export type CompletionBuild = Pick<
+  BuildTable,
+  'status' | 'platform' | 'parent_version_id' | 'parent_channel_id' | 'source_external_identifier'
+>;
+
+/** The facts completion reads of each build, as one select list. */
+export const COMPLETION_BUILD_COLUMNS = [
+  'status',
+  'platform',
+  'parent_version_id',
+  'parent_channel_id',
+  'source_external_identifier',
+] as const;
+
 /**
  * Completes `version` when it is still `v0`, has at least one build and
- * every build is BUILD_DONE. Completion, in one transaction:
+ * every build is BUILD_DONE. `builds` are all of its builds as this
+ * transaction sees them (the version row is locked, so they cannot change
+ * under it); {@link maybeCompleteVersion} loads them. Completion, in one
+ * transaction:
  * 1. ancestry links are recorded: declared parents (`parent_version_id`,
  *    with `parent_channel_id` when it names a channel of the parent's
  *    bucket) and inferred ones (a complete version elsewhere holds a DONE
@@ -24,38 +40,36 @@ interface Link {
  *    so the graph stays acyclic (a version has no children before it completes);
  * 2. a revoked or scheduled parent whose revocation cascades makes the new
  *    version inherit it at once (the earliest one, if several);
- * 3. the bucket's sequence hands out the next `vN`;
+ * 3. the bucket's sequence hands out the next `vN` (and, when `latest` is
+ *    to move, the bucket's `platforms` become this version's);
  * 4. `latest` moves to the version, unless it inherited a revocation that is
  *    already in effect (latest only ever receives valid versions).
  * Returns whether the version completed.
  */
-export async function maybeCompleteVersion(
+export async function completeIfDone(
   ctx: ServiceContext,
   db: Db,
-  version: VersionRow,
+  version: VersionTable,
+  builds: readonly CompletionBuild[],
   now: number,
 ): Promise<boolean> {
   if (version.seq > 0) return false;
-  const builds = await db
-    .selectFrom('builds')
-    .select(['status', 'parent_version_id', 'parent_channel_id', 'source_external_identifier'])
-    .where('version_id', '=', version.id)
-    .orderBy('id')
-    .execute();
   if (builds.length === 0 || builds.some((b) => b.status !== 'BUILD_DONE')) return false;
 
   const links = await ancestryLinks(db, version.id, builds);
-  for (const link of links) {
+  if (links.length > 0) {
     await db
       .insertInto('version_links')
-      .values({
-        id: ctx.newId(),
-        child_version_id: version.id,
-        parent_version_id: link.parent,
-        parent_channel_id: link.channel,
-        inferred: link.inferred ? 1 : 0,
-        created_at: now,
-      })
+      .values(
+        links.map((link) => ({
+          id: ctx.newId(),
+          child_version_id: version.id,
+          parent_version_id: link.parent,
+          parent_channel_id: link.channel,
+          inferred: link.inferred ? 1 : 0,
+          created_at: now,
+        })),
+      )
       .execute();
   }
 
@@ -63,10 +77,15 @@ export async function maybeCompleteVersion(
 
   // The bucket's sequence last: its row lock serialises every completion in
   // the bucket until this transaction commits, so it is held for as little
-  // of the transaction as possible.
+  // of the transaction as possible. The platforms of `latest` ride along.
+  const platforms = [...new Set(builds.map((b) => b.platform).filter((p) => p !== ''))].sort();
   const { version_seq: seq } = await db
     .updateTable('buckets')
-    .set((eb) => ({ version_seq: eb('version_seq', '+', 1), updated_at: now }))
+    .set((eb) => ({
+      version_seq: eb('version_seq', '+', 1),
+      updated_at: now,
+      ...(effective ? {} : { platforms: JSON.stringify(platforms) }),
+    }))
     .where('id', '=', version.bucket_id)
     .returning('version_seq')
     .executeTakeFirstOrThrow();
@@ -77,32 +96,38 @@ export async function maybeCompleteVersion(
     .execute();
 
   if (!effective) {
-    const latest = await db
-      .selectFrom('channels')
-      .select(['id', 'bucket_id', 'managed'])
-      .where('bucket_id', '=', version.bucket_id)
-      .where('name', '=', LATEST_CHANNEL)
-      .executeTakeFirstOrThrow();
-    await setChannelVersion(
+    await assignLatest(
       ctx,
       db,
-      latest,
+      version.bucket_id,
       { id: version.id, fingerprint: version.fingerprint, seq },
-      SYSTEM_AUTHOR,
       now,
     );
   }
   return true;
 }
 
+/** {@link completeIfDone}, loading the version's builds first. */
+export async function maybeCompleteVersion(
+  ctx: ServiceContext,
+  db: Db,
+  version: VersionTable,
+  now: number,
+): Promise<boolean> {
+  if (version.seq > 0) return false;
+  const builds = await db
+    .selectFrom('builds')
+    .select(COMPLETION_BUILD_COLUMNS)
+    .where('version_id', '=', version.id)
+    .orderBy('id')
+    .execute();
+  return completeIfDone(ctx, db, version, builds, now);
+}
+
 async function ancestryLinks(
   db: Db,
   versionId: string,
-  builds: readonly {
-    parent_version_id: string;
-    parent_channel_id: string;
-    source_external_identifier: string;
-  }[],
+  builds: readonly CompletionBuild[],
 ): Promise<Link[]> {
   const links = new Map<string, Link>();
   for (const build of builds) {

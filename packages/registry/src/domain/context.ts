@@ -1,13 +1,24 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Location } from '@imprint/client';
 import type { ChangeSource } from '../storage/change-tracking';
-import type { Database } from '../storage/schema';
+import type { Database, Db } from '../storage/schema';
 import type { Engine } from '../storage/sql-helpers';
 
 /** What every domain operation needs: the database, the clock and the registry identity. */
 export interface ServiceContext {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /**
+   * Runs `fn` in a write transaction (SQLite: possibly sharing one COMMIT
+   * with others, see SqliteWriteBatcher). Never call it from inside `fn`.
+   */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs a write that is one statement: on PostgreSQL on its own (it
+   * commits by itself, one round trip), on SQLite in {@link transaction} so
+   * that it shares a COMMIT with others.
+   */
+  singleStatement<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   readonly location: Location;
   readonly registryId: string;
   /** Current time in epoch milliseconds (the injected clock). */

@@ -110,7 +110,7 @@ export class SqlPrincipalStore implements PrincipalStore {
         },
       );
     try {
-      await this.ctx.db.transaction().execute(async (trx) => {
+      await this.ctx.transaction(async (trx) => {
         if (
           await trx
             .selectFrom('principals')
@@ -218,7 +218,7 @@ export class SqlPrincipalStore implements PrincipalStore {
     const id = typeof principal === 'object' && principal !== null ? principal.id : undefined;
     const accessToken = randomBytes(32).toString('base64url');
     const now = this.ctx.nowMs();
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.ctx.transaction(async (trx) => {
       const known =
         typeof id === 'string' && isStorableText(id)
           ? await trx.selectFrom('principals').select('id').where('id', '=', id).executeTakeFirst()

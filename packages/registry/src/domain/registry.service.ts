@@ -22,9 +22,9 @@ import type {
   UpdateVersionResponse,
   Version,
 } from '@imprint/client';
-import type { BucketTable, BuildTable, Db } from '../storage/schema';
+import type { ArtifactTable, BucketTable, BuildTable, Db } from '../storage/schema';
 import { applyPage } from '../storage/keyset';
-import { isUniqueViolation, lockRows } from '../storage/sql-helpers';
+import { isNotNullViolation, isUniqueViolation, lockRows } from '../storage/sql-helpers';
 import {
   applyDueRevocations,
   lockedChannels,
@@ -32,7 +32,7 @@ import {
   setChannelVersion,
 } from './channel-assignment';
 import type { AssignedVersion } from './channel-assignment';
-import { maybeCompleteVersion } from './completion';
+import { completeIfDone, maybeCompleteVersion } from './completion';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
 import type { ServiceContext } from './context';
 import { BUILD_STATUSES, buildDoneError, checkBuildTransition, isRevoked } from './lifecycle';
@@ -78,7 +78,10 @@ import {
   loadBuilds,
   selectChannels,
   selectVersions,
+  versionToWire,
   versionsToWire,
+  artifactToWire,
+  buildToWire,
 } from './wire';
 import type { ChannelRow, VersionRow } from './wire';
 
@@ -150,6 +153,26 @@ const ANCESTRY_LIST: ListSpec = {
   id: { column: 'l.id', key: 'id', type: 'text' },
 };
 
+/** The columns of a version just created: `v0`, no revocation. */
+const NEW_VERSION = {
+  seq: 0,
+  completed_at: null,
+  revoke_at: null,
+  revocation_message: null,
+  revocation_author: null,
+  revocation_type: null,
+  revocation_inherited_from: null,
+  inherited_from_version_id: null,
+  revocation_cascade: 0,
+  revocation_rollback: 0,
+  revocation_applied: 0,
+  own_revoke_at: null,
+  own_message: null,
+  own_author: null,
+  own_cascade: 0,
+  own_rollback: 0,
+} as const;
+
 function quote(value: string): string {
   return JSON.stringify(value);
 }
@@ -193,6 +216,18 @@ function restrictedChannelError(bucket: string, name: string, actor: Actor): Reg
   );
 }
 
+function buildNotFound(bucket: string, version: VersionRow, buildId: unknown): RegistryError {
+  return notFound(
+    RegistryErrorReason.BUILD_NOT_FOUND,
+    `Build ${quote(String(buildId).slice(0, 64))} does not exist in version ${quote(version.fingerprint)} of bucket ${quote(bucket)}. List the version's builds to find its id.`,
+    {
+      bucket_name: bucket,
+      fingerprint: version.fingerprint,
+      build_id: String(buildId).slice(0, 64),
+    },
+  );
+}
+
 function channelNotFound(bucket: string, name: string): RegistryError {
   return notFound(
     RegistryErrorReason.CHANNEL_NOT_FOUND,
@@ -224,7 +259,7 @@ export class SqlRegistryService implements RegistryService {
   }
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return this.ctx.db.transaction().execute(fn);
+    return this.ctx.transaction(fn);
   }
 
   // ---- registry -------------------------------------------------------------
@@ -305,17 +340,7 @@ export class SqlRegistryService implements RegistryService {
             .where('id', '=', key)
             .where('version_id', '=', version.id)
             .executeTakeFirst();
-    if (!row) {
-      throw notFound(
-        RegistryErrorReason.BUILD_NOT_FOUND,
-        `Build ${quote(String(buildId).slice(0, 64))} does not exist in version ${quote(version.fingerprint)} of bucket ${quote(bucket.name)}. List the version's builds to find its id.`,
-        {
-          bucket_name: bucket.name,
-          fingerprint: version.fingerprint,
-          build_id: String(buildId).slice(0, 64),
-        },
-      );
-    }
+    if (!row) throw buildNotFound(bucket.name, version, buildId);
     return row;
   }
 
@@ -485,48 +510,42 @@ export class SqlRegistryService implements RegistryService {
         `A version with fingerprint ${quote(fingerprint)} already exists in bucket ${quote(bucket)}. Continue it with GetVersion, or use a new fingerprint (e.g. a fresh ULID) for a new version.`,
         { bucket_name: bucket, fingerprint },
       );
-    return this.uniqueAs(exists, () =>
-      this.tx(async (trx) => {
-        const row = await this.requireBucket(trx, bucket);
-        const existing = await trx
-          .selectFrom('versions')
-          .select('id')
-          .where('bucket_id', '=', row.id)
-          .where('fingerprint', '=', fingerprint)
-          .executeTakeFirst();
-        if (existing) throw exists();
-        const now = this.ctx.nowMs();
-        const id = this.ctx.newId();
-        await trx
+    const bucketKey = lookupName(bucket, 'bucket_name');
+    if (bucketKey === undefined) throw bucketNotFound(String(bucket).slice(0, 64));
+    const now = this.ctx.nowMs();
+    const values = {
+      ...NEW_VERSION,
+      id: this.ctx.newId(),
+      fingerprint,
+      template_type: templateType,
+      author_id: actor.name,
+      created_at: now,
+      updated_at: now,
+    };
+    // One statement, no transaction: the bucket id comes from a subquery (no
+    // bucket: NULL, refused by NOT NULL), a taken fingerprint inserts nothing.
+    let inserted: { bucket_id: string } | undefined;
+    try {
+      inserted = await this.ctx.singleStatement((db) =>
+        db
           .insertInto('versions')
           .values({
-            id,
-            bucket_id: row.id,
-            fingerprint,
-            seq: 0,
-            template_type: templateType,
-            author_id: actor.name,
-            created_at: now,
-            updated_at: now,
-            completed_at: null,
-            revoke_at: null,
-            revocation_message: null,
-            revocation_author: null,
-            revocation_type: null,
-            revocation_inherited_from: null,
-            inherited_from_version_id: null,
-            revocation_cascade: 0,
-            revocation_rollback: 0,
-            revocation_applied: 0,
-            own_revoke_at: null,
-            own_message: null,
-            own_author: null,
-            own_cascade: 0,
-            own_rollback: 0,
+            ...values,
+            bucket_id: (eb) => eb.selectFrom('buckets').select('id').where('name', '=', bucketKey),
           })
-          .execute();
-        return this.versionWire(trx, id);
-      }),
+          .onConflict((oc) => oc.columns(['bucket_id', 'fingerprint']).doNothing())
+          .returning('bucket_id')
+          .executeTakeFirst(),
+      );
+    } catch (error) {
+      if (isNotNullViolation(error)) throw bucketNotFound(bucketKey);
+      throw error;
+    }
+    if (!inserted) throw exists();
+    return versionToWire(
+      this.ctx,
+      { ...values, bucket_id: inserted.bucket_id, bucket_name: bucketKey },
+      { builds: [], parentsStatus: 'UNDETERMINED', hasDescendants: false, now },
     );
   }
 
@@ -733,63 +752,97 @@ export class SqlRegistryService implements RegistryService {
         `Version ${quote(versionFp)} of bucket ${quote(bucket)} already has a build for component_type ${quote(componentType)}. Update that build (UpdateBuild) instead of creating another.`,
         { bucket_name: bucket, fingerprint: versionFp, component_type: componentType },
       );
+    const id = this.ctx.newId();
+    if (fields.parentChannelId !== undefined && fields.parentVersionId === undefined)
+      throw channelWithoutVersion(id);
+    checkBuildTransition('BUILD_UNSET', status, id);
+    if (status === 'BUILD_DONE' && (fields.artifacts ?? []).length === 0)
+      throw artifactsRequired(componentType);
+    // A second build of the component is refused by the unique index (code 6 below).
     return this.uniqueAs(
       () => exists(String(fingerprint)),
       () =>
         this.tx(async (trx) => {
-          const bucketRow = await this.requireBucket(trx, bucket);
-          const found = await this.requireVersion(trx, bucketRow, fingerprint);
-          await lockRows(trx, this.ctx.engine, 'versions', [found.id]);
-          const version = await this.requireVersion(trx, bucketRow, fingerprint);
-          if (version.seq > 0) throw completeError(version, bucketRow.name);
-          const duplicate = await trx
-            .selectFrom('builds')
-            .select('id')
-            .where('version_id', '=', version.id)
-            .where('component_type', '=', componentType)
-            .executeTakeFirst();
-          if (duplicate) throw exists(version.fingerprint);
-          const id = this.ctx.newId();
-          if (fields.parentChannelId !== undefined && fields.parentVersionId === undefined)
-            throw channelWithoutVersion(id);
-          checkBuildTransition('BUILD_UNSET', status, id);
-          if (status === 'BUILD_DONE' && (fields.artifacts ?? []).length === 0)
-            throw artifactsRequired(componentType);
           const now = this.ctx.nowMs();
-          await trx
-            .insertInto('builds')
-            .values({
-              id,
-              version_id: version.id,
-              component_type: componentType,
-              platform: fields.platform ?? '',
-              status,
-              packer_run_uuid: fields.packerRunUuid ?? '',
-              labels: JSON.stringify(fields.labels ?? {}),
-              source_external_identifier: fields.sourceExternalIdentifier ?? '',
-              metadata: JSON.stringify(fields.metadata ?? {}),
-              parent_version_id: fields.parentVersionId ?? '',
-              parent_channel_id: fields.parentChannelId ?? '',
-              heartbeat_at: status === 'BUILD_RUNNING' ? now : null,
-              created_at: now,
-              updated_at: now,
-            })
-            .execute();
-          await this.insertArtifacts(trx, id, fields.artifacts ?? [], [], now);
-          await trx
-            .updateTable('versions')
-            .set({ updated_at: now })
-            .where('id', '=', version.id)
-            .execute();
+          const version = await this.touchVersion(trx, bucket, fingerprint, now);
+          if (version.seq > 0) throw completeError(version, version.bucket_name);
+          const build: BuildTable = {
+            id,
+            version_id: version.id,
+            component_type: componentType,
+            platform: fields.platform ?? '',
+            status,
+            packer_run_uuid: fields.packerRunUuid ?? '',
+            labels: JSON.stringify(fields.labels ?? {}),
+            source_external_identifier: fields.sourceExternalIdentifier ?? '',
+            metadata: JSON.stringify(fields.metadata ?? {}),
+            parent_version_id: fields.parentVersionId ?? '',
+            parent_channel_id: fields.parentChannelId ?? '',
+            heartbeat_at: status === 'BUILD_RUNNING' ? now : null,
+            created_at: now,
+            updated_at: now,
+          };
+          await trx.insertInto('builds').values(build).execute();
+          const artifacts = await this.insertArtifacts(trx, id, fields.artifacts ?? [], [], now);
           if (status === 'BUILD_DONE') await maybeCompleteVersion(this.ctx, trx, version, now);
-          const build = await trx
-            .selectFrom('builds')
-            .selectAll()
-            .where('id', '=', id)
-            .executeTakeFirstOrThrow();
-          return this.buildWire(trx, build);
+          return buildToWire(build, artifacts.map(artifactToWire));
         }),
     );
+  }
+
+  /**
+   * The version, locked for the rest of the transaction without changing it
+   * (PostgreSQL `FOR UPDATE`; SQLite write transactions are serialised):
+   * one statement where finding, locking and reading again took four.
+   */
+  private async lockVersion(db: Db, bucket: string, fingerprint: string): Promise<VersionRow> {
+    const bucketKey = lookupName(bucket, 'bucket_name');
+    const key = lookupName(fingerprint, 'fingerprint');
+    const query = selectVersions(db)
+      .where('buckets.name', '=', bucketKey ?? '')
+      .where('versions.fingerprint', '=', key ?? '');
+    const row =
+      bucketKey === undefined || key === undefined
+        ? undefined
+        : await (
+            this.ctx.engine === 'postgres' ? query.forUpdate('versions') : query
+          ).executeTakeFirst();
+    return row ?? this.missingVersion(db, bucket, fingerprint);
+  }
+
+  /**
+   * The version, its `updated_at` moved to `now` (which also locks the row):
+   * for writes that change the version anyway.
+   */
+  private async touchVersion(
+    db: Db,
+    bucket: string,
+    fingerprint: string,
+    now: number,
+  ): Promise<VersionRow> {
+    const bucketKey = lookupName(bucket, 'bucket_name');
+    const key = lookupName(fingerprint, 'fingerprint');
+    const row =
+      bucketKey === undefined || key === undefined
+        ? undefined
+        : await db
+            .updateTable('versions')
+            .set({ updated_at: now })
+            .where('bucket_id', '=', (eb) =>
+              eb.selectFrom('buckets').select('id').where('name', '=', bucketKey),
+            )
+            .where('fingerprint', '=', key)
+            .returningAll()
+            .executeTakeFirst();
+    return row && bucketKey !== undefined
+      ? { ...row, bucket_name: bucketKey }
+      : this.missingVersion(db, bucket, fingerprint);
+  }
+
+  /** Says which of bucket and version does not exist (code 5 either way). */
+  private async missingVersion(db: Db, bucket: string, fingerprint: string): Promise<never> {
+    const bucketRow = await this.requireBucket(db, bucket);
+    throw versionNotFound(bucketRow.name, String(fingerprint).slice(0, 64));
   }
 
   private async insertArtifacts(
@@ -798,9 +851,9 @@ export class SqlRegistryService implements RegistryService {
     artifacts: readonly { external_identifier: string; region: string }[],
     existing: readonly { external_identifier: string; region: string }[],
     now: number,
-  ): Promise<number> {
+  ): Promise<ArtifactTable[]> {
     const seen = new Set(existing.map((a) => `${a.external_identifier}\n${a.region}`));
-    const rows = [];
+    const rows: ArtifactTable[] = [];
     for (const artifact of artifacts) {
       const key = `${artifact.external_identifier}\n${artifact.region}`;
       if (seen.has(key)) continue;
@@ -820,7 +873,7 @@ export class SqlRegistryService implements RegistryService {
         .values(rows.slice(start, start + ARTIFACT_INSERT_CHUNK))
         .execute();
     }
-    return rows.length;
+    return rows;
   }
 
   async getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build> {
@@ -853,17 +906,17 @@ export class SqlRegistryService implements RegistryService {
     const input = checkBody(body, 'UpdateBuild body');
     const status = optionalEnum(input, 'status', BUILD_STATUSES);
     const fields = parseBuildFields(input);
+    const buildKey = lookupName(buildId, 'build_id');
     return this.tx(async (trx) => {
-      const bucketRow = await this.requireBucket(trx, bucket);
-      const version = await this.requireVersion(trx, bucketRow, fingerprint);
-      await lockRows(trx, this.ctx.engine, 'versions', [version.id]);
-      const build = await this.requireBuild(trx, bucketRow, version, buildId);
+      const version = await this.lockVersion(trx, bucket, fingerprint);
+      const { builds, artifacts: storedArtifacts } = await buildsWithArtifactsOf(
+        trx,
+        version.id,
+        buildKey,
+      );
+      const build = builds.find((b) => b.id === buildKey);
+      if (!build) throw buildNotFound(version.bucket_name, version, buildId);
       const current = build.status as BuildStatus;
-      const storedArtifacts = await trx
-        .selectFrom('artifacts')
-        .select(['external_identifier', 'region'])
-        .where('build_id', '=', build.id)
-        .execute();
       const labels = { ...parseStringMap(build.labels), ...(fields.labels ?? {}) };
       const metadata = {
         ...(JSON.parse(build.metadata) as Record<string, unknown>),
@@ -900,7 +953,7 @@ export class SqlRegistryService implements RegistryService {
           parentVersionId === build.parent_version_id &&
           parentChannelId === build.parent_channel_id &&
           newArtifacts.length === 0;
-        if (unchanged) return this.buildWire(trx, build);
+        if (unchanged) return buildToWire(build, storedArtifacts.map(artifactToWire));
         throw buildDoneError(build.id);
       }
       const next = status ?? current;
@@ -910,36 +963,40 @@ export class SqlRegistryService implements RegistryService {
         throw artifactsRequired(build.component_type);
 
       const now = this.ctx.nowMs();
-      await trx
-        .updateTable('builds')
-        .set({
-          status: next,
-          platform: fields.platform ?? build.platform,
-          packer_run_uuid: fields.packerRunUuid ?? build.packer_run_uuid,
-          source_external_identifier:
-            fields.sourceExternalIdentifier ?? build.source_external_identifier,
-          labels: JSON.stringify(labels),
-          metadata: JSON.stringify(metadata),
-          parent_version_id: parentVersionId,
-          parent_channel_id: parentChannelId,
-          heartbeat_at: next === 'BUILD_RUNNING' ? now : build.heartbeat_at,
-          updated_at: now,
-        })
-        .where('id', '=', build.id)
-        .execute();
-      await this.insertArtifacts(trx, build.id, newArtifacts, storedArtifacts, now);
-      await trx
-        .updateTable('versions')
-        .set({ updated_at: now })
-        .where('id', '=', version.id)
-        .execute();
-      if (next === 'BUILD_DONE') await maybeCompleteVersion(this.ctx, trx, version, now);
-      const updated = await trx
-        .selectFrom('builds')
-        .selectAll()
-        .where('id', '=', build.id)
-        .executeTakeFirstOrThrow();
-      return this.buildWire(trx, updated);
+      const changes = {
+        status: next,
+        platform: fields.platform ?? build.platform,
+        packer_run_uuid: fields.packerRunUuid ?? build.packer_run_uuid,
+        source_external_identifier:
+          fields.sourceExternalIdentifier ?? build.source_external_identifier,
+        labels: JSON.stringify(labels),
+        metadata: JSON.stringify(metadata),
+        parent_version_id: parentVersionId,
+        parent_channel_id: parentChannelId,
+        heartbeat_at: next === 'BUILD_RUNNING' ? now : build.heartbeat_at,
+        updated_at: now,
+      };
+      const updated: BuildTable = { ...build, ...changes };
+      await trx.updateTable('builds').set(changes).where('id', '=', build.id).execute();
+      const added = await this.insertArtifacts(trx, build.id, newArtifacts, storedArtifacts, now);
+      const completed =
+        next === 'BUILD_DONE' &&
+        (await completeIfDone(
+          this.ctx,
+          trx,
+          version,
+          builds.map((b) => (b.id === build.id ? updated : b)),
+          now,
+        ));
+      // Completion moved updated_at already.
+      if (!completed) {
+        await trx
+          .updateTable('versions')
+          .set({ updated_at: now })
+          .where('id', '=', version.id)
+          .execute();
+      }
+      return buildToWire(updated, [...storedArtifacts, ...added].map(artifactToWire));
     });
   }
 
@@ -1445,6 +1502,57 @@ export class SqlRegistryService implements RegistryService {
   close(): Promise<void> {
     return this.ctx.close();
   }
+}
+
+// ---- query helpers ----------------------------------------------------------
+
+/**
+ * Every build of a version (what completion needs of them) and the
+ * artifacts of one of them, in one statement: a left join that carries
+ * artifacts only on that build's rows.
+ */
+async function buildsWithArtifactsOf(
+  db: Db,
+  versionId: string,
+  buildId: string | undefined,
+): Promise<{ builds: BuildTable[]; artifacts: ArtifactTable[] }> {
+  const rows = await db
+    .selectFrom('builds')
+    .leftJoin('artifacts', (join) =>
+      join.onRef('artifacts.build_id', '=', 'builds.id').on('builds.id', '=', buildId ?? ''),
+    )
+    .selectAll('builds')
+    .select([
+      'artifacts.id as artifact_id',
+      'artifacts.external_identifier as artifact_external_identifier',
+      'artifacts.region as artifact_region',
+      'artifacts.created_at as artifact_created_at',
+    ])
+    .where('builds.version_id', '=', versionId)
+    .orderBy('builds.id')
+    .orderBy('artifacts.id')
+    .execute();
+  const builds: BuildTable[] = [];
+  const artifacts: ArtifactTable[] = [];
+  for (const {
+    artifact_id: id,
+    artifact_external_identifier: externalIdentifier,
+    artifact_region: region,
+    artifact_created_at: createdAt,
+    ...build
+  } of rows) {
+    if (builds[builds.length - 1]?.id !== build.id) builds.push(build);
+    if (id !== null) {
+      artifacts.push({
+        id,
+        build_id: build.id,
+        external_identifier: externalIdentifier ?? '',
+        region: region ?? '',
+        created_at: Number(createdAt),
+      });
+    }
+  }
+  return { builds, artifacts };
 }
 
 // ---- request parsing helpers ------------------------------------------------

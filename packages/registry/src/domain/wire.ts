@@ -12,7 +12,14 @@ import type {
   TemplateType,
   Version,
 } from '@imprint/client';
-import type { BucketTable, ChannelTable, Db, VersionTable } from '../storage/schema';
+import type {
+  ArtifactTable,
+  BucketTable,
+  BuildTable,
+  ChannelTable,
+  Db,
+  VersionTable,
+} from '../storage/schema';
 import { inChunks } from '../storage/sql-helpers';
 import { LATEST_CHANNEL, ancestryHref, bucketResourceName, versionName } from './context';
 import type { ServiceContext } from './context';
@@ -94,34 +101,44 @@ export async function loadBuilds(
   const artifactsByBuild = new Map<string, Artifact[]>();
   for (const a of artifacts) {
     const list = artifactsByBuild.get(a.build_id) ?? [];
-    list.push({
-      id: a.id,
-      external_identifier: a.external_identifier,
-      region: a.region,
-      created_at: toIso(Number(a.created_at)),
-    });
+    list.push(artifactToWire(a));
     artifactsByBuild.set(a.build_id, list);
   }
   const out = new Map<string, Build[]>();
   for (const b of builds) {
     const list = out.get(b.version_id) ?? [];
-    list.push({
-      id: b.id,
-      version_id: b.version_id,
-      component_type: b.component_type,
-      platform: b.platform,
-      status: b.status as BuildStatus,
-      packer_run_uuid: b.packer_run_uuid,
-      labels: parseStringMap(b.labels),
-      source_external_identifier: b.source_external_identifier,
-      artifacts: artifactsByBuild.get(b.id) ?? [],
-      metadata: JSON.parse(b.metadata) as BuildMetadata,
-      created_at: toIso(Number(b.created_at)),
-      updated_at: toIso(Number(b.updated_at)),
-    });
+    list.push(buildToWire(b, artifactsByBuild.get(b.id) ?? []));
     out.set(b.version_id, list);
   }
   return out;
+}
+
+/** A stored artifact as the API shows it. */
+export function artifactToWire(a: ArtifactTable): Artifact {
+  return {
+    id: a.id,
+    external_identifier: a.external_identifier,
+    region: a.region,
+    created_at: toIso(Number(a.created_at)),
+  };
+}
+
+/** A stored build with its artifacts as the API shows it. */
+export function buildToWire(b: BuildTable, artifacts: Artifact[]): Build {
+  return {
+    id: b.id,
+    version_id: b.version_id,
+    component_type: b.component_type,
+    platform: b.platform,
+    status: b.status as BuildStatus,
+    packer_run_uuid: b.packer_run_uuid,
+    labels: parseStringMap(b.labels),
+    source_external_identifier: b.source_external_identifier,
+    artifacts,
+    metadata: JSON.parse(b.metadata) as BuildMetadata,
+    created_at: toIso(Number(b.created_at)),
+    updated_at: toIso(Number(b.updated_at)),
+  };
 }
 
 /** Wire versions for the given rows, in the same order. */
@@ -147,44 +164,62 @@ export async function versionsToWire(
       )
     ).map((r) => r.parent_version_id),
   );
-  return rows.map((row) => {
-    const versionBuilds = builds.get(row.id) ?? [];
-    const revokeAt = row.revoke_at === null ? null : Number(row.revoke_at);
-    const version: Version = {
-      id: row.id,
-      bucket_name: row.bucket_name,
-      fingerprint: row.fingerprint,
-      name: versionName(row.seq),
-      status: versionStatus(
-        row.seq,
-        versionBuilds.map((b) => b.status),
-        revokeAt,
-        now,
-      ),
-      template_type: row.template_type as TemplateType,
-      author_id: row.author_id,
-      builds: versionBuilds,
-      created_at: toIso(Number(row.created_at)),
-      updated_at: toIso(Number(row.updated_at)),
-      has_descendants: withChildren.has(row.id),
-      parents: {
-        href: ancestryHref(ctx, row.bucket_name, 'ANCESTRY_TYPE_PARENTS', row.fingerprint),
-        status: parents.get(row.id) ?? 'UNDETERMINED',
-      },
-    };
-    if (revokeAt !== null) {
-      version.revoke_at = toIso(revokeAt);
-      version.revocation_message = row.revocation_message ?? '';
-      version.revocation_author = row.revocation_author ?? '';
-      version.revocation_type = (row.revocation_type ?? 'REVOCATION_TYPE_UNSET') as RevocationType;
-      if (row.revocation_inherited_from !== null) {
-        version.revocation_inherited_from = JSON.parse(
-          row.revocation_inherited_from,
-        ) as RevocationInheritedFrom;
-      }
+  return rows.map((row) =>
+    versionToWire(ctx, row, {
+      builds: builds.get(row.id) ?? [],
+      parentsStatus: parents.get(row.id) ?? 'UNDETERMINED',
+      hasDescendants: withChildren.has(row.id),
+      now,
+    }),
+  );
+}
+
+/** What a version's wire form needs besides its row. */
+export interface VersionFacts {
+  readonly builds: Build[];
+  /** Worst status of its relations to its parents (UNDETERMINED without any). */
+  readonly parentsStatus: AncestryStatus;
+  readonly hasDescendants: boolean;
+  readonly now: number;
+}
+
+/** A version row as the API shows it. */
+export function versionToWire(ctx: ServiceContext, row: VersionRow, facts: VersionFacts): Version {
+  const revokeAt = row.revoke_at === null ? null : Number(row.revoke_at);
+  const version: Version = {
+    id: row.id,
+    bucket_name: row.bucket_name,
+    fingerprint: row.fingerprint,
+    name: versionName(row.seq),
+    status: versionStatus(
+      row.seq,
+      facts.builds.map((b) => b.status),
+      revokeAt,
+      facts.now,
+    ),
+    template_type: row.template_type as TemplateType,
+    author_id: row.author_id,
+    builds: facts.builds,
+    created_at: toIso(Number(row.created_at)),
+    updated_at: toIso(Number(row.updated_at)),
+    has_descendants: facts.hasDescendants,
+    parents: {
+      href: ancestryHref(ctx, row.bucket_name, 'ANCESTRY_TYPE_PARENTS', row.fingerprint),
+      status: facts.parentsStatus,
+    },
+  };
+  if (revokeAt !== null) {
+    version.revoke_at = toIso(revokeAt);
+    version.revocation_message = row.revocation_message ?? '';
+    version.revocation_author = row.revocation_author ?? '';
+    version.revocation_type = (row.revocation_type ?? 'REVOCATION_TYPE_UNSET') as RevocationType;
+    if (row.revocation_inherited_from !== null) {
+      version.revocation_inherited_from = JSON.parse(
+        row.revocation_inherited_from,
+      ) as RevocationInheritedFrom;
     }
-    return version;
-  });
+  }
+  return version;
 }
 
 /** Wire versions by id (missing ids are skipped). */

@@ -146,6 +146,30 @@ function findBodyProblem(value: unknown): BodyProblem | undefined {
 }
 
 /**
+ * Whether JSON `text` could hold anything {@link findBodyProblem} refuses:
+ * in valid JSON a NUL or a lone surrogate can only be written as a `\u`
+ * escape (decoding UTF-8 never yields either), a forbidden key only as its
+ * literal name, and nesting deeper than the limit needs that many brackets.
+ * Most bodies have none of these, and skip the walk.
+ */
+function mayHoldBodyProblem(text: string): boolean {
+  if (
+    text.includes('\\u') ||
+    text.includes('__proto__') ||
+    text.includes('constructor') ||
+    text.includes('prototype')
+  ) {
+    return true;
+  }
+  let open = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x7b || c === 0x5b) && ++open > MAX_JSON_DEPTH) return true;
+  }
+  return false;
+}
+
+/**
  * Parses a JSON body. An empty body counts as no body (Go clients send
  * `Content-Type: application/json` on bodiless requests); invalid JSON,
  * forbidden keys, absurd nesting, and keys or strings that hold a NUL or a
@@ -176,7 +200,7 @@ export function parseJsonBody(
     );
     return;
   }
-  const problem = findBodyProblem(value);
+  const problem = mayHoldBodyProblem(text) ? findBodyProblem(value) : undefined;
   if (problem?.kind === 'too-deep') {
     done(
       invalidArgument(

@@ -12,6 +12,7 @@ import type {
 } from 'kysely';
 import { GrpcCode, RegistryError, RegistryErrorReason } from '../domain/registry.errors';
 import type { DatabaseHealthSource, DatabaseState } from '../domain/registry-service';
+import { isStalePlan } from './postgres-prepared';
 import type { Engine } from './sql-helpers';
 
 /** Seconds a client is told to wait (`Retry-After`) while the database is unavailable. */
@@ -77,6 +78,7 @@ export function unavailableCause(error: unknown): string | undefined {
       if (/^[0-9A-Z]{5}$/.test(code) && isTransientSqlState(code)) return `${text} (${code})`;
     }
     if (PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(text))) return text;
+    if (isStalePlan(e)) return `${text} (another instance changed the schema)`;
     // AggregateError (several addresses refused) and wrapped causes.
     const inner = (e as { errors?: unknown[] }).errors?.[0] ?? (e as { cause?: unknown }).cause;
     e = inner;

@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import type {
   DatabaseConnection,
   DatabaseIntrospector,
@@ -103,9 +103,6 @@ export function isWriteStatement(sqlText: string): boolean {
   return true;
 }
 
-/** Extra work when this process commits a write (PostgreSQL: NOTIFY other instances). */
-export type CommitAnnouncer = (connection: DatabaseConnection) => Promise<void>;
-
 class TrackedConnection implements DatabaseConnection {
   inTransaction = false;
   dirty = false;
@@ -113,16 +110,13 @@ class TrackedConnection implements DatabaseConnection {
   constructor(
     readonly inner: DatabaseConnection,
     private readonly tracker: ChangeTracker,
-    private readonly announce: CommitAnnouncer | undefined,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (!isWriteStatement(query.sql)) return this.inner.executeQuery<R>(query);
     this.dirty = true;
     try {
-      const result = await this.inner.executeQuery<R>(query);
-      if (!this.inTransaction) await this.announce?.(this.inner);
-      return result;
+      return await this.inner.executeQuery<R>(query);
     } finally {
       // Counted after the statement ran: a reader that started earlier has an
       // older generation, so what it caches is never taken for current.
@@ -144,7 +138,6 @@ class TrackingDriver implements Driver {
   constructor(
     private readonly inner: Driver,
     private readonly tracker: ChangeTracker,
-    private readonly announce: CommitAnnouncer | undefined,
   ) {}
 
   init(): Promise<void> {
@@ -153,7 +146,7 @@ class TrackingDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await this.inner.acquireConnection();
-    return new TrackedConnection(connection, this.tracker, this.announce);
+    return new TrackedConnection(connection, this.tracker);
   }
 
   async beginTransaction(
@@ -169,8 +162,6 @@ class TrackingDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const tracked = connection as TrackedConnection;
     try {
-      // Inside the transaction, so other instances hear of it exactly when it commits.
-      if (tracked.dirty) await this.announce?.(tracked.inner);
       await this.inner.commitTransaction(tracked.inner);
     } finally {
       this.endTransaction(tracked);
@@ -235,16 +226,13 @@ class TrackingDriver implements Driver {
 
 /**
  * `dialect`, with every write statement and every commit or rollback of a
- * transaction that wrote counted by `tracker` (after it happened), and
- * `announce` run for each committed write.
+ * transaction that wrote counted by `tracker` (after it happened). Other
+ * processes hear of commits on their own (PostgreSQL: the change trigger's
+ * NOTIFY, see migration 0002; SQLite: `PRAGMA data_version`).
  */
-export function trackChanges(
-  dialect: Dialect,
-  tracker: ChangeTracker,
-  announce?: CommitAnnouncer,
-): Dialect {
+export function trackChanges(dialect: Dialect, tracker: ChangeTracker): Dialect {
   return {
-    createDriver: (): Driver => new TrackingDriver(dialect.createDriver(), tracker, announce),
+    createDriver: (): Driver => new TrackingDriver(dialect.createDriver(), tracker),
     createQueryCompiler: (): QueryCompiler => dialect.createQueryCompiler(),
     createAdapter: (): DialectAdapter => dialect.createAdapter(),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector =>
@@ -254,11 +242,3 @@ export function trackChanges(
 
 /** The PostgreSQL channel registry instances announce their commits on. */
 export const CHANGE_CHANNEL = 'imprint_registry_changes';
-
-/** A NOTIFY on {@link CHANGE_CHANNEL} carrying this instance's id. */
-export function postgresAnnouncer(instanceId: string): CommitAnnouncer {
-  const notify = CompiledQuery.raw('select pg_notify($1, $2)', [CHANGE_CHANNEL, instanceId]);
-  return async (connection) => {
-    await connection.executeQuery(notify);
-  };
-}

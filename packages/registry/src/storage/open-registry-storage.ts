@@ -18,17 +18,15 @@ import {
   guardAvailability,
   unavailableCause,
 } from './availability';
-import {
-  ChangeTracker,
-  postgresAnnouncer,
-  trackChanges,
-  type ChangeSource,
-} from './change-tracking';
+import { ChangeTracker, trackChanges, type ChangeSource } from './change-tracking';
 import { migrationProvider } from './migrations';
 import { PostgresChangeListener } from './postgres-change-listener';
+import { PreparingClient } from './postgres-prepared';
 import type { Database } from './schema';
 import type { Engine } from './sql-helpers';
 import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { SqliteWriteBatcher } from './sqlite-write-batcher';
 
 /** File name of the SQLite database inside `dataDir`. */
 export const SQLITE_FILE_NAME = 'imprint-registry.db';
@@ -100,6 +98,8 @@ interface OpenedDatabase {
   readonly where: string;
   /** Follows other processes' commits, started once the schema exists. */
   followOthers(): Promise<() => Promise<void>>;
+  /** Closes the connections (and what runs beside them). */
+  destroy(): Promise<void>;
 }
 
 /** `host:port/database` of a PostgreSQL URL, without credentials. */
@@ -130,14 +130,19 @@ function openDatabase(
         'databaseUrl',
       );
     }
+    const instanceId = randomUUID();
     const config: PoolConfig = {
       connectionString: url,
       types: { getTypeParser },
       connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
       keepAlive: true,
-      application_name: 'imprint-registry',
+      // The change trigger's NOTIFY payload: how this instance recognises its own writes.
+      application_name: `imprint-registry ${instanceId}`,
     };
-    const pool = new Pool(config);
+    const pool = new Pool({
+      ...config,
+      Client: PreparingClient as unknown as PoolConfig['Client'],
+    });
     // A connection the server closes (restart, failover, an idle-session
     // kill) emits 'error': an idle one through the pool, a checked-out one on
     // the client itself. Unhandled, either ends the process. Handled, the
@@ -146,19 +151,23 @@ function openDatabase(
     const lost = (error: Error) => health.down(unavailableCause(error) ?? error.message);
     pool.on('error', lost);
     pool.on('connect', (client) => client.on('error', lost));
-    const instanceId = randomUUID();
+    const db = new Kysely<Database>({
+      dialect: trackChanges(
+        guardAvailability(new PostgresDialect({ pool }), 'postgres', health, options.onStatement),
+        tracker,
+      ),
+    });
     return {
-      db: new Kysely<Database>({
-        dialect: trackChanges(
-          guardAvailability(new PostgresDialect({ pool }), 'postgres', health, options.onStatement),
-          tracker,
-          postgresAnnouncer(instanceId),
-        ),
-      }),
+      db,
       engine: 'postgres',
       where: describePostgresUrl(url),
+      destroy: () => db.destroy(),
       async followOthers() {
-        const listener = new PostgresChangeListener(config, tracker, instanceId);
+        const listener = new PostgresChangeListener(
+          config,
+          tracker,
+          String(config.application_name),
+        );
         await listener.start();
         return () => listener.close();
       },
@@ -181,20 +190,28 @@ function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return {
-    db: new Kysely<Database>({
-      dialect: trackChanges(
-        guardAvailability(
-          new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-          'sqlite',
-          health,
-          options.onStatement,
-        ),
-        tracker,
+  // Checkpoints (and their fsyncs) run on a thread of their own, not in a COMMIT.
+  const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(file);
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
+  const db = new Kysely<Database>({
+    dialect: trackChanges(
+      guardAvailability(
+        new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+        'sqlite',
+        health,
+        options.onStatement,
       ),
-    }),
+      tracker,
+    ),
+  });
+  return {
+    db,
     engine: 'sqlite',
     where: file,
+    destroy: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
     async followOthers() {
       // Moves when another connection (another process on the same file) commits.
       const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
@@ -240,8 +257,8 @@ async function waitForDatabase(
 }
 
 /** Runs pending migrations (forward-only). Safe to call on every open; concurrent openers wait on Kysely's lock. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(engine) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     if (error instanceof DatabaseUnavailableError) throw error;
@@ -334,11 +351,11 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
 
   const tracker = new ChangeTracker();
   const health = new DatabaseHealth();
-  const { db, engine, where, followOthers } = openDatabase(options, tracker, health);
+  const { db, engine, where, followOthers, destroy } = openDatabase(options, tracker, health);
   let stopFollowing: () => Promise<void> = async () => undefined;
   try {
     await waitForDatabase(db, engine, where, databaseWaitMs, options.onDatabaseWait);
-    await migrateToLatest(db);
+    await migrateToLatest(db, engine);
     if (readCache) stopFollowing = await followOthers();
     const registry = await ensureRegistryRecord(db, nowMs(), newId);
     const location: Location = {
@@ -347,10 +364,13 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     };
     let closing: Promise<void> | undefined;
     // One once-only shutdown shared by storage.close() and service.close().
-    const close = () => (closing ??= stopFollowing().then(() => db.destroy()));
+    const close = () => (closing ??= stopFollowing().then(destroy));
+    const batcher = engine === 'sqlite' ? new SqliteWriteBatcher(db) : undefined;
     const ctx: ServiceContext = {
       db,
       engine,
+      transaction: (fn) => (batcher ? batcher.run(fn) : db.transaction().execute(fn)),
+      singleStatement: (fn) => (batcher ? batcher.run(fn) : fn(db)),
       location,
       registryId: registry.id,
       nowMs,
@@ -373,7 +393,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     };
   } catch (error) {
     await stopFollowing();
-    await db.destroy();
+    await destroy();
     throw error;
   }
 }

@@ -44,7 +44,8 @@ export class PostgresChangeListener {
   constructor(
     private readonly config: ClientConfig,
     private readonly tracker: ChangeTracker,
-    private readonly instanceId: string,
+    /** The NOTIFY payload of this instance's own writes (its application_name), which it ignores. */
+    private readonly ownPayload: string,
     private readonly timing = {
       pingIntervalMs: LISTENER_PING_INTERVAL_MS,
       pingTimeoutMs: LISTENER_PING_TIMEOUT_MS,
@@ -65,7 +66,7 @@ export class PostgresChangeListener {
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {
-      if (message.channel === CHANGE_CHANNEL && message.payload !== this.instanceId) {
+      if (message.channel === CHANGE_CHANNEL && message.payload !== this.ownPayload) {
         this.tracker.bump();
       }
     });

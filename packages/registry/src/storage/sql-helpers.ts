@@ -15,6 +15,13 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** True when `error` is a NOT NULL violation on either engine. */
+export function isNotNullViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23502' || code === 'SQLITE_CONSTRAINT_NOTNULL';
+}
+
 /** Parameter lists stay well below SQLite's and PostgreSQL's bind limits. */
 export const IN_LIST_CHUNK = 500;
 

@@ -1,16 +1,22 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import type { Engine } from '../sql-helpers';
 import { initialMigration } from './0001-initial';
+import { changeNotifyTriggerMigration } from './0002-change-notify-trigger';
 
 /**
- * Every schema migration, keyed by a name that sorts in application order.
- * Forward-only: add a new `000N-*.ts` file and list it here; never edit or
- * remove a migration that has shipped.
+ * Every schema migration for `engine`, keyed by a name that sorts in
+ * application order. Forward-only: add a new `000N-*.ts` file and list it
+ * here; never edit or remove a migration that has shipped. A migration that
+ * only concerns one engine is a no-op on the other (and still recorded).
  */
-export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
-  '0001-initial': initialMigration,
-});
+export function migrationsFor(engine: Engine): Readonly<Record<string, Migration>> {
+  return Object.freeze({
+    '0001-initial': initialMigration,
+    '0002-change-notify-trigger': changeNotifyTriggerMigration(engine),
+  });
+}
 
 /** A static, in-code provider: no file-system scanning, so it works from a bundle too. */
-export const migrationProvider: MigrationProvider = {
-  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
-};
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return { getMigrations: () => Promise.resolve({ ...migrationsFor(engine) }) };
+}
