@@ -13,6 +13,10 @@ import { openRegistryStorage } from '../domain';
 import type { RegistryStorage } from '../domain/registry-service';
 import { RegistryError } from '../domain/registry.errors';
 import {
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+} from '../auth/token-rate-limit';
+import {
   DEFAULT_BODY_LIMIT,
   DEFAULT_SWEEP_INTERVAL_MS,
   DEFAULT_TOKEN_TTL_SECONDS,
@@ -59,6 +63,14 @@ function positiveDuration(min: number, max: number, what: string): (value: strin
   });
 }
 
+/** A whole number of failed token requests per minute; `0` turns the limit off. */
+function parseRequestCount(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) {
+    throw new InvalidArgumentError('use a whole number of requests per minute (0 turns it off)');
+  }
+  return Number(value);
+}
+
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`use one of ${ROLES.join(', ')}`);
   return value;
@@ -77,6 +89,8 @@ interface ServeFlags extends StorageFlags {
   bodyLimit: number;
   sweepInterval: number;
   tokenTtl: number;
+  tokenRateLimit: number;
+  tokenRateLimitGlobal: number;
   logLevel: string;
 }
 
@@ -140,6 +154,8 @@ async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number
       bodyLimit: flags.bodyLimit,
       sweepIntervalMs: flags.sweepInterval,
       tokenTtlSeconds: Math.max(1, Math.round(flags.tokenTtl / 1000)),
+      // The window keeps its default, one minute, which the flags' help speaks of.
+      tokenRateLimit: { perClient: flags.tokenRateLimit, global: flags.tokenRateLimitGlobal },
       logger: { level: flags.logLevel },
     });
   } catch (error) {
@@ -245,6 +261,22 @@ function buildProgram(
       new Option('--token-ttl <duration>', 'lifetime of issued bearer tokens')
         .argParser(positiveDuration(1000, 365 * 86_400_000, 'use 1s to 365d'))
         .default(DEFAULT_TOKEN_TTL_SECONDS * 1000, '1h'),
+    )
+    .addOption(
+      new Option(
+        '--token-rate-limit <n>',
+        'failed token requests one client address may make per minute before 429 (0: no limit)',
+      )
+        .argParser(parseRequestCount)
+        .default(DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT),
+    )
+    .addOption(
+      new Option(
+        '--token-rate-limit-global <n>',
+        'failed token requests all clients together may make per minute before 429 (0: no limit)',
+      )
+        .argParser(parseRequestCount)
+        .default(DEFAULT_TOKEN_RATE_LIMIT_GLOBAL),
     )
     .addOption(
       new Option(

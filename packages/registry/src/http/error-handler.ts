@@ -197,14 +197,21 @@ export function toRegistryError(
     return invalidArgument(`invalid request: ${fastifyError.message ?? 'validation failed'}`);
   }
   switch (fastifyError.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      // A route may take less than the server-wide limit (POST /oauth2/token does).
+      const limit = request.routeOptions.bodyLimit ?? bodyLimit;
+      const which =
+        limit === bodyLimit
+          ? "the server's --body-limit"
+          : `the limit of ${request.method} ${request.routeOptions.url ?? 'this route'}`;
       return new RegistryHttpError(
         413,
         GrpcCode.INVALID_ARGUMENT,
         HTTP_ERROR_REASONS.BODY_TOO_LARGE,
-        `the request body is larger than the limit of ${bodyLimit} bytes (the server's --body-limit)`,
-        { limit_bytes: bodyLimit },
+        `the request body is larger than the limit of ${limit} bytes (${which})`,
+        { limit_bytes: limit },
       );
+    }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new RegistryHttpError(
         415,
@@ -253,6 +260,8 @@ export function sendRegistryError(reply: FastifyReply, error: RegistryError): Fa
   if (error.grpcCode === GrpcCode.UNAUTHENTICATED) {
     reply.header('www-authenticate', 'Bearer realm="imprint-registry"');
   }
+  const retryAfter = error.details['retry_after_seconds'];
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply
     .status(error.httpStatus)
     .type('application/json; charset=utf-8')

@@ -29,6 +29,12 @@ export const HTTP_ERROR_REASONS = {
   INVALID_CLIENT: 'REGISTRY_ERR_INVALID_CLIENT',
   /** The token endpoint got a grant type other than `client_credentials`. 400, code 3. */
   UNSUPPORTED_GRANT_TYPE: 'REGISTRY_ERR_UNSUPPORTED_GRANT_TYPE',
+  /**
+   * Too many failed `POST /oauth2/token` requests from this client address, or
+   * from all clients together, within the rate-limit window. 429 with
+   * `Retry-After`, code 8.
+   */
+  TOKEN_RATE_LIMITED: 'REGISTRY_ERR_TOKEN_RATE_LIMITED',
   /** The principal's role is below the one the operation needs. 403, code 7. */
   PERMISSION_DENIED: 'REGISTRY_ERR_PERMISSION_DENIED',
   /** A bug: the server logged the details. 500, code 13. */

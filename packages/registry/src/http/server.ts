@@ -5,6 +5,13 @@ import { authPlugin } from '../auth/auth.plugin';
 import { EmbeddedMode } from '../auth/embedded-mode';
 import { callerIdentityRoutes } from '../auth/caller-identity.routes';
 import { principalRoutes } from '../auth/principals.routes';
+import {
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+  DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS,
+  type TokenRateLimitOptions,
+  type TokenRateLimitSettings,
+} from '../auth/token-rate-limit';
 import { tokenRoutes } from '../auth/token.routes';
 import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
 import type { RegistryStorage } from '../domain/registry-service';
@@ -54,6 +61,13 @@ export interface RegistryServerOptions {
   readonly bodyLimit?: number;
   /** Lifetime of issued bearer tokens, in seconds (default 3600). */
   readonly tokenTtlSeconds?: number;
+  /**
+   * Limits on failed `POST /oauth2/token` requests, per client IP address
+   * (default 10 per minute) and from all clients together (default 300 per
+   * minute); over either, token requests are 429 with `Retry-After` until the
+   * window ends. Successful requests do not count. `0` turns a limit off.
+   */
+  readonly tokenRateLimit?: TokenRateLimitOptions;
   /** How often stale builds are cancelled, in ms (default 60 000; 0 disables the sweeper). */
   readonly sweepIntervalMs?: number;
   /** `false` silences logging; otherwise pino JSON lines at `level` (default `info`) to `destination` (default stdout). */
@@ -160,6 +174,27 @@ export async function buildRegistryServer(
     DEFAULT_SWEEP_INTERVAL_MS,
     0,
   );
+  const tokenRateLimit: TokenRateLimitSettings = {
+    perClient: integerOption(
+      'tokenRateLimit.perClient',
+      options.tokenRateLimit?.perClient,
+      DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+      0,
+    ),
+    global: integerOption(
+      'tokenRateLimit.global',
+      options.tokenRateLimit?.global,
+      DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+      0,
+    ),
+    windowSeconds: integerOption(
+      'tokenRateLimit.windowSeconds',
+      options.tokenRateLimit?.windowSeconds,
+      DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS,
+      1,
+      86_400,
+    ),
+  };
 
   const loopback = isLoopbackHost(host);
   const principalCount = await storage.principals.countPrincipals();
@@ -273,7 +308,7 @@ export async function buildRegistryServer(
 
   await app.register(healthRoutes, context);
   await app.register(openApiRoutes, context);
-  await app.register(tokenRoutes, context);
+  await app.register(tokenRoutes, { ...context, tokenRateLimit });
   await app.register(principalRoutes, context);
   await app.register(callerIdentityRoutes, context);
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
