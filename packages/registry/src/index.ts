@@ -40,6 +40,8 @@ export { GrpcCode, RegistryError, RegistryErrorReason } from './domain/registry.
 export type {
   Actor,
   AncestryQuery,
+  DeletedPrincipal,
+  DeletePrincipalOptions,
   Principal,
   PrincipalStore,
   RegistryService,

@@ -218,6 +218,18 @@ async function withStorage<T>(
   }
 }
 
+function lastAdminWarning(name: string, principalsLeft: number, names: Names): string {
+  return (
+    `warning: ${name} was the last admin principal; nobody can manage principals over HTTP ` +
+    `until you create another admin: ${names.path} principals create --name NAME --role admin\n` +
+    (principalsLeft === 0
+      ? `warning: no principals are left. A running registry keeps requiring tokens (it never ` +
+        `turns anonymous while it runs), but one started on a loopback address without ` +
+        `principals runs in embedded mode, where every request is an anonymous admin.\n`
+      : '')
+  );
+}
+
 function buildProgram(
   io: CliIo,
   name: string,
@@ -392,7 +404,7 @@ function buildProgram(
   withStorageOptions(
     principals
       .command('delete')
-      .description('delete a principal and revoke its tokens')
+      .description('delete a principal and revoke its tokens (warns when it was the last admin)')
       .argument('<id>', 'the principal id (its client_id)'),
     names,
   )
@@ -401,8 +413,12 @@ function buildProgram(
       validateDatabaseUrl(flags.database);
       setResult(
         withStorage(flags, async (storage) => {
-          await storage.principals.deletePrincipal(id);
+          // The operator is at the machine: the last admin may go, with a warning.
+          const deleted = await storage.principals.deletePrincipal(id, { allowLastAdmin: true });
           io.stdout(`Deleted principal ${id}.\n`);
+          if (deleted.principal.role === 'admin' && deleted.adminsLeft === 0) {
+            io.stderr(lastAdminWarning(deleted.principal.name, deleted.principalsLeft, names));
+          }
           return EXIT_OK;
         }),
       );

@@ -51,8 +51,10 @@ export interface RegistryServerOptions {
   readonly storage: RegistryStorage;
   /**
    * The address the server listens on (default `127.0.0.1`). It decides the
-   * auth mode: on loopback with no principals every request is an anonymous
-   * admin (embedded mode); elsewhere at least one principal must exist.
+   * auth mode, once, at start: on loopback with no principals every request is
+   * an anonymous admin (embedded mode) until a principal appears; elsewhere at
+   * least one principal must exist. A server that requires tokens never stops
+   * requiring them.
    */
   readonly host?: string;
   /** TCP port for {@link startRegistryServer} (default 8080; 0 picks a free one). */
@@ -292,7 +294,13 @@ export async function buildRegistryServer(
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'string' }, parseJsonBody);
 
-  const embedded = new EmbeddedMode(storage.principals, loopback);
+  const embedded = new EmbeddedMode({
+    principals: storage.principals,
+    host,
+    loopback,
+    principalCount,
+    log: app.log,
+  });
   const context: RouteContext = {
     storage,
     scope: new RegistryScope(storage.service),
@@ -314,15 +322,6 @@ export async function buildRegistryServer(
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
   await app.register(packerApi, { ...context, prefix: PACKER_PREFIX });
-
-  if (loopback && principalCount === 0) {
-    app.log.info(
-      { mode: 'embedded', host },
-      `embedded mode: ${host} is a loopback address and no principals exist, so every request ` +
-        `is an anonymous admin; create one (imprint-registry principals create --name ci --role admin) ` +
-        `to require tokens`,
-    );
-  }
   return app;
 }
 
