@@ -27,6 +27,7 @@ import {
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
 import { HTTP_ERROR_REASONS } from './http-errors';
 import { RegistryScope } from './registry-scope';
+import { registryLoggerOptions, type RegistryLoggerOption } from './request-logging';
 import { healthRoutes } from './routes/health.routes';
 import { openApiRoutes } from './routes/openapi.routes';
 import { PACKER_PREFIX, packerApi } from './routes/packer-api';
@@ -40,10 +41,7 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 /** Default interval of the stale-build sweep: one minute. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
-/** Where log lines go: any object with `write(line)` (a stream, or a test's collector). */
-export interface RegistryLogDestination {
-  write(line: string): void;
-}
+export type { RegistryLogDestination } from './request-logging';
 
 /** Options of {@link buildRegistryServer} and {@link startRegistryServer}. */
 export interface RegistryServerOptions {
@@ -72,9 +70,12 @@ export interface RegistryServerOptions {
   readonly tokenRateLimit?: TokenRateLimitOptions;
   /** How often stale builds are cancelled, in ms (default 60 000; 0 disables the sweeper). */
   readonly sweepIntervalMs?: number;
-  /** `false` silences logging; otherwise pino JSON lines at `level` (default `info`) to `destination` (default stdout). */
-  readonly logger?:
-    false | { readonly level?: string; readonly destination?: RegistryLogDestination };
+  /**
+   * `false` silences logging; otherwise pino JSON lines at `level` (default
+   * `info`) to `destination` (default stdout). Secrets in headers, bodies and
+   * URL queries never reach it.
+   */
+  readonly logger?: RegistryLoggerOption;
   /** Close the storage when the server closes (default false: the caller owns it). */
   readonly closeStorage?: boolean;
   /**
@@ -95,25 +96,6 @@ export interface RunningRegistryServer {
   /** Stops accepting connections, finishes in-flight requests, then stops timers (and storage, with `closeStorage`). */
   close(): Promise<void>;
 }
-
-/** Header values that must never reach a log line. */
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'authorization',
-  'client_secret',
-  'clientSecret',
-  'access_token',
-  'accessToken',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.access_token',
-  '*.accessToken',
-  '*.authorization',
-];
 
 /** Longest token lifetime the principal store accepts: one year. */
 const MAX_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
@@ -209,14 +191,7 @@ export async function buildRegistryServer(
   }
 
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: options.logger?.level ?? 'info',
-            ...(options.logger?.destination ? { stream: options.logger.destination } : {}),
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          },
+    logger: registryLoggerOptions(options.logger),
     bodyLimit,
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
