@@ -27,7 +27,11 @@ import {
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
 import { HTTP_ERROR_REASONS } from './http-errors';
 import { RegistryScope } from './registry-scope';
-import { registryLoggerOptions, type RegistryLoggerOption } from './request-logging';
+import {
+  addRequestCompletionLog,
+  registryLoggerOptions,
+  type RegistryLoggerOption,
+} from './request-logging';
 import { healthRoutes } from './routes/health.routes';
 import { openApiRoutes } from './routes/openapi.routes';
 import { PACKER_PREFIX, packerApi } from './routes/packer-api';
@@ -72,8 +76,9 @@ export interface RegistryServerOptions {
   readonly sweepIntervalMs?: number;
   /**
    * `false` silences logging; otherwise pino JSON lines at `level` (default
-   * `info`) to `destination` (default stdout). Secrets in headers, bodies and
-   * URL queries never reach it.
+   * `info`) to `destination` (default stdout). Successful requests are logged
+   * only at `debug` or lower (one line each); secrets in headers, bodies and URL
+   * queries never are.
    */
   readonly logger?: RegistryLoggerOption;
   /** Close the storage when the server closes (default false: the caller owns it). */
@@ -192,6 +197,7 @@ export async function buildRegistryServer(
 
   const app = Fastify({
     logger: registryLoggerOptions(options.logger),
+    disableRequestLogging: true,
     bodyLimit,
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
@@ -232,6 +238,8 @@ export async function buildRegistryServer(
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
+
+  addRequestCompletionLog(app);
 
   for (const schema of MODEL_SCHEMAS) app.addSchema(schema);
 
