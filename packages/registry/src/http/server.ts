@@ -17,6 +17,7 @@ import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
 import type { RegistryStorage } from '../domain/registry-service';
 import { GrpcCode, RegistryError } from '../domain/registry.errors';
 import { consoleRoutes } from './console.routes';
+import { clientErrorHandler } from './client-error';
 import type { RouteContext } from './context';
 import {
   errorHandlingPlugin,
@@ -207,6 +208,7 @@ export async function buildRegistryServer(
     ajv: { customOptions: { coerceTypes: false, verbose: true } },
     schemaErrorFormatter,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   if (options.closeStorage) {
