@@ -108,7 +108,8 @@ const LEVEL_VALUES: Readonly<Record<string, number>> = {
 
 /**
  * Per-request logging. Fastify's own request lines ("incoming request",
- * "request completed" at info) are off (`disableRequestLogging`): a
+ * "request completed" at info) are off (a `LogController` with
+ * `disableRequestLogging`): a
  * synchronous line per request cost a third or more of GetChannel's
  * throughput. At `debug` or lower, one line per request is logged when its
  * response is sent (method, URL with secrets redacted, status, response time

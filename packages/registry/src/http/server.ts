@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { authPlugin } from '../auth/auth.plugin';
 import { EmbeddedMode } from '../auth/embedded-mode';
 import { callerIdentityRoutes } from '../auth/caller-identity.routes';
@@ -198,7 +198,8 @@ export async function buildRegistryServer(
 
   const app = Fastify({
     logger: registryLoggerOptions(options.logger),
-    disableRequestLogging: true,
+    // No "incoming request" / "request completed" lines: see addRequestCompletionLog.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
