@@ -25,6 +25,13 @@ export type {
   RegistryServerOptions,
   RunningRegistryServer,
 } from './http/server';
+export {
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+  DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS,
+} from './auth/token-rate-limit';
+export type { TokenRateLimitOptions } from './auth/token-rate-limit';
+export { TOKEN_BODY_LIMIT } from './auth/token.routes';
 export { HTTP_ERROR_REASONS } from './http/http-errors';
 export type { HttpErrorReason } from './http/http-errors';
 export { ROLES } from './auth/roles';
@@ -33,6 +40,8 @@ export { GrpcCode, RegistryError, RegistryErrorReason } from './domain/registry.
 export type {
   Actor,
   AncestryQuery,
+  DeletedPrincipal,
+  DeletePrincipalOptions,
   Principal,
   PrincipalStore,
   RegistryService,

@@ -27,7 +27,7 @@ const PREFIX = '/imprint/v1/principals';
 
 /**
  * Admin API for service principals: list, create (the secret is shown once),
- * delete (also revokes its tokens). Admin only.
+ * delete (also revokes its tokens; never the last admin). Admin only.
  */
 export const principalRoutes = namedPlugin<RouteContext>(
   'imprint-principals',
@@ -85,7 +85,7 @@ export const principalRoutes = namedPlugin<RouteContext>(
           request.body.name,
           request.body.role,
         );
-        embedded.invalidate();
+        embedded.leave(`principal ${JSON.stringify(principal.name)} was created over HTTP`);
         request.log.info(
           { principal: principal.name, role: principal.role },
           'created a service principal',
@@ -106,7 +106,8 @@ export const principalRoutes = namedPlugin<RouteContext>(
           operationId: 'DeletePrincipal',
           tags: ['principals'],
           summary: 'Delete a service principal and revoke its tokens',
-          description: 'Role: admin.',
+          description:
+            'The last admin cannot be deleted here (400 / code 9): create another admin first. Role: admin.',
           params: {
             type: 'object',
             properties: { principal_id: ULID_SCHEMA },
@@ -118,8 +119,8 @@ export const principalRoutes = namedPlugin<RouteContext>(
         },
       },
       async (request) => {
+        // Refuses the last admin (400 / code 9): over HTTP, that would lock every admin out.
         await principals.deletePrincipal(request.params.principal_id);
-        embedded.invalidate();
         request.log.info(
           { principal_id: request.params.principal_id },
           'deleted a service principal',

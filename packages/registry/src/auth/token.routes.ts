@@ -1,16 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenResponse } from '@imprint/client';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/registry-service';
 import type { RouteContext } from '../http/context';
 import { HTTP_ERROR_REASONS, invalidArgument, unauthenticated } from '../http/http-errors';
 import { namedPlugin } from '../http/plugin';
 import { replies } from '../http/schemas/models.schemas';
+import { STORABLE_TEXT_SCHEMA, isStorableText } from '../http/schemas/patterns';
 import {
   formDecoded,
   parseBasicAuthorization,
   parseFormBody,
   type ClientCredentials,
 } from './credentials';
+import { TokenFailureLimiter, type TokenRateLimitSettings } from './token-rate-limit';
+
+/**
+ * Largest body `POST /oauth2/token` accepts: 8 KiB (or the server's body limit,
+ * when that is smaller). A token request is a few hundred bytes; the endpoint
+ * is public, so it must not read and parse a megabyte for anyone who asks.
+ */
+export const TOKEN_BODY_LIMIT = 8 * 1024;
 
 type TokenRequestBody = {
   grant_type: string;
@@ -24,8 +34,8 @@ const TOKEN_BODY = {
   type: 'object',
   properties: {
     grant_type: { type: 'string', maxLength: 100, description: 'must be client_credentials' },
-    client_id: { type: 'string', maxLength: 256 },
-    client_secret: { type: 'string', maxLength: 1024 },
+    client_id: { ...STORABLE_TEXT_SCHEMA, maxLength: 256 },
+    client_secret: { ...STORABLE_TEXT_SCHEMA, maxLength: 1024 },
     audience: { type: 'string', maxLength: 1024, description: 'accepted and ignored' },
     scope: { type: 'string', maxLength: 1024, description: 'accepted and ignored' },
   },
@@ -46,17 +56,24 @@ const INVALID_CLIENT_MESSAGE =
   'invalid client credentials: check HCP_CLIENT_ID / HCP_CLIENT_SECRET ' +
   '(imprint-registry principals create makes a pair)';
 
+/** Options of {@link tokenRoutes}: the route context and the rate limits of failed requests. */
+export type TokenRoutesOptions = RouteContext & { readonly tokenRateLimit: TokenRateLimitSettings };
+
 /**
  * `POST /oauth2/token`: the OAuth 2 client-credentials grant HCP clients use
  * (`HCP_AUTH_URL`). Credentials come in the Basic header (Go's oauth2) or as
  * `client_id` / `client_secret` form fields; `audience` is ignored. In
  * embedded mode any credentials get a token, so stock clients, which always
- * fetch one, work without configuration.
+ * fetch one, work without configuration. Bodies are capped at
+ * {@link TOKEN_BODY_LIMIT}; failed requests are rate-limited per client address
+ * and in total ({@link TokenFailureLimiter}).
  */
-export const tokenRoutes = namedPlugin<RouteContext>(
+export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
   'imprint-oauth-token',
-  async (app, { storage, embedded, tokenTtlSeconds }) => {
+  async (app, { storage, embedded, tokenTtlSeconds, tokenRateLimit }) => {
     const { principals } = storage;
+    const limiter = new TokenFailureLimiter(tokenRateLimit, app.log);
+    const admitted = new WeakSet<FastifyRequest>();
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
@@ -70,7 +87,8 @@ export const tokenRoutes = namedPlugin<RouteContext>(
       );
       if (principal) return principal;
       const decoded = formDecoded(credentials);
-      return decoded
+      // `%00` decodes to NUL, which no stored client id contains (and PostgreSQL cannot compare).
+      return decoded && isStorableText(decoded.clientId)
         ? principals.verifyClientCredentials(decoded.clientId, decoded.clientSecret)
         : undefined;
     }
@@ -79,12 +97,24 @@ export const tokenRoutes = namedPlugin<RouteContext>(
       '/oauth2/token',
       {
         config: { access: 'public' },
+        bodyLimit: Math.min(TOKEN_BODY_LIMIT, app.initialConfig.bodyLimit ?? TOKEN_BODY_LIMIT),
+        // Before the body is read: a client over its budget costs no parsing and no scrypt.
+        onRequest: async (request) => {
+          const refusal = await limiter.admit(request.ip);
+          if (refusal) throw refusal;
+          admitted.add(request);
+        },
+        onResponse: async (request, reply) => {
+          if (admitted.has(request)) await limiter.settle(request.ip, reply.statusCode < 400);
+        },
         schema: {
           operationId: 'Token',
           tags: ['auth'],
           summary: 'Exchange client credentials for a bearer token',
           description:
-            'OAuth 2 client-credentials grant. Credentials in `Authorization: Basic` or as form fields. Role: public.',
+            'OAuth 2 client-credentials grant. Credentials in `Authorization: Basic` or as form fields. ' +
+            `Bodies over ${TOKEN_BODY_LIMIT / 1024} KiB are 413; too many failed requests from one address (or from all) are 429 ` +
+            'with Retry-After. Role: public.',
           security: [],
           consumes: ['application/x-www-form-urlencoded', 'application/json'],
           body: TOKEN_BODY,
@@ -115,6 +145,13 @@ export const tokenRoutes = namedPlugin<RouteContext>(
           throw unauthenticated(
             'the Authorization header must be "Basic base64(client_id:client_secret)"',
             HTTP_ERROR_REASONS.INVALID_CLIENT,
+          );
+        }
+        if (basic && !(isStorableText(basic.clientId) && isStorableText(basic.clientSecret))) {
+          throw invalidArgument(
+            'invalid request: the client_id or client_secret in headers.authorization contains a NUL ' +
+              'character; send the credentials exactly as imprint-registry principals create printed them',
+            { field: 'headers.authorization' },
           );
         }
         const credentials =

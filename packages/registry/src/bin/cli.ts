@@ -15,6 +15,10 @@ import { DEFAULT_DATABASE_WAIT_MS } from '../storage/open-registry-storage';
 import type { RegistryStorage } from '../domain/registry-service';
 import { RegistryError } from '../domain/registry.errors';
 import {
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+} from '../auth/token-rate-limit';
+import {
   DEFAULT_BODY_LIMIT,
   DEFAULT_SWEEP_INTERVAL_MS,
   DEFAULT_TOKEN_TTL_SECONDS,
@@ -61,6 +65,14 @@ function positiveDuration(min: number, max: number, what: string): (value: strin
   });
 }
 
+/** A whole number of failed token requests per minute; `0` turns the limit off. */
+function parseRequestCount(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) {
+    throw new InvalidArgumentError('use a whole number of requests per minute (0 turns it off)');
+  }
+  return Number(value);
+}
+
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`use one of ${ROLES.join(', ')}`);
   return value;
@@ -80,6 +92,8 @@ interface ServeFlags extends StorageFlags {
   bodyLimit: number;
   sweepInterval: number;
   tokenTtl: number;
+  tokenRateLimit: number;
+  tokenRateLimitGlobal: number;
   logLevel: string;
 }
 
@@ -164,6 +178,8 @@ async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number
       bodyLimit: flags.bodyLimit,
       sweepIntervalMs: flags.sweepInterval,
       tokenTtlSeconds: Math.max(1, Math.round(flags.tokenTtl / 1000)),
+      // The window keeps its default, one minute, which the flags' help speaks of.
+      tokenRateLimit: { perClient: flags.tokenRateLimit, global: flags.tokenRateLimitGlobal },
       logger: { level: flags.logLevel },
     });
   } catch (error) {
@@ -228,6 +244,18 @@ async function withStorage<T>(
   }
 }
 
+function lastAdminWarning(name: string, principalsLeft: number, names: Names): string {
+  return (
+    `warning: ${name} was the last admin principal; nobody can manage principals over HTTP ` +
+    `until you create another admin: ${names.path} principals create --name NAME --role admin\n` +
+    (principalsLeft === 0
+      ? `warning: no principals are left. A running registry keeps requiring tokens (it never ` +
+        `turns anonymous while it runs), but one started on a loopback address without ` +
+        `principals runs in embedded mode, where every request is an anonymous admin.\n`
+      : '')
+  );
+}
+
 function buildProgram(
   io: CliIo,
   name: string,
@@ -271,6 +299,22 @@ function buildProgram(
       new Option('--token-ttl <duration>', 'lifetime of issued bearer tokens')
         .argParser(positiveDuration(1000, 365 * 86_400_000, 'use 1s to 365d'))
         .default(DEFAULT_TOKEN_TTL_SECONDS * 1000, '1h'),
+    )
+    .addOption(
+      new Option(
+        '--token-rate-limit <n>',
+        'failed token requests one client address may make per minute before 429 (0: no limit)',
+      )
+        .argParser(parseRequestCount)
+        .default(DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT),
+    )
+    .addOption(
+      new Option(
+        '--token-rate-limit-global <n>',
+        'failed token requests all clients together may make per minute before 429 (0: no limit)',
+      )
+        .argParser(parseRequestCount)
+        .default(DEFAULT_TOKEN_RATE_LIMIT_GLOBAL),
     )
     .addOption(
       new Option(
@@ -386,7 +430,7 @@ function buildProgram(
   withStorageOptions(
     principals
       .command('delete')
-      .description('delete a principal and revoke its tokens')
+      .description('delete a principal and revoke its tokens (warns when it was the last admin)')
       .argument('<id>', 'the principal id (its client_id)'),
     names,
   )
@@ -395,8 +439,12 @@ function buildProgram(
       validateDatabaseUrl(flags.database);
       setResult(
         withStorage(flags, io, names, async (storage) => {
-          await storage.principals.deletePrincipal(id);
+          // The operator is at the machine: the last admin may go, with a warning.
+          const deleted = await storage.principals.deletePrincipal(id, { allowLastAdmin: true });
           io.stdout(`Deleted principal ${id}.\n`);
+          if (deleted.principal.role === 'admin' && deleted.adminsLeft === 0) {
+            io.stderr(lastAdminWarning(deleted.principal.name, deleted.principalsLeft, names));
+          }
           return EXIT_OK;
         }),
       );

@@ -1,9 +1,21 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ServiceContext } from './context';
-import type { Actor, Principal, PrincipalStore } from './registry-service';
-import { RegistryErrorReason, alreadyExists, invalidArgument, notFound } from './registry.errors';
+import type {
+  Actor,
+  DeletePrincipalOptions,
+  DeletedPrincipal,
+  Principal,
+  PrincipalStore,
+} from './registry-service';
+import {
+  RegistryErrorReason,
+  alreadyExists,
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+} from './registry.errors';
 import { isUniqueViolation } from '../storage/sql-helpers';
-import type { PrincipalTable } from '../storage/schema';
+import type { Db, PrincipalTable } from '../storage/schema';
 import { toIso } from './time';
 import { ACTOR_ROLES, isStorableText } from './validation';
 
@@ -138,22 +150,62 @@ export class SqlPrincipalStore implements PrincipalStore {
     return rows.map(toPrincipal);
   }
 
-  async deletePrincipal(id: string): Promise<void> {
-    // An id that is not storable text (NUL, lone surrogates) names no principal.
-    const result =
-      typeof id === 'string' && isStorableText(id)
-        ? await this.ctx.db.deleteFrom('principals').where('id', '=', id).executeTakeFirst()
-        : undefined;
-    // Tokens go with it (ON DELETE CASCADE).
-    if (!result || Number(result.numDeletedRows) === 0) {
-      throw notFound(
+  async deletePrincipal(
+    id: string,
+    options: DeletePrincipalOptions = {},
+  ): Promise<DeletedPrincipal> {
+    const missing = () =>
+      notFound(
         RegistryErrorReason.PRINCIPAL_NOT_FOUND,
         `Principal ${JSON.stringify(String(id).slice(0, 64))} does not exist. List principals to find its id.`,
         {
           id: String(id).slice(0, 64),
         },
       );
-    }
+    // An id that is not storable text (NUL, lone surrogates) names no principal.
+    if (typeof id !== 'string' || !isStorableText(id)) throw missing();
+    const count = async (trx: Db, role?: Actor['role']): Promise<number> => {
+      let query = trx.selectFrom('principals').select((eb) => eb.fn.countAll<number>().as('n'));
+      if (role) query = query.where('role', '=', role);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    };
+    return this.ctx.transaction(async (trx) => {
+      if (this.ctx.engine === 'postgres') {
+        // Lock every admin first: two transactions deleting the last two admins
+        // would otherwise each still see the other one (READ COMMITTED). SQLite
+        // transactions are serialised already (BEGIN IMMEDIATE).
+        await trx
+          .selectFrom('principals')
+          .select('id')
+          .where('role', '=', 'admin')
+          .orderBy('id')
+          .forUpdate()
+          .execute();
+      }
+      const row = await trx
+        .selectFrom('principals')
+        .select(['id', 'name', 'role', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw missing();
+      const admins = await count(trx, 'admin');
+      if (row.role === 'admin' && admins <= 1 && !options.allowLastAdmin) {
+        throw failedPrecondition(
+          RegistryErrorReason.LAST_ADMIN,
+          `Principal ${JSON.stringify(row.name)} is the last admin; deleting it would leave nobody who ` +
+            `can manage principals. Create another admin first (POST /imprint/v1/principals with ` +
+            `role admin, or imprint-registry principals create --name NAME --role admin), then delete this one.`,
+          { id: row.id, name: row.name },
+        );
+      }
+      // Tokens go with it (ON DELETE CASCADE).
+      await trx.deleteFrom('principals').where('id', '=', id).execute();
+      return {
+        principal: toPrincipal(row),
+        adminsLeft: row.role === 'admin' ? admins - 1 : admins,
+        principalsLeft: await count(trx),
+      };
+    });
   }
 
   async countPrincipals(): Promise<number> {

@@ -181,6 +181,25 @@ export interface Principal {
   readonly createdAt: string;
 }
 
+/** Options of {@link PrincipalStore.deletePrincipal}. */
+export interface DeletePrincipalOptions {
+  /**
+   * Delete the principal even when it is the last admin (default false). The
+   * CLI sets it: its user is at the machine and can create another admin;
+   * the HTTP API never does.
+   */
+  readonly allowLastAdmin?: boolean;
+}
+
+/** What {@link PrincipalStore.deletePrincipal} removed, and what is left. */
+export interface DeletedPrincipal {
+  readonly principal: Principal;
+  /** Admin principals left after the delete. */
+  readonly adminsLeft: number;
+  /** Principals of any role left after the delete. */
+  readonly principalsLeft: number;
+}
+
 /**
  * Service principals and their bearer tokens. Secrets and tokens are stored
  * hashed; comparisons are constant-time.
@@ -192,8 +211,13 @@ export interface PrincipalStore {
     role: Actor['role'],
   ): Promise<{ principal: Principal; clientSecret: string }>;
   listPrincipals(): Promise<Principal[]>;
-  /** Unknown → 5. Also revokes its tokens. */
-  deletePrincipal(id: string): Promise<void>;
+  /**
+   * Deletes a principal and revokes its tokens. Unknown → 5. The last admin
+   * → 9 (`REGISTRY_ERR_LAST_ADMIN`) unless `options.allowLastAdmin`; the check
+   * and the delete are one transaction, so concurrent deletes cannot remove
+   * the last two admins at once.
+   */
+  deletePrincipal(id: string, options?: DeletePrincipalOptions): Promise<DeletedPrincipal>;
   countPrincipals(): Promise<number>;
   /** The principal, when the id and secret match. */
   verifyClientCredentials(clientId: string, clientSecret: string): Promise<Principal | undefined>;

@@ -4,6 +4,7 @@
  */
 export const GrpcCode = {
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   ALREADY_EXISTS: 6,
   PERMISSION_DENIED: 7,
@@ -20,6 +21,7 @@ export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
 
 const HTTP_STATUS: Readonly<Record<GrpcCode, number>> = {
   [GrpcCode.INVALID_ARGUMENT]: 400,
+  [GrpcCode.DEADLINE_EXCEEDED]: 504,
   [GrpcCode.NOT_FOUND]: 404,
   [GrpcCode.ALREADY_EXISTS]: 409,
   [GrpcCode.PERMISSION_DENIED]: 403,
@@ -138,6 +140,8 @@ export const RegistryErrorReason = {
   BUILD_STATUS_TRANSITION: 'REGISTRY_ERR_BUILD_STATUS_TRANSITION',
   /** 9: the build is BUILD_DONE and immutable. */
   BUILD_DONE: 'REGISTRY_ERR_BUILD_DONE',
+  /** 9: deleting the last admin principal over HTTP; create another admin first. */
+  LAST_ADMIN: 'REGISTRY_ERR_LAST_ADMIN',
 
   /** 14: the database cannot serve right now (down, restarting, unreachable, locked); retry. */
   DATABASE_UNAVAILABLE: 'REGISTRY_ERR_DATABASE_UNAVAILABLE',

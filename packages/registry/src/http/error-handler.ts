@@ -245,14 +245,21 @@ export function toRegistryError(
     return invalidArgument(`invalid request: ${fastifyError.message ?? 'validation failed'}`);
   }
   switch (fastifyError.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      // A route may take less than the server-wide limit (POST /oauth2/token does).
+      const limit = request.routeOptions.bodyLimit ?? bodyLimit;
+      const which =
+        limit === bodyLimit
+          ? "the server's --body-limit"
+          : `the limit of ${request.method} ${request.routeOptions.url ?? 'this route'}`;
       return new RegistryHttpError(
         413,
         GrpcCode.INVALID_ARGUMENT,
         HTTP_ERROR_REASONS.BODY_TOO_LARGE,
-        `the request body is larger than the limit of ${bodyLimit} bytes (the server's --body-limit)`,
-        { limit_bytes: bodyLimit },
+        `the request body is larger than the limit of ${limit} bytes (${which})`,
+        { limit_bytes: limit },
       );
+    }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new RegistryHttpError(
         415,
@@ -301,11 +308,10 @@ export function sendRegistryError(reply: FastifyReply, error: RegistryError): Fa
   if (error.grpcCode === GrpcCode.UNAUTHENTICATED) {
     reply.header('www-authenticate', 'Bearer realm="imprint-registry"');
   }
-  if (error.grpcCode === GrpcCode.UNAVAILABLE) {
-    // Clients (hcp-sdk-go, @imprint/client) retry 503s; tell them when.
-    const seconds = error.details['retry_after_seconds'];
-    reply.header('retry-after', String(typeof seconds === 'number' ? seconds : 1));
-  }
+  // Clients (hcp-sdk-go, @imprint/client) retry 503 and 429; tell them when.
+  const retryAfter = error.details['retry_after_seconds'];
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  else if (error.grpcCode === GrpcCode.UNAVAILABLE) reply.header('retry-after', '1');
   return reply
     .status(error.httpStatus)
     .type('application/json; charset=utf-8')

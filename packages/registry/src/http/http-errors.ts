@@ -17,6 +17,12 @@ export const HTTP_ERROR_REASONS = {
   BODY_TOO_LARGE: 'REGISTRY_ERR_BODY_TOO_LARGE',
   /** The URL cannot be decoded (bad percent-encoding). 400, code 3. */
   BAD_URL: 'REGISTRY_ERR_BAD_URL',
+  /** The request line and headers are larger than Node's header limit (16 KiB by default). 431, code 3. */
+  HEADERS_TOO_LARGE: 'REGISTRY_ERR_HEADERS_TOO_LARGE',
+  /** The bytes received are not a valid HTTP/1.1 request (Node's parser refused them). 400, code 3. */
+  MALFORMED_REQUEST: 'REGISTRY_ERR_MALFORMED_REQUEST',
+  /** The request did not arrive completely in time (Node's `headersTimeout` / `requestTimeout`). 408, code 4. */
+  REQUEST_TIMEOUT: 'REGISTRY_ERR_REQUEST_TIMEOUT',
   /** No route has this method and path. 404, code 5. */
   ROUTE_NOT_FOUND: 'REGISTRY_ERR_ROUTE_NOT_FOUND',
   /** The organization id in the path is not this registry's. 404, code 5. */
@@ -29,6 +35,12 @@ export const HTTP_ERROR_REASONS = {
   INVALID_CLIENT: 'REGISTRY_ERR_INVALID_CLIENT',
   /** The token endpoint got a grant type other than `client_credentials`. 400, code 3. */
   UNSUPPORTED_GRANT_TYPE: 'REGISTRY_ERR_UNSUPPORTED_GRANT_TYPE',
+  /**
+   * Too many failed `POST /oauth2/token` requests from this client address, or
+   * from all clients together, within the rate-limit window. 429 with
+   * `Retry-After`, code 8.
+   */
+  TOKEN_RATE_LIMITED: 'REGISTRY_ERR_TOKEN_RATE_LIMITED',
   /** The principal's role is below the one the operation needs. 403, code 7. */
   PERMISSION_DENIED: 'REGISTRY_ERR_PERMISSION_DENIED',
   /** A bug: the server logged the details. 500, code 13. */

@@ -1,15 +1,23 @@
 import type { AddressInfo } from 'node:net';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { authPlugin } from '../auth/auth.plugin';
 import { EmbeddedMode } from '../auth/embedded-mode';
 import { callerIdentityRoutes } from '../auth/caller-identity.routes';
 import { principalRoutes } from '../auth/principals.routes';
+import {
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+  DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS,
+  type TokenRateLimitOptions,
+  type TokenRateLimitSettings,
+} from '../auth/token-rate-limit';
 import { tokenRoutes } from '../auth/token.routes';
 import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
 import type { RegistryStorage } from '../domain/registry-service';
 import { GrpcCode, RegistryError } from '../domain/registry.errors';
 import { consoleRoutes } from './console.routes';
+import { clientErrorHandler } from './client-error';
 import type { RouteContext } from './context';
 import {
   errorHandlingPlugin,
@@ -20,6 +28,11 @@ import {
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
 import { HTTP_ERROR_REASONS } from './http-errors';
 import { RegistryScope } from './registry-scope';
+import {
+  addRequestCompletionLog,
+  registryLoggerOptions,
+  type RegistryLoggerOption,
+} from './request-logging';
 import { healthRoutes } from './routes/health.routes';
 import { openApiRoutes } from './routes/openapi.routes';
 import { PACKER_PREFIX, packerApi } from './routes/packer-api';
@@ -33,10 +46,7 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 /** Default interval of the stale-build sweep: one minute. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
-/** Where log lines go: any object with `write(line)` (a stream, or a test's collector). */
-export interface RegistryLogDestination {
-  write(line: string): void;
-}
+export type { RegistryLogDestination } from './request-logging';
 
 /** Options of {@link buildRegistryServer} and {@link startRegistryServer}. */
 export interface RegistryServerOptions {
@@ -44,8 +54,10 @@ export interface RegistryServerOptions {
   readonly storage: RegistryStorage;
   /**
    * The address the server listens on (default `127.0.0.1`). It decides the
-   * auth mode: on loopback with no principals every request is an anonymous
-   * admin (embedded mode); elsewhere at least one principal must exist.
+   * auth mode, once, at start: on loopback with no principals every request is
+   * an anonymous admin (embedded mode) until a principal appears; elsewhere at
+   * least one principal must exist. A server that requires tokens never stops
+   * requiring them.
    */
   readonly host?: string;
   /** TCP port for {@link startRegistryServer} (default 8080; 0 picks a free one). */
@@ -54,11 +66,22 @@ export interface RegistryServerOptions {
   readonly bodyLimit?: number;
   /** Lifetime of issued bearer tokens, in seconds (default 3600). */
   readonly tokenTtlSeconds?: number;
+  /**
+   * Limits on failed `POST /oauth2/token` requests, per client IP address
+   * (default 10 per minute) and from all clients together (default 300 per
+   * minute); over either, token requests are 429 with `Retry-After` until the
+   * window ends. Successful requests do not count. `0` turns a limit off.
+   */
+  readonly tokenRateLimit?: TokenRateLimitOptions;
   /** How often stale builds are cancelled, in ms (default 60 000; 0 disables the sweeper). */
   readonly sweepIntervalMs?: number;
-  /** `false` silences logging; otherwise pino JSON lines at `level` (default `info`) to `destination` (default stdout). */
-  readonly logger?:
-    false | { readonly level?: string; readonly destination?: RegistryLogDestination };
+  /**
+   * `false` silences logging; otherwise pino JSON lines at `level` (default
+   * `info`) to `destination` (default stdout). Successful requests are logged
+   * only at `debug` or lower (one line each); secrets in headers, bodies and URL
+   * queries never are.
+   */
+  readonly logger?: RegistryLoggerOption;
   /** Close the storage when the server closes (default false: the caller owns it). */
   readonly closeStorage?: boolean;
   /**
@@ -79,25 +102,6 @@ export interface RunningRegistryServer {
   /** Stops accepting connections, finishes in-flight requests, then stops timers (and storage, with `closeStorage`). */
   close(): Promise<void>;
 }
-
-/** Header values that must never reach a log line. */
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'authorization',
-  'client_secret',
-  'clientSecret',
-  'access_token',
-  'accessToken',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.access_token',
-  '*.accessToken',
-  '*.authorization',
-];
 
 /** Longest token lifetime the principal store accepts: one year. */
 const MAX_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
@@ -160,6 +164,27 @@ export async function buildRegistryServer(
     DEFAULT_SWEEP_INTERVAL_MS,
     0,
   );
+  const tokenRateLimit: TokenRateLimitSettings = {
+    perClient: integerOption(
+      'tokenRateLimit.perClient',
+      options.tokenRateLimit?.perClient,
+      DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+      0,
+    ),
+    global: integerOption(
+      'tokenRateLimit.global',
+      options.tokenRateLimit?.global,
+      DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+      0,
+    ),
+    windowSeconds: integerOption(
+      'tokenRateLimit.windowSeconds',
+      options.tokenRateLimit?.windowSeconds,
+      DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS,
+      1,
+      86_400,
+    ),
+  };
 
   const loopback = isLoopbackHost(host);
   const principalCount = await storage.principals.countPrincipals();
@@ -172,14 +197,9 @@ export async function buildRegistryServer(
   }
 
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: options.logger?.level ?? 'info',
-            ...(options.logger?.destination ? { stream: options.logger.destination } : {}),
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          },
+    logger: registryLoggerOptions(options.logger),
+    // No "incoming request" / "request completed" lines: see addRequestCompletionLog.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
@@ -189,6 +209,7 @@ export async function buildRegistryServer(
     ajv: { customOptions: { coerceTypes: false, verbose: true } },
     schemaErrorFormatter,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   if (options.closeStorage) {
@@ -220,6 +241,8 @@ export async function buildRegistryServer(
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
+
+  addRequestCompletionLog(app);
 
   for (const schema of MODEL_SCHEMAS) app.addSchema(schema);
 
@@ -257,7 +280,13 @@ export async function buildRegistryServer(
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'string' }, parseJsonBody);
 
-  const embedded = new EmbeddedMode(storage.principals, loopback);
+  const embedded = new EmbeddedMode({
+    principals: storage.principals,
+    host,
+    loopback,
+    principalCount,
+    log: app.log,
+  });
   const context: RouteContext = {
     storage,
     scope: new RegistryScope(storage.service),
@@ -273,7 +302,7 @@ export async function buildRegistryServer(
 
   await app.register(healthRoutes, context);
   await app.register(openApiRoutes, context);
-  await app.register(tokenRoutes, context);
+  await app.register(tokenRoutes, { ...context, tokenRateLimit });
   await app.register(principalRoutes, context);
   await app.register(callerIdentityRoutes, context);
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
@@ -296,14 +325,6 @@ export async function buildRegistryServer(
     stopWatching();
   });
 
-  if (loopback && principalCount === 0) {
-    app.log.info(
-      { mode: 'embedded', host },
-      `embedded mode: ${host} is a loopback address and no principals exist, so every request ` +
-        `is an anonymous admin; create one (imprint-registry principals create --name ci --role admin) ` +
-        `to require tokens`,
-    );
-  }
   return app;
 }
 

@@ -135,3 +135,53 @@ describe.each(engines())('principals ($name)', (engine) => {
     expect(dump).toContain('scrypt$');
   });
 });
+
+describe.each(engines())('deleting the last admin ($name)', (engine) => {
+  const h = useStorage(engine);
+
+  afterEach(async () => {
+    for (const p of await h.principals.listPrincipals()) {
+      await h.principals.deletePrincipal(p.id, { allowLastAdmin: true });
+    }
+  });
+
+  it('refuses the last admin (9) unless allowLastAdmin, and says what is left', async () => {
+    const admin = (await h.principals.createPrincipal('only-admin', 'admin')).principal;
+    const viewer = (await h.principals.createPrincipal('a-viewer', 'viewer')).principal;
+    await expectRegistryError(
+      h.principals.deletePrincipal(admin.id),
+      GrpcCode.FAILED_PRECONDITION,
+      RegistryErrorReason.LAST_ADMIN,
+      /last admin.*Create another admin first/,
+    );
+    expect(await h.principals.countPrincipals()).toBe(2);
+    expect(await h.principals.deletePrincipal(viewer.id)).toEqual({
+      principal: viewer,
+      adminsLeft: 1,
+      principalsLeft: 1,
+    });
+    expect(await h.principals.deletePrincipal(admin.id, { allowLastAdmin: true })).toEqual({
+      principal: admin,
+      adminsLeft: 0,
+      principalsLeft: 0,
+    });
+  });
+
+  it('concurrent deletes of the last two admins leave one of them', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const a = (await h.principals.createPrincipal(`admin-a-${round}`, 'admin')).principal;
+      const b = (await h.principals.createPrincipal(`admin-b-${round}`, 'admin')).principal;
+      const outcomes = await Promise.allSettled([
+        h.principals.deletePrincipal(a.id),
+        h.principals.deletePrincipal(b.id),
+      ]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toMatchObject({ reason: RegistryErrorReason.LAST_ADMIN });
+      expect((await h.principals.listPrincipals()).map((p) => p.role)).toEqual(['admin']);
+      for (const p of await h.principals.listPrincipals()) {
+        await h.principals.deletePrincipal(p.id, { allowLastAdmin: true });
+      }
+    }
+  });
+});

@@ -65,6 +65,7 @@ describe('imprint-registry CLI: flags', () => {
     [['--listen', 'nonsense'], /--listen/],
     [['serve', '--listen', '127.0.0.1:99999'], /port/],
     [['--body-limit', 'lots'], /--body-limit/],
+    [['--token-rate-limit', 'lots'], /--token-rate-limit/],
     [['--heartbeat-timeout', '5 minutes'], /--heartbeat-timeout/],
     [['--database', 'mysql://db/x'], /postgres/],
     [['--frobnicate'], /unknown option/],

@@ -59,13 +59,15 @@ describe.each(ENGINES)('server lifecycle (%s)', (engine) => {
         },
       });
       push('{"name": "in-fli');
+      // Node emits 'request' once the headers are in: the request is in flight.
+      const arrived = new Promise((resolve) => registry.server.app.server.once('request', resolve));
       const pending = fetch(`${registry.url}${registry.base}/buckets`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body,
         duplex: 'half',
       } as RequestInit);
-      await eventually(async () => registry.logs.some((l) => l.includes('incoming request')));
+      await arrived;
 
       const closed = registry.close();
       await sleep(50);

@@ -68,6 +68,25 @@ export const ROLE_SCHEMA = {
   description: 'viewer, contributor or admin',
 } as const;
 
+/**
+ * Text PostgreSQL can store: its `text` type cannot hold U+0000, so a NUL
+ * character would fail in SQL (SQLite would store it). Request values that go
+ * to SQL as they are carry this pattern; {@link isStorableText} applies the
+ * same rule in code.
+ */
+export const STORABLE_TEXT_SCHEMA = {
+  type: 'string',
+  pattern: '^[^\\u0000]*$',
+  description: 'text without NUL characters',
+} as const;
+
+const STORABLE_TEXT = new RegExp(STORABLE_TEXT_SCHEMA.pattern, 'u');
+
+/** True when `value` passes {@link STORABLE_TEXT_SCHEMA} (no NUL character). */
+export function isStorableText(value: string): boolean {
+  return STORABLE_TEXT.test(value);
+}
+
 export function text(
   maxLength: number,
   minLength = 0,

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -87,6 +88,11 @@ export interface RequestOptions {
   /** Bearer token. */
   readonly token?: string;
   readonly headers?: Record<string, string>;
+  /**
+   * Send from this local address (any of 127.0.0.0/8 reaches a server on
+   * 127.0.0.1), so the server sees a different client IP.
+   */
+  readonly localAddress?: string;
 }
 
 /** A running server with helpers. */
@@ -120,7 +126,10 @@ export async function send(
     headers['content-type'] = options.contentType ?? 'application/json';
   }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(url, { method, headers, body });
+  const response =
+    options.localAddress === undefined
+      ? await fetch(url, { method, headers, body })
+      : await sendFrom(options.localAddress, url, method, headers, body);
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -129,6 +138,37 @@ export async function send(
     // Not JSON: tests look at `text`.
   }
   return { status: response.status, body: parsed, text, headers: response.headers };
+}
+
+/** One request over node:http from `localAddress` (fetch cannot choose the source address). */
+function sendFrom(
+  localAddress: string,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) responseHeaders.set(name, String(value));
+        }
+        resolve(
+          new Response(Buffer.concat(chunks), {
+            status: res.statusCode ?? 0,
+            headers: responseHeaders,
+          }),
+        );
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Starts a server on 127.0.0.1:0 over `storage`. */
