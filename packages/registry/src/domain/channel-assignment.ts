@@ -215,7 +215,7 @@ type ChannelLockQuery = SelectQueryBuilder<
 >;
 
 /**
- * Runs a channel query under row locks (PostgreSQL `FOR UPDATE`, in id
+ * Runs a channel query under row locks (PostgreSQL `FOR NO KEY UPDATE`, in id
  * order). After waiting for a lock PostgreSQL evaluates the conditions
  * again on the newest row, so a channel moved meanwhile by another
  * transaction drops out instead of being acted on from a stale copy.
@@ -226,7 +226,7 @@ export function lockedChannels(
   query: ChannelLockQuery,
 ): Promise<Pick<ChannelTable, 'id' | 'bucket_id' | 'managed' | 'version_id'>[]> {
   const ordered = query.orderBy('id');
-  return (ctx.engine === 'postgres' ? ordered.forUpdate() : ordered).execute();
+  return (ctx.engine === 'postgres' ? ordered.forNoKeyUpdate() : ordered).execute();
 }
 
 /** Which due revocations {@link applyDueRevocations} may apply. */
@@ -297,7 +297,7 @@ async function claimDueRevocations(
   const rows =
     ctx.engine === 'postgres'
       ? await claim
-          .where('id', 'in', due.orderBy('id').forUpdate().skipLocked())
+          .where('id', 'in', due.orderBy('id').forNoKeyUpdate().skipLocked())
           .returning('id')
           .execute()
       : await claim.where('id', 'in', due).returning('id').execute();

@@ -792,8 +792,13 @@ export class SqlRegistryService implements RegistryService {
 
   /**
    * The version, locked for the rest of the transaction without changing it
-   * (PostgreSQL `FOR UPDATE`; SQLite write transactions are serialised):
-   * one statement where finding, locking and reading again took four.
+   * (PostgreSQL `FOR NO KEY UPDATE`; SQLite write transactions are
+   * serialised): one statement where finding, locking and reading again took
+   * four. What depends on the lock (its builds) must be read by a later
+   * statement: a statement that waited for the lock sees the other tables
+   * as they were when it started (READ COMMITTED re-reads only the locked
+   * row), so two builds finishing at once would each see the other still
+   * running and neither would complete the version.
    */
   private async lockVersion(db: Db, bucket: string, fingerprint: string): Promise<VersionRow> {
     const bucketKey = lookupName(bucket, 'bucket_name');
@@ -805,7 +810,7 @@ export class SqlRegistryService implements RegistryService {
       bucketKey === undefined || key === undefined
         ? undefined
         : await (
-            this.ctx.engine === 'postgres' ? query.forUpdate('versions') : query
+            this.ctx.engine === 'postgres' ? query.forNoKeyUpdate('versions') : query
           ).executeTakeFirst();
     return row ?? this.missingVersion(db, bucket, fingerprint);
   }

@@ -38,7 +38,11 @@ export async function inChunks<T, R>(
 }
 
 /**
- * Locks rows for the rest of the transaction. PostgreSQL runs transactions
+ * Locks rows for the rest of the transaction (`FOR NO KEY UPDATE`: the
+ * registry never changes a row's key, and unlike `FOR UPDATE` it does not
+ * collide with the KEY SHARE locks PostgreSQL's foreign-key checks take on
+ * the same row when this transaction inserts children of it, which would
+ * make it track the row's lockers in a multixact). PostgreSQL runs transactions
  * concurrently (READ COMMITTED), so read-check-write sequences on one
  * version/channel take a row lock first. SQLite transactions are already
  * serialised (one connection, BEGIN IMMEDIATE), and FOR UPDATE is not SQLite
@@ -58,7 +62,7 @@ export async function lockRows(
       .select('id')
       .where('id', 'in', sorted.slice(i, i + IN_LIST_CHUNK))
       .orderBy('id')
-      .forUpdate()
+      .forNoKeyUpdate()
       .execute();
   }
 }
