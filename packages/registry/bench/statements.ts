@@ -29,7 +29,7 @@ export async function countCompletionStatements(location: {
     },
   });
   const service = storage.service;
-  const bucket = 'bench-statements';
+  const bucket = `bench-statements-${Date.now().toString(36)}`;
   try {
     await service.createBucket(BENCH_ACTOR, { name: bucket });
     let steps: [string, number][] = [];

@@ -33,29 +33,6 @@ export async function setChannelVersion(
     await refreshBucketPlatforms(db, channel.bucket_id, version?.id ?? null, now);
 }
 
-/**
- * Points the bucket's managed `latest` at a version that has just completed
- * (the registry's assignment), in two statements; the caller has already set
- * the bucket's `platforms` to the version's.
- */
-export async function assignLatest(
-  ctx: ServiceContext,
-  db: Db,
-  bucketId: string,
-  version: AssignedVersion,
-  now: number,
-): Promise<void> {
-  const latest = await db
-    .updateTable('channels')
-    .set({ version_id: version.id, author_id: SYSTEM_AUTHOR, updated_at: now })
-    .where('bucket_id', '=', bucketId)
-    .where('managed', '=', 1)
-    .where('name', '=', LATEST_CHANNEL)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await recordAssignment(ctx, db, latest.id, version, SYSTEM_AUTHOR, now);
-}
-
 /** Appends a channel's history entry. */
 async function recordAssignment(
   ctx: ServiceContext,

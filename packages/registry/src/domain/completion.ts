@@ -1,9 +1,9 @@
 import type { RevocationInheritedFrom } from '@imprint/client';
-import type { BuildTable, Db, VersionTable } from '../storage/schema';
+import type { BuildTable, Db, VersionLinkTable, VersionTable } from '../storage/schema';
 import { inChunks } from '../storage/sql-helpers';
-import { assignLatest } from './channel-assignment';
 import type { ServiceContext } from './context';
 import { inheritedFrom } from './revocation';
+import { writeVersion } from './version-writes';
 
 interface Link {
   parent: string;
@@ -26,92 +26,91 @@ export const COMPLETION_BUILD_COLUMNS = [
   'source_external_identifier',
 ] as const;
 
-/**
- * Completes `version` when it is still `v0`, has at least one build and
- * every build is BUILD_DONE. `builds` are all of its builds as this
- * transaction sees them (the version row is locked, so they cannot change
- * under it); {@link maybeCompleteVersion} loads them. Completion, in one
- * transaction:
- * 1. ancestry links are recorded: declared parents (`parent_version_id`,
- *    with `parent_channel_id` when it names a channel of the parent's
- *    bucket) and inferred ones (a complete version elsewhere holds a DONE
- *    build whose artifact `external_identifier` equals one of this version's
- *    `source_external_identifier`s). Only complete versions can be parents,
- *    so the graph stays acyclic (a version has no children before it completes);
- * 2. a revoked or scheduled parent whose revocation cascades makes the new
- *    version inherit it at once (the earliest one, if several);
- * 3. the bucket's sequence hands out the next `vN` (and, when `latest` is
- *    to move, the bucket's `platforms` become this version's);
- * 4. `latest` moves to the version, unless it inherited a revocation that is
- *    already in effect (latest only ever receives valid versions).
- * Returns whether the version completed.
- */
-export async function completeIfDone(
-  ctx: ServiceContext,
-  db: Db,
-  version: VersionTable,
-  builds: readonly CompletionBuild[],
-  now: number,
-): Promise<boolean> {
-  if (version.seq > 0) return false;
-  if (builds.length === 0 || builds.some((b) => b.status !== 'BUILD_DONE')) return false;
+/** Revocation columns a new version takes over from a parent whose revocation cascades. */
+export type InheritedRevocation = Pick<
+  VersionTable,
+  | 'revoke_at'
+  | 'revocation_message'
+  | 'revocation_author'
+  | 'revocation_type'
+  | 'revocation_inherited_from'
+  | 'inherited_from_version_id'
+  | 'revocation_cascade'
+  | 'revocation_rollback'
+  | 'revocation_applied'
+>;
 
-  const links = await ancestryLinks(db, version.id, builds);
-  if (links.length > 0) {
-    await db
-      .insertInto('version_links')
-      .values(
-        links.map((link) => ({
-          id: ctx.newId(),
-          child_version_id: version.id,
-          parent_version_id: link.parent,
-          parent_channel_id: link.channel,
-          inferred: link.inferred ? 1 : 0,
-          created_at: now,
-        })),
-      )
-      .execute();
-  }
-
-  const effective = await inheritFromParents(ctx, db, version.id, links, now);
-
-  // The bucket's sequence last: its row lock serialises every completion in
-  // the bucket until this transaction commits, so it is held for as little
-  // of the transaction as possible. The platforms of `latest` ride along.
-  const platforms = [...new Set(builds.map((b) => b.platform).filter((p) => p !== ''))].sort();
-  const { version_seq: seq } = await db
-    .updateTable('buckets')
-    .set((eb) => ({
-      version_seq: eb('version_seq', '+', 1),
-      updated_at: now,
-      ...(effective ? {} : { platforms: JSON.stringify(platforms) }),
-    }))
-    .where('id', '=', version.bucket_id)
-    .returning('version_seq')
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable('versions')
-    .set({ seq, completed_at: now, updated_at: now })
-    .where('id', '=', version.id)
-    .execute();
-
-  if (!effective) {
-    await assignLatest(
-      ctx,
-      db,
-      version.bucket_id,
-      { id: version.id, fingerprint: version.fingerprint, seq },
-      now,
-    );
-  }
-  return true;
+/** What completing a version writes (see writeVersion), decided from what was read. */
+export interface CompletionPlan {
+  /** Its relations to parents, as rows of version_links. */
+  readonly links: readonly VersionLinkTable[];
+  /** A parent's cascading revocation it inherits at once, if any. */
+  readonly inherited?: InheritedRevocation;
+  /** `latest` moves to it: not when it inherited a revocation already in effect. */
+  readonly moveLatest: boolean;
+  /** Its platforms: the bucket's, once `latest` is on it. */
+  readonly platforms: readonly string[];
+  /** Id of `latest`'s history entry. */
+  readonly historyId: string;
 }
 
-/** {@link completeIfDone}, loading the version's builds first. */
+/**
+ * Decides whether `version` completes, and what that writes. It completes
+ * when it is still `v0`, has at least one build and every build is
+ * BUILD_DONE (`builds` are all of its builds, as the caller read them).
+ * Completion:
+ * 1. records ancestry links: declared parents (`parent_version_id`, with
+ *    `parent_channel_id` when it names a channel of the parent's bucket) and
+ *    inferred ones (a complete version elsewhere holds a DONE build whose
+ *    artifact `external_identifier` equals one of this version's
+ *    `source_external_identifier`s). Only complete versions can be parents,
+ *    so the graph stays acyclic (a version has no children before it
+ *    completes);
+ * 2. a revoked or scheduled parent whose revocation cascades makes the new
+ *    version inherit it at once (the earliest one, if several);
+ * 3. takes the bucket's next `vN` (and, when `latest` moves, the bucket's
+ *    `platforms` become this version's);
+ * 4. moves `latest` to the version, unless it inherited a revocation that is
+ *    already in effect (latest only ever receives valid versions).
+ * Returns undefined when the version does not complete.
+ */
+export async function planCompletion(
+  ctx: ServiceContext,
+  db: Db,
+  version: Pick<VersionTable, 'id' | 'seq'>,
+  builds: readonly CompletionBuild[],
+  now: number,
+): Promise<CompletionPlan | undefined> {
+  if (version.seq > 0) return undefined;
+  if (builds.length === 0 || builds.some((b) => b.status !== 'BUILD_DONE')) return undefined;
+  const links = await ancestryLinks(db, version.id, builds);
+  const inherited = await inheritedRevocation(ctx, db, links, now);
+  const effective = inherited !== undefined && Number(inherited.revoke_at) <= now;
+  return {
+    links: links.map((link) => ({
+      id: ctx.newId(),
+      child_version_id: version.id,
+      parent_version_id: link.parent,
+      parent_channel_id: link.channel,
+      inferred: link.inferred ? 1 : 0,
+      created_at: now,
+    })),
+    inherited,
+    moveLatest: !effective,
+    platforms: [...new Set(builds.map((b) => b.platform).filter((p) => p !== ''))].sort(),
+    historyId: ctx.newId(),
+  };
+}
+
+/**
+ * Completes `version` if its builds (loaded here) are all done. For callers
+ * that hold the version's row lock (so it cannot change under them).
+ * Returns whether it completed.
+ */
 export async function maybeCompleteVersion(
   ctx: ServiceContext,
   db: Db,
-  version: VersionTable,
+  version: Pick<VersionTable, 'id' | 'bucket_id' | 'fingerprint' | 'seq'>,
   now: number,
 ): Promise<boolean> {
   if (version.seq > 0) return false;
@@ -121,7 +120,10 @@ export async function maybeCompleteVersion(
     .where('version_id', '=', version.id)
     .orderBy('id')
     .execute();
-  return completeIfDone(ctx, db, version, builds, now);
+  const completion = await planCompletion(ctx, db, version, builds, now);
+  if (!completion) return false;
+  await writeVersion(ctx, db, { version, now, completion });
+  return true;
 }
 
 async function ancestryLinks(
@@ -176,15 +178,14 @@ async function ancestryLinks(
   return [...links.values()];
 }
 
-/** Applies the earliest cascading revocation among the parents; returns whether it is already in effect. */
-async function inheritFromParents(
+/** The earliest cascading revocation among the parents, as the columns the new version takes. */
+async function inheritedRevocation(
   ctx: ServiceContext,
   db: Db,
-  versionId: string,
   links: readonly Link[],
   now: number,
-): Promise<boolean> {
-  if (links.length === 0) return false;
+): Promise<InheritedRevocation | undefined> {
+  if (links.length === 0) return undefined;
   const parents = await db
     .selectFrom('versions')
     .innerJoin('buckets', 'buckets.id', 'versions.bucket_id')
@@ -203,29 +204,22 @@ async function inheritFromParents(
   const parent = parents.find(
     (p) => p.revocation_type === 'INHERITED' || p.revocation_cascade === 1,
   );
-  if (!parent) return false;
+  if (!parent) return undefined;
   const revokeAt = Number(parent.revoke_at);
   const manual = parent.revocation_type === 'MANUAL';
   const source: RevocationInheritedFrom = manual
     ? inheritedFrom(ctx, parent)
     : (JSON.parse(parent.revocation_inherited_from ?? '{}') as RevocationInheritedFrom);
-  const effective = revokeAt <= now;
-  await db
-    .updateTable('versions')
-    .set({
-      revoke_at: revokeAt,
-      revocation_message: parent.revocation_message,
-      revocation_author: parent.revocation_author,
-      revocation_type: 'INHERITED',
-      revocation_inherited_from: JSON.stringify(source),
-      inherited_from_version_id: manual ? parent.id : parent.inherited_from_version_id,
-      revocation_cascade: 0,
-      revocation_rollback: parent.revocation_rollback,
-      // Already in effect: it was never assigned anywhere, so nothing to roll back.
-      revocation_applied: effective ? 1 : 0,
-      updated_at: now,
-    })
-    .where('id', '=', versionId)
-    .execute();
-  return effective;
+  return {
+    revoke_at: revokeAt,
+    revocation_message: parent.revocation_message,
+    revocation_author: parent.revocation_author,
+    revocation_type: 'INHERITED',
+    revocation_inherited_from: JSON.stringify(source),
+    inherited_from_version_id: manual ? parent.id : parent.inherited_from_version_id,
+    revocation_cascade: 0,
+    revocation_rollback: parent.revocation_rollback,
+    // Already in effect: it was never assigned anywhere, so nothing to roll back.
+    revocation_applied: revokeAt <= now ? 1 : 0,
+  };
 }

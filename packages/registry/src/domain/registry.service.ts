@@ -24,7 +24,10 @@ import type {
 } from '@imprint/client';
 import type { ArtifactTable, BucketTable, BuildTable, Db } from '../storage/schema';
 import { applyPage } from '../storage/keyset';
+import { DatabaseUnavailableError } from '../storage/availability';
+import { reusableQuery } from '../storage/reusable-query';
 import { isNotNullViolation, isUniqueViolation, lockRows } from '../storage/sql-helpers';
+import type { Engine } from '../storage/sql-helpers';
 import {
   applyDueRevocations,
   lockedChannels,
@@ -32,7 +35,8 @@ import {
   setChannelVersion,
 } from './channel-assignment';
 import type { AssignedVersion } from './channel-assignment';
-import { completeIfDone, maybeCompleteVersion } from './completion';
+import { maybeCompleteVersion, planCompletion } from './completion';
+import { ARTIFACT_INSERT_CHUNK, writeVersion } from './version-writes';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
 import type { ServiceContext } from './context';
 import { BUILD_STATUSES, buildDoneError, checkBuildTransition, isRevoked } from './lifecycle';
@@ -97,8 +101,6 @@ const MAX_COMPONENT_TYPE = 255;
 const MAX_SHORT_TEXT = 255;
 const MAX_IDENTIFIER = 1024;
 const MAX_REVOCATION_MESSAGE = 2048;
-/** Artifacts per INSERT statement (5 bound values each, far below both engines' limits). */
-const ARTIFACT_INSERT_CHUNK = 200;
 /** SearchExternalArtifact returns at most this many matches. */
 export const MAX_SEARCH_RESULTS = 100;
 
@@ -171,6 +173,7 @@ const NEW_VERSION = {
   own_author: null,
   own_cascade: 0,
   own_rollback: 0,
+  revision: 0,
 } as const;
 
 function quote(value: string): string {
@@ -526,16 +529,16 @@ export class SqlRegistryService implements RegistryService {
     // bucket: NULL, refused by NOT NULL), a taken fingerprint inserts nothing.
     let inserted: { bucket_id: string } | undefined;
     try {
-      inserted = await this.ctx.singleStatement((db) =>
-        db
-          .insertInto('versions')
-          .values({
-            ...values,
-            bucket_id: (eb) => eb.selectFrom('buckets').select('id').where('name', '=', bucketKey),
-          })
-          .onConflict((oc) => oc.columns(['bucket_id', 'fingerprint']).doNothing())
-          .returning('bucket_id')
-          .executeTakeFirst(),
+      [inserted] = await this.ctx.singleStatement((db) =>
+        INSERT_VERSION.execute(
+          db,
+          bucketKey,
+          values.id,
+          fingerprint,
+          templateType,
+          actor.name,
+          now,
+        ),
       );
     } catch (error) {
       if (isNotNullViolation(error)) throw bucketNotFound(bucketKey);
@@ -756,9 +759,32 @@ export class SqlRegistryService implements RegistryService {
     if (fields.parentChannelId !== undefined && fields.parentVersionId === undefined)
       throw channelWithoutVersion(id);
     checkBuildTransition('BUILD_UNSET', status, id);
-    if (status === 'BUILD_DONE' && (fields.artifacts ?? []).length === 0)
+    const artifactsSent = fields.artifacts ?? [];
+    if (status === 'BUILD_DONE' && artifactsSent.length === 0)
       throw artifactsRequired(componentType);
-    // A second build of the component is refused by the unique index (code 6 below).
+    const newBuild = (versionId: string, now: number): BuildTable => ({
+      id,
+      version_id: versionId,
+      component_type: componentType,
+      platform: fields.platform ?? '',
+      status,
+      packer_run_uuid: fields.packerRunUuid ?? '',
+      labels: JSON.stringify(fields.labels ?? {}),
+      source_external_identifier: fields.sourceExternalIdentifier ?? '',
+      metadata: JSON.stringify(fields.metadata ?? {}),
+      parent_version_id: fields.parentVersionId ?? '',
+      parent_channel_id: fields.parentChannelId ?? '',
+      heartbeat_at: status === 'BUILD_RUNNING' ? now : null,
+      created_at: now,
+      updated_at: now,
+    });
+    // A second build of the component is refused by the unique index (code 6).
+    if (this.ctx.engine === 'postgres' && status !== 'BUILD_DONE' && artifactsSent.length === 0) {
+      return this.uniqueAs(
+        () => exists(String(fingerprint)),
+        () => this.createBuildInOneStatement(bucket, fingerprint, newBuild),
+      );
+    }
     return this.uniqueAs(
       () => exists(String(fingerprint)),
       () =>
@@ -766,24 +792,10 @@ export class SqlRegistryService implements RegistryService {
           const now = this.ctx.nowMs();
           const version = await this.touchVersion(trx, bucket, fingerprint, now);
           if (version.seq > 0) throw completeError(version, version.bucket_name);
-          const build: BuildTable = {
-            id,
-            version_id: version.id,
-            component_type: componentType,
-            platform: fields.platform ?? '',
-            status,
-            packer_run_uuid: fields.packerRunUuid ?? '',
-            labels: JSON.stringify(fields.labels ?? {}),
-            source_external_identifier: fields.sourceExternalIdentifier ?? '',
-            metadata: JSON.stringify(fields.metadata ?? {}),
-            parent_version_id: fields.parentVersionId ?? '',
-            parent_channel_id: fields.parentChannelId ?? '',
-            heartbeat_at: status === 'BUILD_RUNNING' ? now : null,
-            created_at: now,
-            updated_at: now,
-          };
-          await trx.insertInto('builds').values(build).execute();
-          const artifacts = await this.insertArtifacts(trx, id, fields.artifacts ?? [], [], now);
+          const build = newBuild(version.id, now);
+          await INSERT_BUILD.execute(trx, build);
+          const artifacts = this.newArtifactRows(id, artifactsSent, [], now);
+          await insertArtifacts(trx, artifacts);
           if (status === 'BUILD_DONE') await maybeCompleteVersion(this.ctx, trx, version, now);
           return buildToWire(build, artifacts.map(artifactToWire));
         }),
@@ -791,33 +803,49 @@ export class SqlRegistryService implements RegistryService {
   }
 
   /**
-   * The version, locked for the rest of the transaction without changing it
-   * (PostgreSQL `FOR NO KEY UPDATE`; SQLite write transactions are
-   * serialised): one statement where finding, locking and reading again took
-   * four. What depends on the lock (its builds) must be read by a later
-   * statement: a statement that waited for the lock sees the other tables
-   * as they were when it started (READ COMMITTED re-reads only the locked
-   * row), so two builds finishing at once would each see the other still
-   * running and neither would complete the version.
+   * CreateBuild of a build that cannot complete its version, on PostgreSQL:
+   * moving the `v0` version's revision (which locks it, so no completion can
+   * run in between) and inserting the build in one statement, one round
+   * trip where a transaction took four. No `v0` version to move leaves the
+   * build's version_id NULL, which NOT NULL refuses; then one more read says
+   * why.
    */
-  private async lockVersion(db: Db, bucket: string, fingerprint: string): Promise<VersionRow> {
+  private async createBuildInOneStatement(
+    bucket: string,
+    fingerprint: string,
+    newBuild: (versionId: string, now: number) => BuildTable,
+  ): Promise<Build> {
     const bucketKey = lookupName(bucket, 'bucket_name');
     const key = lookupName(fingerprint, 'fingerprint');
-    const query = selectVersions(db)
-      .where('buckets.name', '=', bucketKey ?? '')
-      .where('versions.fingerprint', '=', key ?? '');
-    const row =
-      bucketKey === undefined || key === undefined
-        ? undefined
-        : await (
-            this.ctx.engine === 'postgres' ? query.forNoKeyUpdate('versions') : query
-          ).executeTakeFirst();
-    return row ?? this.missingVersion(db, bucket, fingerprint);
+    if (bucketKey === undefined || key === undefined) {
+      return this.missingVersion(this.ctx.db, bucket, fingerprint);
+    }
+    const now = this.ctx.nowMs();
+    const build = newBuild('', now);
+    let inserted: { version_id: string };
+    try {
+      [inserted] = await INSERT_BUILD_INTO_V0.execute(this.ctx.db, bucketKey, key, now, build);
+    } catch (error) {
+      if (!isNotNullViolation(error)) throw error;
+      const version = await selectVersions(this.ctx.db)
+        .where('buckets.name', '=', bucketKey)
+        .where('versions.fingerprint', '=', key)
+        .executeTakeFirst();
+      if (!version) return this.missingVersion(this.ctx.db, bucket, fingerprint);
+      throw completeError(version, version.bucket_name);
+    }
+    return buildToWire({ ...build, version_id: inserted.version_id }, []);
   }
 
   /**
-   * The version, its `updated_at` moved to `now` (which also locks the row):
-   * for writes that change the version anyway.
+   * The version, its `updated_at` and `revision` moved (a change to its
+   * builds follows), which locks the row for the rest of the transaction:
+   * one statement where finding, locking and reading again took four.
+   * What depends on the lock (the version's builds) must be read by a
+   * later statement: a statement that waited for a lock sees the other
+   * tables as they were when it started (READ COMMITTED re-reads only the
+   * locked row), so two builds finishing at once would each see the other
+   * still running and neither would complete the version.
    */
   private async touchVersion(
     db: Db,
@@ -827,18 +855,10 @@ export class SqlRegistryService implements RegistryService {
   ): Promise<VersionRow> {
     const bucketKey = lookupName(bucket, 'bucket_name');
     const key = lookupName(fingerprint, 'fingerprint');
-    const row =
+    const [row] =
       bucketKey === undefined || key === undefined
-        ? undefined
-        : await db
-            .updateTable('versions')
-            .set({ updated_at: now })
-            .where('bucket_id', '=', (eb) =>
-              eb.selectFrom('buckets').select('id').where('name', '=', bucketKey),
-            )
-            .where('fingerprint', '=', key)
-            .returningAll()
-            .executeTakeFirst();
+        ? []
+        : await TOUCH_VERSION.execute(db, bucketKey, key, now);
     return row && bucketKey !== undefined
       ? { ...row, bucket_name: bucketKey }
       : this.missingVersion(db, bucket, fingerprint);
@@ -850,13 +870,13 @@ export class SqlRegistryService implements RegistryService {
     throw versionNotFound(bucketRow.name, String(fingerprint).slice(0, 64));
   }
 
-  private async insertArtifacts(
-    db: Db,
+  /** Rows for the artifacts not stored yet (an identical external_identifier + region is stored once). */
+  private newArtifactRows(
     buildId: string,
     artifacts: readonly { external_identifier: string; region: string }[],
     existing: readonly { external_identifier: string; region: string }[],
     now: number,
-  ): Promise<ArtifactTable[]> {
+  ): ArtifactTable[] {
     const seen = new Set(existing.map((a) => `${a.external_identifier}\n${a.region}`));
     const rows: ArtifactTable[] = [];
     for (const artifact of artifacts) {
@@ -870,13 +890,6 @@ export class SqlRegistryService implements RegistryService {
         region: artifact.region,
         created_at: now,
       });
-    }
-    // Multi-row inserts: one statement (one round trip on PostgreSQL) per chunk, not per artifact.
-    for (let start = 0; start < rows.length; start += ARTIFACT_INSERT_CHUNK) {
-      await db
-        .insertInto('artifacts')
-        .values(rows.slice(start, start + ARTIFACT_INSERT_CHUNK))
-        .execute();
     }
     return rows;
   }
@@ -898,7 +911,14 @@ export class SqlRegistryService implements RegistryService {
    *   answers). `parent_channel_id` needs `parent_version_id` (3).
    * - A BUILD_DONE build refuses every change (9), but a retried request
    *   that would change nothing is answered with the build (idempotent
-   *   retries of the final UpdateBuild).
+   *   retries of the final UpdateBuild), writing nothing.
+   *
+   * It reads the version with all its builds, decides, and writes
+   * everything in one go only if the version's revision is still the one
+   * it read (see writeVersion). On SQLite both happen in one serialised
+   * transaction; on PostgreSQL they are two round trips without a
+   * transaction, and an attempt that lost a race with another writer of the
+   * version reads again.
    */
   async updateBuild(
     actor: Actor,
@@ -912,13 +932,13 @@ export class SqlRegistryService implements RegistryService {
     const status = optionalEnum(input, 'status', BUILD_STATUSES);
     const fields = parseBuildFields(input);
     const buildKey = lookupName(buildId, 'build_id');
-    return this.tx(async (trx) => {
-      const version = await this.lockVersion(trx, bucket, fingerprint);
-      const { builds, artifacts: storedArtifacts } = await buildsWithArtifactsOf(
-        trx,
-        version.id,
-        buildKey,
-      );
+    const attempt = async (db: Db): Promise<Build | typeof CHANGED_MEANWHILE> => {
+      const now = this.ctx.nowMs();
+      const {
+        version,
+        builds,
+        artifacts: storedArtifacts,
+      } = await this.readVersionWithBuilds(db, bucket, fingerprint, buildKey);
       const build = builds.find((b) => b.id === buildKey);
       if (!build) throw buildNotFound(version.bucket_name, version, buildId);
       const current = build.status as BuildStatus;
@@ -958,6 +978,7 @@ export class SqlRegistryService implements RegistryService {
           parentVersionId === build.parent_version_id &&
           parentChannelId === build.parent_channel_id &&
           newArtifacts.length === 0;
+        // A retried final update: answered, nothing written.
         if (unchanged) return buildToWire(build, storedArtifacts.map(artifactToWire));
         throw buildDoneError(build.id);
       }
@@ -967,7 +988,6 @@ export class SqlRegistryService implements RegistryService {
       if (next === 'BUILD_DONE' && storedArtifacts.length + newArtifacts.length === 0)
         throw artifactsRequired(build.component_type);
 
-      const now = this.ctx.nowMs();
       const changes = {
         status: next,
         platform: fields.platform ?? build.platform,
@@ -982,27 +1002,63 @@ export class SqlRegistryService implements RegistryService {
         updated_at: now,
       };
       const updated: BuildTable = { ...build, ...changes };
-      await trx.updateTable('builds').set(changes).where('id', '=', build.id).execute();
-      const added = await this.insertArtifacts(trx, build.id, newArtifacts, storedArtifacts, now);
-      const completed =
-        next === 'BUILD_DONE' &&
-        (await completeIfDone(
-          this.ctx,
-          trx,
-          version,
-          builds.map((b) => (b.id === build.id ? updated : b)),
-          now,
-        ));
-      // Completion moved updated_at already.
-      if (!completed) {
-        await trx
-          .updateTable('versions')
-          .set({ updated_at: now })
-          .where('id', '=', version.id)
-          .execute();
-      }
+      const added = this.newArtifactRows(build.id, newArtifacts, storedArtifacts, now);
+      const completion =
+        next === 'BUILD_DONE'
+          ? await planCompletion(
+              this.ctx,
+              db,
+              version,
+              builds.map((b) => (b.id === build.id ? updated : b)),
+              now,
+            )
+          : undefined;
+      const written = await writeVersion(this.ctx, db, {
+        version,
+        expectRevision: version.revision,
+        now,
+        build: { id: build.id, changes, artifacts: added },
+        completion,
+      });
+      if (!written.written) return CHANGED_MEANWHILE;
       return buildToWire(updated, [...storedArtifacts, ...added].map(artifactToWire));
-    });
+    };
+
+    if (this.ctx.engine === 'sqlite') {
+      return this.tx(async (trx) => {
+        const result = await attempt(trx);
+        // Serialised: nothing can change between its read and its write.
+        if (result === CHANGED_MEANWHILE) throw new Error('a version changed inside a transaction');
+        return result;
+      });
+    }
+    for (let tries = 1; ; tries += 1) {
+      const result = await attempt(this.ctx.db);
+      if (result !== CHANGED_MEANWHILE) return result;
+      if (tries >= MAX_WRITE_ATTEMPTS) throw tooManyConcurrentWrites(this.ctx.engine, fingerprint);
+      // Writers of one version (its builds finishing together) collide rarely; spread them out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * tries * 2));
+    }
+  }
+
+  /**
+   * A version with every build of it and the artifacts of `buildId`, in one
+   * statement (so one consistent snapshot), without a lock.
+   */
+  private async readVersionWithBuilds(
+    db: Db,
+    bucket: string,
+    fingerprint: string,
+    buildId: string | undefined,
+  ): Promise<{ version: VersionRow; builds: BuildTable[]; artifacts: ArtifactTable[] }> {
+    const bucketKey = lookupName(bucket, 'bucket_name');
+    const key = lookupName(fingerprint, 'fingerprint');
+    const rows =
+      bucketKey === undefined || key === undefined
+        ? []
+        : await VERSION_WITH_BUILDS.execute(db, bucketKey, key, buildId ?? '');
+    if (rows.length === 0) return this.missingVersion(db, bucket, fingerprint);
+    return splitVersionWithBuilds(rows);
   }
 
   /** Deletes a build of an incomplete version (9 once complete); the version may complete if every remaining build is DONE. */
@@ -1025,7 +1081,7 @@ export class SqlRegistryService implements RegistryService {
       const now = this.ctx.nowMs();
       await trx
         .updateTable('versions')
-        .set({ updated_at: now })
+        .set((eb) => ({ updated_at: now, revision: eb('revision', '+', 1) }))
         .where('id', '=', version.id)
         .execute();
       await maybeCompleteVersion(this.ctx, trx, version, now);
@@ -1472,9 +1528,10 @@ export class SqlRegistryService implements RegistryService {
     const at = checkNow(now) ?? this.ctx.nowMs();
     const cutoff = at - this.ctx.heartbeatTimeoutMs;
     return this.tx(async (trx) => {
+      // The revision moves too: an UpdateBuild that read these builds running must read again.
       await trx
         .updateTable('versions')
-        .set({ updated_at: at })
+        .set((eb) => ({ updated_at: at, revision: eb('revision', '+', 1) }))
         .where('id', 'in', (eb) =>
           eb
             .selectFrom('builds')
@@ -1511,53 +1568,217 @@ export class SqlRegistryService implements RegistryService {
 
 // ---- query helpers ----------------------------------------------------------
 
+/** Multi-row inserts: one statement (one round trip on PostgreSQL) per chunk, not per artifact. */
+async function insertArtifacts(db: Db, rows: readonly ArtifactTable[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ARTIFACT_INSERT_CHUNK) {
+    await db
+      .insertInto('artifacts')
+      .values(rows.slice(start, start + ARTIFACT_INSERT_CHUNK))
+      .execute();
+  }
+}
+
+/** What an UpdateBuild attempt answers when the version changed between its read and its write. */
+const CHANGED_MEANWHILE = Symbol('changed meanwhile');
+/** Attempts of an UpdateBuild whose version other writers keep changing, before 503. */
+const MAX_WRITE_ATTEMPTS = 25;
+
+function tooManyConcurrentWrites(engine: Engine, fingerprint: string): RegistryError {
+  return new DatabaseUnavailableError(
+    engine,
+    `version ${quote(String(fingerprint).slice(0, 64))} kept changing under ${MAX_WRITE_ATTEMPTS} attempts to update it`,
+  );
+}
+
 /**
- * Every build of a version (what completion needs of them) and the
- * artifacts of one of them, in one statement: a left join that carries
- * artifacts only on that build's rows.
+ * A version joined with each of its builds and, on the rows of build
+ * `buildId`, that build's artifacts; at least one row when the version
+ * exists. Build and artifact columns are renamed so they do not clash with
+ * the version's.
  */
-async function buildsWithArtifactsOf(
-  db: Db,
-  versionId: string,
-  buildId: string | undefined,
-): Promise<{ builds: BuildTable[]; artifacts: ArtifactTable[] }> {
-  const rows = await db
-    .selectFrom('builds')
-    .leftJoin('artifacts', (join) =>
-      join.onRef('artifacts.build_id', '=', 'builds.id').on('builds.id', '=', buildId ?? ''),
+const VERSION_WITH_BUILDS = reusableQuery(
+  (db, bucketName: string, fingerprint: string, buildId: string) =>
+    selectVersions(db)
+      .leftJoin('builds as bu', 'bu.version_id', 'versions.id')
+      .leftJoin('artifacts as ar', (join) =>
+        join.onRef('ar.build_id', '=', 'bu.id').on('bu.id', '=', buildId),
+      )
+      .select([
+        'bu.id as b_id',
+        'bu.component_type as b_component_type',
+        'bu.platform as b_platform',
+        'bu.status as b_status',
+        'bu.packer_run_uuid as b_packer_run_uuid',
+        'bu.labels as b_labels',
+        'bu.source_external_identifier as b_source_external_identifier',
+        'bu.metadata as b_metadata',
+        'bu.parent_version_id as b_parent_version_id',
+        'bu.parent_channel_id as b_parent_channel_id',
+        'bu.heartbeat_at as b_heartbeat_at',
+        'bu.created_at as b_created_at',
+        'bu.updated_at as b_updated_at',
+        'ar.id as a_id',
+        'ar.external_identifier as a_external_identifier',
+        'ar.region as a_region',
+        'ar.created_at as a_created_at',
+      ])
+      .where('buckets.name', '=', bucketName)
+      .where('versions.fingerprint', '=', fingerprint)
+      .orderBy('bu.id')
+      .orderBy('ar.id'),
+);
+
+type VersionWithBuildsRow = Awaited<ReturnType<typeof VERSION_WITH_BUILDS.execute>>[number];
+
+/** CreateVersion: the bucket id from a subquery (no bucket: NULL, refused by NOT NULL); a taken fingerprint inserts nothing. */
+const INSERT_VERSION = reusableQuery(
+  (
+    db,
+    bucketName: string,
+    id: string,
+    fingerprint: string,
+    templateType: string,
+    authorId: string,
+    now: number,
+  ) =>
+    db
+      .insertInto('versions')
+      .values({
+        ...NEW_VERSION,
+        id,
+        fingerprint,
+        template_type: templateType,
+        author_id: authorId,
+        created_at: now,
+        updated_at: now,
+        bucket_id: (eb) => eb.selectFrom('buckets').select('id').where('name', '=', bucketName),
+      })
+      .onConflict((oc) => oc.columns(['bucket_id', 'fingerprint']).doNothing())
+      .returning('bucket_id'),
+);
+
+/** See touchVersion. */
+const TOUCH_VERSION = reusableQuery((db, bucketName: string, fingerprint: string, now: number) =>
+  db
+    .updateTable('versions')
+    .set((eb) => ({ updated_at: now, revision: eb('revision', '+', 1) }))
+    .where('bucket_id', '=', (eb) =>
+      eb.selectFrom('buckets').select('id').where('name', '=', bucketName),
     )
-    .selectAll('builds')
-    .select([
-      'artifacts.id as artifact_id',
-      'artifacts.external_identifier as artifact_external_identifier',
-      'artifacts.region as artifact_region',
-      'artifacts.created_at as artifact_created_at',
-    ])
-    .where('builds.version_id', '=', versionId)
-    .orderBy('builds.id')
-    .orderBy('artifacts.id')
-    .execute();
+    .where('fingerprint', '=', fingerprint)
+    .returningAll(),
+);
+
+/** A build row's columns, read one by one (see ReusableQuery). */
+function buildValues(build: BuildTable): BuildTable {
+  return {
+    id: build.id,
+    version_id: build.version_id,
+    component_type: build.component_type,
+    platform: build.platform,
+    status: build.status,
+    packer_run_uuid: build.packer_run_uuid,
+    labels: build.labels,
+    source_external_identifier: build.source_external_identifier,
+    metadata: build.metadata,
+    parent_version_id: build.parent_version_id,
+    parent_channel_id: build.parent_channel_id,
+    heartbeat_at: build.heartbeat_at,
+    created_at: build.created_at,
+    updated_at: build.updated_at,
+  };
+}
+
+const INSERT_BUILD = reusableQuery((db, build: BuildTable) =>
+  db.insertInto('builds').values(buildValues(build)),
+);
+
+/** See createBuildInOneStatement. */
+const INSERT_BUILD_INTO_V0 = reusableQuery(
+  (db, bucketName: string, fingerprint: string, now: number, build: BuildTable) =>
+    db
+      .with('v', (q) =>
+        q
+          .updateTable('versions')
+          .set((eb) => ({ updated_at: now, revision: eb('revision', '+', 1) }))
+          .where('bucket_id', '=', (eb) =>
+            eb.selectFrom('buckets').select('id').where('name', '=', bucketName),
+          )
+          .where('fingerprint', '=', fingerprint)
+          .where('seq', '=', 0)
+          .returning('id'),
+      )
+      .insertInto('builds')
+      .values({ ...buildValues(build), version_id: (eb) => eb.selectFrom('v').select('id') })
+      .returning('version_id'),
+);
+
+function splitVersionWithBuilds(rows: readonly VersionWithBuildsRow[]): {
+  version: VersionRow;
+  builds: BuildTable[];
+  artifacts: ArtifactTable[];
+} {
+  const first = rows[0];
+  const version: VersionRow = {
+    id: first.id,
+    bucket_id: first.bucket_id,
+    bucket_name: first.bucket_name,
+    fingerprint: first.fingerprint,
+    seq: first.seq,
+    template_type: first.template_type,
+    author_id: first.author_id,
+    created_at: first.created_at,
+    updated_at: first.updated_at,
+    completed_at: first.completed_at,
+    revoke_at: first.revoke_at,
+    revocation_message: first.revocation_message,
+    revocation_author: first.revocation_author,
+    revocation_type: first.revocation_type,
+    revocation_inherited_from: first.revocation_inherited_from,
+    inherited_from_version_id: first.inherited_from_version_id,
+    revocation_cascade: first.revocation_cascade,
+    revocation_rollback: first.revocation_rollback,
+    revocation_applied: first.revocation_applied,
+    own_revoke_at: first.own_revoke_at,
+    own_message: first.own_message,
+    own_author: first.own_author,
+    own_cascade: first.own_cascade,
+    own_rollback: first.own_rollback,
+    revision: first.revision,
+  };
   const builds: BuildTable[] = [];
   const artifacts: ArtifactTable[] = [];
-  for (const {
-    artifact_id: id,
-    artifact_external_identifier: externalIdentifier,
-    artifact_region: region,
-    artifact_created_at: createdAt,
-    ...build
-  } of rows) {
-    if (builds[builds.length - 1]?.id !== build.id) builds.push(build);
-    if (id !== null) {
+  for (const row of rows) {
+    if (row.b_id === null) continue;
+    if (builds[builds.length - 1]?.id !== row.b_id) {
+      builds.push({
+        id: row.b_id,
+        version_id: version.id,
+        component_type: row.b_component_type ?? '',
+        platform: row.b_platform ?? '',
+        status: row.b_status ?? '',
+        packer_run_uuid: row.b_packer_run_uuid ?? '',
+        labels: row.b_labels ?? '{}',
+        source_external_identifier: row.b_source_external_identifier ?? '',
+        metadata: row.b_metadata ?? '{}',
+        parent_version_id: row.b_parent_version_id ?? '',
+        parent_channel_id: row.b_parent_channel_id ?? '',
+        heartbeat_at: row.b_heartbeat_at,
+        created_at: Number(row.b_created_at),
+        updated_at: Number(row.b_updated_at),
+      });
+    }
+    if (row.a_id !== null) {
       artifacts.push({
-        id,
-        build_id: build.id,
-        external_identifier: externalIdentifier ?? '',
-        region: region ?? '',
-        created_at: Number(createdAt),
+        id: row.a_id,
+        build_id: row.b_id,
+        external_identifier: row.a_external_identifier ?? '',
+        region: row.a_region ?? '',
+        created_at: Number(row.a_created_at),
       });
     }
   }
-  return { builds, artifacts };
+  return { version, builds, artifacts };
 }
 
 // ---- request parsing helpers ------------------------------------------------

@@ -7,7 +7,7 @@ import { Client } from 'pg';
  * lists of every length) stays unnamed so no connection caches without end.
  */
 const MAX_NAMED_STATEMENTS = 512;
-const MAX_NAMED_PARAMETERS = 64;
+const MAX_NAMED_PARAMETERS = 200;
 
 /** SQL text → statement name, shared by every connection of the process. */
 const names = new Map<string, string>();

@@ -69,6 +69,8 @@ export interface VersionTable {
   own_author: string | null;
   own_cascade: number;
   own_rollback: number;
+  /** Moves with every change to the version's builds and its completion (migration 0003). */
+  revision: number;
 }
 
 /** A build; parent ids are kept as sent (they make relations only when they resolve). */

@@ -41,6 +41,7 @@ parentPort.on('message', (message) => {
 export class SqliteCheckpointer {
   private readonly worker: Worker;
   private stopped: Promise<void> | undefined;
+  private exited = false;
 
   constructor(file: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -50,13 +51,20 @@ export class SqliteCheckpointer {
     // A failing checkpoint thread must not take the registry down; SQLite
     // still checkpoints when the last connection closes.
     this.worker.on('error', () => undefined);
+    this.worker.on('exit', () => {
+      this.exited = true;
+    });
     this.worker.unref();
   }
 
   /** Runs a last checkpoint and ends the thread. */
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
       this.worker.once('exit', () => resolve());
+      // Unreferenced, the thread would not keep the process alive for its
+      // last checkpoint, and a caller awaiting this would silently never resume.
+      this.worker.ref();
       this.worker.postMessage('stop');
     });
     return this.stopped;

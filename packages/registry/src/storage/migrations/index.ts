@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../sql-helpers';
 import { initialMigration } from './0001-initial';
 import { changeNotifyTriggerMigration } from './0002-change-notify-trigger';
+import { versionRevisionMigration } from './0003-version-revision';
 
 /**
  * Every schema migration for `engine`, keyed by a name that sorts in
@@ -13,6 +14,7 @@ export function migrationsFor(engine: Engine): Readonly<Record<string, Migration
   return Object.freeze({
     '0001-initial': initialMigration,
     '0002-change-notify-trigger': changeNotifyTriggerMigration(engine),
+    '0003-version-revision': versionRevisionMigration,
   });
 }
 
