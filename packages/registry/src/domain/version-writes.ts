@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
+import { DatabaseUnavailableError } from '../storage/availability';
 import { reusableQuery } from '../storage/reusable-query';
+import { isForeignKeyViolation } from '../storage/sql-helpers';
 import type { ReusableQuery } from '../storage/reusable-query';
 import type {
   ArtifactTable,
@@ -176,7 +178,21 @@ async function writeInOneStatement(db: Db, w: VersionWrite): Promise<VersionWrit
       statements.set(key, statement);
     }
   }
-  const [row] = await statement.execute(db, values);
+  let row: StatementResult | undefined;
+  try {
+    [row] = await statement.execute(db, values);
+  } catch (error) {
+    // A parent version (or its channel) that the plan read was deleted
+    // before the write: what was decided no longer holds. Unguarded, the
+    // caller's transaction is lost too; either way, decide again.
+    if (!isForeignKeyViolation(error)) throw error;
+    if (shape.guarded) return { written: false };
+    throw new DatabaseUnavailableError(
+      'postgres',
+      'a version or channel the change refers to was deleted meanwhile',
+      { cause: error },
+    );
+  }
   if (!row || row.ok === 0) return { written: false };
   return completion ? { written: true, seq: Number(row.seq) } : { written: true };
 }

@@ -32,6 +32,10 @@ import { SqliteWriteBatcher } from './sqlite-write-batcher';
 export const SQLITE_FILE_NAME = 'imprint-registry.db';
 /** Default {@link StorageOptions.heartbeatTimeoutMs}: 5 minutes (Packer heartbeats every 2). */
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5 * 60_000;
+/** SQLite page cache of the registry's connection (KiB). */
+const SQLITE_CACHE_KIB = 64 * 1024;
+/** How much of the SQLite file is memory-mapped (bytes); the OS pages it in and out. */
+const SQLITE_MMAP_BYTES = 1024 * 1024 * 1024;
 /** How long a SQLite writer waits for another process's lock before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 /** Default {@link StorageOptions.databaseWaitMs}: how long opening waits for PostgreSQL to answer. */
@@ -189,6 +193,11 @@ function openDatabase(
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // Keep the working set in memory: the default 2 MB page cache is outgrown
+  // by the indexes of a few thousand versions, and every page it misses is a
+  // read() system call; memory-mapping the file makes those page-cache hits.
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // Checkpoints (and their fsyncs) run on a thread of their own, not in a COMMIT.
   const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(file);

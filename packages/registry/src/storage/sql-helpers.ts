@@ -15,6 +15,13 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** True when `error` is a foreign-key violation on either engine. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
 /** True when `error` is a NOT NULL violation on either engine. */
 export function isNotNullViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
