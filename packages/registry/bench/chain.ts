@@ -7,6 +7,7 @@ import { monotonicFactory } from 'ulid';
 import type { AncestryQuery, RegistryService } from '@imprint/registry';
 import type { ServiceContext } from '../src/domain/context';
 import { SqlRegistryService } from '../src/domain/registry.service';
+import { NO_OWN_REVOCATION, NO_REVOCATION } from '../src/domain/revocation';
 import type {
   ArtifactTable,
   BuildTable,
@@ -121,20 +122,9 @@ export async function seedChain(database: BenchDatabase, length: number): Promis
             created_at: t,
             updated_at: t,
             completed_at: t,
-            revoke_at: null,
-            revocation_message: null,
-            revocation_author: null,
-            revocation_type: null,
-            revocation_inherited_from: null,
-            inherited_from_version_id: null,
-            revocation_cascade: 0,
-            revocation_rollback: 0,
-            revocation_applied: 0,
-            own_revoke_at: null,
-            own_message: null,
-            own_author: null,
-            own_cascade: 0,
-            own_rollback: 0,
+            ...NO_REVOCATION,
+            ...NO_OWN_REVOCATION,
+            revision: 0,
           });
           builds.push({
             id: buildId,

@@ -54,7 +54,7 @@ import {
   notFound,
 } from './registry.errors';
 import { ReadCache, nextScheduledChange, type Loaded } from './read-cache';
-import { restoreVersion, revokeVersion } from './revocation';
+import { NO_OWN_REVOCATION, NO_REVOCATION, restoreVersion, revokeVersion } from './revocation';
 import { parseDuration, parseRfc3339, toIso } from './time';
 import {
   checkActor,
@@ -159,20 +159,8 @@ const ANCESTRY_LIST: ListSpec = {
 const NEW_VERSION = {
   seq: 0,
   completed_at: null,
-  revoke_at: null,
-  revocation_message: null,
-  revocation_author: null,
-  revocation_type: null,
-  revocation_inherited_from: null,
-  inherited_from_version_id: null,
-  revocation_cascade: 0,
-  revocation_rollback: 0,
-  revocation_applied: 0,
-  own_revoke_at: null,
-  own_message: null,
-  own_author: null,
-  own_cascade: 0,
-  own_rollback: 0,
+  ...NO_REVOCATION,
+  ...NO_OWN_REVOCATION,
   revision: 0,
 } as const;
 

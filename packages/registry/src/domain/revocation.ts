@@ -225,7 +225,8 @@ export async function restoreVersion(
   await clearInheritedFrom(ctx, db, version.id, true, now);
 }
 
-const CLEARED = {
+/** The effective-revocation columns of a version that has none. */
+export const NO_REVOCATION = {
   revoke_at: null,
   revocation_message: null,
   revocation_author: null,
@@ -235,6 +236,15 @@ const CLEARED = {
   revocation_cascade: 0,
   revocation_rollback: 0,
   revocation_applied: 0,
+} as const;
+
+/** The own-revocation columns of a version that has none. */
+export const NO_OWN_REVOCATION = {
+  own_revoke_at: null,
+  own_message: null,
+  own_author: null,
+  own_cascade: 0,
+  own_rollback: 0,
 } as const;
 
 async function clearInheritedFrom(
@@ -275,19 +285,15 @@ async function clearInheritedFrom(
   const hidden = await hiddenOwn(db, versionId, sql`1 = 1`);
   await db
     .updateTable('versions')
-    .set({ ...CLEARED, updated_at: now })
+    .set({ ...NO_REVOCATION, updated_at: now })
     .where('inherited_from_version_id', '=', versionId)
     .execute();
   if (includeSelf) {
     await db
       .updateTable('versions')
       .set({
-        ...CLEARED,
-        own_revoke_at: null,
-        own_message: null,
-        own_author: null,
-        own_cascade: 0,
-        own_rollback: 0,
+        ...NO_REVOCATION,
+        ...NO_OWN_REVOCATION,
         updated_at: now,
       })
       .where('id', '=', versionId)

@@ -15,6 +15,7 @@ import type {
 import type { CompletionPlan, InheritedRevocation } from './completion';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
 import type { ServiceContext } from './context';
+import { NO_REVOCATION } from './revocation';
 
 /** The columns of a build an update may change. */
 export type BuildChanges = Pick<
@@ -302,7 +303,7 @@ async function writeStepByStep(db: Db, w: VersionWrite): Promise<VersionWritten>
         JSON.stringify(completion.platforms),
       )
     : await NEXT_SEQ.execute(db, version.bucket_id, now);
-  await COMPLETE_VERSION.run(db, version.id, seq, now, completion.inherited ?? NOT_REVOKED);
+  await COMPLETE_VERSION.run(db, version.id, seq, now, completion.inherited ?? NO_REVOCATION);
   if (completion.moveLatest) {
     const [latest] = await MOVE_LATEST.execute(db, version.bucket_id, version.id, now);
     await INSERT_HISTORY.run(db, {
@@ -317,19 +318,6 @@ async function writeStepByStep(db: Db, w: VersionWrite): Promise<VersionWritten>
   }
   return { written: true, seq };
 }
-
-/** The revocation columns of a version that has none (what a new `v0` holds). */
-const NOT_REVOKED: InheritedRevocation = {
-  revoke_at: null,
-  revocation_message: null,
-  revocation_author: null,
-  revocation_type: null,
-  revocation_inherited_from: null,
-  inherited_from_version_id: null,
-  revocation_cascade: 0,
-  revocation_rollback: 0,
-  revocation_applied: 0,
-};
 
 // The statements of writeStepByStep, compiled once (see ReusableQuery).
 const TOUCH = reusableQuery((db, id: string, now: number) =>

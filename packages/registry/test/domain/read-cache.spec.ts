@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { Version } from '@imprint/client';
 import { GrpcCode, RegistryErrorReason } from '../../src/domain';
 import type { Actor, OpenedRegistryStorage } from '../../src/domain';
+import { LISTENER_APPLICATION_NAME } from '../../src/storage/postgres-change-listener';
 import { engines, useStorage } from '../helpers/engines';
 import {
   ALICE,
@@ -166,11 +167,12 @@ describe.each(engines())('read cache ($name)', (engine) => {
       try {
         const database = new URL(url).pathname.slice(1);
         const before = await h.service.getChannel(bucket, 'prod');
-        // Cut every LISTEN connection of this database; notifications sent meanwhile are lost.
+        // Cut every listening connection of this database; notifications sent meanwhile are
+        // lost. (Found by application_name: after a ping, `query` no longer says LISTEN.)
         await admin.query(
           `select pg_terminate_backend(pid) from pg_stat_activity
-           where datname = $1 and query ilike 'LISTEN%' and pid <> pg_backend_pid()`,
-          [database],
+           where datname = $1 and application_name = $2 and pid <> pg_backend_pid()`,
+          [database, LISTENER_APPLICATION_NAME],
         );
         const target = before.version?.id === v1.id ? v2 : v1;
         await other.service.updateChannel(ALICE, bucket, 'prod', {
@@ -184,8 +186,9 @@ describe.each(engines())('read cache ($name)', (engine) => {
           async () =>
             (
               await admin.query(
-                `select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'LISTEN%'`,
-                [database],
+                `select count(*)::int as n from pg_stat_activity
+                 where datname = $1 and application_name = $2`,
+                [database, LISTENER_APPLICATION_NAME],
               )
             ).rows[0].n as number,
           (n) => n >= 2,

@@ -83,7 +83,7 @@ describe.each(engines())('due revocations are applied exactly once ($name)', (en
         expect((await h.service.getChannel(bucket, channel)).version?.id).toBe(v1.id);
       }
     }
-  });
+  }, 30_000); // 30 buckets set up one request at a time: seconds on a busy machine
 
   it('an immediate revocation rolls back only its own channels, credited to its author', async () => {
     const scheduled = [];
