@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { measureCpu, type CpuSplit } from './cpu';
 
 /** One autocannon run, summarised. */
 export interface LoadResult {
@@ -62,6 +63,8 @@ export async function getLoad(url: string, options: LoadOptions): Promise<LoadRe
 export interface CompletionResult extends LoadResult {
   readonly completions: number;
   readonly completionsPerSecond: number;
+  /** CPU spent during the measured run (Linux only). */
+  readonly cpu?: CpuSplit;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -73,7 +76,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
  * version (vN, `latest` moves), so one loop is one completion.
  */
 export async function completionLoad(
-  baseUrl: string,
+  server: { readonly url: string; readonly pid: number },
   /** Bucket API paths; completions go to them round-robin. */
   bucketPaths: readonly string[],
   options: LoadOptions,
@@ -136,7 +139,7 @@ export async function completionLoad(
   ];
   const run = (duration: number) =>
     autocannon({
-      url: baseUrl,
+      url: server.url,
       connections: options.connections,
       pipelining: 1,
       duration,
@@ -145,10 +148,12 @@ export async function completionLoad(
     });
   if (options.warmup > 0) summarise(await run(options.warmup), 'build completions (warm-up)');
   completions = 0;
+  const cpu = measureCpu(server.pid);
   const result = summarise(await run(options.duration), 'build completions');
   return {
     ...result,
     completions,
     completionsPerSecond: completions / result.seconds,
+    cpu: cpu(),
   };
 }

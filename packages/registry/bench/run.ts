@@ -212,7 +212,10 @@ async function benchEngine(
   };
   const serverOptions = { logDir: database.dataDir, ...location };
   const bodyFile = path.join(database.dataDir, 'channel-body.json');
-  const storage = await openRegistryStorage(location); // creates and migrates the schema
+  // Creates and migrates the schema, then goes: an open storage here would be
+  // one more registry instance (on PostgreSQL, one more listener every commit
+  // notifies) taking CPU from the server it measures. (c) opens its own.
+  await (await openRegistryStorage(location)).close();
   const servers: BenchServer[] = [];
   const start = async (...args: Parameters<typeof startBenchServer>) => {
     const server = await startBenchServer(...args);
@@ -265,14 +268,14 @@ async function benchEngine(
       const statements = await countCompletionStatements(location);
       log(`${engine}: (b) build completions`);
       const oneBucket = await checked(real, () =>
-        completionLoad(real.url, [`${apiBase}/buckets/${COMPLETION_BUCKET}`], load),
+        completionLoad(real, [`${apiBase}/buckets/${COMPLETION_BUCKET}`], load),
       );
       log(`${engine}: (b) build completions over ${SPREAD_BUCKETS} buckets`);
       const spreadPaths = Array.from(
         { length: SPREAD_BUCKETS },
         (_, i) => `${apiBase}/buckets/${spreadBucket(i)}`,
       );
-      const spread = await checked(real, () => completionLoad(real.url, spreadPaths, load));
+      const spread = await checked(real, () => completionLoad(real, spreadPaths, load));
       result.completions = { oneBucket, spread, statements };
     }
 
@@ -280,22 +283,26 @@ async function benchEngine(
       log(`${engine}: (c) seeding a chain of ${settings.chain} versions`);
       const seedMs = await seedChain(database, settings.chain);
       log(`${engine}: (c) seeded in ${(seedMs / 1000).toFixed(1)} s; timing ancestry`);
-      const ancestry = await checked(real, () =>
-        timeAncestry({
-          database,
-          service: storage.service,
-          location: storage.location,
-          apiBase: `${real.url}${apiBase}`,
-          length: settings.chain,
-          samples: settings.samples,
-        }),
-      );
-      result.ancestry = { seedMs, result: ancestry };
+      const storage = await openRegistryStorage(location);
+      try {
+        const ancestry = await checked(real, () =>
+          timeAncestry({
+            database,
+            service: storage.service,
+            location: storage.location,
+            apiBase: `${real.url}${apiBase}`,
+            length: settings.chain,
+            samples: settings.samples,
+          }),
+        );
+        result.ancestry = { seedMs, result: ancestry };
+      } finally {
+        await storage.close();
+      }
     }
     return result;
   } finally {
     for (const server of servers) await server.stop();
-    await storage.close();
     await database.drop();
   }
 }
@@ -318,6 +325,20 @@ type Row = [string, string, string, string, string];
 const COMPLETION_TARGETS = { sqlite: 1_000, postgres: 500 } as const;
 /** GET channel, registry at its default log level / bare fastify. */
 const CHANNEL_RATIO_TARGET = 0.9;
+
+/** `(b)`'s CPU split as result / p99 / note cells: ms of CPU per completion, by consumer. */
+function cpuCells(engine: 'sqlite' | 'postgres', run: CompletionResult): [string, string, string] {
+  const cpu = run.cpu!;
+  const per = (msTotal: number) => (msTotal / Math.max(1, run.completions)).toFixed(2);
+  const total = cpu.serverMs + cpu.loadGeneratorMs + cpu.restMs;
+  const rest = engine === 'postgres' ? 'PostgreSQL + kernel' : 'kernel + other';
+  return [
+    `${per(total)} ms`,
+    '',
+    `server ${per(cpu.serverMs)} + load generator ${per(cpu.loadGeneratorMs)} + ${rest} ${per(cpu.restMs)}; ` +
+      `cores ${(cpu.machineBusy * 100).toFixed(0)}% busy, ${(cpu.stolen * 100).toFixed(0)}% stolen by the host`,
+  ];
+}
 
 function rowsOf(r: EngineResult): Row[] {
   const rows: Row[] = [];
@@ -382,6 +403,12 @@ function rowsOf(r: EngineResult): Row[] {
         `≥ ${int.format(target)} ${check(spread.completionsPerSecond >= target)}; ${int.format(spread.completions)} in ${spread.seconds.toFixed(0)} s`,
       ],
     );
+    for (const [what, run] of [
+      ['one bucket', oneBucket],
+      [`${SPREAD_BUCKETS} buckets`, spread],
+    ] as const) {
+      if (run.cpu) rows.push(['', `(b) CPU per completion, ${what}`, ...cpuCells(r.engine, run)]);
+    }
   }
   if (r.ancestry) {
     const c = r.ancestry.result;
@@ -475,6 +502,11 @@ function printNotes(settings: Settings): void {
       '  Statements: what one such completion sends to the database through the service, counted by',
       '  the storage layer (BEGIN, COMMIT and NOTIFY included).',
       '  Completions in one bucket serialise on the bucket row (its vN sequence), hence the spread run.',
+      '  CPU per completion: CPU time during the measured run (/proc) over completions — the server',
+      "  process (all its threads), this process (autocannon), and the rest of the machine's busy time;",
+      "  all of it shares this machine's cores, so a throughput figure reads together with it.",
+      '  "Stolen": time the hypervisor ran other guests while this machine wanted its cores (steal in',
+      '  /proc/stat); on a shared host it varies from run to run and takes throughput with it.',
       `- (c) bucket "${CHAIN_BUCKET}": ${int.format(settings.chain)} complete versions, each built from the previous one`,
       '  (declared parent + source artifact), i.e. one parent→child chain. GET /ancestry?depth=all walks',
       '  every ancestor with a recursive CTE (total_count) and returns the first page of relations; the',

@@ -25,7 +25,7 @@ import { PreparingClient } from './postgres-prepared';
 import type { Database } from './schema';
 import type { Engine } from './sql-helpers';
 import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
-import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { SqliteCheckpointer, WAL_LIMIT_BYTES } from './sqlite-checkpointer';
 import { SqliteWriteBatcher } from './sqlite-write-batcher';
 
 /** File name of the SQLite database inside `dataDir`. */
@@ -102,6 +102,8 @@ interface OpenedDatabase {
   readonly where: string;
   /** Follows other processes' commits, started once the schema exists. */
   followOthers(): Promise<() => Promise<void>>;
+  /** SQLite: the group commit every write transaction goes through. */
+  readonly batcher?: SqliteWriteBatcher;
   /** Closes the connections (and what runs beside them). */
   destroy(): Promise<void>;
 }
@@ -200,8 +202,11 @@ function openDatabase(
   sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // Checkpoints (and their fsyncs) run on a thread of their own, not in a COMMIT.
-  const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(file);
-  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointed = file !== ':memory:';
+  if (checkpointed) sqlite.pragma('wal_autocheckpoint = 0');
+  // When the writer starts the WAL over (after the checkpointer's RESTART),
+  // it gives back what the file grew beyond the limit.
+  sqlite.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
   const db = new Kysely<Database>({
     dialect: trackChanges(
       guardAvailability(
@@ -213,10 +218,15 @@ function openDatabase(
       tracker,
     ),
   });
+  const batcher = new SqliteWriteBatcher(db);
+  const checkpointer = checkpointed
+    ? new SqliteCheckpointer(file, { holdWrites: (fn) => batcher.between(fn) })
+    : undefined;
   return {
     db,
     engine: 'sqlite',
     where: file,
+    batcher,
     destroy: async () => {
       await checkpointer?.stop();
       await db.destroy();
@@ -360,7 +370,11 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
 
   const tracker = new ChangeTracker();
   const health = new DatabaseHealth();
-  const { db, engine, where, followOthers, destroy } = openDatabase(options, tracker, health);
+  const { db, engine, where, batcher, followOthers, destroy } = openDatabase(
+    options,
+    tracker,
+    health,
+  );
   let stopFollowing: () => Promise<void> = async () => undefined;
   try {
     await waitForDatabase(db, engine, where, databaseWaitMs, options.onDatabaseWait);
@@ -374,7 +388,6 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     let closing: Promise<void> | undefined;
     // One once-only shutdown shared by storage.close() and service.close().
     const close = () => (closing ??= stopFollowing().then(destroy));
-    const batcher = engine === 'sqlite' ? new SqliteWriteBatcher(db) : undefined;
     const ctx: ServiceContext = {
       db,
       engine,

@@ -10,6 +10,12 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/** Something that must run while no write transaction does (see {@link SqliteWriteBatcher.between}). */
+interface Barrier {
+  readonly barrier: () => Promise<void>;
+  readonly done: () => void;
+}
+
 /**
  * Group commit for SQLite. Its single connection runs write transactions
  * one after another, and each COMMIT costs far more than the statements
@@ -23,27 +29,54 @@ interface Pending {
  * before it commits. A lone transaction runs exactly as without batching.
  */
 export class SqliteWriteBatcher {
-  private queue: Pending[] = [];
+  private queue: (Pending | Barrier)[] = [];
   private draining = false;
 
   constructor(private readonly db: Kysely<Database>) {}
 
   run<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (this.draining) return;
-      this.draining = true;
-      // better-sqlite3 is synchronous, so a transaction runs to its end
-      // without yielding to the event loop: without this turn, no second
-      // request could ever join. Requests read in the same I/O phase can.
-      setImmediate(() => void this.drain());
+      this.enqueue({ fn, resolve: resolve as (value: unknown) => void, reject });
     });
+  }
+
+  /**
+   * Runs `fn` once the write transaction under way (if any) has committed,
+   * and starts none until it settles; transactions asked for meanwhile wait
+   * and then run as usual. For work another connection can do only while
+   * this one does not write (a WAL restart). `fn` must not write through
+   * this batcher, and should be short: writes wait for it.
+   */
+  between(fn: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.enqueue({ barrier: fn, done: resolve });
+    });
+  }
+
+  private enqueue(item: Pending | Barrier): void {
+    this.queue.push(item);
+    if (this.draining) return;
+    this.draining = true;
+    // better-sqlite3 is synchronous, so a transaction runs to its end
+    // without yielding to the event loop: without this turn, no second
+    // request could ever join. Requests read in the same I/O phase can.
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const group = this.queue.splice(0, MAX_GROUP_COMMIT);
+        const head = this.queue[0];
+        if ('barrier' in head) {
+          this.queue.shift();
+          await head.barrier().catch(() => undefined);
+          head.done();
+          continue;
+        }
+        // A group ends before the next barrier.
+        const end = this.queue.findIndex((item) => 'barrier' in item);
+        const size = Math.min(MAX_GROUP_COMMIT, end === -1 ? this.queue.length : end);
+        const group = this.queue.splice(0, size) as Pending[];
         await (group.length === 1 ? this.runAlone(group[0]) : this.runGroup(group));
       }
     } finally {
