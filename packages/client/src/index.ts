@@ -1,7 +1,8 @@
 /**
  * `@imprint/client`: a typed client for the Imprint registry and any server
  * speaking the HCP Packer registry API (2023-01-01). No runtime dependencies:
- * Node built-ins and the global `fetch` only.
+ * the global `fetch`, `URL`, `TextEncoder` and `btoa` only, so it runs in
+ * Node (≥ 20.19) and in browsers (the registry's console uses it).
  * @packageDocumentation
  */
 export { CLIENT_VERSION } from './version';
@@ -10,6 +11,7 @@ export {
   isVersionComplete,
   PACKER_API_PREFIX,
   RESOURCE_MANAGER_PREFIX,
+  IAM_CALLER_IDENTITY_PATH,
 } from './registry-client';
 export type {
   ResolvedLocation,
@@ -19,8 +21,11 @@ export type {
   DeleteVersionOptions,
   RevokeVersionOptions,
   UpsertBucketOptions,
+  IssuedToken,
 } from './registry-client';
 export type { RegistryClientOptions, RetryOptions, CallOptions, FetchLike } from './options';
+export { ROLES, hasRole, isRole } from './roles';
+export type { Role } from './roles';
 export { CLIENT_ERROR_CODES } from './errors/client-error-codes';
 export type { ClientErrorCode } from './errors/client-error-codes';
 export { GrpcCode, grpcCodeName } from './errors/grpc-code';

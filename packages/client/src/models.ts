@@ -5,6 +5,8 @@
  * Timestamps are RFC 3339 strings; ids are ULIDs.
  */
 
+import type { Role } from './roles';
+
 /** `google.rpc.Status`: the body of every error response. */
 export interface RpcStatus {
   code: number;
@@ -236,6 +238,16 @@ export interface ExternalArtifactMatch {
     | 'revocation_type'
     | 'revocation_inherited_from'
   >;
+}
+
+/** Response of `GET /iam/2019-12-10/caller-identity`: who the credentials are. */
+export interface CallerIdentity {
+  principal: {
+    /** Principal id (ULID), or `anonymous` in the registry's embedded loopback mode. */
+    id: string;
+    type: 'PRINCIPAL_TYPE_SERVICE';
+    service: { id: string; name: string; role: Role };
+  };
 }
 
 /** A resource-manager organization (`/resource-manager/2019-12-10/organizations`). */

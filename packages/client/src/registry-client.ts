@@ -22,6 +22,7 @@ import type {
   Bucket,
   BucketAncestry,
   Build,
+  CallerIdentity,
   Channel,
   ChannelAssignment,
   CreateBucketBody,
@@ -58,6 +59,8 @@ import { CLIENT_VERSION } from './version';
 export const PACKER_API_PREFIX = '/packer/2023-01-01';
 /** Path prefix of the resource-manager service (organization/project discovery). */
 export const RESOURCE_MANAGER_PREFIX = '/resource-manager/2019-12-10';
+/** Path of the caller-identity call (HCP IAM). */
+export const IAM_CALLER_IDENTITY_PATH = '/iam/2019-12-10/caller-identity';
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -81,6 +84,18 @@ export interface ListBucketAncestryOptions extends ListCallOptions {
   channelName?: string;
   /** `version_fingerprint`: relations of this version instead of the bucket's latest. */
   versionFingerprint?: string;
+  /**
+   * `depth` (an Imprint extension; HCP answers direct relations only):
+   * generations to walk, 1 (the default) to 100, or `'all'`.
+   */
+  depth?: number | 'all';
+}
+
+/** What {@link RegistryClient.requestAccessToken} returns. */
+export interface IssuedToken {
+  readonly accessToken: string;
+  /** Epoch ms after which not to use it (a margin before `expires_in`); absent: until rejected. */
+  readonly expiresAt?: number;
 }
 
 /** Options of {@link RegistryClient.listProjects}. */
@@ -186,8 +201,7 @@ export class RegistryClient {
     }
     this.fetchFn = fetchFn;
     this.timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 0);
-    this.userAgent =
-      options.userAgent ?? `imprint-client/${CLIENT_VERSION} node/${process.version}`;
+    this.userAgent = options.userAgent ?? defaultUserAgent();
     this.fixedOrganizationId = optionalId('organizationId', options.organizationId);
     this.fixedProjectId = optionalId('projectId', options.projectId);
     this.transport = new Transport(this.fetchFn, retryPolicy(options.retries));
@@ -338,6 +352,32 @@ export class RegistryClient {
     });
   }
 
+  // ---- identity -------------------------------------------------------------
+
+  /** Who the credentials are (`GET /iam/2019-12-10/caller-identity`): principal id, name and role. */
+  getCallerIdentity(call?: CallOptions): Promise<CallerIdentity> {
+    return this.request<CallerIdentity>('GET', IAM_CALLER_IDENTITY_PATH, { call });
+  }
+
+  /**
+   * A fresh access token for the client credentials, and the epoch ms after
+   * which it should not be used any more (`undefined`: until rejected), for
+   * a caller that keeps the token rather than the secret (the console keeps
+   * it in `sessionStorage` and builds a client with `accessToken`).
+   */
+  async requestAccessToken(call?: CallOptions): Promise<IssuedToken> {
+    if (this.tokens === undefined) {
+      throw new RegistryConfigError(
+        'clientId',
+        'requestAccessToken needs client credentials; pass clientId and clientSecret',
+      );
+    }
+    const { value, refreshAt } = await this.tokens.issued(call?.signal);
+    return Number.isFinite(refreshAt)
+      ? { accessToken: value, expiresAt: refreshAt }
+      : { accessToken: value };
+  }
+
   // ---- registry ---------------------------------------------------------------
 
   /** The project's registry and its config (GetRegistry, `GET /registry`). */
@@ -396,6 +436,7 @@ export class RegistryClient {
         type: options?.type,
         channel_name: options?.channelName || undefined,
         version_fingerprint: options?.versionFingerprint || undefined,
+        depth: options?.depth === undefined ? undefined : String(options.depth),
         ...listQuery(options),
       },
       call: options,
@@ -1040,4 +1081,16 @@ function retryPolicy(retries: RegistryClientOptions['retries']): RetryPolicy {
   checkNumber('retries.baseDelayMs', policy.baseDelayMs, 0);
   checkNumber('retries.maxDelayMs', policy.maxDelayMs, 0);
   return policy;
+}
+
+/**
+ * `imprint-client/<version> node/<version>` under Node; elsewhere (a browser)
+ * `imprint-client/<version>`, since there is no `process` to ask.
+ */
+function defaultUserAgent(): string {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node;
+  return node === undefined
+    ? `imprint-client/${CLIENT_VERSION}`
+    : `imprint-client/${CLIENT_VERSION} node/v${node}`;
 }

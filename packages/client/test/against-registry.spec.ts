@@ -40,6 +40,15 @@ describe('against the Imprint registry', () => {
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('says who the caller is (the anonymous admin in embedded mode)', async () => {
+    const identity = await client.getCallerIdentity();
+    expect(identity.principal).toEqual({
+      id: 'anonymous',
+      type: 'PRINCIPAL_TYPE_SERVICE',
+      service: { id: 'anonymous', name: 'anonymous', role: 'admin' },
+    });
+  });
+
   it('runs a build lifecycle: bucket, version, build, completion, latest channel', async () => {
     const location = await client.resolveLocation();
     expect(location.organizationId).not.toBe('');

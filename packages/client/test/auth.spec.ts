@@ -166,6 +166,7 @@ describe('token failures', () => {
     expect(auth.oauthError).toBe('invalid_client');
     expect(auth.tokenUrl).toBe(`${server.url}/oauth2/token`);
     expect(auth.message).toContain('invalid_client: bad secret');
+    expect(auth.description).toBe('bad secret');
     expect(auth.message).toContain(`${server.url}/oauth2/token`);
     expect(JSON.stringify({ ...auth, message: auth.message })).not.toContain('s3cr3t');
     expect(server.requestsTo('/buckets/b')).toHaveLength(0);
@@ -197,6 +198,45 @@ describe('token failures', () => {
     );
     await clientFor(server).getBucket('b');
     expect(server.requests.map((r) => r.path.split('/').pop())).toEqual(['token', 'token', 'b']);
+  });
+});
+
+describe('requestAccessToken', () => {
+  it('hands out the token and when to stop using it, for callers that keep only the token', async () => {
+    const server = await serve(registry({ expiresIn: 600 }));
+    const before = Date.now();
+    const issued = await clientFor(server).requestAccessToken();
+    expect(issued.accessToken).toBe('tok-1');
+    // expires_in less a margin (a tenth of it, at most a minute).
+    expect(issued.expiresAt).toBeGreaterThanOrEqual(before + 540_000);
+    expect(issued.expiresAt).toBeLessThanOrEqual(Date.now() + 540_000);
+    // The token works as a static accessToken.
+    const holder = clientFor(server, {
+      clientId: undefined,
+      clientSecret: undefined,
+      accessToken: issued.accessToken,
+    });
+    await holder.getBucket('b');
+    expect(server.requestsTo('/buckets/b')[0]!.headers.authorization).toBe('Bearer tok-1');
+  });
+
+  it('has no expiry when the token response gives none', async () => {
+    const server = await serve(() => ({ body: { access_token: 'forever', token_type: 'Bearer' } }));
+    await expect(clientFor(server).requestAccessToken()).resolves.toEqual({
+      accessToken: 'forever',
+    });
+  });
+
+  it('needs client credentials', async () => {
+    const server = await serve(registry());
+    const client = clientFor(server, {
+      clientId: undefined,
+      clientSecret: undefined,
+      accessToken: 'static',
+    });
+    await expect(client.requestAccessToken()).rejects.toThrow(
+      /requestAccessToken needs client credentials; pass clientId and clientSecret/,
+    );
   });
 });
 

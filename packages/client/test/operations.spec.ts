@@ -272,6 +272,20 @@ const cases: Case[] = [
       'type=ANCESTRY_TYPE_CHILDREN&channel_name=prod&version_fingerprint=fp&pagination.page_size=2',
   },
   {
+    name: 'listBucketAncestry with depth (Imprint extension)',
+    call: (c) => c.listBucketAncestry('b', { depth: 'all', versionFingerprint: 'fp' }),
+    method: 'GET',
+    path: '/buckets/b/ancestry',
+    query: 'version_fingerprint=fp&depth=all',
+  },
+  {
+    name: 'listBucketAncestry with a numeric depth',
+    call: (c) => c.listBucketAncestry('b', { depth: 3 }),
+    method: 'GET',
+    path: '/buckets/b/ancestry',
+    query: 'depth=3',
+  },
+  {
     name: 'searchExternalArtifact',
     call: (c) =>
       c.searchExternalArtifact({
@@ -322,6 +336,14 @@ describe('resource-manager operations', () => {
   it('listProjects defaults to the client organization', async () => {
     await client.listProjects();
     expect(server.requests[0]!.query.get('scope.id')).toBe(ORG);
+  });
+});
+
+describe('identity', () => {
+  it('getCallerIdentity asks IAM, outside the project scope', async () => {
+    await client.getCallerIdentity();
+    expect(server.requests[0]!.method).toBe('GET');
+    expect(server.requests[0]!.url).toBe('/iam/2019-12-10/caller-identity');
   });
 });
 

@@ -1,5 +1,6 @@
 import { html, nothing, render, type TemplateResult } from 'lit';
-import { ApiError, RegistryApi, type Role } from './api';
+import { hasRole, type Role } from '@imprint/client';
+import { RegistrySession, isUnauthorized, messageOf } from './session';
 import { parseRoute, type Route } from './router';
 import { BucketPage } from './views/bucket-page';
 import { BucketsPage } from './views/buckets-page';
@@ -29,11 +30,9 @@ export interface DialogState {
   onConfirm: () => Promise<void>;
 }
 
-const RANK: Record<Role, number> = { viewer: 1, contributor: 2, admin: 3 };
-
 /** The console: auth, hash routing, the page shell and the confirmation dialog. */
 export class ConsoleApp {
-  readonly api = new RegistryApi();
+  readonly session = new RegistrySession();
   identity: { id: string; name: string; role: Role } | undefined;
   /** True when the registry needs no sign-in (embedded loopback mode). */
   anonymous = false;
@@ -59,20 +58,20 @@ export class ConsoleApp {
 
   /** True when the caller's role includes `role`. */
   can(role: Role): boolean {
-    return this.identity !== undefined && RANK[this.identity.role] >= RANK[role];
+    return this.identity !== undefined && hasRole(this.identity.role, role);
   }
 
   private async checkIdentity(): Promise<void> {
     this.auth = 'checking';
     try {
-      const { principal } = await this.api.callerIdentity();
+      const { principal } = await this.session.registry.getCallerIdentity();
       this.identity = principal.service;
       this.anonymous = principal.id === 'anonymous';
       this.auth = 'signed-in';
     } catch (error) {
       this.identity = undefined;
-      if (error instanceof ApiError && error.status === 401) {
-        this.api.signOut();
+      if (isUnauthorized(error)) {
+        this.session.signOut();
         this.auth = 'sign-in';
       } else {
         this.auth = 'signed-in';
@@ -86,12 +85,12 @@ export class ConsoleApp {
     this.signInError = undefined;
     this.update();
     try {
-      await this.api.signIn(clientId, clientSecret);
+      await this.session.signIn(clientId, clientSecret);
       await this.checkIdentity();
       if (this.auth !== 'signed-in') throw new Error('the registry did not accept the new token');
       await this.navigate();
     } catch (error) {
-      this.api.signOut();
+      this.session.signOut();
       this.auth = 'sign-in';
       this.signInError = `Sign-in failed: ${messageOf(error)}`;
     } finally {
@@ -101,7 +100,7 @@ export class ConsoleApp {
   }
 
   signOut(): void {
-    this.api.signOut();
+    this.session.signOut();
     this.identity = undefined;
     this.auth = 'sign-in';
     this.page = undefined;
@@ -130,7 +129,7 @@ export class ConsoleApp {
       await this.page.load();
     } catch (error) {
       if (generation !== this.generation) return;
-      if (error instanceof ApiError && error.status === 401) {
+      if (isUnauthorized(error)) {
         this.signOut();
         this.signInError = 'Your session has expired; sign in again.';
         this.update();
@@ -337,9 +336,4 @@ export class ConsoleApp {
 function skipToMain(event: Event): void {
   event.preventDefault();
   document.querySelector<HTMLElement>('main h1')?.focus();
-}
-
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -1,6 +1,7 @@
 import type { AncestryChild, AncestryStatus, Version } from '@imprint/client';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { RegistryApi } from './api';
+import type { AncestryType, BucketAncestry, RegistryClient } from '@imprint/client';
+import { PAGE_SIZE } from './session';
 
 /** One version in the ancestry graph. */
 export interface GraphNode {
@@ -60,9 +61,38 @@ async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): P
 }
 
 /**
+ * The pages of every relation on the way to all ancestors
+ * (`ANCESTRY_TYPE_PARENTS`) or all descendants (`ANCESTRY_TYPE_CHILDREN`)
+ * of a version, across buckets: ListBucketAncestry with the Imprint extension
+ * `depth=all`. Nearest generations come first: parent links newest first,
+ * child links oldest first (a link is made when its child is built).
+ * `more` says whether another page follows; stop iterating to stop fetching.
+ */
+export async function* ancestryPages(
+  api: RegistryClient,
+  bucket: string,
+  fingerprint: string,
+  type: Exclude<AncestryType, 'ANCESTRY_TYPE_UNSET'>,
+): AsyncGenerator<{ items: BucketAncestry[]; more: boolean }> {
+  let nextPageToken: string | undefined;
+  do {
+    const page = await api.listBucketAncestry(bucket, {
+      type,
+      versionFingerprint: fingerprint,
+      depth: 'all',
+      orderBy: [type === 'ANCESTRY_TYPE_PARENTS' ? 'created_at desc' : 'created_at asc'],
+      pageSize: PAGE_SIZE,
+      nextPageToken,
+    });
+    nextPageToken = page.pagination?.next_page_token || undefined;
+    yield { items: page.relations ?? [], more: nextPageToken !== undefined };
+  } while (nextPageToken);
+}
+
+/**
  * Walks the ancestry of one version: its parents (and theirs) up, its children
  * (and theirs) down, across buckets, stopping at `limit` nodes. Each side is
- * one paginated `depth=all` listing (see {@link RegistryApi.ancestryPages}),
+ * one paginated `depth=all` listing (see {@link ancestryPages}),
  * not a request per node; no further page is fetched once the limit is
  * reached, and the graph is then marked truncated.
  * `direction: 'down'` walks descendants only (what a revocation reaches).
@@ -74,7 +104,7 @@ async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): P
  * ```
  */
 export async function walkAncestry(
-  api: RegistryApi,
+  api: RegistryClient,
   focus: { bucket: string; fingerprint: string; name: string; id: string },
   options: { limit?: number; direction?: 'both' | 'down' } = {},
 ): Promise<AncestryGraph> {
@@ -113,7 +143,8 @@ export async function walkAncestry(
 
   const walk = async (up: boolean): Promise<void> => {
     const side = up ? 'ancestor' : 'descendant';
-    const pages = api.ancestryPages(
+    const pages = ancestryPages(
+      api,
       focus.bucket,
       focus.fingerprint,
       up ? 'ANCESTRY_TYPE_PARENTS' : 'ANCESTRY_TYPE_CHILDREN',
@@ -156,7 +187,7 @@ export async function walkAncestry(
  * `CONCURRENCY` requests at a time; a version that cannot be read is left
  * without one.
  */
-export async function loadVersions(api: RegistryApi, nodes: Iterable<GraphNode>): Promise<void> {
+export async function loadVersions(api: RegistryClient, nodes: Iterable<GraphNode>): Promise<void> {
   await pool([...nodes], async (node) => {
     try {
       node.version = await api.getVersion(node.bucket, node.fingerprint);

@@ -169,6 +169,8 @@ export interface RegistryAuthErrorInit {
   httpStatus?: number;
   /** OAuth `error` field of the token response (`invalid_client`, …). */
   oauthError?: string;
+  /** The token endpoint's own explanation (`error_description`, or `message`). */
+  description?: string;
   /** The underlying error. */
   cause?: unknown;
 }
@@ -186,6 +188,8 @@ export class RegistryAuthError extends RegistryClientError {
   readonly httpStatus: number | undefined;
   /** OAuth `error` field of the token response. */
   readonly oauthError: string | undefined;
+  /** The token endpoint's own explanation, for showing to the person who typed the credentials. */
+  readonly description: string | undefined;
 
   constructor(init: RegistryAuthErrorInit) {
     super(
@@ -196,6 +200,7 @@ export class RegistryAuthError extends RegistryClientError {
     this.tokenUrl = init.tokenUrl;
     this.httpStatus = init.httpStatus;
     this.oauthError = init.oauthError;
+    this.description = init.description;
   }
 }
 

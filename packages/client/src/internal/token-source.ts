@@ -52,6 +52,14 @@ export class TokenSource {
     return raceAbort(this.pending, signal, abortError);
   }
 
+  /** A valid token and when it stops being used ({@link token}, with its refresh time). */
+  async issued(signal?: AbortSignal): Promise<{ value: string; refreshAt: number }> {
+    const value = await this.token(signal);
+    const refreshAt =
+      this.cached?.value === value ? this.cached.refreshAt : Number.POSITIVE_INFINITY;
+    return { value, refreshAt };
+  }
+
   /** Forget `token` (rejected by the registry) so the next call fetches a new one. */
   invalidate(token: string): void {
     if (this.cached?.value === token) this.cached = undefined;
@@ -61,9 +69,7 @@ export class TokenSource {
     const { tokenUrl, clientId, clientSecret, audience } = this.config;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (audience !== '') form.set('audience', audience);
-    const basic = Buffer.from(
-      `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
-    ).toString('base64');
+    const basic = base64(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`);
     const startedAt = this.now();
     const response = await this.transport.send({
       method: 'POST',
@@ -89,6 +95,7 @@ export class TokenSource {
         tokenUrl,
         httpStatus: response.status,
         oauthError,
+        description,
         problem: `HTTP ${response.status}${detail === '' ? '' : ` ${detail}`}`,
       });
     }
@@ -111,6 +118,13 @@ export class TokenSource {
     };
     return accessToken;
   }
+}
+
+/** Base64 of `text`'s UTF-8 bytes, with what browsers and Node both have (no `Buffer`). */
+function base64(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 function parseJson(text: string): unknown {

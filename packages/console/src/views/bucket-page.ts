@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Bucket, Channel, ChannelAssignment, Version } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
+import { PAGE_SIZE, collect } from '../session';
 import { formatTime, shortFingerprint, versionHref } from '../format';
 import { ancestryBadge, buildsTable, labelsList, statusBadge } from './common';
 
@@ -19,18 +20,25 @@ export class BucketPage implements Page {
   }
 
   async load(): Promise<void> {
-    const api = this.app.api;
+    const api = this.app.session.registry;
     const [bucket, versions, channels] = await Promise.all([
       api.getBucket(this.name),
-      api.listVersions(this.name),
-      api.listChannels(this.name),
+      collect(
+        api.paginate('listVersions', this.name, {
+          pageSize: PAGE_SIZE,
+          orderBy: ['created_at desc'],
+        }),
+      ),
+      collect(api.paginate('listChannels', this.name, { pageSize: PAGE_SIZE })),
     ]);
     this.bucket = bucket;
     this.versions = versions;
     this.channels = await Promise.all(
       channels.map(async (channel) => ({
         channel,
-        history: await api.channelHistory(this.name, channel.name).catch(() => []),
+        history: await collect(
+          api.paginate('listChannelHistory', this.name, channel.name, { pageSize: PAGE_SIZE }),
+        ).catch(() => []),
       })),
     );
   }

@@ -1,6 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import type { Bucket } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
+import { PAGE_SIZE, collect } from '../session';
 import { bucketHref, formatTime, versionHref } from '../format';
 import { ancestryBadge, statusBadge } from './common';
 
@@ -45,7 +46,9 @@ export class BucketsPage implements Page {
   constructor(private readonly app: ConsoleApp) {}
 
   async load(): Promise<void> {
-    this.buckets = await this.app.api.listBuckets();
+    this.buckets = await collect(
+      this.app.session.registry.paginate('listBuckets', { pageSize: PAGE_SIZE }),
+    );
   }
 
   private visible(): Bucket[] {

@@ -1,5 +1,5 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import type { RegistryApi } from '../api';
+import type { RegistryClient } from '@imprint/client';
 import { shortFingerprint, statusKind, statusLabel, versionHref } from '../format';
 import {
   layoutGraph,
@@ -35,7 +35,7 @@ export class GraphView {
   private run = 0;
 
   constructor(
-    private readonly api: RegistryApi,
+    private readonly api: RegistryClient,
     private readonly focus: { bucket: string; fingerprint: string; name: string; id: string },
     private readonly update: () => void,
   ) {}

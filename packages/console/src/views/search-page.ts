@@ -15,7 +15,13 @@ export class SearchPage implements Page {
   ) {}
 
   async load(): Promise<void> {
-    this.matches = this.query ? await this.app.api.searchArtifact(this.query) : [];
+    this.matches = this.query
+      ? ((
+          await this.app.session.registry.searchExternalArtifact({
+            external_identifier: this.query,
+          })
+        ).artifacts ?? [])
+      : [];
     const versions = new Set(this.matches.map((m) => `${m.bucket.name}/${m.version.fingerprint}`));
     if (versions.size === 1) {
       const [match] = this.matches;

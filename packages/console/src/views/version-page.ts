@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Channel, Version } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
+import { PAGE_SIZE, collect } from '../session';
 import { bucketHref, flatten, formatTime, versionHref } from '../format';
 import { loadVersions, walkAncestry, type GraphNode } from '../graph';
 import { buildsTable, labelsList, statusBadge } from './common';
@@ -39,13 +40,15 @@ export class VersionPage implements Page {
 
   async load(): Promise<void> {
     const [version, channels] = await Promise.all([
-      this.app.api.getVersion(this.bucket, this.fingerprint),
-      this.app.api.listChannels(this.bucket),
+      this.app.session.registry.getVersion(this.bucket, this.fingerprint),
+      collect(
+        this.app.session.registry.paginate('listChannels', this.bucket, { pageSize: PAGE_SIZE }),
+      ),
     ]);
     this.version = version;
     this.channels = channels;
     this.graph = new GraphView(
-      this.app.api,
+      this.app.session.registry,
       { bucket: this.bucket, fingerprint: version.fingerprint, name: version.name, id: version.id },
       () => this.app.update(),
     );
@@ -295,8 +298,18 @@ export class VersionPage implements Page {
       onConfirm: async () => {
         const { name, existing } = target();
         if (name === '') throw new Error('pick a channel or type a new name');
-        if (existing) await this.app.api.assignChannel(this.bucket, name, version.fingerprint);
-        else await this.app.api.createChannel(this.bucket, name, version.fingerprint);
+        const registry = this.app.session.registry;
+        if (existing) {
+          await registry.updateChannel(this.bucket, name, {
+            version_fingerprint: version.fingerprint,
+            update_mask: 'versionFingerprint',
+          });
+        } else {
+          await registry.createChannel(this.bucket, {
+            name,
+            version_fingerprint: version.fingerprint,
+          });
+        }
         this.app.notice = `Assigned ${this.bucket} ${version.name} to ${name}.`;
       },
     });
@@ -308,7 +321,7 @@ export class VersionPage implements Page {
     const graph =
       this.graph?.graph ??
       (await walkAncestry(
-        this.app.api,
+        this.app.session.registry,
         {
           bucket: this.bucket,
           fingerprint: version.fingerprint,
@@ -438,10 +451,10 @@ ${form.message}</textarea>
             throw new Error('a scheduled revocation must be in the future');
           revokeAt = at.toISOString();
         }
-        await this.app.api.revokeVersion(this.bucket, version.fingerprint, {
+        await this.app.session.registry.revokeVersion(this.bucket, version.fingerprint, {
           revokeAt,
-          message: form.message.trim(),
-          skipDescendants: form.skipDescendants,
+          message: form.message.trim() || undefined,
+          skipDescendantsRevocation: form.skipDescendants || undefined,
         });
         this.app.notice = revokeAt
           ? `Scheduled the revocation of ${this.bucket} ${version.name}.`
@@ -494,7 +507,7 @@ ${form.message}</textarea>
             Channels that rolled back are not moved back; assign them again if needed.
           </p>`,
       onConfirm: async () => {
-        await this.app.api.restoreVersion(this.bucket, version.fingerprint);
+        await this.app.session.registry.restoreVersion(this.bucket, version.fingerprint);
         this.app.notice = `Restored ${this.bucket} ${version.name}.`;
       },
     });
@@ -502,7 +515,7 @@ ${form.message}</textarea>
     try {
       const descendants = await this.descendants();
       await loadVersions(
-        this.app.api,
+        this.app.session.registry,
         descendants.filter((d) => d.version === undefined),
       );
       restored = descendants.filter(

@@ -3,19 +3,11 @@ import { namedPlugin } from '../http/plugin';
 import { replies } from '../http/schemas/models.schemas';
 import { NO_QUERY } from '../http/schemas/requests.schemas';
 import { actorOf } from './auth.plugin';
-import { ROLES, type Role } from './roles';
+import { IAM_CALLER_IDENTITY_PATH, type CallerIdentity } from '@imprint/client';
+import { ROLES } from './roles';
 
 /** HCP's IAM route name: who the bearer token (or embedded mode) makes the caller. */
-export const CALLER_IDENTITY_PATH = '/iam/2019-12-10/caller-identity';
-
-/** Response of `GET /iam/2019-12-10/caller-identity`. */
-export interface CallerIdentityResponse {
-  principal: {
-    id: string;
-    type: 'PRINCIPAL_TYPE_SERVICE';
-    service: { id: string; name: string; role: Role };
-  };
-}
+export const CALLER_IDENTITY_PATH = IAM_CALLER_IDENTITY_PATH;
 
 const CALLER_IDENTITY_RESPONSE = {
   type: 'object',
@@ -60,7 +52,7 @@ export const callerIdentityRoutes = namedPlugin<RouteContext>(
           response: replies(CALLER_IDENTITY_RESPONSE),
         },
       },
-      async (request, reply): Promise<CallerIdentityResponse> => {
+      async (request, reply): Promise<CallerIdentity> => {
         const actor = actorOf(request);
         reply.header('cache-control', 'no-store');
         return {

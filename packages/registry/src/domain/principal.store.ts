@@ -17,7 +17,8 @@ import {
 import { isUniqueViolation } from '../storage/sql-helpers';
 import type { Db, PrincipalTable } from '../storage/schema';
 import { toIso } from './time';
-import { ACTOR_ROLES, isStorableText } from './validation';
+import { ROLES } from '@imprint/client';
+import { isStorableText } from './validation';
 
 /** Principal names: what `author_id` records, so something a person recognises (a name or an email). */
 export const PRINCIPAL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
@@ -92,10 +93,10 @@ export class SqlPrincipalStore implements PrincipalStore {
         { field: 'name' },
       );
     }
-    if (!ACTOR_ROLES.includes(role)) {
+    if (!ROLES.includes(role)) {
       throw invalidArgument(
         RegistryErrorReason.INVALID_ARGUMENT,
-        `role must be one of ${ACTOR_ROLES.join(', ')}, got ${JSON.stringify(String(role).slice(0, 32))}.`,
+        `role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(String(role).slice(0, 32))}.`,
         {
           field: 'role',
         },

@@ -23,6 +23,7 @@ import type {
   UpdateChannelBody,
   UpdateVersionBody,
   UpdateVersionResponse,
+  Role,
   Version,
 } from '@imprint/client';
 
@@ -32,7 +33,7 @@ export interface Actor {
   readonly principalId: string;
   /** Principal name, recorded as `author_id` / `revocation_author`. */
   readonly name: string;
-  readonly role: 'viewer' | 'contributor' | 'admin';
+  readonly role: Role;
 }
 
 /** Options of {@link RegistryService.listBucketAncestry}. */

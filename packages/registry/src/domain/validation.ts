@@ -1,3 +1,4 @@
+import { ROLES } from '@imprint/client';
 import type { Actor } from './registry-service';
 import { RegistryErrorReason, invalidArgument } from './registry.errors';
 import type { RegistryErrorReason as Reason } from './registry.errors';
@@ -26,12 +27,6 @@ export const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_METADATA_DEPTH = 32;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/** Every role an {@link Actor} can have, weakest first. */
-export const ACTOR_ROLES: readonly Actor['role'][] = Object.freeze([
-  'viewer',
-  'contributor',
-  'admin',
-]);
 
 /**
  * The one rule for text that may be stored or compared in SQL: why `value`
@@ -111,8 +106,8 @@ export function checkActor(actor: unknown): Actor {
     throw bad('actor.principalId', 'a non-empty string of at most 255 characters', principalId);
   }
   checkText(principalId, 'actor.principalId');
-  if (!(ACTOR_ROLES as readonly unknown[]).includes(role)) {
-    throw bad('actor.role', `one of ${ACTOR_ROLES.join(', ')}`, role);
+  if (!(ROLES as readonly unknown[]).includes(role)) {
+    throw bad('actor.role', `one of ${ROLES.join(', ')}`, role);
   }
   return actor as Actor;
 }
