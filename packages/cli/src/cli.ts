@@ -22,7 +22,7 @@ import {
 import type { RunEvent, RunResult } from '@imprint/core';
 import { ConfigValueError, createRegistryCli } from '@imprint/registry';
 import type { RegistryCli } from '@imprint/registry';
-import { loadPlugin } from '@imprint/sdk';
+import { isUnsafeKey, loadPlugin } from '@imprint/sdk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AncestryFormat } from './format';
 import {
@@ -93,7 +93,6 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Keys that must never become object members when decoding input. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function collectLabel(
   value: string,
@@ -102,7 +101,7 @@ function collectLabel(
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got '${value}'`);
   const key = value.slice(0, eq);
-  if (FORBIDDEN_KEYS.has(key)) throw new InvalidArgumentError(`'${key}' is not a valid label key`);
+  if (isUnsafeKey(key)) throw new InvalidArgumentError(`'${key}' is not a valid label key`);
   return { ...previous, [key]: value.slice(eq + 1) };
 }
 

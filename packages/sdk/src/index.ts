@@ -11,6 +11,7 @@ export { ARTIFACT_STATE_URI } from './image/artifact-state-uri';
 export { Image } from './image/image';
 export type { ImageFields, ImageWire } from './image/image';
 export { decodeImages } from './image/decode-images';
+export { UNSAFE_KEYS, isUnsafeKey } from './image/unsafe-keys';
 
 export type { PackerArtifact } from './artifact/packer-artifact';
 export { Artifact } from './artifact/artifact';

@@ -16,6 +16,14 @@ describe('package contract', () => {
     expect(sdk.ARTIFACT_STATE_URI).toBe('par.artifact.metadata');
   });
 
+  it('UNSAFE_KEYS is the one list of keys that reach a prototype', () => {
+    expect([...sdk.UNSAFE_KEYS].sort()).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(sdk.isUnsafeKey('__proto__')).toBe(true);
+    expect(sdk.isUnsafeKey('constructor')).toBe(true);
+    expect(sdk.isUnsafeKey('proto')).toBe(false);
+    expect(sdk.isUnsafeKey('')).toBe(false);
+  });
+
   it('every error code is documented in docs/reference/errors.md', () => {
     const doc = readFileSync(join(repoRoot, 'docs', 'reference', 'errors.md'), 'utf8');
     const missing = Object.values(sdk.SDK_ERROR_CODES).filter((code) => !doc.includes(code));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { isUnsafeKey } from '@imprint/sdk';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import {
   TemplateInvalidError,
@@ -40,7 +41,6 @@ function schemaValidator(): ValidateFunction {
   return compiled;
 }
 
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const VAR_REF = /\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}/g;
 const WHOLE_VAR_REF = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/;
 
@@ -240,7 +240,7 @@ function rejectUnsafeKeys(value: unknown, pointer: string, at: At): void {
   } else if (typeof value === 'object' && value !== null) {
     for (const key of Object.keys(value)) {
       const child = `${pointer}/${escapePointer(key)}`;
-      if (UNSAFE_KEYS.has(key)) {
+      if (isUnsafeKey(key)) {
         throw new TemplateInvalidError(at(child), `the key '${key}' is not allowed`);
       }
       rejectUnsafeKeys((value as Record<string, unknown>)[key], child, at);

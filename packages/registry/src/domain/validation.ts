@@ -1,4 +1,5 @@
 import { ROLES } from '@imprint/client';
+import { isUnsafeKey } from '@imprint/sdk';
 import type { Actor } from './registry-service';
 import { RegistryErrorReason, invalidArgument } from './registry.errors';
 import type { RegistryErrorReason as Reason } from './registry.errors';
@@ -25,8 +26,6 @@ export const MAX_LABEL_VALUE_LENGTH = 4096;
 /** Serialized build metadata limit (1 MiB). */
 export const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_METADATA_DEPTH = 32;
-
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The one rule for text that may be stored or compared in SQL: why `value`
@@ -270,7 +269,7 @@ export function checkLabels(body: Body, field = 'labels'): Record<string, string
     if (keyProblem !== undefined) {
       throw invalidArgument(RegistryErrorReason.LABELS_INVALID, keyProblem, { field });
     }
-    if (UNSAFE_KEYS.has(key) || key.length === 0 || key.length > MAX_LABEL_KEY_LENGTH) {
+    if (isUnsafeKey(key) || key.length === 0 || key.length > MAX_LABEL_KEY_LENGTH) {
       throw invalidArgument(
         RegistryErrorReason.LABELS_INVALID,
         `${field} has an invalid key ${describe(key)}: keys must be 1 to ${MAX_LABEL_KEY_LENGTH} characters and not __proto__, constructor or prototype.`,
@@ -378,7 +377,7 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
       if (keyProblem !== undefined) {
         throw invalidArgument(RegistryErrorReason.INVALID_ARGUMENT, keyProblem, { field: path });
       }
-      if (UNSAFE_KEYS.has(key)) {
+      if (isUnsafeKey(key)) {
         throw invalidArgument(
           RegistryErrorReason.INVALID_ARGUMENT,
           `${path} uses the forbidden key ${JSON.stringify(key)}.`,
@@ -400,7 +399,7 @@ export function parseStringMap(text: string): Record<string, string> {
   // Rebuild on a fresh object so no stored key can reach a prototype.
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (!UNSAFE_KEYS.has(key)) out[key] = value;
+    if (!isUnsafeKey(key)) out[key] = value;
   }
   return out;
 }

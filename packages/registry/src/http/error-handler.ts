@@ -4,6 +4,7 @@ import type {
   FastifyRequest,
   FastifySchemaValidationError,
 } from 'fastify';
+import { isUnsafeKey } from '@imprint/sdk';
 import { GrpcCode, RegistryError } from '../domain/registry.errors';
 import { textProblem } from '../domain/validation';
 import {
@@ -16,7 +17,6 @@ import {
 import { sharedPlugin } from './plugin';
 
 /** Keys that must never reach an object built from input (prototype pollution). */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** JSON nested deeper than this is refused (it would only serve to exhaust the stack later). */
 export const MAX_JSON_DEPTH = 64;
@@ -132,7 +132,7 @@ function findBodyProblem(value: unknown): BodyProblem | undefined {
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key)) return { kind: 'forbidden-key', path: `${path}.${key}` };
+      if (isUnsafeKey(key)) return { kind: 'forbidden-key', path: `${path}.${key}` };
       const message = textProblem(`a key of ${path}`, key);
       if (message !== undefined) return { kind: 'text', path, message };
       stack.push({

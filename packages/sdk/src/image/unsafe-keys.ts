@@ -1,10 +1,20 @@
 import { UnsafeKeyError } from '../errors/sdk.errors';
 
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that reach an object's prototype when assigned (`obj[key] = …`):
+ * refused wherever user input becomes object keys (labels, metadata, plugin
+ * config, templates, request bodies). The one list every package uses.
+ */
+export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True for a key in {@link UNSAFE_KEYS}. */
+export function isUnsafeKey(key: string): boolean {
+  return UNSAFE_KEYS.has(key);
+}
 
 /** Throws {@link UnsafeKeyError} for keys that could reach an object's prototype. */
 export function assertSafeKey(key: string, position: string): void {
-  if (UNSAFE_KEYS.has(key)) throw new UnsafeKeyError(position, key);
+  if (isUnsafeKey(key)) throw new UnsafeKeyError(position, key);
 }
 
 /** True for plain objects (`{}` literals, `Object.create(null)`, class instances), false for Map, Date, arrays, … */

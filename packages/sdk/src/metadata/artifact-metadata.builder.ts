@@ -1,4 +1,5 @@
 import { ArtifactMetadataConflictError, SdkVersionConflictError } from '../errors/sdk.errors';
+import { isUnsafeKey } from '../image/unsafe-keys';
 import { SDK_VERSION } from '../version';
 import type {
   CompiledArtifactMetadata,
@@ -11,8 +12,6 @@ import type { MemberRecord, MemberRole, ProviderRecord } from './metadata-record
 import { ownMemberRecords, ownProviderRecord, sealClass } from './metadata-records';
 
 const cache = new WeakMap<object, CompiledArtifactMetadata>();
-
-const UNSAFE_LABEL_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 const SINGLE_ROLE_NAMES: Readonly<Record<Exclude<MemberRole, 'label' | 'labels'>, string>> = {
   imageId: '@ImageId',
@@ -126,7 +125,7 @@ function build(artifactClass: object): CompiledArtifactMetadata {
       problems.push(
         `label '${key}' is supplied by both ${where(earlier)} and ${where(declared)}; give one a different key`,
       );
-    } else if (UNSAFE_LABEL_KEYS.has(key)) {
+    } else if (isUnsafeKey(key)) {
       problems.push(
         `label key '${key}' on ${where(declared)} is not allowed; choose another key with @Label('key')`,
       );

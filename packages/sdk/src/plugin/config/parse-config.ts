@@ -5,13 +5,11 @@ import { closest, distance } from 'fastest-levenshtein';
 import { describeTypedValue, describeValue } from '../../errors/describe-value';
 import type { ConfigProblem } from '../../errors/plugin.errors';
 import { ConfigError } from '../../errors/plugin.errors';
-import { isPlainRecord } from '../../image/unsafe-keys';
+import { isPlainRecord, isUnsafeKey } from '../../image/unsafe-keys';
 import type { ComponentLocation } from '../build-context';
 import type { ConfigClass } from './config-class';
 import type { ConfigSchema } from './config-schema.builder';
 import { compileConfigSchema } from './config-schema.builder';
-
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Turns raw configuration (from a template) into an instance of the config
@@ -58,7 +56,7 @@ function parseBlock(
   const supplied = new Set<string>();
   const nested: [string, unknown][] = [];
   for (const key of Object.keys(block)) {
-    const field = UNSAFE_KEYS.has(key) ? undefined : schema.byKey.get(key);
+    const field = isUnsafeKey(key) ? undefined : schema.byKey.get(key);
     if (field === undefined) {
       problems.push({ path: at(key), kind: 'unknown', ...suggestionFor(key, schema) });
       continue;
@@ -130,7 +128,7 @@ function suggestionFor(
   schema: ConfigSchema,
 ): { suggestion?: string; message?: string } {
   const keys = [...schema.byKey.keys()];
-  if (UNSAFE_KEYS.has(key)) return { message: 'this key is not allowed' };
+  if (isUnsafeKey(key)) return { message: 'this key is not allowed' };
   if (keys.length === 0) return { message: 'this block takes no settings' };
   const candidate = closest(key.toLowerCase(), keys);
   const limit = Math.max(2, Math.floor(key.length / 3));
@@ -150,7 +148,7 @@ function findUnsafeKey(value: unknown, path: string): string | undefined {
   }
   if (!isPlainRecord(value)) return undefined;
   for (const key of Object.keys(value)) {
-    if (UNSAFE_KEYS.has(key)) return `${path}.${key}`;
+    if (isUnsafeKey(key)) return `${path}.${key}`;
     const found = findUnsafeKey(value[key], `${path}.${key}`);
     if (found !== undefined) return found;
   }
