@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { durationMs } from '../domain/time';
 
 /** A value given to a flag or option could not be understood. */
 export class ConfigValueError extends Error {
@@ -52,31 +53,19 @@ export function parseListenAddress(input: string): ListenAddress {
   return { host: host === '' ? '0.0.0.0' : host, port: parsePort(text.slice(colon + 1), input) };
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
-/** Parses `500ms`, `30s`, `5m`, `1h30m`, `1d` into milliseconds. */
+/**
+ * Parses `500ms`, `30s`, `5m`, `1h30m`, `1d` into milliseconds: the API's
+ * duration grammar ({@link durationMs}), without a sign.
+ */
 export function parseDuration(input: string): number {
   const text = input.trim();
-  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/.test(text)
-    ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d)/g)
-    : null;
-  if (!parts) {
+  const ms = /^[+-]/.test(text) ? undefined : durationMs(text);
+  if (ms === undefined) {
     throw new ConfigValueError(
-      `'${input}' is not a duration: use a number with a unit ms, s, m, h or d (e.g. 30s, 5m, 1h30m)`,
+      `'${input}' is not a duration: use a number with a unit ms, s, m, h or d, at most 100 years (e.g. 30s, 5m, 1h30m)`,
     );
   }
-  let total = 0;
-  for (const part of parts) {
-    const [, value, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(part) as RegExpExecArray;
-    total += Number(value) * DURATION_UNITS[unit];
-  }
-  return Math.round(total);
+  return ms;
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = {

@@ -68,19 +68,31 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 const MAX_DURATION_MS = 100 * 365 * 86_400_000;
 
 /**
+ * The one duration grammar (API fields and command-line flags alike): an
+ * optional sign, then number-unit pairs with units ms, s, m, h, d (decimals
+ * allowed), e.g. `0s`, `90m`, `-1h`, `1h30m`. Milliseconds, rounded, or
+ * `undefined` when `text` is not such a duration or exceeds ±100 years.
+ */
+export function durationMs(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  let total = 0;
+  for (const part of match[2].matchAll(DURATION_PART)) {
+    total += Number(part[1]) * UNIT_MS[part[2]];
+  }
+  total = Math.round(total);
+  if (total > MAX_DURATION_MS) return undefined;
+  return match[1] === '-' ? -total : total;
+}
+
+/**
  * Parses a signed duration such as `0s`, `90m`, `12h`, `7d`, `-1h` or
- * `1h30m` (units ms, s, m, h, d; decimals allowed) into milliseconds.
+ * `1h30m` (see {@link durationMs}) into milliseconds, or throws the API's
+ * invalid-argument error naming `field`.
  */
 export function parseDuration(value: string, field: string): number {
-  const match = DURATION.exec(value);
-  if (match) {
-    let total = 0;
-    for (const part of match[2].matchAll(DURATION_PART)) {
-      total += Number(part[1]) * UNIT_MS[part[2]];
-    }
-    total = Math.round(total);
-    if (total <= MAX_DURATION_MS) return match[1] === '-' ? -total : total;
-  }
+  const ms = durationMs(value);
+  if (ms !== undefined) return ms;
   throw invalidArgument(
     RegistryErrorReason.VERSION_UPDATE_INVALID,
     `${field} must be a signed duration of at most 100 years with units s, m, h or d, e.g. "0s" (now), "90m", "12h" or "7d", got ${JSON.stringify(value.slice(0, 64))}.`,

@@ -67,6 +67,9 @@ describe('imprint-registry CLI: flags', () => {
     [['--body-limit', 'lots'], /--body-limit/],
     [['--token-rate-limit', 'lots'], /--token-rate-limit/],
     [['--heartbeat-timeout', '5 minutes'], /--heartbeat-timeout/],
+    // The API's duration grammar, unsigned and at most 100 years.
+    [['--heartbeat-timeout', '-5m'], /'-5m' is not a duration/],
+    [['--heartbeat-timeout', '40000d'], /at most 100 years/],
     [['--database', 'mysql://db/x'], /postgres/],
     [['--frobnicate'], /unknown option/],
     [['principals', 'create', '--name', 'ci', '--role', 'god'], /viewer, contributor, admin/],
