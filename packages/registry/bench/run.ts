@@ -21,6 +21,7 @@ import { RegistryClient } from '@imprint/client';
 import { openRegistryStorage } from '@imprint/registry';
 import { CHAIN_BUCKET, seedChain, timeAncestry, type AncestryResult } from './chain';
 import { countCompletionStatements, type StatementCount } from './statements';
+import type { CpuSplit } from './cpu';
 import { combine, completionLoad, getLoad, type CompletionResult, type LoadResult } from './load';
 import { createBenchDatabase, startBenchServer, type BenchServer } from './support';
 
@@ -327,9 +328,12 @@ const COMPLETION_TARGETS = { sqlite: 1_000, postgres: 500 } as const;
 const CHANNEL_RATIO_TARGET = 0.9;
 
 /** `(b)`'s CPU split as result / p99 / note cells: ms of CPU per completion, by consumer. */
-function cpuCells(engine: 'sqlite' | 'postgres', run: CompletionResult): [string, string, string] {
-  const cpu = run.cpu!;
-  const per = (msTotal: number) => (msTotal / Math.max(1, run.completions)).toFixed(2);
+function cpuCells(
+  engine: 'sqlite' | 'postgres',
+  completions: number,
+  cpu: CpuSplit,
+): [string, string, string] {
+  const per = (msTotal: number) => (msTotal / Math.max(1, completions)).toFixed(2);
   const total = cpu.serverMs + cpu.loadGeneratorMs + cpu.restMs;
   const rest = engine === 'postgres' ? 'PostgreSQL + kernel' : 'kernel + other';
   return [
@@ -407,7 +411,13 @@ function rowsOf(r: EngineResult): Row[] {
       ['one bucket', oneBucket],
       [`${SPREAD_BUCKETS} buckets`, spread],
     ] as const) {
-      if (run.cpu) rows.push(['', `(b) CPU per completion, ${what}`, ...cpuCells(r.engine, run)]);
+      if (run.cpu) {
+        rows.push([
+          '',
+          `(b) CPU per completion, ${what}`,
+          ...cpuCells(r.engine, run.completions, run.cpu),
+        ]);
+      }
     }
   }
   if (r.ancestry) {

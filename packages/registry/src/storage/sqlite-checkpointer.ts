@@ -106,16 +106,13 @@ export class SqliteCheckpointer {
 
   private releaseHold: (() => void) | undefined;
 
-  constructor(
-    file: string,
-    options: { intervalMs?: number; walLimitBytes?: number; holdWrites?: HoldWrites } = {},
-  ) {
+  constructor(file: string, options: { intervalMs?: number; holdWrites?: HoldWrites } = {}) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         file,
         intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
-        walLimitBytes: options.walLimitBytes ?? WAL_LIMIT_BYTES,
+        walLimitBytes: WAL_LIMIT_BYTES,
         restartWaitMs: RESTART_WAIT_MS,
         driver: require.resolve('better-sqlite3'),
       },
