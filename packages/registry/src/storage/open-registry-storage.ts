@@ -22,6 +22,7 @@ import { ChangeTracker, trackChanges, type ChangeSource } from './change-trackin
 import { migrationProvider } from './migrations';
 import { PostgresChangeListener } from './postgres-change-listener';
 import { PreparingClient } from './postgres-prepared';
+import { PostgresStatistics } from './postgres-statistics';
 import type { Database } from './schema';
 import type { Engine } from './sql-helpers';
 import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
@@ -163,11 +164,16 @@ function openDatabase(
         tracker,
       ),
     });
+    const statistics = new PostgresStatistics(pool);
+    statistics.start();
     return {
       db,
       engine: 'postgres',
       where: describePostgresUrl(url),
-      destroy: () => db.destroy(),
+      destroy: async () => {
+        await statistics.stop();
+        await db.destroy();
+      },
       async followOthers() {
         const listener = new PostgresChangeListener(
           config,

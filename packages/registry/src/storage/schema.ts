@@ -168,5 +168,23 @@ export interface Database {
   tokens: TokenTable;
 }
 
+/** Every table of {@link Database}, by name (the compiler checks none is missing). */
+export const REGISTRY_TABLES = [
+  'registry',
+  'buckets',
+  'versions',
+  'builds',
+  'artifacts',
+  'channels',
+  'channel_history',
+  'version_links',
+  'principals',
+  'tokens',
+] as const satisfies readonly (keyof Database)[];
+const everyTableListed: Exclude<keyof Database, (typeof REGISTRY_TABLES)[number]> extends never
+  ? true
+  : never = true;
+void everyTableListed;
+
 /** A connection or transaction over {@link Database}. */
 export type Db = Kysely<Database> | Transaction<Database>;
