@@ -42,6 +42,8 @@ const config: Config = {
     project('@imprint/console', 'packages/console'),
     project('@imprint/example-aws-like', 'examples/aws-like'),
     project('@imprint/example-docker-like', 'examples/docker-like'),
+    // Checks across the workspace (packaging); specs in the top-level test/.
+    project('workspace', '.'),
   ],
 };
 

@@ -7,7 +7,7 @@ import { namedPlugin } from './plugin';
 
 /** Options of {@link consoleRoutes}. */
 export type ConsoleRoutesOptions = {
-  /** The console's built assets (`packages/console/dist`); `undefined` finds `@imprint/console`; `false` serves nothing. */
+  /** The console's built assets; `undefined` finds them (see {@link locateConsoleDist}); `false` serves nothing. */
   readonly consoleDir?: string | false;
 };
 
@@ -27,12 +27,22 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const MISSING_DIST_MESSAGE =
   'The web console is not built. Run `npm run build -w @imprint/console` and reload; the API works without it.';
 
-/** Where the installed `@imprint/console` keeps its built assets, or `undefined` when it is not installed. */
+/**
+ * The copy of the console's build that `npm pack` puts into this package
+ * (`scripts/bundle-console.js`), beside `dist/` (and `src/`).
+ */
+const BUNDLED_CONSOLE_DIR = path.join(__dirname, '..', '..', 'console');
+
+/**
+ * Where the console's built assets are: in this repository, the console
+ * workspace's own build (never a copy that may be stale); in an installed
+ * package, the copy it ships. `undefined` when neither exists.
+ */
 export function locateConsoleDist(): string | undefined {
   try {
     return path.join(path.dirname(require.resolve('@imprint/console/package.json')), 'dist');
   } catch {
-    return undefined;
+    return existsSync(BUNDLED_CONSOLE_DIR) ? BUNDLED_CONSOLE_DIR : undefined;
   }
 }
 
