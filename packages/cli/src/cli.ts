@@ -394,7 +394,11 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
     .addHelpText('after', examples('imprint push /tmp/imprint-run-x/registry-spool.json'))
     .action(async (file: string, flags: ReadFlags) => {
       await read(flags, async (client) => {
-        const result = await pushSpool(resolve(file), client);
+        const result = await pushSpool(resolve(file), client, {
+          onEvent: (e) => {
+            if (e.kind === 'warning') c.io.stderr(`warning: ${e.message}\n`);
+          },
+        });
         if (flags.json) return out(json(result));
         out(
           `Pushed ${result.pushed.length} build(s) to ${result.bucket} ${result.fingerprint}` +

@@ -13,6 +13,7 @@ export const CORE_ERROR_CODES = {
   VERSION_COMPLETE: 'IMPRINT_ERR_RUN_VERSION_COMPLETE',
   TEMPLATE_TYPE_MISMATCH: 'IMPRINT_ERR_RUN_TEMPLATE_TYPE_MISMATCH',
   SPOOL_INVALID: 'IMPRINT_ERR_SPOOL_INVALID',
+  RUN_OPTIONS: 'IMPRINT_ERR_RUN_OPTIONS',
 } as const;
 
 /** One of {@link CORE_ERROR_CODES}. */
@@ -101,6 +102,18 @@ export class TemplateConfigError extends ImprintError {
         .map((p) => `  - ${p.message.replace(/\n/g, '\n    ')}`)
         .join('\n')}`,
     );
+  }
+}
+
+/** An option of `runBuild` has a value it cannot take. */
+export class RunOptionsError extends ImprintError {
+  readonly code = CORE_ERROR_CODES.RUN_OPTIONS;
+  constructor(
+    /** The option, e.g. `parallel`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super(`runBuild option ${option}: ${message}`);
   }
 }
 

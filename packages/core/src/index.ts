@@ -19,6 +19,7 @@ export {
   VersionCompleteError,
   TemplateTypeMismatchError,
   SpoolInvalidError,
+  RunOptionsError,
 } from './errors';
 export type { CoreErrorCode, TemplateLocation } from './errors';
 export { loadTemplate, parseTemplate, TEMPLATE_SCHEMA_PATH } from './template/load-template';
@@ -35,6 +36,7 @@ export { validateTemplate } from './template/validate-template';
 export type { PlannedBuild, PreparedTemplate, ValidateOptions } from './template/validate-template';
 export { runBuild, DEFAULT_HEARTBEAT_MS } from './run/run-build';
 export type { RunBuildOptions, RunResult, BuildResult, BuildOutcome } from './run/run-build';
+export type { RegistrySummary } from './registry/registry-port';
 export type { RunEvent, RunEventKind, RunEventHandler } from './run/events';
 export { pushSpool, SPOOL_FORMAT } from './run/spool';
-export type { PushSpoolResult, SpoolContent, SpoolBuild } from './run/spool';
+export type { PushSpoolOptions, PushSpoolResult, SpoolContent, SpoolBuild } from './run/spool';

@@ -22,7 +22,12 @@ afterAll(async () => {
 });
 
 const PLUGINS = { plain: 'imprint-plugin-plain', 'plain-meta': 'imprint-plugin-plain' };
-const stats = () => (globalThis as any).__plainPlugin as { active: number; max: number };
+const stats = () =>
+  (globalThis as any).__plainPlugin as {
+    active: number;
+    max: number;
+    stateReads: Record<string, number>;
+  };
 
 describe('artifacts, metadata and scheduling', () => {
   it('fails the registry build when no artifact states metadata, naming source and component', async () => {
@@ -94,6 +99,24 @@ describe('artifacts, metadata and scheduling', () => {
       metadata: { packer: { plugins: [{ name: 'imprint-plugin-plain', version: '1.2.3' }] } },
     });
     expect(builds[0].artifacts.map((a) => a.external_identifier)).toEqual(['meta-plain-1']);
+  });
+
+  it("reads each kept artifact's state once, the builder's included", async () => {
+    const work = await dirs.make();
+    const result = await runBuild({
+      template: await writeTemplate(work, 'once.pkr.json', {
+        required_plugins: PLUGINS,
+        sources: { 'plain.one': { id: 'once' } },
+        build: { sources: ['plain.one'], post_processors: [[{ type: 'plain-meta' }]] },
+        registry: { bucket_name: 'core-state-once' },
+      }),
+      env: {},
+      pluginDir,
+      registry: registry.client,
+    });
+    expect(result.status).toBe('done');
+    expect(result.builds[0].artifacts).toHaveLength(2);
+    expect(stats().stateReads).toMatchObject({ once: 1, 'meta-once': 1 });
   });
 
   it('runs at most `parallel` builds at once', async () => {

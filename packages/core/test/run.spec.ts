@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegistryClient } from '@imprint/client';
 import type { RunEvent } from '@imprint/core';
-import { RUNNER_VERSION, pushSpool, runBuild } from '@imprint/core';
+import { RUNNER_VERSION, SPOOL_FORMAT, pushSpool, runBuild } from '@imprint/core';
 import { REPO_ROOT, closedPort, startRegistry, tempDirs, writeTemplate } from './helpers/fixtures';
 
 jest.setTimeout(30_000);
@@ -334,6 +334,42 @@ describe('runBuild against a real registry with the real example plugins', () =>
     expect((await pushSpool(spoolFile!, registry.client)).skipped).toEqual(['docker-like.base']);
   });
 
+  it('pushSpool assigns the channels it can and warns, with the command, about one it cannot', async () => {
+    const work = await dirs.make();
+    const file = join(work, 'registry-spool.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: SPOOL_FORMAT,
+        createdAt: CREATED,
+        bucket: { name: 'core-push-channels', labels: {} },
+        fingerprint: 'push-channels-1',
+        templateType: 'JSON',
+        channels: ['not a channel!', 'stable'],
+        builds: [
+          {
+            componentType: 'docker-like.one',
+            status: 'BUILD_DONE',
+            body: {
+              status: 'BUILD_DONE',
+              platform: 'docker',
+              artifacts: [{ external_identifier: 'sha256:one', region: 'docker' }],
+            },
+          },
+        ],
+      }),
+    );
+    const events: RunEvent[] = [];
+    const pushed = await pushSpool(file, registry.client, { onEvent: (e) => events.push(e) });
+    expect(pushed).toMatchObject({ versionComplete: true, channels: ['stable'] });
+    const warning = events.find((e) => e.kind === 'warning');
+    expect(warning?.message).toContain(
+      'assign it with: imprint channels assign core-push-channels not a channel! push-channels-1',
+    );
+    const channel = await registry.client.getChannel('core-push-channels', 'stable');
+    expect(channel.version?.fingerprint).toBe('push-channels-1');
+  });
+
   it('runs without a registry when publishing is off', async () => {
     const work = await dirs.make();
     const result = await runBuild({
@@ -353,5 +389,23 @@ describe('runBuild against a real registry with the real example plugins', () =>
         pluginDir: REPO_ROOT,
       }),
     ).rejects.toMatchObject({ code: 'IMPRINT_ERR_RUN_REGISTRY_NOT_CONFIGURED' });
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses parallel %p, naming the option', async (parallel) => {
+    const work = await dirs.make();
+    await expect(
+      runBuild({
+        template: await writeTemplate(work, 'parallel.pkr.json', baseTemplate('never')),
+        vars: { out: join(work, 'parallel-layout') },
+        env: {},
+        pluginDir: REPO_ROOT,
+        registry: 'off',
+        parallel,
+      }),
+    ).rejects.toMatchObject({
+      code: 'IMPRINT_ERR_RUN_OPTIONS',
+      option: 'parallel',
+      message: expect.stringMatching(/runBuild option parallel: .* pass 1 or more/),
+    });
   });
 });

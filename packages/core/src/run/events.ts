@@ -15,8 +15,11 @@ export interface RunEvent {
 /** Receives every {@link RunEvent} of a run. */
 export type RunEventHandler = (event: RunEvent) => void;
 
-export function emitter(onEvent: RunEventHandler | undefined) {
-  return (kind: RunEventKind, message: string, build?: string): void => {
+/** Emits one {@link RunEvent}; `build` names the build a line belongs to. */
+export type Emit = (kind: RunEventKind, message: string, build?: string) => void;
+
+export function emitter(onEvent: RunEventHandler | undefined): Emit {
+  return (kind, message, build) => {
     onEvent?.({
       kind,
       message,

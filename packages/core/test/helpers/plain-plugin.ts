@@ -6,7 +6,8 @@ import { join } from 'node:path';
  * (plain JavaScript, no SDK dependency: `loadPlugin` accepts any object with
  * the PluginSet shape). Builder `plain` returns an artifact stating NO
  * registry metadata after `delay_ms`; post-processor `plain-meta` returns one
- * that does. Concurrency is recorded on `globalThis.__plainPlugin`.
+ * that does. Concurrency and `state()` calls per artifact id are recorded on
+ * `globalThis.__plainPlugin`.
  */
 export async function writePlainPlugin(dir: string): Promise<void> {
   const pkg = join(dir, 'node_modules', 'imprint-plugin-plain');
@@ -18,10 +19,14 @@ export async function writePlainPlugin(dir: string): Promise<void> {
   await writeFile(
     join(pkg, 'index.js'),
     `
-const stats = (globalThis.__plainPlugin ??= { active: 0, max: 0 });
+const stats = (globalThis.__plainPlugin ??= { active: 0, max: 0, stateReads: {} });
 const artifact = (id, state) => ({
   builderId: () => 'plain', files: () => [], id: () => id, toString: () => 'plain artifact ' + id,
-  state: (name) => (name === 'par.artifact.metadata' ? state : undefined), destroy() {},
+  state: (name) => {
+    stats.stateReads[id] = (stats.stateReads[id] ?? 0) + 1;
+    return name === 'par.artifact.metadata' ? state : undefined;
+  },
+  destroy() {},
 });
 class PlainBuilder {
   prepare(config) { this.config = config; }

@@ -1,0 +1,26 @@
+import type { RegistryPort } from './registry-port';
+
+/** The registry of a run that publishes nothing: every operation does nothing. */
+export class NullRegistry implements RegistryPort {
+  async open(): Promise<void> {}
+
+  isDone(): boolean {
+    return false;
+  }
+
+  unpublishable(): undefined {
+    return undefined;
+  }
+
+  async startBuild(): Promise<void> {}
+
+  async completeBuild(): Promise<undefined> {
+    return undefined;
+  }
+
+  async finish(): Promise<undefined> {
+    return undefined;
+  }
+
+  close(): void {}
+}

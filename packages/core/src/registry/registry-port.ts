@@ -1,0 +1,55 @@
+import type { BuildStatus } from '@imprint/client';
+import type { ArtifactReport } from '../run/artifacts';
+
+/** How a build ended, as the runner tells the registry (Packer's `CompleteBuild(build, artifacts, err)`). */
+export type BuildEnd =
+  | { readonly status: 'BUILD_DONE'; readonly artifacts: ArtifactReport }
+  | { readonly status: 'BUILD_FAILED' | 'BUILD_CANCELLED'; readonly error?: string };
+
+/** The registry's state at the end of a run (`RunResult.registry`). */
+export interface RegistrySummary {
+  readonly bucket: string;
+  readonly fingerprint: string;
+  readonly versionComplete: boolean;
+  /** Channels assigned, as soon as the version became complete. */
+  readonly channels: readonly string[];
+  /** `IMPRINT_BUILD_FINGERPRINT=<fp>` when the version stays incomplete. */
+  readonly resumeHint?: string;
+  /** Set when the registry was unreachable: the metadata to replay with `pushSpool`. */
+  readonly spoolFile?: string;
+}
+
+/**
+ * The registry as the runner sees it, one version of one bucket per run:
+ * Packer's `Registry` interface. {@link ClientRegistry} publishes through
+ * `@imprint/client`; {@link NullRegistry} stands in when publishing is off, so
+ * the runner never asks whether there is a registry.
+ */
+export interface RegistryPort {
+  /**
+   * Upserts the bucket, ensures the version, checks its template type and
+   * completeness, and creates (or reuses) one build per component.
+   */
+  open(): Promise<void>;
+  /** Whether the build is already done in the registry: a resumed run skips it. */
+  isDone(build: string): boolean;
+  /** Why the build's artifacts cannot complete a registry build, or `undefined` when they can. */
+  unpublishable(build: string, report: ArtifactReport): string | undefined;
+  /** Marks the build running and starts its heartbeats. */
+  startBuild(build: string): Promise<void>;
+  /**
+   * Stores the build's final status (done with its artifacts, or failed /
+   * cancelled with the error) and assigns the channels when that completes
+   * the version. Returns the status stored or spooled; `undefined` without a
+   * registry.
+   */
+  completeBuild(build: string, end: BuildEnd): Promise<BuildStatus | undefined>;
+  /**
+   * After the last build: channels once more if needed, the spool file when
+   * the registry was unreachable, the resume hint. `undefined` without a
+   * registry.
+   */
+  finish(spoolFile: string): Promise<RegistrySummary | undefined>;
+  /** Stops every heartbeat; safe to call more than once. */
+  close(): void;
+}

@@ -1,0 +1,111 @@
+import type { BuildMetadata, RegistryClientOptions } from '@imprint/client';
+import { RegistryClient } from '@imprint/client';
+import { RegistryNotConfiguredError } from '../errors';
+import type { Emit } from '../run/events';
+import { ciMetadata, gitCommit } from '../run/metadata';
+import type { Template } from '../template/template';
+import type { PreparedTemplate } from '../template/validate-template';
+import { RUNNER_VERSION } from '../version';
+import { ClientRegistry } from './client-registry';
+import { NullRegistry } from './null-registry';
+import type { RegistryPort } from './registry-port';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where a run publishes: `'off'`, a client, or client options (`RunBuildOptions.registry`). */
+export type RegistryOption = 'off' | RegistryClient | RegistryClientOptions;
+
+/** What a run's registry needs besides the template. */
+export interface RunRegistryOptions {
+  readonly registry: RegistryOption | undefined;
+  readonly env: Env;
+  readonly fingerprint: string;
+  readonly runId: string;
+  readonly heartbeatMs: number;
+  readonly emit: Emit;
+}
+
+/**
+ * The registry of a run: a {@link ClientRegistry} when the template has a
+ * `registry` block and publishing is configured, a {@link NullRegistry} when
+ * it is off.
+ *
+ * @throws {@link RegistryNotConfiguredError} when the template publishes but nothing says where.
+ */
+export async function runRegistry(
+  prepared: PreparedTemplate,
+  options: RunRegistryOptions,
+): Promise<RegistryPort> {
+  const { template } = prepared;
+  const client = resolveClient(template, options.registry, options.env);
+  if (client === undefined || template.registry === undefined) return new NullRegistry();
+  const block = template.registry;
+  const { metadata, gitSha } = await buildMetadata(prepared, options.env, options.runId);
+  return new ClientRegistry(client, {
+    target: {
+      bucket: block.bucketName,
+      ...(block.description === undefined ? {} : { description: block.description }),
+      bucketLabels: block.bucketLabels,
+      fingerprint: options.fingerprint,
+      templateType: template.templateType,
+      file: template.file,
+    },
+    components: prepared.builds.map((b) => b.name),
+    channels: block.channels,
+    runId: options.runId,
+    heartbeatMs: options.heartbeatMs,
+    emit: options.emit,
+    metadata,
+    buildLabels: {
+      ...(gitSha === undefined ? {} : { git_sha: gitSha }),
+      ...block.buildLabels,
+    },
+  });
+}
+
+function resolveClient(
+  template: Template,
+  option: RegistryOption | undefined,
+  env: Env,
+): RegistryClient | undefined {
+  if (template.registry === undefined || option === 'off') return undefined;
+  if (option instanceof RegistryClient) return option;
+  if (
+    option !== undefined &&
+    typeof (option as { upsertBucket?: unknown }).upsertBucket === 'function'
+  ) {
+    return option as unknown as RegistryClient;
+  }
+  if (option !== undefined) return new RegistryClient(option as RegistryClientOptions);
+  if (env.IMPRINT_REGISTRY === 'off' || env.IMPRINT_REGISTRY === '0') return undefined;
+  if (env.IMPRINT_REGISTRY_URL) {
+    return new RegistryClient({
+      baseUrl: env.IMPRINT_REGISTRY_URL,
+      ...(env.IMPRINT_CLIENT_ID ? { clientId: env.IMPRINT_CLIENT_ID } : {}),
+      ...(env.IMPRINT_CLIENT_SECRET ? { clientSecret: env.IMPRINT_CLIENT_SECRET } : {}),
+    });
+  }
+  throw new RegistryNotConfiguredError(template.file);
+}
+
+/** What Packer gathers once per run: runner, plugins and run id; git commit; CI system. */
+async function buildMetadata(
+  prepared: PreparedTemplate,
+  env: Env,
+  runId: string,
+): Promise<{ metadata: BuildMetadata; gitSha?: string }> {
+  const commit = await gitCommit(prepared.template.dir);
+  const ci = ciMetadata(env);
+  return {
+    metadata: {
+      packer: {
+        version: RUNNER_VERSION,
+        plugins: prepared.plugins.map((p) => ({ name: p.name, version: p.version })),
+        run_uuid: runId,
+      },
+      ...(commit ? { vcs: { type: 'git', details: { commit } } } : {}),
+      ...(ci ? { cicd: ci } : {}),
+    },
+    ...(commit ? { gitSha: commit } : {}),
+  };
+}
