@@ -7,7 +7,7 @@ import { monotonicFactory } from 'ulid';
 import type { AncestryQuery, RegistryService } from '@imprint/registry';
 import type { ServiceContext } from '../src/domain/context';
 import { SqlRegistryService } from '../src/domain/registry.service';
-import { NO_OWN_REVOCATION, NO_REVOCATION } from '../src/domain/revocation';
+import { NO_OWN_REVOCATION, NO_REVOCATION } from '../src/resources/revocation/revocation';
 import type {
   ArtifactTable,
   BuildTable,

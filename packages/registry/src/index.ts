@@ -47,7 +47,7 @@ export type {
   RegistryService,
   RegistryStorage,
   StorageOptions,
-} from './domain/registry-service';
+} from './domain/registry-contract';
 export { MAX_ANCESTRY_DEPTH, openRegistryStorage } from './domain';
 export type { OpenedRegistryStorage } from './domain';
 export { ConfigValueError, defaultDataDir, parseListenAddress } from './config/parse';

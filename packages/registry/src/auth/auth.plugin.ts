@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
-import type { Actor, PrincipalStore } from '../domain/registry-service';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Actor, PrincipalStore } from '../domain/registry-contract';
 import { internalError, permissionDenied, unauthenticated } from '../http/http-errors';
-import { sharedPlugin } from '../http/plugin';
 import type { EmbeddedMode } from './embedded-mode';
 import { ANONYMOUS_ACTOR, hasRole, type Role, type RouteAccess } from './roles';
 
@@ -39,65 +39,64 @@ export function requireRole(actor: Actor, needed: Role, operation: string): void
   );
 }
 
+const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, { principals, embedded }) => {
+  app.decorateRequest('actor', undefined);
+
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: unknown } | undefined)?.access;
+    if (!['public', 'viewer', 'contributor', 'admin'].includes(access as string)) {
+      throw new Error(
+        `route ${String(route.method)} ${route.url} must declare config.access ` +
+          `('public', 'viewer', 'contributor' or 'admin')`,
+      );
+    }
+  });
+
+  async function authenticate(request: FastifyRequest): Promise<Actor> {
+    if (await embedded.isAnonymous()) return ANONYMOUS_ACTOR;
+    const header = request.headers.authorization;
+    if (!header) {
+      throw unauthenticated(
+        'missing bearer token: send "Authorization: Bearer <token>" with a token from POST /oauth2/token',
+      );
+    }
+    const match = BEARER.exec(header);
+    if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+    const principal = await principals.verifyToken(match[1]);
+    if (!principal) {
+      throw unauthenticated(
+        'the bearer token is unknown or expired; get a new one from POST /oauth2/token',
+      );
+    }
+    return { principalId: principal.id, name: principal.name, role: principal.role };
+  }
+
+  // A callback hook with a synchronous path for embedded mode: it runs on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const access = request.routeOptions.config.access;
+    // Only the not-found handler has no access: it answers 404 to anyone.
+    if (access === undefined || access === 'public') return done();
+    const admit = (actor: Actor) => {
+      requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
+      request.actor = actor;
+    };
+    try {
+      if (embedded.isAnonymousNow() === true) {
+        admit(ANONYMOUS_ACTOR);
+        return done();
+      }
+    } catch (error) {
+      return done(error as Error);
+    }
+    authenticate(request)
+      .then(admit)
+      .then(() => done(), done);
+  });
+};
+
 /**
  * Bearer-token authentication and role checks. Every route declares
  * `config.access`; a route without it is refused at registration (secure
  * default). Runs in `onRequest`, before the body is read.
  */
-export const authPlugin = sharedPlugin<AuthPluginOptions>(
-  'imprint-auth',
-  async (app, { principals, embedded }) => {
-    app.decorateRequest('actor', undefined);
-
-    app.addHook('onRoute', (route) => {
-      const access = (route.config as { access?: unknown } | undefined)?.access;
-      if (!['public', 'viewer', 'contributor', 'admin'].includes(access as string)) {
-        throw new Error(
-          `route ${String(route.method)} ${route.url} must declare config.access ` +
-            `('public', 'viewer', 'contributor' or 'admin')`,
-        );
-      }
-    });
-
-    async function authenticate(request: FastifyRequest): Promise<Actor> {
-      if (await embedded.isAnonymous()) return ANONYMOUS_ACTOR;
-      const header = request.headers.authorization;
-      if (!header) {
-        throw unauthenticated(
-          'missing bearer token: send "Authorization: Bearer <token>" with a token from POST /oauth2/token',
-        );
-      }
-      const match = BEARER.exec(header);
-      if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
-      const principal = await principals.verifyToken(match[1]);
-      if (!principal) {
-        throw unauthenticated(
-          'the bearer token is unknown or expired; get a new one from POST /oauth2/token',
-        );
-      }
-      return { principalId: principal.id, name: principal.name, role: principal.role };
-    }
-
-    // A callback hook with a synchronous path for embedded mode: it runs on every request.
-    app.addHook('onRequest', (request, _reply, done) => {
-      const access = request.routeOptions.config.access;
-      // Only the not-found handler has no access: it answers 404 to anyone.
-      if (access === undefined || access === 'public') return done();
-      const admit = (actor: Actor) => {
-        requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
-        request.actor = actor;
-      };
-      try {
-        if (embedded.isAnonymousNow() === true) {
-          admit(ANONYMOUS_ACTOR);
-          return done();
-        }
-      } catch (error) {
-        return done(error as Error);
-      }
-      authenticate(request)
-        .then(admit)
-        .then(() => done(), done);
-    });
-  },
-);
+export const authPlugin = fp(auth, { name: 'imprint-auth' });

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { PrincipalStore } from '../domain/registry-service';
+import type { PrincipalStore } from '../domain/registry-contract';
 
 /** How the server decided its auth mode at start. */
 export interface EmbeddedModeStart {

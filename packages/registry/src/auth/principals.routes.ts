@@ -1,4 +1,4 @@
-import type { Principal } from '../domain/registry-service';
+import type { Principal } from '../domain/registry-contract';
 import type { RouteContext } from '../http/context';
 import { namedPlugin } from '../http/plugin';
 import { EMPTY_OBJECT, ref, replies } from '../http/schemas/models.schemas';

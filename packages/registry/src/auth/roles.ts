@@ -1,5 +1,5 @@
 import type { Role } from '@imprint/client';
-import type { Actor } from '../domain/registry-service';
+import type { Actor } from '../domain/registry-contract';
 
 // The roles and their order are the client's (one definition for registry, CLI and console).
 export { ROLES, hasRole, isRole } from '@imprint/client';

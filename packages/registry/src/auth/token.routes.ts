@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TokenResponse } from '@imprint/client';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../domain/registry-service';
+import type { Principal } from '../domain/registry-contract';
 import type { RouteContext } from '../http/context';
 import { HTTP_ERROR_REASONS, invalidArgument, unauthenticated } from '../http/http-errors';
 import { namedPlugin } from '../http/plugin';

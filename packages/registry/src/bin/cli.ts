@@ -1,18 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ROLES, isRole, type Role } from '../auth/roles';
 import {
   ConfigValueError,
   DEFAULT_LISTEN,
-  defaultDataDir,
   parseByteSize,
   parseDuration,
   parseListenAddress,
   type ListenAddress,
 } from '../config/parse';
-import { openRegistryStorage } from '../domain';
 import { DatabaseWaitExpiredError } from '../storage/availability';
-import { DEFAULT_DATABASE_WAIT_MS } from '../storage/open-registry-storage';
-import type { RegistryStorage } from '../domain/registry-service';
 import { RegistryError } from '../domain/registry.errors';
 import {
   DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
@@ -25,35 +20,30 @@ import {
   startRegistryServer,
   type RunningRegistryServer,
 } from '../http/server';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  examples,
+  openStorage,
+  parser,
+  validateDatabaseUrl,
+  withStorageOptions,
+  type CliIo,
+  type Names,
+  type StorageFlags,
+} from './cli-options';
+import { addPrincipalsCommands } from './principals.command';
 
-/** Where the CLI writes; replaceable in tests. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-options';
+export type { CliIo } from './cli-options';
 
 const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Exit codes: 0 success, 1 runtime failure, 2 bad usage (flags). */
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function parser<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (error) {
-      if (error instanceof ConfigValueError) throw new InvalidArgumentError(error.message);
-      throw error;
-    }
-  };
-}
 
 function positiveDuration(min: number, max: number, what: string): (value: string) => number {
   return parser((value) => {
@@ -73,20 +63,6 @@ function parseRequestCount(value: string): number {
   return Number(value);
 }
 
-function parseRole(value: string): Role {
-  if (!isRole(value)) throw new InvalidArgumentError(`use one of ${ROLES.join(', ')}`);
-  return value;
-}
-
-interface StorageFlags {
-  dataDir: string;
-  database?: string;
-  databaseWait: number;
-  heartbeatTimeout?: number;
-  /** `--no-read-cache` sets it false. */
-  readCache?: boolean;
-}
-
 interface ServeFlags extends StorageFlags {
   listen: ListenAddress;
   bodyLimit: number;
@@ -95,68 +71,6 @@ interface ServeFlags extends StorageFlags {
   tokenRateLimit: number;
   tokenRateLimitGlobal: number;
   logLevel: string;
-}
-
-/** How the program names itself: in help, hints and error lines. */
-interface Names {
-  /** The command as a user types it: `imprint-registry`, or `imprint registry` when mounted. */
-  readonly path: string;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-}
-
-function withStorageOptions(command: Command, names: Names): Command {
-  return command
-    .addOption(
-      new Option('--data-dir <dir>', 'directory of the SQLite database')
-        .env('IMPRINT_DATA_DIR')
-        .default(defaultDataDir(names.env), '$IMPRINT_DATA_DIR or ~/.local/share/imprint'),
-    )
-    .addOption(
-      new Option('--database <url>', 'PostgreSQL URL (postgres://...); replaces SQLite').env(
-        'IMPRINT_DATABASE_URL',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--database-wait <duration>',
-        'how long to wait for PostgreSQL to answer at start (0 = fail at once)',
-      )
-        .env('IMPRINT_DATABASE_WAIT')
-        .argParser(parser(parseDuration))
-        .default(DEFAULT_DATABASE_WAIT_MS, '30s'),
-    );
-}
-
-function validateDatabaseUrl(url: string | undefined): void {
-  if (url !== undefined && !/^postgres(?:ql)?:\/\//.test(url)) {
-    throw new ConfigValueError(
-      `--database must be a postgres:// or postgresql:// URL; leave it out to use SQLite in --data-dir`,
-    );
-  }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-}
-
-async function openStorage(flags: StorageFlags, io: CliIo, names: Names): Promise<RegistryStorage> {
-  return openRegistryStorage({
-    dataDir: flags.dataDir,
-    ...(flags.database ? { databaseUrl: flags.database } : {}),
-    databaseWaitMs: flags.databaseWait,
-    onDatabaseWait: (wait) =>
-      io.stderr(
-        `${names.path}: waiting for PostgreSQL at ${wait.where} (${wait.cause}); ` +
-          `attempt ${wait.attempt + 1} in ${seconds(wait.retryInMs)}, ` +
-          `giving up in ${seconds(wait.remainingMs)} (--database-wait)\n`,
-      ),
-    ...(flags.heartbeatTimeout !== undefined ? { heartbeatTimeoutMs: flags.heartbeatTimeout } : {}),
-    ...(flags.readCache === false ? { readCache: false } : {}),
-  });
 }
 
 function errorMessage(error: unknown): string {
@@ -228,32 +142,6 @@ async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number
     process.on('SIGTERM', shutdown);
     process.on('SIGINT', shutdown);
   });
-}
-
-async function withStorage<T>(
-  flags: StorageFlags,
-  io: CliIo,
-  names: Names,
-  fn: (storage: RegistryStorage) => Promise<T>,
-): Promise<T> {
-  const storage = await openStorage(flags, io, names);
-  try {
-    return await fn(storage);
-  } finally {
-    await storage.close();
-  }
-}
-
-function lastAdminWarning(name: string, principalsLeft: number, names: Names): string {
-  return (
-    `warning: ${name} was the last admin principal; nobody can manage principals over HTTP ` +
-    `until you create another admin: ${names.path} principals create --name NAME --role admin\n` +
-    (principalsLeft === 0
-      ? `warning: no principals are left. A running registry keeps requiring tokens (it never ` +
-        `turns anonymous while it runs), but one started on a loopback address without ` +
-        `principals runs in embedded mode, where every request is an anonymous admin.\n`
-      : '')
-  );
 }
 
 function buildProgram(
@@ -341,114 +229,7 @@ function buildProgram(
       setResult(serve(flags, io, names));
     });
 
-  const principals = program
-    .command('principals')
-    .description('manage service principals (client credentials with a role)');
-
-  withStorageOptions(
-    principals
-      .command('create')
-      .description('create a principal; prints its client id and secret (shown once)'),
-    names,
-  )
-    .requiredOption('--name <name>', 'principal name, recorded as author of its changes')
-    .addOption(
-      new Option('--role <role>', `${ROLES.join(', ')}`).argParser(parseRole).makeOptionMandatory(),
-    )
-    .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      examples(
-        `${names.path} principals create --name ci --role admin`,
-        `${names.path} principals create --name dashboards --role viewer --json`,
-      ),
-    )
-    .action((flags: StorageFlags & { name: string; role: Role; json?: boolean }) => {
-      validateDatabaseUrl(flags.database);
-      setResult(
-        withStorage(flags, io, names, async (storage) => {
-          const { principal, clientSecret } = await storage.principals.createPrincipal(
-            flags.name,
-            flags.role,
-          );
-          if (flags.json) {
-            io.stdout(
-              `${JSON.stringify({ id: principal.id, name: principal.name, role: principal.role, created_at: principal.createdAt, client_id: principal.id, client_secret: clientSecret }, null, 2)}\n`,
-            );
-          } else {
-            io.stdout(
-              `Created principal ${principal.name} (${principal.role}).\n` +
-                `client_id:     ${principal.id}\n` +
-                `client_secret: ${clientSecret}\n` +
-                `The secret is shown only once. Use them as HCP_CLIENT_ID / HCP_CLIENT_SECRET.\n`,
-            );
-          }
-          return EXIT_OK;
-        }),
-      );
-    });
-
-  withStorageOptions(principals.command('list').description('list principals'), names)
-    .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      examples(`${names.path} principals list`, `${names.path} principals list --json`),
-    )
-    .action((flags: StorageFlags & { json?: boolean }) => {
-      validateDatabaseUrl(flags.database);
-      setResult(
-        withStorage(flags, io, names, async (storage) => {
-          const list = await storage.principals.listPrincipals();
-          if (flags.json) {
-            const rows = list.map((p) => ({
-              id: p.id,
-              name: p.name,
-              role: p.role,
-              created_at: p.createdAt,
-            }));
-            io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-          } else if (list.length === 0) {
-            io.stdout(
-              `No principals. Create one with: ${names.path} principals create --name ci --role admin\n`,
-            );
-          } else {
-            const width = Math.max(4, ...list.map((p) => p.name.length));
-            io.stdout(
-              `${'ID'.padEnd(26)}  ${'NAME'.padEnd(width)}  ${'ROLE'.padEnd(11)}  CREATED\n`,
-            );
-            for (const p of list) {
-              io.stdout(
-                `${p.id.padEnd(26)}  ${p.name.padEnd(width)}  ${p.role.padEnd(11)}  ${p.createdAt}\n`,
-              );
-            }
-          }
-          return EXIT_OK;
-        }),
-      );
-    });
-
-  withStorageOptions(
-    principals
-      .command('delete')
-      .description('delete a principal and revoke its tokens (warns when it was the last admin)')
-      .argument('<id>', 'the principal id (its client_id)'),
-    names,
-  )
-    .addHelpText('after', examples(`${names.path} principals delete 01J...`))
-    .action((id: string, flags: StorageFlags) => {
-      validateDatabaseUrl(flags.database);
-      setResult(
-        withStorage(flags, io, names, async (storage) => {
-          // The operator is at the machine: the last admin may go, with a warning.
-          const deleted = await storage.principals.deletePrincipal(id, { allowLastAdmin: true });
-          io.stdout(`Deleted principal ${id}.\n`);
-          if (deleted.principal.role === 'admin' && deleted.adminsLeft === 0) {
-            io.stderr(lastAdminWarning(deleted.principal.name, deleted.principalsLeft, names));
-          }
-          return EXIT_OK;
-        }),
-      );
-    });
+  addPrincipalsCommands(program, io, names, setResult);
 
   return program;
 }

@@ -11,8 +11,8 @@ export type {
   RegistryService,
   RegistryStorage,
   StorageOptions,
-} from './registry-service';
-export { MAX_ANCESTRY_DEPTH } from './registry-service';
+} from './registry-contract';
+export { MAX_ANCESTRY_DEPTH } from './registry-contract';
 export {
   GrpcCode,
   RegistryError,
@@ -28,7 +28,8 @@ export {
   openRegistryStorage,
 } from '../storage/open-registry-storage';
 export type { OpenedRegistryStorage } from '../storage/open-registry-storage';
-export { SqlRegistryService, MAX_SEARCH_RESULTS } from './registry.service';
+export { SqlRegistryService } from './registry.service';
+export { MAX_SEARCH_RESULTS } from '../resources/search/search.service';
 export {
   SqlPrincipalStore,
   MAX_TOKEN_TTL_SECONDS,

@@ -6,7 +6,7 @@ import type {
   DeletedPrincipal,
   Principal,
   PrincipalStore,
-} from './registry-service';
+} from './registry-contract';
 import {
   RegistryErrorReason,
   alreadyExists,

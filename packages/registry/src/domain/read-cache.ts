@@ -92,3 +92,8 @@ export function nextScheduledChange(wire: unknown, now: number): number | undefi
   visit(wire);
   return earliest;
 }
+
+/** `value`, with the moment a scheduled revocation inside it comes due. */
+export function expiring<T>(value: T, now: number): Loaded<T> {
+  return { value, expiresAt: nextScheduledChange(value, now) };
+}

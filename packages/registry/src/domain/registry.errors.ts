@@ -185,3 +185,8 @@ export function alreadyExists(
 ): RegistryError {
   return new RegistryError(GrpcCode.ALREADY_EXISTS, reason, message, details);
 }
+
+/** `value` as a JSON string literal, the way error messages quote names and ids. */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}

@@ -99,3 +99,18 @@ export function parseDuration(value: string, field: string): number {
     { field },
   );
 }
+
+/** The `now` argument of a maintenance call, in epoch ms (undefined: the current time). */
+export function checkNow(now: unknown): number | undefined {
+  if (now === undefined) return undefined;
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw invalidArgument(
+      RegistryErrorReason.INVALID_ARGUMENT,
+      'now must be a valid Date (or omitted for the current time).',
+      {
+        field: 'now',
+      },
+    );
+  }
+  return now.getTime();
+}

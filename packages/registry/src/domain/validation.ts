@@ -1,6 +1,6 @@
 import { ROLES } from '@imprint/client';
 import { isUnsafeKey } from '@imprint/sdk';
-import type { Actor } from './registry-service';
+import type { Actor } from './registry-contract';
 import { RegistryErrorReason, invalidArgument } from './registry.errors';
 import type { RegistryErrorReason as Reason } from './registry.errors';
 
@@ -26,6 +26,10 @@ export const MAX_LABEL_VALUE_LENGTH = 4096;
 /** Serialized build metadata limit (1 MiB). */
 export const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_METADATA_DEPTH = 32;
+/** Longest accepted short free-text field (a platform, a run uuid, a parent id). */
+export const MAX_SHORT_TEXT = 255;
+/** Longest accepted external identifier or region. */
+export const MAX_IDENTIFIER = 1024;
 
 /**
  * The one rule for text that may be stored or compared in SQL: why `value`

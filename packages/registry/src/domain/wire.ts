@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type {
   AncestryStatus,
   Artifact,
@@ -26,6 +25,7 @@ import type { ServiceContext } from './context';
 import { versionStatus } from './lifecycle';
 import { parseStringMap } from './validation';
 import { toIso } from './time';
+import { worstAncestryStatus } from '../resources/ancestry/ancestry.sql';
 
 /*
  * Rows → wire models. Every loader works on a batch of rows with a fixed
@@ -54,35 +54,6 @@ export function selectChannels(db: Db) {
     .innerJoin('buckets', 'buckets.id', 'channels.bucket_id')
     .selectAll('channels')
     .select('buckets.name as bucket_name');
-}
-
-const STATUS_RANK: readonly AncestryStatus[] = ['UP_TO_DATE', 'UNDETERMINED', 'OUT_OF_DATE'];
-
-/**
- * Worst ancestry status per version, over the relations where the version is
- * the child (`side = 'child'`: its parents) or the parent (its children).
- * A relation is UP_TO_DATE when the channel recorded at build time still
- * holds the recorded parent version, OUT_OF_DATE when it holds another one,
- * UNDETERMINED without a channel (inferred links, deleted or empty channel).
- * Worst = OUT_OF_DATE > UNDETERMINED > UP_TO_DATE; no relation → UNDETERMINED.
- */
-export async function worstAncestryStatus(
-  db: Db,
-  side: 'child' | 'parent',
-  versionIds: readonly string[],
-): Promise<Map<string, AncestryStatus>> {
-  const column = side === 'child' ? 'l.child_version_id' : 'l.parent_version_id';
-  const rows = await inChunks(versionIds, async (chunk) => {
-    const result = await sql<{ vid: string; worst: number }>`
-      select ${sql.ref(column)} as vid,
-        max(case when ch.version_id is null then 1 when ch.version_id = l.parent_version_id then 0 else 2 end) as worst
-      from version_links l
-      left join channels ch on ch.id = l.parent_channel_id
-      where ${sql.ref(column)} in (${sql.join(chunk)})
-      group by ${sql.ref(column)}`.execute(db);
-    return result.rows;
-  });
-  return new Map(rows.map((r) => [r.vid, STATUS_RANK[Number(r.worst)]]));
 }
 
 /** Full builds (with artifacts) of the given versions, keyed by version id, in creation order. */

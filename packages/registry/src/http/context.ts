@@ -1,5 +1,5 @@
 import type { EmbeddedMode } from '../auth/embedded-mode';
-import type { RegistryStorage } from '../domain/registry-service';
+import type { RegistryStorage } from '../domain/registry-contract';
 import type { RegistryScope } from './registry-scope';
 
 /** What route plugins get as options: the storage and the server-wide state. */

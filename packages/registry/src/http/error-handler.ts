@@ -1,5 +1,7 @@
+import fp from 'fastify-plugin';
 import type {
   FastifyError,
+  FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
   FastifySchemaValidationError,
@@ -14,7 +16,6 @@ import {
   invalidArgument,
   notFound,
 } from './http-errors';
-import { sharedPlugin } from './plugin';
 
 /** Keys that must never reach an object built from input (prototype pollution). */
 
@@ -329,35 +330,34 @@ export function frameworkErrorHandler(
 
 export type ErrorHandlingOptions = { bodyLimit: number };
 
+const handleErrors: FastifyPluginAsync<ErrorHandlingOptions> = async (app, { bodyLimit }) => {
+  app.setErrorHandler((error, request, reply) => {
+    const registryError = toRegistryError(error, request, bodyLimit);
+    if (registryError.grpcCode === GrpcCode.INTERNAL) {
+      request.log.error({ err: error }, 'request failed with an internal error');
+    } else if (registryError.grpcCode === GrpcCode.UNAVAILABLE) {
+      // The server logs once when the database goes away and once when it is back.
+      request.log.debug({ reason: registryError.reason }, registryError.message);
+    } else if (registryError !== error) {
+      request.log.info({ reason: registryError.reason }, registryError.message);
+    }
+    return sendRegistryError(reply, registryError);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+    return sendRegistryError(
+      reply,
+      notFound(
+        HTTP_ERROR_REASONS.ROUTE_NOT_FOUND,
+        `no route for ${request.method} ${path}; GET /openapi.json lists every route`,
+      ),
+    );
+  });
+};
+
 /**
  * One error handler for the whole server: every error leaves as
  * `{code, message, details}`; 500s are logged and carry no internals.
  */
-export const errorHandlingPlugin = sharedPlugin<ErrorHandlingOptions>(
-  'imprint-error-handling',
-  async (app, { bodyLimit }) => {
-    app.setErrorHandler((error, request, reply) => {
-      const registryError = toRegistryError(error, request, bodyLimit);
-      if (registryError.grpcCode === GrpcCode.INTERNAL) {
-        request.log.error({ err: error }, 'request failed with an internal error');
-      } else if (registryError.grpcCode === GrpcCode.UNAVAILABLE) {
-        // The server logs once when the database goes away and once when it is back.
-        request.log.debug({ reason: registryError.reason }, registryError.message);
-      } else if (registryError !== error) {
-        request.log.info({ reason: registryError.reason }, registryError.message);
-      }
-      return sendRegistryError(reply, registryError);
-    });
-
-    app.setNotFoundHandler((request, reply) => {
-      const path = (request.url.split('?')[0] ?? '').slice(0, 200);
-      return sendRegistryError(
-        reply,
-        notFound(
-          HTTP_ERROR_REASONS.ROUTE_NOT_FOUND,
-          `no route for ${request.method} ${path}; GET /openapi.json lists every route`,
-        ),
-      );
-    });
-  },
-);
+export const errorHandlingPlugin = fp(handleErrors, { name: 'imprint-error-handling' });

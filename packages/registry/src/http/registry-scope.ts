@@ -1,5 +1,5 @@
 import type { Registry } from '@imprint/client';
-import type { RegistryService } from '../domain/registry-service';
+import type { RegistryService } from '../domain/registry-contract';
 import { HTTP_ERROR_REASONS, notFound } from './http-errors';
 
 /** The organization and project this registry serves. */

@@ -14,7 +14,7 @@ import {
 } from '../auth/token-rate-limit';
 import { tokenRoutes } from '../auth/token.routes';
 import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
-import type { RegistryStorage } from '../domain/registry-service';
+import type { RegistryStorage } from '../domain/registry-contract';
 import { GrpcCode, RegistryError } from '../domain/registry.errors';
 import { consoleRoutes } from './console.routes';
 import { clientErrorHandler } from './client-error';

@@ -11,7 +11,7 @@ import type {
   TransactionSettings,
 } from 'kysely';
 import { GrpcCode, RegistryError, RegistryErrorReason } from '../domain/registry.errors';
-import type { DatabaseHealthSource, DatabaseState } from '../domain/registry-service';
+import type { DatabaseHealthSource, DatabaseState } from '../domain/registry-contract';
 import { isStalePlan } from './postgres-prepared';
 import type { Engine } from './sql-helpers';
 

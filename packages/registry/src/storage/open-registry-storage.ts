@@ -9,7 +9,7 @@ import type { Location } from '@imprint/client';
 import type { ServiceContext } from '../domain/context';
 import { SqlPrincipalStore } from '../domain/principal.store';
 import { SqlRegistryService } from '../domain/registry.service';
-import type { RegistryStorage, StorageOptions } from '../domain/registry-service';
+import type { RegistryStorage, StorageOptions } from '../domain/registry-contract';
 import { RegistryErrorReason, invalidArgument } from '../domain/registry.errors';
 import {
   DatabaseHealth,

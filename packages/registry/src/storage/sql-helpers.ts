@@ -15,6 +15,16 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** Converts a unique violation raised by a concurrent writer into the code-6 error a sequential caller gets. */
+export async function uniqueAs<T>(error: () => Error, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw error();
+    throw e;
+  }
+}
+
 /** True when `error` is a foreign-key violation on either engine. */
 export function isForeignKeyViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

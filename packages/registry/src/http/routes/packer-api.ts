@@ -1,13 +1,13 @@
 import type { RouteContext } from '../context';
 import { namedPlugin } from '../plugin';
-import { ancestryRoutes } from './ancestry.routes';
-import { bucketRoutes } from './buckets.routes';
-import { buildRoutes } from './builds.routes';
-import { channelRoutes } from './channels.routes';
+import { ancestryRoutes } from '../../resources/ancestry/ancestry.routes';
+import { bucketRoutes } from '../../resources/buckets/buckets.routes';
+import { buildRoutes } from '../../resources/builds/builds.routes';
+import { channelRoutes } from '../../resources/channels/channels.routes';
 import type { ProjectParams } from './params';
 import { registryRoutes } from './registry.routes';
-import { searchRoutes } from './search.routes';
-import { versionRoutes } from './versions.routes';
+import { searchRoutes } from '../../resources/search/search.routes';
+import { versionRoutes } from '../../resources/versions/versions.routes';
 
 /** Where every packer operation lives (HCP Packer API 2023-01-01). */
 export const PACKER_PREFIX =

@@ -1,11 +1,11 @@
 import type { AncestryType } from '@imprint/client';
 import { actorOf } from '../../auth/auth.plugin';
-import type { RouteContext } from '../context';
-import { toListOptions, type ListQuery } from '../list-query';
-import { namedPlugin } from '../plugin';
-import { listOf, replies } from '../schemas/models.schemas';
-import { ANCESTRY_QUERY, BUCKET_PARAM, packerParams } from '../schemas/requests.schemas';
-import { describe, type BucketParams } from './params';
+import type { RouteContext } from '../../http/context';
+import { toListOptions, type ListQuery } from '../../http/list-query';
+import { namedPlugin } from '../../http/plugin';
+import { listOf, replies } from '../../http/schemas/models.schemas';
+import { ANCESTRY_QUERY, BUCKET_PARAM, packerParams } from '../../http/schemas/requests.schemas';
+import { describe, type BucketParams } from '../../http/routes/params';
 
 type AncestryQueryParams = ListQuery & {
   type?: AncestryType;

@@ -1,10 +1,10 @@
 import type { CreateVersionBody, UpdateVersionBody } from '@imprint/client';
 import { actorOf, requireRole } from '../../auth/auth.plugin';
-import type { RouteContext } from '../context';
-import { toListOptions, type ListQuery } from '../list-query';
-import { namedPlugin } from '../plugin';
-import { sharedBody } from '../shared-body';
-import { EMPTY_OBJECT, listOf, ref, replies, wrapped } from '../schemas/models.schemas';
+import type { RouteContext } from '../../http/context';
+import { toListOptions, type ListQuery } from '../../http/list-query';
+import { namedPlugin } from '../../http/plugin';
+import { sharedBody } from '../../http/shared-body';
+import { EMPTY_OBJECT, listOf, ref, replies, wrapped } from '../../http/schemas/models.schemas';
 import {
   BUCKET_PARAM,
   CREATE_VERSION_BODY,
@@ -14,8 +14,8 @@ import {
   VERSION_PARAMS,
   listQuery,
   packerParams,
-} from '../schemas/requests.schemas';
-import { describe, type BucketParams, type VersionParams } from './params';
+} from '../../http/schemas/requests.schemas';
+import { describe, type BucketParams, type VersionParams } from '../../http/routes/params';
 
 /** True when an UpdateVersion body revokes or restores (admin), rather than completes. */
 export function isRevocationChange(body: UpdateVersionBody): boolean {

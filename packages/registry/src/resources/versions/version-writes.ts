@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
-import { DatabaseUnavailableError } from '../storage/availability';
-import { reusableQuery } from '../storage/reusable-query';
-import { isForeignKeyViolation } from '../storage/sql-helpers';
-import type { ReusableQuery } from '../storage/reusable-query';
+import { DatabaseUnavailableError } from '../../storage/availability';
+import { reusableQuery } from '../../storage/reusable-query';
+import { isForeignKeyViolation } from '../../storage/sql-helpers';
+import type { ReusableQuery } from '../../storage/reusable-query';
 import type {
   ArtifactTable,
   BuildTable,
@@ -11,11 +11,11 @@ import type {
   Db,
   VersionLinkTable,
   VersionTable,
-} from '../storage/schema';
+} from '../../storage/schema';
 import type { CompletionPlan, InheritedRevocation } from './completion';
-import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
-import type { ServiceContext } from './context';
-import { NO_REVOCATION } from './revocation';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from '../../domain/context';
+import type { ServiceContext } from '../../domain/context';
+import { NO_REVOCATION } from '../revocation/revocation';
 
 /** The columns of a build an update may change. */
 export type BuildChanges = Pick<

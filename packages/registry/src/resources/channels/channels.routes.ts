@@ -1,10 +1,17 @@
 import type { AssignChannelBody, CreateChannelBody, UpdateChannelBody } from '@imprint/client';
 import { actorOf } from '../../auth/auth.plugin';
-import type { RouteContext } from '../context';
-import { toListOptions, type ListQuery } from '../list-query';
-import { namedPlugin } from '../plugin';
-import { sharedBody } from '../shared-body';
-import { EMPTY_OBJECT, listOf, nullable, ref, replies, wrapped } from '../schemas/models.schemas';
+import type { RouteContext } from '../../http/context';
+import { toListOptions, type ListQuery } from '../../http/list-query';
+import { namedPlugin } from '../../http/plugin';
+import { sharedBody } from '../../http/shared-body';
+import {
+  EMPTY_OBJECT,
+  listOf,
+  nullable,
+  ref,
+  replies,
+  wrapped,
+} from '../../http/schemas/models.schemas';
 import {
   ASSIGN_CHANNEL_BODY,
   BUCKET_PARAM,
@@ -14,8 +21,8 @@ import {
   UPDATE_CHANNEL_BODY,
   listQuery,
   packerParams,
-} from '../schemas/requests.schemas';
-import { describe, type BucketParams, type ChannelParams } from './params';
+} from '../../http/schemas/requests.schemas';
+import { describe, type BucketParams, type ChannelParams } from '../../http/routes/params';
 
 /** Channels, channel promotion (`channels/assign`) and assignment history. */
 export const channelRoutes = namedPlugin<RouteContext>(

@@ -1,9 +1,9 @@
 import type { ArtifactInput, CreateBuildBody, UpdateBuildBody } from '@imprint/client';
 import { actorOf } from '../../auth/auth.plugin';
-import type { RouteContext } from '../context';
-import { toListOptions, type ListQuery } from '../list-query';
-import { namedPlugin } from '../plugin';
-import { EMPTY_OBJECT, listOf, replies, wrapped } from '../schemas/models.schemas';
+import type { RouteContext } from '../../http/context';
+import { toListOptions, type ListQuery } from '../../http/list-query';
+import { namedPlugin } from '../../http/plugin';
+import { EMPTY_OBJECT, listOf, replies, wrapped } from '../../http/schemas/models.schemas';
 import {
   BUILD_PARAMS,
   CREATE_BUILD_BODY,
@@ -12,8 +12,8 @@ import {
   VERSION_PARAMS,
   listQuery,
   packerParams,
-} from '../schemas/requests.schemas';
-import { describe, type BuildParams, type VersionParams } from './params';
+} from '../../http/schemas/requests.schemas';
+import { describe, type BuildParams, type VersionParams } from '../../http/routes/params';
 
 /** Go clients omit empty strings (`omitempty`): an artifact without region has region "". */
 function withRegions<T extends { artifacts?: ArtifactInput[] }>(body: T): T {

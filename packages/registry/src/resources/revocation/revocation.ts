@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { RevocationInheritedFrom } from '@imprint/client';
-import type { Db } from '../storage/schema';
-import { applyDueRevocations, refreshLatest } from './channel-assignment';
-import { SYSTEM_AUTHOR, versionHref, versionName } from './context';
-import type { ServiceContext } from './context';
-import type { VersionRow } from './wire';
+import type { Db } from '../../storage/schema';
+import { applyDueRevocations, refreshLatest } from '../channels/channel-assignment';
+import { SYSTEM_AUTHOR, versionHref, versionName } from '../../domain/context';
+import type { ServiceContext } from '../../domain/context';
+import type { VersionRow } from '../../domain/wire';
 
 /*
  * Revocation, restore and their cascade over the ancestry graph (declared and

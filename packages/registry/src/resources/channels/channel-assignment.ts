@@ -1,8 +1,8 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { ChannelTable, Database, Db } from '../storage/schema';
-import { inChunks } from '../storage/sql-helpers';
-import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from './context';
-import type { ServiceContext } from './context';
+import type { ChannelTable, Database, Db } from '../../storage/schema';
+import { inChunks } from '../../storage/sql-helpers';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from '../../domain/context';
+import type { ServiceContext } from '../../domain/context';
 
 /** The version facts a channel assignment records. */
 export interface AssignedVersion {

@@ -1,9 +1,9 @@
 import type { CreateBucketBody, UpdateBucketBody } from '@imprint/client';
 import { actorOf } from '../../auth/auth.plugin';
-import type { RouteContext } from '../context';
-import { toListOptions, type ListQuery } from '../list-query';
-import { namedPlugin } from '../plugin';
-import { EMPTY_OBJECT, listOf, replies, wrapped } from '../schemas/models.schemas';
+import type { RouteContext } from '../../http/context';
+import { toListOptions, type ListQuery } from '../../http/list-query';
+import { namedPlugin } from '../../http/plugin';
+import { EMPTY_OBJECT, listOf, replies, wrapped } from '../../http/schemas/models.schemas';
 import {
   BUCKET_PARAM,
   CREATE_BUCKET_BODY,
@@ -11,8 +11,8 @@ import {
   UPDATE_BUCKET_BODY,
   listQuery,
   packerParams,
-} from '../schemas/requests.schemas';
-import { describe, type BucketParams, type ProjectParams } from './params';
+} from '../../http/schemas/requests.schemas';
+import { describe, type BucketParams, type ProjectParams } from '../../http/routes/params';
 
 /** Buckets: list, create (`PUT /buckets`, HCP's verb), get, update, delete. */
 export const bucketRoutes = namedPlugin<RouteContext>(

@@ -1,9 +1,13 @@
 import type { SearchExternalArtifactBody } from '@imprint/client';
-import type { RouteContext } from '../context';
-import { namedPlugin } from '../plugin';
-import { ref, replies } from '../schemas/models.schemas';
-import { NO_QUERY, SEARCH_EXTERNAL_ARTIFACT_BODY, packerParams } from '../schemas/requests.schemas';
-import { describe, type ProjectParams } from './params';
+import type { RouteContext } from '../../http/context';
+import { namedPlugin } from '../../http/plugin';
+import { ref, replies } from '../../http/schemas/models.schemas';
+import {
+  NO_QUERY,
+  SEARCH_EXTERNAL_ARTIFACT_BODY,
+  packerParams,
+} from '../../http/schemas/requests.schemas';
+import { describe, type ProjectParams } from '../../http/routes/params';
 
 /** `POST /_search/external_artifact`: which bucket, version and build made an artifact. */
 export const searchRoutes = namedPlugin<RouteContext>(

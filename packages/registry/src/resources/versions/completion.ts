@@ -1,8 +1,8 @@
 import type { RevocationInheritedFrom } from '@imprint/client';
-import type { BuildTable, Db, VersionLinkTable, VersionTable } from '../storage/schema';
-import { inChunks } from '../storage/sql-helpers';
-import type { ServiceContext } from './context';
-import { inheritedFrom } from './revocation';
+import type { BuildTable, Db, VersionLinkTable, VersionTable } from '../../storage/schema';
+import { inChunks } from '../../storage/sql-helpers';
+import type { ServiceContext } from '../../domain/context';
+import { inheritedFrom } from '../revocation/revocation';
 import { writeVersion } from './version-writes';
 
 interface Link {

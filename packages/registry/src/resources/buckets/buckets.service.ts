@@ -1,0 +1,172 @@
+import type { Bucket, ListBucketsResponse, ListOptions } from '@imprint/client';
+import type { BucketTable, Db } from '../../storage/schema';
+import { applyPage } from '../../storage/keyset';
+import { uniqueAs } from '../../storage/sql-helpers';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR } from '../../domain/context';
+import type { ServiceContext } from '../../domain/context';
+import { pageResult, parsePageRequest } from '../../domain/pagination';
+import type { ListSpec } from '../../domain/pagination';
+import type { Actor } from '../../domain/registry-contract';
+import { RegistryErrorReason, alreadyExists, notFound, quote } from '../../domain/registry.errors';
+import type { RegistryError } from '../../domain/registry.errors';
+import {
+  checkActor,
+  checkBody,
+  checkBucketName,
+  checkDescription,
+  checkLabels,
+  checkPlatforms,
+  lookupName,
+} from '../../domain/validation';
+import { bucketsToWire } from '../../domain/wire';
+
+const BUCKET_LIST: ListSpec = {
+  fields: {
+    name: { column: 'buckets.name', key: 'name', type: 'text' },
+    created_at: { column: 'buckets.created_at', key: 'created_at', type: 'integer' },
+    updated_at: { column: 'buckets.updated_at', key: 'updated_at', type: 'integer' },
+  },
+  defaultOrder: ['name asc'],
+  id: { column: 'buckets.id', key: 'id', type: 'text' },
+};
+
+export function bucketNotFound(name: string): RegistryError {
+  return notFound(
+    RegistryErrorReason.BUCKET_NOT_FOUND,
+    `Bucket ${quote(name)} does not exist in this registry. Check the name, or create it with CreateBucket (PUT /buckets).`,
+    { bucket_name: name },
+  );
+}
+
+export async function requireBucket(
+  db: Db,
+  name: unknown,
+  field = 'bucket_name',
+): Promise<BucketTable> {
+  const key = lookupName(name, field);
+  const row =
+    key === undefined
+      ? undefined
+      : await db.selectFrom('buckets').selectAll().where('name', '=', key).executeTakeFirst();
+  if (!row) throw bucketNotFound(String(name).slice(0, 64));
+  return row;
+}
+
+async function bucketWire(ctx: ServiceContext, db: Db, id: string): Promise<Bucket> {
+  const row = await db
+    .selectFrom('buckets')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return (await bucketsToWire(ctx, db, [row]))[0];
+}
+
+export async function listBuckets(
+  ctx: ServiceContext,
+  options?: ListOptions,
+): Promise<ListBucketsResponse> {
+  const page = parsePageRequest(options, BUCKET_LIST);
+  const rows = await applyPage(ctx.db.selectFrom('buckets').selectAll(), page).execute();
+  const result = pageResult(page, rows);
+  return {
+    buckets: await bucketsToWire(ctx, ctx.db, result.rows),
+    pagination: result.pagination,
+  };
+}
+
+export async function createBucket(
+  ctx: ServiceContext,
+  actor: Actor,
+  body: unknown,
+): Promise<Bucket> {
+  checkActor(actor);
+  const input = checkBody(body, 'CreateBucket body');
+  const name = checkBucketName(input['name']);
+  const description = checkDescription(input) ?? '';
+  const labels = checkLabels(input) ?? {};
+  const exists = () =>
+    alreadyExists(
+      RegistryErrorReason.BUCKET_EXISTS,
+      `Bucket ${quote(name)} already exists. Use GetBucket/UpdateBucket on it, or pick another name.`,
+      { bucket_name: name },
+    );
+  return uniqueAs(exists, () =>
+    ctx.transaction(async (trx) => {
+      if (await trx.selectFrom('buckets').select('id').where('name', '=', name).executeTakeFirst())
+        throw exists();
+      const now = ctx.nowMs();
+      const id = ctx.newId();
+      await trx
+        .insertInto('buckets')
+        .values({
+          id,
+          name,
+          description,
+          labels: JSON.stringify(labels),
+          platforms: '[]',
+          version_seq: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('channels')
+        .values({
+          id: ctx.newId(),
+          bucket_id: id,
+          name: LATEST_CHANNEL,
+          managed: 1,
+          restricted: 1,
+          version_id: null,
+          author_id: SYSTEM_AUTHOR,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      return bucketWire(ctx, trx, id);
+    }),
+  );
+}
+
+export async function getBucket(ctx: ServiceContext, name: string): Promise<Bucket> {
+  const bucket = await requireBucket(ctx.db, name);
+  return (await bucketsToWire(ctx, ctx.db, [bucket]))[0];
+}
+
+export async function updateBucket(
+  ctx: ServiceContext,
+  actor: Actor,
+  name: string,
+  body: unknown,
+): Promise<Bucket> {
+  checkActor(actor);
+  const input = checkBody(body, 'UpdateBucket body');
+  const description = checkDescription(input);
+  const labels = checkLabels(input);
+  const platforms = checkPlatforms(input);
+  return ctx.transaction(async (trx) => {
+    const bucket = await requireBucket(trx, name);
+    if (description !== undefined || labels !== undefined || platforms !== undefined) {
+      await trx
+        .updateTable('buckets')
+        .set({
+          ...(description !== undefined ? { description } : {}),
+          ...(labels !== undefined ? { labels: JSON.stringify(labels) } : {}),
+          ...(platforms !== undefined ? { platforms: JSON.stringify(platforms) } : {}),
+          updated_at: ctx.nowMs(),
+        })
+        .where('id', '=', bucket.id)
+        .execute();
+    }
+    return bucketWire(ctx, trx, bucket.id);
+  });
+}
+
+export async function deleteBucket(ctx: ServiceContext, actor: Actor, name: string): Promise<void> {
+  checkActor(actor);
+  await ctx.transaction(async (trx) => {
+    const bucket = await requireBucket(trx, name);
+    // Foreign keys cascade to versions, builds, artifacts, channels, history and links.
+    await trx.deleteFrom('buckets').where('id', '=', bucket.id).execute();
+  });
+}

@@ -1,0 +1,202 @@
+import type { Build, BuildStatus } from '@imprint/client';
+import type { ArtifactTable, BuildTable, Db } from '../../storage/schema';
+import { DatabaseUnavailableError } from '../../storage/availability';
+import type { Engine } from '../../storage/sql-helpers';
+import type { ServiceContext } from '../../domain/context';
+import { BUILD_STATUSES, buildDoneError, checkBuildTransition } from '../../domain/lifecycle';
+import type { Actor } from '../../domain/registry-contract';
+import { quote } from '../../domain/registry.errors';
+import type { RegistryError } from '../../domain/registry.errors';
+import {
+  checkActor,
+  checkBody,
+  lookupName,
+  optionalEnum,
+  parseStringMap,
+} from '../../domain/validation';
+import { artifactToWire, buildToWire } from '../../domain/wire';
+import type { VersionRow } from '../../domain/wire';
+import { planCompletion } from '../versions/completion';
+import { writeVersion } from '../versions/version-writes';
+import { missingVersion } from '../versions/versions.service';
+import {
+  artifactsRequired,
+  channelWithoutVersion,
+  parseBuildFields,
+  setOnce,
+} from './build-requests';
+import { buildNotFound, newArtifactRows } from './builds.service';
+import { VERSION_WITH_BUILDS, splitVersionWithBuilds } from './builds.sql';
+
+/**
+ * Updates a build. Rules beyond the interface's summary:
+ * - labels are merged into the stored ones; metadata is merged by
+ *   top-level key; artifacts are appended (an identical
+ *   `{external_identifier, region}` pair is stored once).
+ * - `parent_version_id` / `parent_channel_id` are set once: sending the
+ *   stored value again is fine, another value → code 6 (as the HCP probe
+ *   answers). `parent_channel_id` needs `parent_version_id` (3).
+ * - A BUILD_DONE build refuses every change (9), but a retried request
+ *   that would change nothing is answered with the build (idempotent
+ *   retries of the final UpdateBuild), writing nothing.
+ *
+ * It reads the version with all its builds, decides, and writes
+ * everything in one go only if the version's revision is still the one
+ * it read (see writeVersion). On SQLite both happen in one serialised
+ * transaction; on PostgreSQL they are two round trips without a
+ * transaction, and an attempt that lost a race with another writer of the
+ * version reads again.
+ */
+export async function updateBuild(
+  ctx: ServiceContext,
+  actor: Actor,
+  bucket: string,
+  fingerprint: string,
+  buildId: string,
+  body: unknown,
+): Promise<Build> {
+  checkActor(actor);
+  const input = checkBody(body, 'UpdateBuild body');
+  const status = optionalEnum(input, 'status', BUILD_STATUSES);
+  const fields = parseBuildFields(input);
+  const buildKey = lookupName(buildId, 'build_id');
+  const attempt = async (db: Db): Promise<Build | typeof CHANGED_MEANWHILE> => {
+    const now = ctx.nowMs();
+    const {
+      version,
+      builds,
+      artifacts: storedArtifacts,
+    } = await readVersionWithBuilds(db, bucket, fingerprint, buildKey);
+    const build = builds.find((b) => b.id === buildKey);
+    if (!build) throw buildNotFound(version.bucket_name, version, buildId);
+    const current = build.status as BuildStatus;
+    const labels = { ...parseStringMap(build.labels), ...(fields.labels ?? {}) };
+    const metadata = {
+      ...(JSON.parse(build.metadata) as Record<string, unknown>),
+      ...(fields.metadata ?? {}),
+    };
+    const parentVersionId = setOnce(
+      'parent_version_id',
+      build.parent_version_id,
+      fields.parentVersionId,
+      build.id,
+    );
+    const parentChannelId = setOnce(
+      'parent_channel_id',
+      build.parent_channel_id,
+      fields.parentChannelId,
+      build.id,
+    );
+    const newArtifacts = (fields.artifacts ?? []).filter(
+      (a) =>
+        !storedArtifacts.some(
+          (s) => s.external_identifier === a.external_identifier && s.region === a.region,
+        ),
+    );
+
+    if (current === 'BUILD_DONE') {
+      const unchanged =
+        (status === undefined || status === 'BUILD_DONE') &&
+        (fields.platform === undefined || fields.platform === build.platform) &&
+        (fields.packerRunUuid === undefined || fields.packerRunUuid === build.packer_run_uuid) &&
+        (fields.sourceExternalIdentifier === undefined ||
+          fields.sourceExternalIdentifier === build.source_external_identifier) &&
+        JSON.stringify(labels) === JSON.stringify(parseStringMap(build.labels)) &&
+        JSON.stringify(metadata) === build.metadata &&
+        parentVersionId === build.parent_version_id &&
+        parentChannelId === build.parent_channel_id &&
+        newArtifacts.length === 0;
+      // A retried final update: answered, nothing written.
+      if (unchanged) return buildToWire(build, storedArtifacts.map(artifactToWire));
+      throw buildDoneError(build.id);
+    }
+    const next = status ?? current;
+    checkBuildTransition(current, next, build.id);
+    if (parentChannelId !== '' && parentVersionId === '') throw channelWithoutVersion(build.id);
+    if (next === 'BUILD_DONE' && storedArtifacts.length + newArtifacts.length === 0)
+      throw artifactsRequired(build.component_type);
+
+    const changes = {
+      status: next,
+      platform: fields.platform ?? build.platform,
+      packer_run_uuid: fields.packerRunUuid ?? build.packer_run_uuid,
+      source_external_identifier:
+        fields.sourceExternalIdentifier ?? build.source_external_identifier,
+      labels: JSON.stringify(labels),
+      metadata: JSON.stringify(metadata),
+      parent_version_id: parentVersionId,
+      parent_channel_id: parentChannelId,
+      heartbeat_at: next === 'BUILD_RUNNING' ? now : build.heartbeat_at,
+      updated_at: now,
+    };
+    const updated: BuildTable = { ...build, ...changes };
+    const added = newArtifactRows(ctx, build.id, newArtifacts, storedArtifacts, now);
+    const completion =
+      next === 'BUILD_DONE'
+        ? await planCompletion(
+            ctx,
+            db,
+            version,
+            builds.map((b) => (b.id === build.id ? updated : b)),
+            now,
+          )
+        : undefined;
+    const written = await writeVersion(ctx, db, {
+      version,
+      expectRevision: version.revision,
+      now,
+      build: { id: build.id, changes, artifacts: added },
+      completion,
+    });
+    if (!written.written) return CHANGED_MEANWHILE;
+    return buildToWire(updated, [...storedArtifacts, ...added].map(artifactToWire));
+  };
+
+  if (ctx.engine === 'sqlite') {
+    return ctx.transaction(async (trx) => {
+      const result = await attempt(trx);
+      // Serialised: nothing can change between its read and its write.
+      if (result === CHANGED_MEANWHILE) throw new Error('a version changed inside a transaction');
+      return result;
+    });
+  }
+  for (let tries = 1; ; tries += 1) {
+    const result = await attempt(ctx.db);
+    if (result !== CHANGED_MEANWHILE) return result;
+    if (tries >= MAX_WRITE_ATTEMPTS) throw tooManyConcurrentWrites(ctx.engine, fingerprint);
+    // Writers of one version (its builds finishing together) collide rarely; spread them out.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * tries * 2));
+  }
+}
+
+/**
+ * A version with every build of it and the artifacts of `buildId`, in one
+ * statement (so one consistent snapshot), without a lock.
+ */
+async function readVersionWithBuilds(
+  db: Db,
+  bucket: string,
+  fingerprint: string,
+  buildId: string | undefined,
+): Promise<{ version: VersionRow; builds: BuildTable[]; artifacts: ArtifactTable[] }> {
+  const bucketKey = lookupName(bucket, 'bucket_name');
+  const key = lookupName(fingerprint, 'fingerprint');
+  const rows =
+    bucketKey === undefined || key === undefined
+      ? []
+      : await VERSION_WITH_BUILDS.execute(db, bucketKey, key, buildId ?? '');
+  if (rows.length === 0) return missingVersion(db, bucket, fingerprint);
+  return splitVersionWithBuilds(rows);
+}
+
+/** What an UpdateBuild attempt answers when the version changed between its read and its write. */
+const CHANGED_MEANWHILE = Symbol('changed meanwhile');
+/** Attempts of an UpdateBuild whose version other writers keep changing, before 503. */
+const MAX_WRITE_ATTEMPTS = 25;
+
+function tooManyConcurrentWrites(engine: Engine, fingerprint: string): RegistryError {
+  return new DatabaseUnavailableError(
+    engine,
+    `version ${quote(String(fingerprint).slice(0, 64))} kept changing under ${MAX_WRITE_ATTEMPTS} attempts to update it`,
+  );
+}
