@@ -6,18 +6,9 @@ import {
 } from '@imprint/client';
 import { universalBody } from './helpers/fixtures';
 import type { RecordedRequest, Reply, TestServer } from './helpers/test-server';
-import { rpcError, startTestServer } from './helpers/test-server';
+import { autoClosingTestServers, rpcError } from './helpers/test-server';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(reply: (request: RecordedRequest, n: number) => Reply): Promise<TestServer> {
-  const server = await startTestServer(reply);
-  servers.push(server);
-  return server;
-}
+const serve = autoClosingTestServers();
 
 /** Token endpoint handing out tok-1, tok-2, …; API accepting only the tokens in `valid`. */
 function registry(options: { valid?: (token: string) => boolean; expiresIn?: number } = {}) {
@@ -241,24 +232,21 @@ describe('requestAccessToken', () => {
 });
 
 describe('other credentials', () => {
-  it('a static accessToken is sent as Bearer', async () => {
+  it.each([
+    [
+      'a static accessToken is sent as Bearer',
+      { accessToken: 'static-token' },
+      'Bearer static-token',
+    ],
+    ['no credentials means no Authorization header', {}, undefined],
+  ])('%s', async (_case, credentials, authorization) => {
     const server = await serve(() => ({ body: universalBody }));
     await new RegistryClient({
       baseUrl: server.url,
       organizationId: 'o',
       projectId: 'p',
-      accessToken: 'static-token',
+      ...credentials,
     }).getBucket('b');
-    expect(server.requests[0]!.headers.authorization).toBe('Bearer static-token');
-  });
-
-  it('no credentials means no Authorization header', async () => {
-    const server = await serve(() => ({ body: universalBody }));
-    await new RegistryClient({
-      baseUrl: server.url,
-      organizationId: 'o',
-      projectId: 'p',
-    }).getBucket('b');
-    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+    expect(server.requests[0]!.headers.authorization).toBe(authorization);
   });
 });

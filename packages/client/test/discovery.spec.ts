@@ -1,18 +1,10 @@
-import {
-  CLIENT_ERROR_CODES,
-  RegistryAbortedError,
-  RegistryClient,
-  RegistryDiscoveryError,
-} from '@imprint/client';
+import { CLIENT_ERROR_CODES, RegistryClient, RegistryDiscoveryError } from '@imprint/client';
+import { expectAbortToRejectOnlyThatCall } from './helpers/abort';
 import { universalBody } from './helpers/fixtures';
-import type { RecordedRequest, Reply, TestServer } from './helpers/test-server';
-import { startTestServer } from './helpers/test-server';
+import type { RecordedRequest, Reply } from './helpers/test-server';
+import { autoClosingTestServers } from './helpers/test-server';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = autoClosingTestServers();
 
 const org = (id: string) => ({ id, name: id, state: 'ACTIVE', created_at: '2024-01-01T00:00:00Z' });
 const project = (id: string, createdAt: string) => ({
@@ -34,11 +26,6 @@ function resourceManager(organizations: unknown[], projects: unknown[]) {
     }
     return { body: universalBody };
   };
-}
-
-async function start(reply: (request: RecordedRequest, n: number) => Reply): Promise<TestServer> {
-  server = await startTestServer(reply);
-  return server;
 }
 
 describe('organization and project discovery', () => {
@@ -157,13 +144,7 @@ describe('organization and project discovery', () => {
   it('one caller aborting does not fail discovery for the others', async () => {
     const slow = resourceManager([org('org-a')], [project('p', '2024-01-01T00:00:00Z')]);
     const s = await start((request) => ({ ...slow(request), delayMs: 100 }));
-    const client = new RegistryClient({ baseUrl: s.url });
-    const controller = new AbortController();
-    const aborted = client.getBucket('a', { signal: controller.signal });
-    const other = client.getBucket('b');
-    controller.abort();
-    await expect(aborted).rejects.toBeInstanceOf(RegistryAbortedError);
-    await expect(other).resolves.toEqual(universalBody.bucket);
+    await expectAbortToRejectOnlyThatCall(new RegistryClient({ baseUrl: s.url }));
     expect(s.requestsTo('/organizations')).toHaveLength(1);
     expect(s.requestsTo('/buckets/a')).toHaveLength(0);
   });

@@ -14,17 +14,13 @@ import {
   isUnauthenticated,
   isVersionNotFound,
 } from '@imprint/client';
-import type { Reply, TestServer } from './helpers/test-server';
-import { rpcError, startTestServer } from './helpers/test-server';
+import type { Reply } from './helpers/test-server';
+import { autoClosingTestServers, rpcError } from './helpers/test-server';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = autoClosingTestServers();
 
 async function failWith(reply: Reply, call?: (client: RegistryClient) => Promise<unknown>) {
-  server = await startTestServer(() => reply);
+  const server = await start(() => reply);
   const client = new RegistryClient({
     baseUrl: server.url,
     organizationId: 'o',

@@ -6,16 +6,14 @@ import {
 } from '@imprint/client';
 import { bucket, version } from './helpers/fixtures';
 import type { RecordedRequest, Reply, TestServer } from './helpers/test-server';
-import { rpcError, startTestServer } from './helpers/test-server';
+import { autoClosingTestServers, rpcError } from './helpers/test-server';
 
+const start = autoClosingTestServers();
+/** The server of the running test, for {@link calls}. */
 let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 async function clientWith(reply: (request: RecordedRequest, n: number) => Reply) {
-  server = await startTestServer(reply);
+  server = await start(reply);
   return new RegistryClient({
     baseUrl: server.url,
     organizationId: 'o',

@@ -25,23 +25,35 @@ afterEach(() => server.close());
 interface Case {
   name: string;
   call: (c: RegistryClient) => Promise<unknown>;
-  method: string;
-  /** Raw path after the organization/project scope. */
-  path: string;
+  /** Method and raw path after the organization/project scope, as in an HTTP request line. */
+  request: string;
   /** Raw query string ('' for none). */
   query?: string;
   body?: unknown;
 }
 
+/**
+ * A case whose operation sends its argument as the JSON body unchanged. The
+ * operation gets a copy, so a client that altered its argument would not also
+ * alter what the case expects.
+ */
+function sends<B>(
+  name: string,
+  request: string,
+  body: B,
+  call: (c: RegistryClient, body: B) => Promise<unknown>,
+): Case {
+  return { name, request, body, call: (c) => call(c, structuredClone(body)) };
+}
+
 const cases: Case[] = [
-  { name: 'getRegistry', call: (c) => c.getRegistry(), method: 'GET', path: '/registry' },
-  { name: 'listBuckets', call: (c) => c.listBuckets(), method: 'GET', path: '/buckets' },
+  { name: 'getRegistry', call: (c) => c.getRegistry(), request: 'GET /registry' },
+  { name: 'listBuckets', call: (c) => c.listBuckets(), request: 'GET /buckets' },
   {
     name: 'listBuckets with list options',
     call: (c) =>
       c.listBuckets({ pageSize: 10, nextPageToken: 'abc=', orderBy: ['name', 'created_at desc'] }),
-    method: 'GET',
-    path: '/buckets',
+    request: 'GET /buckets',
     query:
       'pagination.page_size=10&pagination.next_page_token=abc%3D' +
       '&sorting.order_by=name&sorting.order_by=created_at%20desc',
@@ -49,64 +61,54 @@ const cases: Case[] = [
   {
     name: 'listBuckets with previous page token',
     call: (c) => c.listBuckets({ previousPageToken: 'p1' }),
-    method: 'GET',
-    path: '/buckets',
+    request: 'GET /buckets',
     query: 'pagination.previous_page_token=p1',
   },
-  {
-    name: 'createBucket',
-    call: (c) =>
-      c.createBucket({ name: 'ubuntu-base', description: 'd', labels: { os: 'ubuntu' } }),
-    method: 'PUT',
-    path: '/buckets',
-    body: { name: 'ubuntu-base', description: 'd', labels: { os: 'ubuntu' } },
-  },
+  sends(
+    'createBucket',
+    'PUT /buckets',
+    { name: 'ubuntu-base', description: 'd', labels: { os: 'ubuntu' } },
+    (c, body) => c.createBucket(body),
+  ),
   {
     name: 'getBucket (encodes the name)',
     call: (c) => c.getBucket('my bucket/1'),
-    method: 'GET',
-    path: '/buckets/my%20bucket%2F1',
+    request: 'GET /buckets/my%20bucket%2F1',
   },
-  {
-    name: 'updateBucket',
-    call: (c) => c.updateBucket('b', { description: 'x', labels: {}, platforms: ['aws'] }),
-    method: 'PATCH',
-    path: '/buckets/b',
-    body: { description: 'x', labels: {}, platforms: ['aws'] },
-  },
-  { name: 'deleteBucket', call: (c) => c.deleteBucket('b'), method: 'DELETE', path: '/buckets/b' },
+  sends(
+    'updateBucket',
+    'PATCH /buckets/b',
+    { description: 'x', labels: {}, platforms: ['aws'] },
+    (c, body) => c.updateBucket('b', body),
+  ),
+  { name: 'deleteBucket', call: (c) => c.deleteBucket('b'), request: 'DELETE /buckets/b' },
   {
     name: 'listVersions',
     call: (c) => c.listVersions('b', { pageSize: 5 }),
-    method: 'GET',
-    path: '/buckets/b/versions',
+    request: 'GET /buckets/b/versions',
     query: 'pagination.page_size=5',
   },
-  {
-    name: 'createVersion',
-    call: (c) => c.createVersion('b', { fingerprint: 'fp-1', template_type: 'HCL2' }),
-    method: 'POST',
-    path: '/buckets/b/versions',
-    body: { fingerprint: 'fp-1', template_type: 'HCL2' },
-  },
+  sends(
+    'createVersion',
+    'POST /buckets/b/versions',
+    { fingerprint: 'fp-1', template_type: 'HCL2' as const },
+    (c, body) => c.createVersion('b', body),
+  ),
   {
     name: 'getVersion',
     call: (c) => c.getVersion('b', '01J.fp_1'),
-    method: 'GET',
-    path: '/buckets/b/versions/01J.fp_1',
+    request: 'GET /buckets/b/versions/01J.fp_1',
   },
-  {
-    name: 'updateVersion',
-    call: (c) => c.updateVersion('b', 'fp', { revoke_at: '2030-01-01T00:00:00Z' }),
-    method: 'PATCH',
-    path: '/buckets/b/versions/fp',
-    body: { revoke_at: '2030-01-01T00:00:00Z' },
-  },
+  sends(
+    'updateVersion',
+    'PATCH /buckets/b/versions/fp',
+    { revoke_at: '2030-01-01T00:00:00Z' },
+    (c, body) => c.updateVersion('b', 'fp', body),
+  ),
   {
     name: 'revokeVersion (immediate by default)',
     call: (c) => c.revokeVersion('b', 'fp', { message: 'CVE' }),
-    method: 'PATCH',
-    path: '/buckets/b/versions/fp',
+    request: 'PATCH /buckets/b/versions/fp',
     body: { revoke_in: '0s', revocation_message: 'CVE' },
   },
   {
@@ -117,8 +119,7 @@ const cases: Case[] = [
         skipDescendantsRevocation: true,
         disableRollbackChannels: true,
       }),
-    method: 'PATCH',
-    path: '/buckets/b/versions/fp',
+    request: 'PATCH /buckets/b/versions/fp',
     body: {
       revoke_at: '2030-01-01T00:00:00.000Z',
       skip_descendants_revocation: true,
@@ -128,134 +129,97 @@ const cases: Case[] = [
   {
     name: 'revokeVersion in a duration',
     call: (c) => c.revokeVersion('b', 'fp', { revokeIn: '7d' }),
-    method: 'PATCH',
-    path: '/buckets/b/versions/fp',
+    request: 'PATCH /buckets/b/versions/fp',
     body: { revoke_in: '7d' },
   },
   {
     name: 'restoreVersion',
     call: (c) => c.restoreVersion('b', 'fp'),
-    method: 'PATCH',
-    path: '/buckets/b/versions/fp',
+    request: 'PATCH /buckets/b/versions/fp',
     body: { restore: true },
   },
   {
     name: 'deleteVersion',
     call: (c) => c.deleteVersion('b', 'fp'),
-    method: 'DELETE',
-    path: '/buckets/b/versions/fp',
+    request: 'DELETE /buckets/b/versions/fp',
   },
   {
     name: 'deleteVersion with rollbackChannels',
     call: (c) => c.deleteVersion('b', 'fp', { rollbackChannels: true }),
-    method: 'DELETE',
-    path: '/buckets/b/versions/fp',
+    request: 'DELETE /buckets/b/versions/fp',
     query: 'rollback_channels=true',
   },
   {
     name: 'listBuilds',
     call: (c) => c.listBuilds('b', 'fp'),
-    method: 'GET',
-    path: '/buckets/b/versions/fp/builds',
+    request: 'GET /buckets/b/versions/fp/builds',
   },
-  {
-    name: 'createBuild',
-    call: (c) =>
-      c.createBuild('b', 'fp', {
-        component_type: 'amazon-ebs.ubuntu',
-        status: 'BUILD_UNSET',
-        packer_run_uuid: 'u-1',
-      }),
-    method: 'POST',
-    path: '/buckets/b/versions/fp/builds',
-    body: { component_type: 'amazon-ebs.ubuntu', status: 'BUILD_UNSET', packer_run_uuid: 'u-1' },
-  },
+  sends(
+    'createBuild',
+    'POST /buckets/b/versions/fp/builds',
+    { component_type: 'amazon-ebs.ubuntu', status: 'BUILD_UNSET' as const, packer_run_uuid: 'u-1' },
+    (c, body) => c.createBuild('b', 'fp', body),
+  ),
   {
     name: 'getBuild',
     call: (c) => c.getBuild('b', 'fp', 'build-1'),
-    method: 'GET',
-    path: '/buckets/b/versions/fp/builds/build-1',
+    request: 'GET /buckets/b/versions/fp/builds/build-1',
   },
-  {
-    name: 'updateBuild',
-    call: (c) =>
-      c.updateBuild('b', 'fp', 'build-1', {
-        status: 'BUILD_DONE',
-        platform: 'aws',
-        artifacts: [{ external_identifier: 'ami-1', region: 'us-east-1' }],
-        metadata: { packer: { version: '1.16.0' } },
-      }),
-    method: 'PATCH',
-    path: '/buckets/b/versions/fp/builds/build-1',
-    body: {
-      status: 'BUILD_DONE',
+  sends(
+    'updateBuild',
+    'PATCH /buckets/b/versions/fp/builds/build-1',
+    {
+      status: 'BUILD_DONE' as const,
       platform: 'aws',
       artifacts: [{ external_identifier: 'ami-1', region: 'us-east-1' }],
       metadata: { packer: { version: '1.16.0' } },
     },
-  },
+    (c, body) => c.updateBuild('b', 'fp', 'build-1', body),
+  ),
   {
     name: 'deleteBuild',
     call: (c) => c.deleteBuild('b', 'fp', 'build-1'),
-    method: 'DELETE',
-    path: '/buckets/b/versions/fp/builds/build-1',
+    request: 'DELETE /buckets/b/versions/fp/builds/build-1',
   },
-  {
-    name: 'listChannels',
-    call: (c) => c.listChannels('b'),
-    method: 'GET',
-    path: '/buckets/b/channels',
-  },
-  {
-    name: 'createChannel',
-    call: (c) =>
-      c.createChannel('b', { name: 'prod', restricted: false, version_fingerprint: 'fp' }),
-    method: 'POST',
-    path: '/buckets/b/channels',
-    body: { name: 'prod', restricted: false, version_fingerprint: 'fp' },
-  },
+  { name: 'listChannels', call: (c) => c.listChannels('b'), request: 'GET /buckets/b/channels' },
+  sends(
+    'createChannel',
+    'POST /buckets/b/channels',
+    { name: 'prod', restricted: false, version_fingerprint: 'fp' },
+    (c, body) => c.createChannel('b', body),
+  ),
   {
     name: 'getChannel',
     call: (c) => c.getChannel('b', 'latest'),
-    method: 'GET',
-    path: '/buckets/b/channels/latest',
+    request: 'GET /buckets/b/channels/latest',
   },
-  {
-    name: 'updateChannel',
-    call: (c) =>
-      c.updateChannel('b', 'prod', {
-        version_fingerprint: 'fp',
-        update_mask: 'versionFingerprint',
-      }),
-    method: 'PATCH',
-    path: '/buckets/b/channels/prod',
-    body: { version_fingerprint: 'fp', update_mask: 'versionFingerprint' },
-  },
+  sends(
+    'updateChannel',
+    'PATCH /buckets/b/channels/prod',
+    { version_fingerprint: 'fp', update_mask: 'versionFingerprint' },
+    (c, body) => c.updateChannel('b', 'prod', body),
+  ),
   {
     name: 'deleteChannel',
     call: (c) => c.deleteChannel('b', 'prod'),
-    method: 'DELETE',
-    path: '/buckets/b/channels/prod',
+    request: 'DELETE /buckets/b/channels/prod',
   },
-  {
-    name: 'assignChannel',
-    call: (c) => c.assignChannel('b', { source_channel: 'staging', target_channel: 'prod' }),
-    method: 'POST',
-    path: '/buckets/b/channels/assign',
-    body: { source_channel: 'staging', target_channel: 'prod' },
-  },
+  sends(
+    'assignChannel',
+    'POST /buckets/b/channels/assign',
+    { source_channel: 'staging', target_channel: 'prod' },
+    (c, body) => c.assignChannel('b', body),
+  ),
   {
     name: 'listChannelHistory',
     call: (c) => c.listChannelHistory('b', 'prod', { pageSize: 3 }),
-    method: 'GET',
-    path: '/buckets/b/channels/prod/history',
+    request: 'GET /buckets/b/channels/prod/history',
     query: 'pagination.page_size=3',
   },
   {
     name: 'listBucketAncestry',
     call: (c) => c.listBucketAncestry('b'),
-    method: 'GET',
-    path: '/buckets/b/ancestry',
+    request: 'GET /buckets/b/ancestry',
   },
   {
     name: 'listBucketAncestry with filters',
@@ -266,41 +230,33 @@ const cases: Case[] = [
         versionFingerprint: 'fp',
         pageSize: 2,
       }),
-    method: 'GET',
-    path: '/buckets/b/ancestry',
+    request: 'GET /buckets/b/ancestry',
     query:
       'type=ANCESTRY_TYPE_CHILDREN&channel_name=prod&version_fingerprint=fp&pagination.page_size=2',
   },
   {
     name: 'listBucketAncestry with depth (Imprint extension)',
     call: (c) => c.listBucketAncestry('b', { depth: 'all', versionFingerprint: 'fp' }),
-    method: 'GET',
-    path: '/buckets/b/ancestry',
+    request: 'GET /buckets/b/ancestry',
     query: 'version_fingerprint=fp&depth=all',
   },
   {
     name: 'listBucketAncestry with a numeric depth',
     call: (c) => c.listBucketAncestry('b', { depth: 3 }),
-    method: 'GET',
-    path: '/buckets/b/ancestry',
+    request: 'GET /buckets/b/ancestry',
     query: 'depth=3',
   },
-  {
-    name: 'searchExternalArtifact',
-    call: (c) =>
-      c.searchExternalArtifact({
-        external_identifier: 'ami-1',
-        platform: 'aws',
-        region: 'eu-west-1',
-      }),
-    method: 'POST',
-    path: '/_search/external_artifact',
-    body: { external_identifier: 'ami-1', platform: 'aws', region: 'eu-west-1' },
-  },
+  sends(
+    'searchExternalArtifact',
+    'POST /_search/external_artifact',
+    { external_identifier: 'ami-1', platform: 'aws', region: 'eu-west-1' },
+    (c, body) => c.searchExternalArtifact(body),
+  ),
 ];
 
 describe('path, query and body of every operation', () => {
-  it.each(cases)('$name', async ({ call, method, path, query = '', body }) => {
+  it.each(cases)('$name', async ({ call, request: requestLine, query = '', body }) => {
+    const [method, path] = requestLine.split(' ');
     await call(client);
     expect(server.requests).toHaveLength(1);
     const [request] = server.requests;

@@ -8,21 +8,13 @@ import {
 } from '@imprint/client';
 import type { RetryOptions } from '@imprint/client';
 import { universalBody } from './helpers/fixtures';
-import type { RecordedRequest, Reply, TestServer } from './helpers/test-server';
-import { rpcError, startTestServer, unusedPort } from './helpers/test-server';
+import { expectAbortToRejectOnlyThatCall } from './helpers/abort';
+import type { RecordedRequest, Reply } from './helpers/test-server';
+import { autoClosingTestServers, rpcError, unusedPort } from './helpers/test-server';
 
 const FAST: RetryOptions = { attempts: 3, baseDelayMs: 2, maxDelayMs: 20 };
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(reply: (request: RecordedRequest, n: number) => Reply): Promise<TestServer> {
-  server = await startTestServer(reply);
-  return server;
-}
+const start = autoClosingTestServers();
 
 function clientFor(
   url: string,
@@ -318,13 +310,9 @@ describe('abort', () => {
         ? { body: { access_token: 't', expires_in: 60 }, delayMs: 200 }
         : { body: universalBody },
     );
-    const client = clientFor(s.url, { clientId: 'id', clientSecret: 'secret' });
-    const controller = new AbortController();
-    const aborted = client.getBucket('a', { signal: controller.signal });
-    const other = client.getBucket('b');
-    controller.abort();
-    await expect(aborted).rejects.toBeInstanceOf(RegistryAbortedError);
-    await expect(other).resolves.toEqual(universalBody.bucket);
+    await expectAbortToRejectOnlyThatCall(
+      clientFor(s.url, { clientId: 'id', clientSecret: 'secret' }),
+    );
     expect(s.requestsTo('/oauth2/token')).toHaveLength(1);
   });
 });

@@ -10,13 +10,8 @@
 import 'reflect-metadata';
 import {
   ARTIFACT_STATE_URI,
-  Artifact,
   Image,
-  ImageId,
   Label,
-  Provider,
-  ProviderRegion,
-  SourceImageId,
   fromArtifact,
   setLabels,
   withId,
@@ -24,23 +19,14 @@ import {
   withRegion,
   withSourceId,
 } from '@imprint/sdk';
+import { AmiArtifactBase } from '../test/fixtures/artifacts';
 
-@Provider('aws')
-class AmiArtifact extends Artifact {
-  @ImageId() ami = 'ami-0123456789abcdef0';
-  @ProviderRegion() region = 'us-east-1';
-  @SourceImageId() sourceAmi = 'ami-0fedcba9876543210';
+class AmiArtifact extends AmiArtifactBase {
   @Label('os') os = 'ubuntu';
   @Label('os_version') osVersion = '24.04';
   @Label('arch') arch = 'x86_64';
   @Label('team') team = 'platform';
   @Label('build') build = '1042';
-  builderId() {
-    return 'imprint.aws-like';
-  }
-  id() {
-    return `${this.region}:${this.ami}`;
-  }
 }
 
 const artifact = new AmiArtifact();

@@ -8,34 +8,18 @@ import {
   ImagesByRegion,
   Label,
   Labels,
-  Provider,
   ProviderName,
-  ProviderRegion,
   SourceImageId,
   UnsafeKeyError,
   fromArtifact,
-  setLabels,
-  withId,
-  withProvider,
-  withRegion,
   withSourceId,
 } from '@imprint/sdk';
+import { AmiArtifactBase, AwsLikeArtifact, TestArtifact } from './fixtures/artifacts';
 
-@Provider('aws')
-class AmiArtifact extends Artifact {
-  @ImageId() ami = 'ami-0123456789abcdef0';
-  @ProviderRegion() region = 'us-east-1';
-  @SourceImageId() sourceAmi = 'ami-0fedcba9876543210';
+class AmiArtifact extends AmiArtifactBase {
   @Label('os') osName = 'ubuntu';
   @Label() arch: string | undefined = 'x86_64';
   @Labels() tags: Record<string, string> = { team: 'platform', os: 'overridden-by-label' };
-
-  builderId(): string {
-    return 'imprint.aws-like';
-  }
-  id(): string {
-    return `${this.region}:${this.ami}`;
-  }
 }
 
 describe('Artifact.state(par.artifact.metadata)', () => {
@@ -94,30 +78,17 @@ describe('Artifact.state(par.artifact.metadata)', () => {
   });
 
   it('takes the provider from a @ProviderName member', () => {
-    class Dynamic extends Artifact {
+    class Dynamic extends TestArtifact {
       @ProviderName() get cloud() {
         return 'gcp';
       }
       @SourceImageId() source = 's';
-      builderId() {
-        return 'b';
-      }
-      id() {
-        return 'i';
-      }
     }
     expect((new Dynamic().state(ARTIFACT_STATE_URI) as Image).providerName).toBe('gcp');
   });
 
   it('throws ImageValidationError naming the class, property and fix, never returning null', () => {
-    class NoSource extends Artifact {
-      builderId() {
-        return 'b';
-      }
-      id() {
-        return 'i';
-      }
-    }
+    class NoSource extends TestArtifact {}
     const artifact = new NoSource();
     expect(() => artifact.state(ARTIFACT_STATE_URI)).toThrow(ImageValidationError);
     expect(() => artifact.state(ARTIFACT_STATE_URI)).toThrow(
@@ -137,49 +108,12 @@ describe('Artifact.state(par.artifact.metadata)', () => {
       expect((error as ImageValidationError).issues.map((i) => i.path)).toEqual(['imageId']);
     }
   });
-
-  it('lets a subclass override state() with fromArtifact and overrides (the reference form)', () => {
-    class HappyArtifact extends Artifact {
-      name = 'happy-image';
-      region = 'happy-region-1';
-      sourceId = 'happy-source';
-      labels = { os: 'happy-os', size: 3 };
-      builderId() {
-        return 'happy.builder';
-      }
-      id() {
-        return 'happy-id';
-      }
-      override state(name: string): unknown {
-        if (name === ARTIFACT_STATE_URI) {
-          return fromArtifact(
-            this,
-            withId(this.name),
-            withRegion(this.region),
-            withProvider('happy-cloud'),
-            withSourceId(this.sourceId),
-            setLabels(this.labels),
-          );
-        }
-        return super.state(name);
-      }
-    }
-    expect(String(new HappyArtifact().state(ARTIFACT_STATE_URI))).toBe(
-      'provider:happy-cloud, image:happy-image, region:happy-region-1',
-    );
-  });
 });
 
 describe('@Label and @Labels values', () => {
-  class Labelled extends Artifact {
+  class Labelled extends TestArtifact {
     @SourceImageId() source = 's';
     @Label() cores: unknown = 'four';
-    builderId() {
-      return 'b';
-    }
-    id() {
-      return 'i';
-    }
   }
 
   it('rejects a number naming the class and member, and offers the opt-in', () => {
@@ -200,17 +134,11 @@ describe('@Label and @Labels values', () => {
   });
 
   it('stringifies numbers and booleans on request', () => {
-    class Opted extends Artifact {
+    class Opted extends TestArtifact {
       @SourceImageId() source = 's';
       @Label({ key: 'disk_gb', stringify: true }) disk = 20;
       @Label({ stringify: true }) encrypted = false;
       @Labels({ stringify: true }) extra = new Map<string, unknown>([['replicas', 3]]);
-      builderId() {
-        return 'b';
-      }
-      id() {
-        return 'i';
-      }
     }
     expect((new Opted().state(ARTIFACT_STATE_URI) as Image).labels).toEqual({
       replicas: '3',
@@ -220,15 +148,9 @@ describe('@Label and @Labels values', () => {
   });
 
   it('checks every entry of a @Labels map', () => {
-    class Tagged extends Artifact {
+    class Tagged extends TestArtifact {
       @SourceImageId() source = 's';
       @Labels() tags: unknown = { ok: 'yes', count: 2 };
-      builderId() {
-        return 'b';
-      }
-      id() {
-        return 'i';
-      }
     }
     const artifact = new Tagged();
     expect(() => artifact.state(ARTIFACT_STATE_URI)).toThrow(
@@ -246,14 +168,10 @@ describe('@Label and @Labels values', () => {
 });
 
 describe('@ImagesByRegion', () => {
-  @Provider('aws')
-  class MultiRegion extends Artifact {
+  class MultiRegion extends AwsLikeArtifact {
     @ImagesByRegion() amis: unknown = { 'us-east-1': 'ami-1', 'eu-west-1': 'ami-2' };
     @SourceImageId() sourceAmi = 'ami-0';
     @Label('os') os = 'ubuntu';
-    builderId() {
-      return 'imprint.aws-like';
-    }
     id() {
       return 'us-east-1:ami-1,eu-west-1:ami-2';
     }
@@ -325,15 +243,9 @@ describe('@ImagesByRegion', () => {
 
 describe('member values of the wrong type', () => {
   it('names the class and member for a non-string @ImageId', () => {
-    class Numeric extends Artifact {
+    class Numeric extends TestArtifact {
       @ImageId() ami: unknown = 12;
       @SourceImageId() source = 's';
-      builderId() {
-        return 'b';
-      }
-      id() {
-        return 'i';
-      }
     }
     expect(() => new Numeric().state(ARTIFACT_STATE_URI)).toThrow(
       'Numeric.ami (@ImageId()) must hold a string, but holds number 12.',

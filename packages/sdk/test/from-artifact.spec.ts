@@ -1,4 +1,6 @@
 import {
+  ARTIFACT_STATE_URI,
+  Artifact,
   Image,
   InvalidArgumentError,
   MissingArtifactError,
@@ -62,6 +64,36 @@ describe('fromArtifact', () => {
     expect(() => image.validate()).not.toThrow();
   });
 
+  it('lets a subclass override state() with fromArtifact and overrides (the reference form)', () => {
+    class HappyArtifact extends Artifact {
+      name = 'happy-image';
+      region = 'happy-region-1';
+      sourceId = 'happy-source';
+      labels = { os: 'happy-os', size: 3 };
+      builderId() {
+        return 'happy.builder';
+      }
+      id() {
+        return 'happy-id';
+      }
+      override state(name: string): unknown {
+        if (name === ARTIFACT_STATE_URI) {
+          return fromArtifact(
+            this,
+            withId(this.name),
+            withRegion(this.region),
+            withProvider('happy-cloud'),
+            withSourceId(this.sourceId),
+            setLabels(this.labels),
+          );
+        }
+        return super.state(name);
+      }
+    }
+    expect(String(new HappyArtifact().state(ARTIFACT_STATE_URI))).toBe(
+      'provider:happy-cloud, image:happy-image, region:happy-region-1',
+    );
+  });
   it('does not validate', () => {
     expect(fromArtifact(artifact).sourceImageId).toBe('');
   });

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import {
   ARTIFACT_STATE_URI,
-  Artifact,
   ArtifactMemberValueError,
   ConfigSchemaError,
   DecoratorUsageError,
@@ -25,19 +24,11 @@ import {
 } from '@imprint/sdk';
 import type { BuildContext, PackerArtifact } from '@imprint/sdk';
 import { MockArtifact, createTestBuildContext, expectRegistryMetadata } from '@imprint/sdk/testing';
-
-abstract class Base extends Artifact {
-  builderId() {
-    return 'b';
-  }
-  id() {
-    return 'i';
-  }
-}
+import { TestArtifact } from './fixtures/artifacts';
 
 describe('regressions', () => {
   it('defineArtifactMetadata after the class was first used is refused, not silently ignored', () => {
-    class Late extends Base {
+    class Late extends TestArtifact {
       source = 's';
     }
     expect(() => new Late().state(ARTIFACT_STATE_URI)).toThrow(ImageValidationError);
@@ -50,7 +41,7 @@ describe('regressions', () => {
   });
 
   it('a misspelt member name in defineArtifactMetadata is reported by name', () => {
-    class Typo extends Base {
+    class Typo extends TestArtifact {
       digest = 'sha256:1';
     }
     defineArtifactMetadata(Typo, { sourceImageId: 'digst' });
@@ -61,7 +52,7 @@ describe('regressions', () => {
   });
 
   it('the stringify hint matches how the label was declared', () => {
-    class Data extends Base {
+    class Data extends TestArtifact {
       source = 's';
       cores = 4;
     }
@@ -71,7 +62,7 @@ describe('regressions', () => {
     );
     const Cores = () =>
       createMemberDecorator({ role: 'label', name: '@Cores()', labelKey: 'cores' });
-    class Custom extends Base {
+    class Custom extends TestArtifact {
       @SourceImageId() source = 's';
       @Cores() cores = 4;
     }
@@ -131,7 +122,7 @@ describe('regressions', () => {
   });
 
   it('an empty @ImagesByRegion member named like an image field gets no misleading hint', () => {
-    class Named extends Base {
+    class Named extends TestArtifact {
       @ImagesByRegion() labels = {};
       @SourceImageId() source = 's';
     }

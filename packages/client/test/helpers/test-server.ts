@@ -108,6 +108,31 @@ export async function startTestServer(reply: ReplyFn): Promise<TestServer> {
   };
 }
 
+/**
+ * Registers an `afterEach` that closes every server started through the
+ * returned function, so a spec keeps no server variables of its own. Call it
+ * once at the top level of a spec.
+ *
+ * @example
+ * ```ts
+ * const start = autoClosingTestServers();
+ * it('…', async () => {
+ *   const server = await start(() => ({ body: universalBody }));
+ * });
+ * ```
+ */
+export function autoClosingTestServers(): (reply: ReplyFn) => Promise<TestServer> {
+  const open: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (reply) => {
+    const server = await startTestServer(reply);
+    open.push(server);
+    return server;
+  };
+}
+
 /** A port on 127.0.0.1 with nothing listening (bound, read, released). */
 export async function unusedPort(): Promise<number> {
   const server = createServer();

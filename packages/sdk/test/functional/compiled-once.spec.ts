@@ -1,22 +1,16 @@
 import {
   ARTIFACT_STATE_URI,
-  Artifact,
   ImageId,
   Label,
   SourceImageId,
   compileArtifactMetadata,
 } from '@imprint/sdk';
+import { TestArtifact } from '../fixtures/artifacts';
 
-class Counted extends Artifact {
+class Counted extends TestArtifact {
   @ImageId() ami = 'ami-1';
   @SourceImageId() source = 'ami-0';
   @Label() os = 'linux';
-  builderId() {
-    return 'b';
-  }
-  id() {
-    return 'i';
-  }
 }
 
 describe('class metadata is compiled once', () => {

@@ -1,6 +1,5 @@
 import {
   ArtifactMetadataConflictError,
-  Artifact,
   DecoratorUsageError,
   ImageId,
   ImagesByRegion,
@@ -14,15 +13,7 @@ import {
   compileArtifactMetadata,
   createMemberDecorator,
 } from '@imprint/sdk';
-
-abstract class Base extends Artifact {
-  builderId() {
-    return 'b';
-  }
-  id() {
-    return 'i';
-  }
-}
+import { TestArtifact } from '../fixtures/artifacts';
 
 function defineClass(body: () => unknown): unknown {
   try {
@@ -37,7 +28,7 @@ describe('decorator misuse is reported when the class is defined', () => {
   it('rejects a symbol-keyed member', () => {
     const key = Symbol('ami');
     const error = defineClass(() => {
-      class WithSymbol extends Base {
+      class WithSymbol extends TestArtifact {
         @ImageId() [key] = 'ami-1';
       }
       return WithSymbol;
@@ -49,65 +40,62 @@ describe('decorator misuse is reported when the class is defined', () => {
     );
   });
 
-  it('rejects a method', () => {
-    const error = defineClass(() => {
-      class WithMethod extends Base {
-        @ImageId() ami() {
-          return 'ami-1';
+  it.each([
+    [
+      'a method',
+      () => {
+        class WithMethod extends TestArtifact {
+          @ImageId() ami() {
+            return 'ami-1';
+          }
         }
-      }
-      return WithMethod;
-    });
-    expect((error as Error).message).toBe(
+        return WithMethod;
+      },
       '@ImageId() on WithMethod.prototype.ami: methods are not read for registry metadata. Turn it into a getter (get ami() { ... }) or a property.',
-    );
-  });
-
-  it('rejects a static member', () => {
-    const error = defineClass(() => {
-      class WithStatic extends Base {
-        @Label() static os = 'linux';
-      }
-      return WithStatic;
-    });
-    expect((error as Error).message).toBe(
+    ],
+    [
+      'a static member',
+      () => {
+        class WithStatic extends TestArtifact {
+          @Label() static os = 'linux';
+        }
+        return WithStatic;
+      },
       '@Label() on WithStatic.os: static members carry no per-artifact value. Move it to an instance property or getter.',
-    );
+    ],
+    [
+      'the same decorator twice on one member',
+      () => {
+        class Twice extends TestArtifact {
+          @Label('a') @Label('b') os = 'linux';
+        }
+        return Twice;
+      },
+      "@Label('a') on Twice.prototype.os: the member already supplies the image's label. Remove the duplicate decorator.",
+    ],
+    [
+      'two @Provider decorators on one class',
+      () => {
+        @Provider('a')
+        @Provider('b')
+        class TwoProviders extends TestArtifact {}
+        return TwoProviders;
+      },
+      "@Provider('a') on TwoProviders: the class already declares a provider. Keep one @Provider decorator.",
+    ],
+  ])('rejects %s', (_misuse, define, message) => {
+    expect((defineClass(define) as Error).message).toBe(message);
   });
 
   it('rejects a setter without a getter', () => {
     const error = defineClass(() => {
-      class WithSetter extends Base {
+      class WithSetter extends TestArtifact {
         @Label() set os(_value: string) {}
       }
       return WithSetter;
     });
     expect((error as Error).message).toContain(
       'a setter without a getter cannot be read. Decorate the getter instead.',
-    );
-  });
-
-  it('rejects the same decorator twice on one member', () => {
-    const error = defineClass(() => {
-      class Twice extends Base {
-        @Label('a') @Label('b') os = 'linux';
-      }
-      return Twice;
-    });
-    expect((error as Error).message).toBe(
-      "@Label('a') on Twice.prototype.os: the member already supplies the image's label. Remove the duplicate decorator.",
-    );
-  });
-
-  it('rejects two @Provider decorators on one class', () => {
-    const error = defineClass(() => {
-      @Provider('a')
-      @Provider('b')
-      class TwoProviders extends Base {}
-      return TwoProviders;
-    });
-    expect((error as Error).message).toBe(
-      "@Provider('a') on TwoProviders: the class already declares a provider. Keep one @Provider decorator.",
     );
   });
 
@@ -131,7 +119,7 @@ describe('decorator misuse is reported when the class is defined', () => {
 });
 
 describe('conflicts are reported together on first use', () => {
-  class Conflicted extends Base {
+  class Conflicted extends TestArtifact {
     @ImageId() ami = 'a';
     @ImagesByRegion() amis = { r: 'a' };
     @ProviderRegion() region = 'r';
@@ -157,22 +145,29 @@ describe('conflicts are reported together on first use', () => {
     );
   });
 
-  it('rejects @Provider together with @ProviderName', () => {
-    @Provider('aws')
-    class Both extends Base {
-      @ProviderName() cloud = 'gcp';
-    }
-    expect(() => compileArtifactMetadata(Both)).toThrow(
+  it.each([
+    [
+      '@Provider together with @ProviderName',
+      () => {
+        @Provider('aws')
+        class Both extends TestArtifact {
+          @ProviderName() cloud = 'gcp';
+        }
+        return Both;
+      },
       "@Provider('aws') on the class and @ProviderName (Both.cloud) both supply the provider; keep one",
-    );
-  });
-
-  it('rejects label keys that would reach the prototype', () => {
-    class Polluting extends Base {
-      @Label('__proto__') os = 'x';
-    }
-    expect(() => compileArtifactMetadata(Polluting)).toThrow(
+    ],
+    [
+      'label keys that would reach the prototype',
+      () => {
+        class Polluting extends TestArtifact {
+          @Label('__proto__') os = 'x';
+        }
+        return Polluting;
+      },
       "label key '__proto__' on Polluting.os is not allowed",
-    );
+    ],
+  ])('rejects %s', (_conflict, define, message) => {
+    expect(() => compileArtifactMetadata(define())).toThrow(message);
   });
 });

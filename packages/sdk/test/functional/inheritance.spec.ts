@@ -10,6 +10,7 @@ import {
   SourceImageId,
   compileArtifactMetadata,
 } from '@imprint/sdk';
+import { TestArtifact } from '../fixtures/artifacts';
 
 @Provider('happy-cloud')
 class BaseArtifact extends Artifact {
@@ -48,15 +49,9 @@ describe('inheritance', () => {
 
   it('a subclass may redeclare a getter', () => {
     @Provider('happy-cloud')
-    class WithGetter extends Artifact {
+    class WithGetter extends TestArtifact {
       @SourceImageId() get source() {
         return 'parent-source';
-      }
-      builderId() {
-        return 'b';
-      }
-      id() {
-        return 'i';
       }
     }
     expect((new WithGetter().state(ARTIFACT_STATE_URI) as Image).sourceImageId).toBe(
