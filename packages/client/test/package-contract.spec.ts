@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import * as client from '@imprint/client';
 
 const packageRoot = join(__dirname, '..');
@@ -21,11 +21,13 @@ describe('package contract', () => {
     expect(client.CLIENT_VERSION).toBe(pkg.version);
   });
 
-  it('has no runtime dependencies', () => {
-    expect(pkg.dependencies ?? {}).toEqual({});
+  // The API contract (src/contract/) is written with TypeBox, which has no
+  // dependencies of its own and runs in browsers; it is the only one allowed.
+  it('has one runtime dependency: TypeBox, for the API contract', () => {
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual(['@sinclair/typebox']);
   });
 
-  it('sources import only their own modules and node: built-ins', () => {
+  it('sources import only their own modules, node: built-ins and (in contract/) TypeBox', () => {
     const offenders: string[] = [];
     let seen = 0;
     for (const file of sourceFiles(join(packageRoot, 'src'))) {
@@ -38,7 +40,8 @@ describe('package contract', () => {
       for (const match of specifiers) {
         seen++;
         const specifier = match[1]!;
-        if (!specifier.startsWith('.') && !specifier.startsWith('node:')) {
+        const typebox = specifier === '@sinclair/typebox' && file.includes(`${sep}contract${sep}`);
+        if (!specifier.startsWith('.') && !specifier.startsWith('node:') && !typebox) {
           offenders.push(`${file}: ${specifier}`);
         }
       }
