@@ -1,5 +1,5 @@
-import { cp, lstat, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import { cp, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
 import {
   CloudStateError,
   ImageNameInUseError,
@@ -17,11 +17,13 @@ import type {
   DescribeImagesQuery,
   RunCommandOptions,
 } from './cloud-client';
-import { withDirectoryLock } from './directory-lock';
 import type { IdGenerator } from './ids';
 import { RESOURCE_ID_PATTERN, randomIds } from './ids';
+import { checkedTags } from './image-tags';
+import { exists, isInside, relativeInside, resolvedPath } from './inside-paths';
 import { nameMatcher } from './name-pattern';
 import { DEFAULT_REGIONS } from './regions';
+import { RegionStore } from './region-store';
 import { runShell } from './run-shell';
 
 /** Settings of a {@link LocalCloud}. */
@@ -57,14 +59,6 @@ export interface RegisterImageRequest {
   readonly rootDir?: string;
 }
 
-const STATE_FORMAT_VERSION = 1;
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-interface RegionState {
-  formatVersion: typeof STATE_FORMAT_VERSION;
-  images: CloudImage[];
-}
-
 interface InstanceRecord {
   readonly instanceId: string;
   readonly region: string;
@@ -75,11 +69,8 @@ interface InstanceRecord {
 
 /**
  * A file-backed EC2-like cloud, so that builds are real and repeatable
- * without an account. Layout under `dir`, per region:
- *
- * - `<region>/images.json`: the region's images (written atomically);
- * - `<region>/snapshots/<ami-id>/`: each image's root filesystem;
- * - `<region>/instances/<i-id>/`: running instances (`root/` plus `instance.json`).
+ * without an account. Its files, per region, are laid out by
+ * {@link RegionStore}.
  *
  * Shell commands run on this machine with `/bin/sh`, in the instance's root
  * directory: there is no isolation, as with any local builder.
@@ -104,7 +95,8 @@ export class LocalCloud implements CloudClient {
   private readonly regionList: readonly string[];
   private readonly generateId: IdGenerator;
   private readonly now: () => Date;
-  private readonly lockTimeoutMs: number | undefined;
+  /** The files on disk: state, snapshots, instances. */
+  private readonly store: RegionStore;
 
   constructor(options: LocalCloudOptions) {
     if (typeof options?.dir !== 'string' || options.dir === '') {
@@ -118,7 +110,7 @@ export class LocalCloud implements CloudClient {
     this.ownerId = options.ownerId ?? '123456789012';
     this.generateId = options.generateId ?? randomIds;
     this.now = options.now ?? (() => new Date());
-    this.lockTimeoutMs = options.lockTimeoutMs;
+    this.store = new RegionStore(this.dir, options.lockTimeoutMs);
   }
 
   async regions(): Promise<readonly string[]> {
@@ -134,7 +126,7 @@ export class LocalCloud implements CloudClient {
     const operation = 'registerImage';
     this.assertName(operation, request.name);
     const imageId = this.newId('ami');
-    const root = this.snapshotDir(request.region, imageId);
+    const root = this.store.snapshotDir(request.region, imageId);
     try {
       await mkdir(root, { recursive: true });
       if (request.rootDir !== undefined) await this.copyTree(request.rootDir, root);
@@ -163,7 +155,7 @@ export class LocalCloud implements CloudClient {
     this.assertRegion(query.region);
     const matchesName = query.name === undefined ? () => true : nameMatcher(query.name);
     const owners = (query.owners ?? []).map((o) => (o === 'self' ? this.ownerId : o));
-    return (await this.readImages(query.region)).filter(
+    return (await this.store.readImages(query.region)).filter(
       (image) =>
         (query.imageIds === undefined || query.imageIds.includes(image.imageId)) &&
         matchesName(image.name) &&
@@ -177,7 +169,7 @@ export class LocalCloud implements CloudClient {
    */
   async imageRoot(region: string, imageId: string): Promise<string> {
     await this.getImage(region, imageId);
-    return this.snapshotDir(region, imageId);
+    return this.store.snapshotDir(region, imageId);
   }
 
   async runInstance(request: {
@@ -193,9 +185,9 @@ export class LocalCloud implements CloudClient {
       instanceType: request.instanceType,
       ...(image.os === undefined ? {} : { os: image.os }),
     };
-    const dir = this.instanceDir(record.region, record.instanceId);
+    const dir = this.store.instanceDir(record.region, record.instanceId);
     try {
-      await this.copyTree(this.snapshotDir(image.region, image.imageId), join(dir, 'root'));
+      await this.copyTree(this.store.snapshotDir(image.region, image.imageId), join(dir, 'root'));
       await writeFileAtomic(join(dir, 'instance.json'), `${JSON.stringify(record, null, 2)}\n`);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
@@ -261,7 +253,7 @@ export class LocalCloud implements CloudClient {
 
   async terminateInstance(instance: CloudInstance): Promise<void> {
     this.assertRegion(instance.region);
-    await rm(this.instanceDir(instance.region, instance.instanceId), {
+    await rm(this.store.instanceDir(instance.region, instance.instanceId), {
       recursive: true,
       force: true,
     });
@@ -276,10 +268,10 @@ export class LocalCloud implements CloudClient {
     const record = await this.readInstance(request.instance);
     await this.assertNameFree(record.region, request.name);
     const imageId = this.newId('ami');
-    const snapshot = this.snapshotDir(record.region, imageId);
+    const snapshot = this.store.snapshotDir(record.region, imageId);
     try {
       await this.copyTree(
-        join(this.instanceDir(record.region, record.instanceId), 'root'),
+        join(this.store.instanceDir(record.region, record.instanceId), 'root'),
         snapshot,
       );
       return await this.addImage({
@@ -311,9 +303,9 @@ export class LocalCloud implements CloudClient {
     const source = await this.getImage(request.sourceRegion, request.imageId);
     await this.assertNameFree(request.destinationRegion, request.name);
     const imageId = this.newId('ami');
-    const snapshot = this.snapshotDir(request.destinationRegion, imageId);
+    const snapshot = this.store.snapshotDir(request.destinationRegion, imageId);
     try {
-      await this.copyTree(this.snapshotDir(source.region, source.imageId), snapshot);
+      await this.copyTree(this.store.snapshotDir(source.region, source.imageId), snapshot);
       return await this.addImage({
         imageId,
         region: request.destinationRegion,
@@ -353,7 +345,7 @@ export class LocalCloud implements CloudClient {
     });
     // The record goes first: a crash in between leaves an unreferenced
     // directory, never an image whose files are missing.
-    await rm(this.snapshotDir(region, imageId), { recursive: true, force: true });
+    await rm(this.store.snapshotDir(region, imageId), { recursive: true, force: true });
   }
 
   private assertRegion(region: string): void {
@@ -367,7 +359,7 @@ export class LocalCloud implements CloudClient {
   }
 
   private async assertNameFree(region: string, name: string): Promise<void> {
-    const taken = (await this.readImages(region)).find(
+    const taken = (await this.store.readImages(region)).find(
       (i) => i.name === name && i.ownerId === this.ownerId,
     );
     if (taken) throw new ImageNameInUseError(region, name, taken.imageId);
@@ -375,7 +367,7 @@ export class LocalCloud implements CloudClient {
 
   private async getImage(region: string, imageId: string): Promise<CloudImage> {
     this.assertRegion(region);
-    const image = (await this.readImages(region)).find((i) => i.imageId === imageId);
+    const image = (await this.store.readImages(region)).find((i) => i.imageId === imageId);
     if (image === undefined) throw new ImageNotFoundError(region, imageId);
     return image;
   }
@@ -401,25 +393,9 @@ export class LocalCloud implements CloudClient {
     return id;
   }
 
-  private regionDir(region: string): string {
-    return join(this.dir, region);
-  }
-
-  private stateFile(region: string): string {
-    return join(this.regionDir(region), 'images.json');
-  }
-
-  private snapshotDir(region: string, imageId: string): string {
-    return join(this.regionDir(region), 'snapshots', imageId);
-  }
-
-  private instanceDir(region: string, instanceId: string): string {
-    return join(this.regionDir(region), 'instances', instanceId);
-  }
-
   private async instanceRoot(instance: CloudInstance): Promise<string> {
     const record = await this.readInstance(instance);
-    return join(this.instanceDir(record.region, record.instanceId), 'root');
+    return join(this.store.instanceDir(record.region, record.instanceId), 'root');
   }
 
   private async readInstance(instance: CloudInstance): Promise<InstanceRecord> {
@@ -427,7 +403,10 @@ export class LocalCloud implements CloudClient {
     if (!RESOURCE_ID_PATTERN.test(instance.instanceId)) {
       throw new InstanceNotFoundError(instance.region, instance.instanceId);
     }
-    const file = join(this.instanceDir(instance.region, instance.instanceId), 'instance.json');
+    const file = join(
+      this.store.instanceDir(instance.region, instance.instanceId),
+      'instance.json',
+    );
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -457,149 +436,11 @@ export class LocalCloud implements CloudClient {
     });
   }
 
-  private async readImages(region: string): Promise<CloudImage[]> {
-    const file = this.stateFile(region);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new CloudStateError(file, `cannot be read: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new CloudStateError(
-        file,
-        `is not valid JSON (${(error as Error).message}). Restore it from a backup, or delete it to forget every image in ${region}.`,
-        { cause: error },
-      );
-    }
-    return decodeState(data, file, region).images;
-  }
-
   private async updateImages(
     region: string,
     change: (images: CloudImage[]) => CloudImage[],
   ): Promise<void> {
     this.assertRegion(region);
-    await mkdir(this.regionDir(region), { recursive: true });
-    await withDirectoryLock(
-      join(this.regionDir(region), '.lock'),
-      async () => {
-        const images = change(await this.readImages(region));
-        const state: RegionState = { formatVersion: STATE_FORMAT_VERSION, images };
-        await writeFileAtomic(this.stateFile(region), `${JSON.stringify(state, null, 2)}\n`);
-      },
-      this.lockTimeoutMs,
-    );
-  }
-}
-
-function decodeState(data: unknown, file: string, region: string): RegionState {
-  const fail = (problem: string): never => {
-    throw new CloudStateError(
-      file,
-      `${problem}. It was written by something else than LocalCloud (format ${STATE_FORMAT_VERSION}); restore it, or delete it to forget every image in ${region}.`,
-    );
-  };
-  if (
-    !isRecord(data) ||
-    data.formatVersion !== STATE_FORMAT_VERSION ||
-    !Array.isArray(data.images)
-  ) {
-    return fail(`is not an image list of format version ${STATE_FORMAT_VERSION}`);
-  }
-  const images = data.images.map((raw: unknown, index: number): CloudImage => {
-    const text = (key: string): string => {
-      const value = isRecord(raw) ? raw[key] : undefined;
-      return typeof value === 'string' ? value : fail(`images[${index}].${key} is not a string`);
-    };
-    const optional = (key: string): string | undefined =>
-      isRecord(raw) && raw[key] !== undefined ? text(key) : undefined;
-    // Allow-list the fields: the file is input, not trusted code.
-    const image = {
-      imageId: text('imageId'),
-      region: text('region'),
-      name: text('name'),
-      description: text('description'),
-      ownerId: text('ownerId'),
-      creationDate: text('creationDate'),
-    };
-    const os = optional('os');
-    const sourceImageId = optional('sourceImageId');
-    const tags = isRecord(raw) ? raw.tags : undefined;
-    if (!isRecord(tags) || !Object.values(tags).every((v) => typeof v === 'string')) {
-      return fail(`images[${index}].tags is not a map of strings`);
-    }
-    return {
-      ...image,
-      ...(os === undefined ? {} : { os }),
-      ...(sourceImageId === undefined ? {} : { sourceImageId }),
-      tags: checkedTags(`reading ${file}`, tags as Record<string, string>),
-    };
-  });
-  return { formatVersion: STATE_FORMAT_VERSION, images };
-}
-
-function checkedTags(
-  operation: string,
-  tags: Readonly<Record<string, string>>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(tags)) {
-    if (key === '' || UNSAFE_KEYS.has(key)) {
-      throw new InvalidCloudRequestError(
-        operation,
-        `tag key ${JSON.stringify(key)} is not allowed`,
-      );
-    }
-    if (typeof value !== 'string') {
-      throw new InvalidCloudRequestError(operation, `tag '${key}' must be a string`);
-    }
-    out[key] = value;
-  }
-  return out;
-}
-
-function relativeInside(operation: string, path: string): string {
-  const inside = posix.normalize(`/${path}`).slice(1);
-  if (!path.startsWith('/') || inside === '') {
-    throw new InvalidCloudRequestError(
-      operation,
-      `file paths are absolute paths inside the image, e.g. /etc/motd; got ${JSON.stringify(path)}`,
-    );
-  }
-  return inside;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isInside(path: string, root: string): boolean {
-  if (path === '') return false;
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The real path, or `''` (never inside anything) for a dangling link. */
-async function resolvedPath(path: string): Promise<string> {
-  try {
-    return await realpath(path);
-  } catch {
-    return '';
+    await this.store.updateImages(region, change);
   }
 }

@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { isUnsafeKey } from '@imprint/sdk';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Env, RegistryFlags } from '../registry';
+import { UsageError } from './context';
+
+// Flags, argument parsers and help pieces that several commands share.
+
+export interface VarFlags {
+  var: Record<string, string>;
+  varFile: string[];
+  pluginDir?: string;
+}
+
+export function collectVar(
+  value: string,
+  previous: Record<string, string>,
+): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected NAME=VALUE, got '${value}'`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function collectLabel(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got '${value}'`);
+  const key = value.slice(0, eq);
+  if (isUnsafeKey(key)) throw new InvalidArgumentError(`'${key}' is not a valid label key`);
+  return { ...previous, [key]: value.slice(eq + 1) };
+}
+
+/**
+ * Deletes never prompt: without `--yes` they stop before contacting the
+ * registry, on a terminal or not, and print the command to run.
+ */
+export function requireYes(flags: { yes?: boolean }, what: string, retry: string): void {
+  if (flags.yes) return;
+  throw new UsageError(`${what}; nothing was deleted. To confirm, run: ${retry} --yes`);
+}
+
+/** Every item of a list operation, page after page. */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const list: T[] = [];
+  for await (const item of items) list.push(item);
+  return list;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+export function withVars(command: Command): Command {
+  return command
+    .option('--var <name=value>', 'set a template variable (repeatable)', collectVar, {})
+    .option('--var-file <file>', 'JSON file of variable values (repeatable)', collect, [])
+    .option('--plugin-dir <dir>', "directory plugins are resolved from (default: the template's)");
+}
+
+export function withRegistryFlags(command: Command, json = true): Command {
+  command
+    .addOption(
+      new Option('--registry <url>', 'registry URL (default: the embedded registry)').env(
+        'IMPRINT_REGISTRY_URL',
+      ),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'data directory of the embedded registry').env(
+        'IMPRINT_DATA_DIR',
+      ),
+    );
+  if (json) command.option('--json', 'print the raw JSON');
+  return command;
+}
+
+export function loadVars(flags: VarFlags, env: Env) {
+  return {
+    vars: flags.var,
+    varFiles: flags.varFile.map((f) => resolve(f)),
+    env,
+  };
+}
+
+export type ReadFlags = RegistryFlags & { json?: boolean };
+export type DeleteFlags = RegistryFlags & { yes?: boolean };
+
+/** `--yes` of every delete command. */
+export function withYes(command: Command): Command {
+  return command.option('--yes', 'confirm the deletion (required: there is no prompt)');
+}

@@ -1,0 +1,318 @@
+import { html, nothing } from 'lit';
+import type { Channel, Version } from '@imprint/client';
+import type { ConsoleApp } from '../app';
+import { loadVersions, walkAncestry, type GraphNode } from '../graph';
+import type { GraphView } from './graph-view';
+
+// The version page's actions (assign, revoke, restore): each opens the app's
+// confirmation dialog, shows what the action will affect, then calls the registry.
+
+interface RevokeForm {
+  when: 'now' | 'scheduled';
+  at: string;
+  message: string;
+  skipDescendants: boolean;
+}
+
+/** The version an action applies to, and what the page already loaded about it. */
+export interface VersionTarget {
+  readonly app: ConsoleApp;
+  readonly bucket: string;
+  readonly version: Version;
+  /** The bucket's channels. */
+  readonly channels: readonly Channel[];
+  /** The page's ancestry graph; its walk, once done, spares another. */
+  readonly graph: GraphView | undefined;
+}
+
+/** Channels currently on a version; revoking rolls the user ones back. */
+export function channelsOnVersion(
+  channels: readonly Channel[],
+  version: Version | undefined,
+): Channel[] {
+  return channels.filter((channel) => channel.version?.id === version?.id);
+}
+
+export function openAssignDialog(subject: VersionTarget): void {
+  const version = subject.version;
+  const assignable = subject.channels.filter((c) => !c.managed);
+  const form = { channel: assignable[0]?.name ?? '', newName: '' };
+  const target = (): { name: string; existing?: Channel } => {
+    if (form.channel === '' || form.newName.trim() !== '') return { name: form.newName.trim() };
+    return { name: form.channel, existing: assignable.find((c) => c.name === form.channel) };
+  };
+  subject.app.openDialog({
+    title: `Assign ${subject.bucket} ${version.name} to a channel`,
+    confirmLabel: 'Assign',
+    danger: false,
+    ready: true,
+    body: () => {
+      const { name, existing } = target();
+      return html`<label for="assign-channel">Channel</label>
+        <select
+          id="assign-channel"
+          @change=${(e: Event) => {
+            form.channel = (e.target as HTMLSelectElement).value;
+            subject.app.update();
+          }}
+        >
+          ${assignable.map((c) => html`<option value=${c.name} ?selected=${c.name === form.channel}>${c.name}</option>`)}
+          <option value="" ?selected=${form.channel === ''}>New channel…</option>
+        </select>
+        <label for="assign-new">Or a new channel name</label>
+        <input
+          id="assign-new"
+          .value=${form.newName}
+          pattern="[a-zA-Z0-9-]+"
+          @input=${(e: Event) => {
+            form.newName = (e.target as HTMLInputElement).value;
+            subject.app.update();
+          }}
+        />
+        <p data-testid="assign-effect">
+          ${
+            name === ''
+              ? 'Pick a channel or type a new name.'
+              : existing
+                ? html`Channel <strong>${name}</strong> moves from
+                    <strong>${existing.version?.name ?? 'unassigned'}</strong> to
+                    <strong>${version.name}</strong>.`
+                : html`Creates channel <strong>${name}</strong> on
+                    <strong>${version.name}</strong>.`
+          }
+        </p>`;
+    },
+    onConfirm: async () => {
+      const { name, existing } = target();
+      if (name === '') throw new Error('pick a channel or type a new name');
+      const registry = subject.app.session.registry;
+      if (existing) {
+        await registry.updateChannel(subject.bucket, name, {
+          version_fingerprint: version.fingerprint,
+          update_mask: 'versionFingerprint',
+        });
+      } else {
+        await registry.createChannel(subject.bucket, {
+          name,
+          version_fingerprint: version.fingerprint,
+        });
+      }
+      subject.app.notice = `Assigned ${subject.bucket} ${version.name} to ${name}.`;
+    },
+  });
+}
+
+/** Descendants the revocation reaches, from the ancestry API (the graph's when loaded). */
+async function findDescendants(subject: VersionTarget): Promise<GraphNode[]> {
+  const version = subject.version;
+  const graph =
+    subject.graph?.graph ??
+    (await walkAncestry(
+      subject.app.session.registry,
+      {
+        bucket: subject.bucket,
+        fingerprint: version.fingerprint,
+        name: version.name,
+        id: version.id,
+      },
+      { direction: 'down' },
+    ));
+  return [...graph.nodes.values()].filter((node) => node.side === 'descendant');
+}
+
+export async function openRevokeDialog(subject: VersionTarget): Promise<void> {
+  const version = subject.version;
+  const form: RevokeForm = { when: 'now', at: '', message: '', skipDescendants: false };
+  let descendants: GraphNode[] | undefined;
+  const rollback = channelsOnVersion(subject.channels, subject.version);
+  subject.app.openDialog({
+    title: `Revoke ${subject.bucket} ${version.name}`,
+    confirmLabel: 'Revoke',
+    danger: true,
+    ready: false,
+    body: () =>
+      html`<fieldset>
+          <legend>When</legend>
+          <label class="inline"
+            ><input
+              type="radio"
+              name="when"
+              value="now"
+              ?checked=${form.when === 'now'}
+              @change=${() => {
+                form.when = 'now';
+                subject.app.update();
+              }}
+            />
+            Immediately</label
+          >
+          <label class="inline"
+            ><input
+              type="radio"
+              name="when"
+              value="scheduled"
+              ?checked=${form.when === 'scheduled'}
+              @change=${() => {
+                form.when = 'scheduled';
+                subject.app.update();
+              }}
+            />
+            At a later time</label
+          >
+          ${
+            form.when === 'scheduled'
+              ? html`<label for="revoke-at">Revoke at (your local time)</label>
+                  <input
+                    id="revoke-at"
+                    type="datetime-local"
+                    required
+                    .value=${form.at}
+                    @input=${(e: Event) => {
+                      form.at = (e.target as HTMLInputElement).value;
+                    }}
+                  />`
+              : nothing
+          }
+        </fieldset>
+        <label for="revoke-message">Reason</label>
+        <textarea
+          id="revoke-message"
+          rows="2"
+          maxlength="500"
+          placeholder="e.g. CVE-2026-0001 in openssl"
+          @input=${(e: Event) => {
+            form.message = (e.target as HTMLTextAreaElement).value;
+          }}
+        >
+${form.message}</textarea>
+        <label class="inline"
+          ><input
+            type="checkbox"
+            id="revoke-skip"
+            ?checked=${form.skipDescendants}
+            @change=${(e: Event) => {
+              form.skipDescendants = (e.target as HTMLInputElement).checked;
+              subject.app.update();
+            }}
+          />
+          Do not revoke descendants</label
+        >
+        <h3>What this affects</h3>
+        <p>Descendant versions that will inherit the revocation:</p>
+        ${
+          descendants === undefined
+            ? html`<p class="loading" aria-busy="true">Finding descendants…</p>`
+            : form.skipDescendants
+              ? html`<p data-testid="affected-descendants" data-count="0">
+                  None: descendants are skipped (${descendants.length} not revoked).
+                </p>`
+              : descendants.length === 0
+                ? html`<p data-testid="affected-descendants" data-count="0">None.</p>`
+                : html`<ul
+                    data-testid="affected-descendants"
+                    data-count=${descendants.length}
+                    class="affected"
+                  >
+                    ${descendants.map((d) => html`<li data-key=${d.key}>${d.bucket} ${d.name} <code>${d.fingerprint}</code></li>`)}
+                  </ul>`
+        }
+        <p>Channels that will roll back to their previous valid version:</p>
+        ${
+          rollback.length === 0
+            ? html`<p data-testid="affected-channels" data-count="0">None.</p>`
+            : html`<ul
+                data-testid="affected-channels"
+                data-count=${rollback.length}
+                class="affected"
+              >
+                ${rollback.map((c) => html`<li>${c.name}${c.managed ? ' (managed: moves to the newest valid version)' : ''}</li>`)}
+              </ul>`
+        }`,
+    onConfirm: async () => {
+      let revokeAt: string | undefined;
+      if (form.when === 'scheduled') {
+        const at = new Date(form.at);
+        if (!form.at || Number.isNaN(at.getTime()))
+          throw new Error('enter the date and time to revoke at');
+        if (at.getTime() <= Date.now())
+          throw new Error('a scheduled revocation must be in the future');
+        revokeAt = at.toISOString();
+      }
+      await subject.app.session.registry.revokeVersion(subject.bucket, version.fingerprint, {
+        revokeAt,
+        message: form.message.trim() || undefined,
+        skipDescendantsRevocation: form.skipDescendants || undefined,
+      });
+      subject.app.notice = revokeAt
+        ? `Scheduled the revocation of ${subject.bucket} ${version.name}.`
+        : `Revoked ${subject.bucket} ${version.name}.`;
+    },
+  });
+  const dialog = subject.app.dialog;
+  try {
+    descendants = await findDescendants(subject);
+  } catch (error) {
+    descendants = [];
+    if (dialog)
+      dialog.error = `Could not list descendants: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (dialog) dialog.ready = true;
+  subject.app.update();
+}
+
+export async function openRestoreDialog(subject: VersionTarget): Promise<void> {
+  const version = subject.version;
+  let restored: GraphNode[] | undefined;
+  subject.app.openDialog({
+    title: `Restore ${subject.bucket} ${version.name}`,
+    confirmLabel: 'Restore',
+    danger: false,
+    ready: false,
+    body: () =>
+      html`<p>
+          ${
+            version.status === 'VERSION_REVOCATION_SCHEDULED'
+              ? 'Cancels the scheduled revocation.'
+              : 'Clears the revocation; the version can be assigned to channels again.'
+          }
+        </p>
+        <p>Descendants whose inherited revocation is cleared too:</p>
+        ${
+          restored === undefined
+            ? html`<p class="loading" aria-busy="true">Finding descendants…</p>`
+            : restored.length === 0
+              ? html`<p data-testid="affected-descendants" data-count="0">None.</p>`
+              : html`<ul
+                  data-testid="affected-descendants"
+                  data-count=${restored.length}
+                  class="affected"
+                >
+                  ${restored.map((d) => html`<li data-key=${d.key}>${d.bucket} ${d.name} <code>${d.fingerprint}</code></li>`)}
+                </ul>`
+        }
+        <p class="muted">
+          Channels that rolled back are not moved back; assign them again if needed.
+        </p>`,
+    onConfirm: async () => {
+      await subject.app.session.registry.restoreVersion(subject.bucket, version.fingerprint);
+      subject.app.notice = `Restored ${subject.bucket} ${version.name}.`;
+    },
+  });
+  const dialog = subject.app.dialog;
+  try {
+    const descendants = await findDescendants(subject);
+    await loadVersions(
+      subject.app.session.registry,
+      descendants.filter((d) => d.version === undefined),
+    );
+    restored = descendants.filter(
+      (d) =>
+        d.version?.revocation_type === 'INHERITED' &&
+        d.version.revocation_inherited_from?.version_id === version.id,
+    );
+  } catch {
+    restored = [];
+  }
+  if (dialog) dialog.ready = true;
+  subject.app.update();
+}
