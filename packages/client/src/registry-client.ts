@@ -1,8 +1,7 @@
 import { RegistryArgumentError } from './errors/client.errors';
-import type { IssuedToken, ResolvedLocation } from './internal/connection';
+import type { IssuedToken, OperationArgs, ResolvedLocation } from './internal/connection';
 import { RegistryConnection } from './internal/connection';
 import type {
-  AssignChannelBody,
   AssignChannelVersionResponse,
   Bucket,
   BucketAncestry,
@@ -10,10 +9,6 @@ import type {
   CallerIdentity,
   Channel,
   ChannelAssignment,
-  CreateBucketBody,
-  CreateBuildBody,
-  CreateChannelBody,
-  CreateVersionBody,
   ListBucketAncestryResponse,
   ListBucketsResponse,
   ListBuildsResponse,
@@ -25,13 +20,8 @@ import type {
   Organization,
   Project,
   Registry,
-  SearchExternalArtifactBody,
   SearchExternalArtifactResponse,
   TemplateType,
-  UpdateBucketBody,
-  UpdateBuildBody,
-  UpdateChannelBody,
-  UpdateVersionBody,
   UpdateVersionResponse,
   Version,
 } from './models';
@@ -45,13 +35,14 @@ import type { ListCallOptions, PaginatedMethod } from './operations/pagination';
 import { PAGINATED, iteratePages } from './operations/pagination';
 import type { ListProjectsOptions } from './operations/resource-manager';
 import * as resourceManager from './operations/resource-manager';
-import type { DeleteVersionOptions, RevokeVersionOptions } from './operations/versions';
+import type { RevokeVersionOptions } from './operations/versions';
 import * as versions from './operations/versions';
 import type { CallOptions, RegistryClientOptions } from './options';
 
 // The public surface: each method documents one operation and hands it to
-// operations/<resource>.ts, which knows its path, body and response; the
-// connection (internal/connection.ts) does credentials, discovery and HTTP.
+// operations/<resource>.ts, which defines its arguments (the method takes them
+// as OperationArgs) and knows its path, body and response; the connection
+// (internal/connection.ts) does credentials, discovery and HTTP.
 export { isVersionComplete } from './operations/versions';
 export type { DeleteVersionOptions, RevokeVersionOptions } from './operations/versions';
 export {
@@ -105,22 +96,28 @@ export class RegistryClient {
   // ---- resource manager -----------------------------------------------------
 
   /** Organizations visible to the credentials (`GET /resource-manager/2019-12-10/organizations`). */
-  listOrganizations(options?: ListCallOptions): Promise<ListOrganizationsResponse> {
-    return resourceManager.listOrganizations(this.connection, options);
+  listOrganizations(
+    ...args: OperationArgs<typeof resourceManager.listOrganizations>
+  ): Promise<ListOrganizationsResponse> {
+    return resourceManager.listOrganizations(this.connection, ...args);
   }
 
   /**
    * Projects of an organization (`GET /resource-manager/2019-12-10/projects?scope.type=ORGANIZATION&scope.id=…`).
    */
-  listProjects(options?: ListProjectsOptions): Promise<ListProjectsResponse> {
-    return resourceManager.listProjects(this.connection, options);
+  listProjects(
+    ...args: OperationArgs<typeof resourceManager.listProjects>
+  ): Promise<ListProjectsResponse> {
+    return resourceManager.listProjects(this.connection, ...args);
   }
 
   // ---- identity -------------------------------------------------------------
 
   /** Who the credentials are (`GET /iam/2019-12-10/caller-identity`): principal id, name and role. */
-  getCallerIdentity(call?: CallOptions): Promise<CallerIdentity> {
-    return resourceManager.getCallerIdentity(this.connection, call);
+  getCallerIdentity(
+    ...args: OperationArgs<typeof resourceManager.getCallerIdentity>
+  ): Promise<CallerIdentity> {
+    return resourceManager.getCallerIdentity(this.connection, ...args);
   }
 
   /**
@@ -136,15 +133,15 @@ export class RegistryClient {
   // ---- registry ---------------------------------------------------------------
 
   /** The project's registry and its config (GetRegistry, `GET /registry`). */
-  getRegistry(call?: CallOptions): Promise<Registry> {
-    return buckets.getRegistry(this.connection, call);
+  getRegistry(...args: OperationArgs<typeof buckets.getRegistry>): Promise<Registry> {
+    return buckets.getRegistry(this.connection, ...args);
   }
 
   // ---- buckets ----------------------------------------------------------------
 
   /** One page of buckets (ListBuckets, `GET /buckets`). See {@link RegistryClient.paginate}. */
-  listBuckets(options?: ListCallOptions): Promise<ListBucketsResponse> {
-    return buckets.listBuckets(this.connection, options);
+  listBuckets(...args: OperationArgs<typeof buckets.listBuckets>): Promise<ListBucketsResponse> {
+    return buckets.listBuckets(this.connection, ...args);
   }
 
   /**
@@ -152,23 +149,23 @@ export class RegistryClient {
    * its managed `latest` channel. A duplicate name fails with code 6
    * ({@link isAlreadyExists}).
    */
-  createBucket(body: CreateBucketBody, call?: CallOptions): Promise<Bucket> {
-    return buckets.createBucket(this.connection, body, call);
+  createBucket(...args: OperationArgs<typeof buckets.createBucket>): Promise<Bucket> {
+    return buckets.createBucket(this.connection, ...args);
   }
 
   /** A bucket by name (GetBucket); a missing one fails with code 5 ({@link isNotFound}). */
-  getBucket(bucketName: string, call?: CallOptions): Promise<Bucket> {
-    return buckets.getBucket(this.connection, bucketName, call);
+  getBucket(...args: OperationArgs<typeof buckets.getBucket>): Promise<Bucket> {
+    return buckets.getBucket(this.connection, ...args);
   }
 
   /** Updates description, labels or platforms (UpdateBucket, `PATCH /buckets/{bucket}`). */
-  updateBucket(bucketName: string, body: UpdateBucketBody, call?: CallOptions): Promise<Bucket> {
-    return buckets.updateBucket(this.connection, bucketName, body, call);
+  updateBucket(...args: OperationArgs<typeof buckets.updateBucket>): Promise<Bucket> {
+    return buckets.updateBucket(this.connection, ...args);
   }
 
   /** Deletes a bucket with its versions, builds and channels (DeleteBucket). */
-  deleteBucket(bucketName: string, call?: CallOptions): Promise<void> {
-    return buckets.deleteBucket(this.connection, bucketName, call);
+  deleteBucket(...args: OperationArgs<typeof buckets.deleteBucket>): Promise<void> {
+    return buckets.deleteBucket(this.connection, ...args);
   }
 
   /**
@@ -176,30 +173,31 @@ export class RegistryClient {
    * filtered by `type`, `channel_name` and `version_fingerprint`.
    */
   listBucketAncestry(
-    bucketName: string,
-    options?: ListBucketAncestryOptions,
+    ...args: OperationArgs<typeof ancestry.listBucketAncestry>
   ): Promise<ListBucketAncestryResponse> {
-    return ancestry.listBucketAncestry(this.connection, bucketName, options);
+    return ancestry.listBucketAncestry(this.connection, ...args);
   }
 
   // ---- versions ---------------------------------------------------------------
 
   /** One page of a bucket's versions (ListVersions). */
-  listVersions(bucketName: string, options?: ListCallOptions): Promise<ListVersionsResponse> {
-    return versions.listVersions(this.connection, bucketName, options);
+  listVersions(
+    ...args: OperationArgs<typeof versions.listVersions>
+  ): Promise<ListVersionsResponse> {
+    return versions.listVersions(this.connection, ...args);
   }
 
   /** Creates an empty `v0` version for a fingerprint (CreateVersion, `POST …/versions`). */
-  createVersion(bucketName: string, body: CreateVersionBody, call?: CallOptions): Promise<Version> {
-    return versions.createVersion(this.connection, bucketName, body, call);
+  createVersion(...args: OperationArgs<typeof versions.createVersion>): Promise<Version> {
+    return versions.createVersion(this.connection, ...args);
   }
 
   /**
    * A version by fingerprint, with its builds (GetVersion). An unknown
    * fingerprint fails with code 10 ({@link isVersionNotFound}), HTTP 409.
    */
-  getVersion(bucketName: string, fingerprint: string, call?: CallOptions): Promise<Version> {
-    return versions.getVersion(this.connection, bucketName, fingerprint, call);
+  getVersion(...args: OperationArgs<typeof versions.getVersion>): Promise<Version> {
+    return versions.getVersion(this.connection, ...args);
   }
 
   /**
@@ -209,12 +207,9 @@ export class RegistryClient {
    * {@link RegistryClient.revokeVersion} and {@link RegistryClient.restoreVersion}.
    */
   updateVersion(
-    bucketName: string,
-    fingerprint: string,
-    body: UpdateVersionBody,
-    call?: CallOptions,
+    ...args: OperationArgs<typeof versions.updateVersion>
   ): Promise<UpdateVersionResponse> {
-    return versions.updateVersion(this.connection, bucketName, fingerprint, body, call);
+    return versions.updateVersion(this.connection, ...args);
   }
 
   /**
@@ -248,43 +243,25 @@ export class RegistryClient {
    * Deletes a version (DeleteVersion); `rollbackChannels` sends
    * `rollback_channels=true`.
    */
-  deleteVersion(
-    bucketName: string,
-    fingerprint: string,
-    options?: DeleteVersionOptions,
-  ): Promise<void> {
-    return versions.deleteVersion(this.connection, bucketName, fingerprint, options);
+  deleteVersion(...args: OperationArgs<typeof versions.deleteVersion>): Promise<void> {
+    return versions.deleteVersion(this.connection, ...args);
   }
 
   // ---- builds -----------------------------------------------------------------
 
   /** One page of a version's builds with their artifacts (ListBuilds). */
-  listBuilds(
-    bucketName: string,
-    fingerprint: string,
-    options?: ListCallOptions,
-  ): Promise<ListBuildsResponse> {
-    return builds.listBuilds(this.connection, bucketName, fingerprint, options);
+  listBuilds(...args: OperationArgs<typeof builds.listBuilds>): Promise<ListBuildsResponse> {
+    return builds.listBuilds(this.connection, ...args);
   }
 
   /** Creates a build for one component (CreateBuild); a duplicate component fails with code 6. */
-  createBuild(
-    bucketName: string,
-    fingerprint: string,
-    body: CreateBuildBody,
-    call?: CallOptions,
-  ): Promise<Build> {
-    return builds.createBuild(this.connection, bucketName, fingerprint, body, call);
+  createBuild(...args: OperationArgs<typeof builds.createBuild>): Promise<Build> {
+    return builds.createBuild(this.connection, ...args);
   }
 
   /** A build with artifacts and metadata (GetBuild). */
-  getBuild(
-    bucketName: string,
-    fingerprint: string,
-    buildId: string,
-    call?: CallOptions,
-  ): Promise<Build> {
-    return builds.getBuild(this.connection, bucketName, fingerprint, buildId, call);
+  getBuild(...args: OperationArgs<typeof builds.getBuild>): Promise<Build> {
+    return builds.getBuild(this.connection, ...args);
   }
 
   /**
@@ -293,41 +270,32 @@ export class RegistryClient {
    * and is retried like an idempotent call; other updates are not, unless
    * `idempotent: true` is passed.
    */
-  updateBuild(
-    bucketName: string,
-    fingerprint: string,
-    buildId: string,
-    body: UpdateBuildBody,
-    call?: CallOptions,
-  ): Promise<Build> {
-    return builds.updateBuild(this.connection, bucketName, fingerprint, buildId, body, call);
+  updateBuild(...args: OperationArgs<typeof builds.updateBuild>): Promise<Build> {
+    return builds.updateBuild(this.connection, ...args);
   }
 
   /** Deletes a build (DeleteBuild). */
-  deleteBuild(
-    bucketName: string,
-    fingerprint: string,
-    buildId: string,
-    call?: CallOptions,
-  ): Promise<void> {
-    return builds.deleteBuild(this.connection, bucketName, fingerprint, buildId, call);
+  deleteBuild(...args: OperationArgs<typeof builds.deleteBuild>): Promise<void> {
+    return builds.deleteBuild(this.connection, ...args);
   }
 
   // ---- channels -----------------------------------------------------------------
 
   /** One page of a bucket's channels (ListChannels). */
-  listChannels(bucketName: string, options?: ListCallOptions): Promise<ListChannelsResponse> {
-    return channels.listChannels(this.connection, bucketName, options);
+  listChannels(
+    ...args: OperationArgs<typeof channels.listChannels>
+  ): Promise<ListChannelsResponse> {
+    return channels.listChannels(this.connection, ...args);
   }
 
   /** Creates a channel, empty or assigned (CreateChannel); a duplicate fails with code 6. */
-  createChannel(bucketName: string, body: CreateChannelBody, call?: CallOptions): Promise<Channel> {
-    return channels.createChannel(this.connection, bucketName, body, call);
+  createChannel(...args: OperationArgs<typeof channels.createChannel>): Promise<Channel> {
+    return channels.createChannel(this.connection, ...args);
   }
 
   /** A channel with its full assigned version (GetChannel); missing → code 5. */
-  getChannel(bucketName: string, channelName: string, call?: CallOptions): Promise<Channel> {
-    return channels.getChannel(this.connection, bucketName, channelName, call);
+  getChannel(...args: OperationArgs<typeof channels.getChannel>): Promise<Channel> {
+    return channels.getChannel(this.connection, ...args);
   }
 
   /**
@@ -342,18 +310,13 @@ export class RegistryClient {
    * });
    * ```
    */
-  updateChannel(
-    bucketName: string,
-    channelName: string,
-    body: UpdateChannelBody,
-    call?: CallOptions,
-  ): Promise<Channel> {
-    return channels.updateChannel(this.connection, bucketName, channelName, body, call);
+  updateChannel(...args: OperationArgs<typeof channels.updateChannel>): Promise<Channel> {
+    return channels.updateChannel(this.connection, ...args);
   }
 
   /** Deletes a channel (DeleteChannel); the managed `latest` is refused. */
-  deleteChannel(bucketName: string, channelName: string, call?: CallOptions): Promise<void> {
-    return channels.deleteChannel(this.connection, bucketName, channelName, call);
+  deleteChannel(...args: OperationArgs<typeof channels.deleteChannel>): Promise<void> {
+    return channels.deleteChannel(this.connection, ...args);
   }
 
   /**
@@ -361,20 +324,16 @@ export class RegistryClient {
    * `POST /buckets/{bucket}/channels/assign`), e.g. promote staging → production.
    */
   assignChannel(
-    bucketName: string,
-    body: AssignChannelBody,
-    call?: CallOptions,
+    ...args: OperationArgs<typeof channels.assignChannel>
   ): Promise<AssignChannelVersionResponse> {
-    return channels.assignChannel(this.connection, bucketName, body, call);
+    return channels.assignChannel(this.connection, ...args);
   }
 
   /** One page of a channel's assignment history (ListChannelAssignmentHistory). */
   listChannelHistory(
-    bucketName: string,
-    channelName: string,
-    options?: ListCallOptions,
+    ...args: OperationArgs<typeof channels.listChannelHistory>
   ): Promise<ListChannelHistoryResponse> {
-    return channels.listChannelHistory(this.connection, bucketName, channelName, options);
+    return channels.listChannelHistory(this.connection, ...args);
   }
 
   // ---- search -------------------------------------------------------------------
@@ -385,10 +344,9 @@ export class RegistryClient {
    * retried like GET although sent as POST.
    */
   searchExternalArtifact(
-    body: SearchExternalArtifactBody,
-    call?: CallOptions,
+    ...args: OperationArgs<typeof ancestry.searchExternalArtifact>
   ): Promise<SearchExternalArtifactResponse> {
-    return ancestry.searchExternalArtifact(this.connection, body, call);
+    return ancestry.searchExternalArtifact(this.connection, ...args);
   }
 
   // ---- pagination ---------------------------------------------------------------

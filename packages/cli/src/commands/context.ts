@@ -2,6 +2,8 @@ import type { RegistryClient } from '@imprint/client';
 import type { RegistryCli } from '@imprint/registry';
 import type { Env, RegistryFlags } from '../registry';
 import { withRegistry } from '../registry';
+import { json } from '../format';
+import type { DeleteFlags, ReadFlags } from './options';
 
 /** Exit codes of `imprint`. */
 export const EXIT = {
@@ -40,11 +42,54 @@ export interface Context {
   registry?: RegistryCli;
 }
 
-/** `read(flags, fn)` runs `fn` with a registry client; `out(text)` writes to stdout. */
+/**
+ * Deletes never prompt: without `--yes` they stop before contacting the
+ * registry, on a terminal or not, and print the command to run.
+ */
+export function requireYes(flags: { yes?: boolean }, what: string, retry: string): void {
+  if (flags.yes) return;
+  throw new UsageError(`${what}; nothing was deleted. To confirm, run: ${retry} --yes`);
+}
+
+/** What a delete must say before it runs without `--yes`: its consequence and the command to confirm. */
+export interface DeleteConfirmation {
+  what: string;
+  retry: string;
+}
+
+/**
+ * What the registry commands' actions share: `read(flags, fn)` runs `fn` with a registry client,
+ * `out(text)` writes to stdout, `show` prints an answer and `remove` runs a confirmed delete.
+ */
 export function actionHelpers(c: Context) {
+  const read = (flags: RegistryFlags, fn: (client: RegistryClient) => Promise<void>) =>
+    withRegistry(flags, c.env, fn);
+  const out = (text: string) => c.io.stdout(text);
   return {
-    read: (flags: RegistryFlags, fn: (client: RegistryClient) => Promise<void>) =>
-      withRegistry(flags, c.env, fn),
-    out: (text: string) => c.io.stdout(text),
+    read,
+    out,
+    /** Fetches an answer, then prints it: the raw JSON with `--json`, else `text(answer)`. */
+    show: <T>(
+      flags: ReadFlags,
+      fetch: (client: RegistryClient) => Promise<T>,
+      text: (answer: T) => string,
+    ) =>
+      read(flags, async (client) => {
+        const answer = await fetch(client);
+        out(flags.json ? json(answer) : text(answer));
+      }),
+    /** Deletes once `--yes` confirms it (see {@link requireYes}), then prints `done`. */
+    remove: async (
+      flags: DeleteFlags,
+      confirm: DeleteConfirmation,
+      del: (client: RegistryClient) => Promise<unknown>,
+      done: string,
+    ) => {
+      requireYes(flags, confirm.what, confirm.retry);
+      await read(flags, async (client) => {
+        await del(client);
+        out(done);
+      });
+    },
   };
 }

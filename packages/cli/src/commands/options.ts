@@ -3,7 +3,6 @@ import { isUnsafeKey } from '@imprint/sdk';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Env, RegistryFlags } from '../registry';
-import { UsageError } from './context';
 
 // Flags, argument parsers and help pieces that several commands share.
 
@@ -35,15 +34,6 @@ export function collectLabel(
   const key = value.slice(0, eq);
   if (isUnsafeKey(key)) throw new InvalidArgumentError(`'${key}' is not a valid label key`);
   return { ...previous, [key]: value.slice(eq + 1) };
-}
-
-/**
- * Deletes never prompt: without `--yes` they stop before contacting the
- * registry, on a terminal or not, and print the command to run.
- */
-export function requireYes(flags: { yes?: boolean }, what: string, retry: string): void {
-  if (flags.yes) return;
-  throw new UsageError(`${what}; nothing was deleted. To confirm, run: ${retry} --yes`);
 }
 
 /** Every item of a list operation, page after page. */
@@ -97,7 +87,31 @@ export function loadVars(flags: VarFlags, env: Env) {
 export type ReadFlags = RegistryFlags & { json?: boolean };
 export type DeleteFlags = RegistryFlags & { yes?: boolean };
 
-/** `--yes` of every delete command. */
-export function withYes(command: Command): Command {
-  return command.option('--yes', 'confirm the deletion (required: there is no prompt)');
+/**
+ * `parent.command(usage)` against the registry: the registry flags and `--json`, a description
+ * and examples after the help. `usage` is commander's: the name, then the `<arguments>` that need
+ * no description (add described ones with `.argument`).
+ */
+export function registryCommand(
+  parent: Command,
+  usage: string,
+  description: string,
+  exampleLines: readonly string[],
+): Command {
+  return withRegistryFlags(parent.command(usage).description(description)).addHelpText(
+    'after',
+    examples(...exampleLines),
+  );
+}
+
+/** A {@link registryCommand} that deletes: `--yes` instead of `--json`, it prints one line. */
+export function deleteCommand(
+  parent: Command,
+  usage: string,
+  description: string,
+  exampleLines: readonly string[],
+): Command {
+  return withRegistryFlags(parent.command(usage).description(description), false)
+    .option('--yes', 'confirm the deletion (required: there is no prompt)')
+    .addHelpText('after', examples(...exampleLines));
 }

@@ -51,6 +51,17 @@ export interface RequestInitOptions {
 }
 
 /**
+ * The arguments of an operation of `operations/*` after the connection, which the client
+ * supplies: {@link RegistryClient}'s methods take these, so each signature is written once.
+ */
+export type OperationArgs<Operation> = Operation extends (
+  connection: RegistryConnection,
+  ...args: infer Args
+) => unknown
+  ? Args
+  : never;
+
+/**
  * What every operation goes through: the checked options, credentials,
  * organization/project discovery, and one HTTP exchange turned into a parsed
  * body or a typed error. One per {@link RegistryClient}.

@@ -3,7 +3,15 @@ import type { Bucket, Channel, ChannelAssignment, Version } from '@imprint/clien
 import type { ConsoleApp, Page } from '../app';
 import { PAGE_SIZE, collect } from '../session';
 import { formatTime, shortFingerprint, versionHref } from '../format';
-import { ancestryBadge, buildsTable, labelsList, statusBadge } from './common';
+import {
+  ancestryBadge,
+  buildsTable,
+  facts,
+  labelsList,
+  responsiveTable,
+  statusBadge,
+  tableHead,
+} from './common';
 
 /** One bucket: its versions with builds and artifacts, and its channels with their history. */
 export class BucketPage implements Page {
@@ -52,56 +60,28 @@ export class BucketPage implements Page {
       </nav>
       <h1 tabindex="-1">${bucket.name}</h1>
       ${bucket.description ? html`<p>${bucket.description}</p>` : nothing}
-      <dl class="facts">
-        <div>
-          <dt>Platforms</dt>
-          <dd>${bucket.platforms.join(', ') || '—'}</dd>
-        </div>
-        <div>
-          <dt>Versions</dt>
-          <dd>${bucket.version_count}</dd>
-        </div>
-        <div>
-          <dt>Parents</dt>
-          <dd>${ancestryBadge(bucket.parents.status)}</dd>
-        </div>
-        <div>
-          <dt>Children</dt>
-          <dd>${ancestryBadge(bucket.children.status)}</dd>
-        </div>
-        <div>
-          <dt>Labels</dt>
-          <dd>${labelsList(bucket.labels)}</dd>
-        </div>
-        <div>
-          <dt>Updated</dt>
-          <dd>${formatTime(bucket.updated_at)}</dd>
-        </div>
-      </dl>
+      ${facts([
+        ['Platforms', bucket.platforms.join(', ') || '—'],
+        ['Versions', bucket.version_count],
+        ['Parents', ancestryBadge(bucket.parents.status)],
+        ['Children', ancestryBadge(bucket.children.status)],
+        ['Labels', labelsList(bucket.labels)],
+        ['Updated', formatTime(bucket.updated_at)],
+      ])}
 
       <section aria-labelledby="channels-title">
         <h2 id="channels-title">Channels</h2>
         ${
           this.channels.length === 0
             ? html`<p class="muted">No channels you can see.</p>`
-            : html`<div class="table-wrap">
-                <table class="channels responsive">
-                  <caption class="visually-hidden">
-                    Channels of ${bucket.name}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Channel</th>
-                      <th scope="col">Current version</th>
-                      <th scope="col">Updated</th>
-                      <th scope="col">Assignment history</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${this.channels.map(({ channel, history }) => this.channelRow(channel, history))}
-                  </tbody>
-                </table>
-              </div>`
+            : responsiveTable({
+                className: 'channels',
+                caption: `Channels of ${bucket.name}`,
+                head: tableHead(['Channel', 'Current version', 'Updated', 'Assignment history']),
+                rows: this.channels.map(({ channel, history }) =>
+                  this.channelRow(channel, history),
+                ),
+              })
         }
       </section>
 
@@ -110,26 +90,19 @@ export class BucketPage implements Page {
         ${
           this.versions.length === 0
             ? html`<p class="muted">No versions yet.</p>`
-            : html`<div class="table-wrap">
-                <table class="versions responsive">
-                  <caption class="visually-hidden">
-                    Versions of ${bucket.name}, newest first
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Version</th>
-                      <th scope="col">Fingerprint</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Author</th>
-                      <th scope="col">Builds</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${this.versions.map((version) => this.versionRow(bucket.name, version))}
-                  </tbody>
-                </table>
-              </div>`
+            : responsiveTable({
+                className: 'versions',
+                caption: `Versions of ${bucket.name}, newest first`,
+                head: tableHead([
+                  'Version',
+                  'Fingerprint',
+                  'Status',
+                  'Created',
+                  'Author',
+                  'Builds',
+                ]),
+                rows: this.versions.map((version) => this.versionRow(bucket.name, version)),
+              })
         }
       </section>`;
   }

@@ -3,7 +3,7 @@ import type { Bucket } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { PAGE_SIZE, collect } from '../session';
 import { bucketHref, formatTime, versionHref } from '../format';
-import { ancestryBadge, statusBadge } from './common';
+import { ancestryBadge, responsiveTable, statusBadge, storeValue } from './common';
 
 type SortKey = 'name' | 'latest' | 'versions' | 'ancestry' | 'updated';
 
@@ -88,82 +88,61 @@ export class BucketsPage implements Page {
           type="search"
           .value=${this.filter}
           placeholder="name, platform or label"
-          @input=${(event: InputEvent) => {
-            this.filter = (event.target as HTMLInputElement).value;
-            this.app.update();
-          }}
+          @input=${storeValue(this.app, (value) => (this.filter = value))}
         />
         <span class="count" role="status">${rows.length} of ${this.buckets.length} buckets</span>
       </div>
       ${
         this.buckets.length === 0
           ? html`<p>No buckets yet. Publish a build with Imprint or Packer to create one.</p>`
-          : html`<div class="table-wrap">
-              <table class="buckets responsive">
-                <caption class="visually-hidden">
-                  Buckets, sortable by column
-                </caption>
-                <thead>
-                  <tr>
-                    ${COLUMNS.map(
-                      (column) =>
-                        html`<th
-                          scope="col"
-                          aria-sort=${
-                            this.sort.key === column.key
-                              ? this.sort.descending
-                                ? 'descending'
-                                : 'ascending'
-                              : 'none'
-                          }
-                        >
-                          <button
-                            type="button"
-                            class="sort"
-                            @click=${() => this.setSort(column.key)}
-                          >
-                            ${column.label}
-                            <span aria-hidden="true"
-                              >${this.sort.key === column.key ? (this.sort.descending ? '▼' : '▲') : '↕'}</span
-                            >
-                          </button>
-                        </th>`,
-                    )}
-                    <th scope="col">Platforms</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows.map(
-                    (bucket) =>
-                      html`<tr data-bucket=${bucket.name}>
-                        <td data-label="Bucket">
-                          <a href=${bucketHref(bucket.name)}>${bucket.name}</a>
-                          ${
-                            bucket.description
-                              ? html`<div class="muted small">${bucket.description}</div>`
-                              : ''
-                          }
-                        </td>
-                        <td data-label="Latest version">
-                          ${
-                            bucket.latest_version
-                              ? html`<a
-                                    href=${versionHref(bucket.name, bucket.latest_version.fingerprint)}
-                                    >${bucket.latest_version.name}</a
-                                  >
-                                  ${statusBadge(bucket.latest_version)}`
-                              : html`<span class="muted">none</span>`
-                          }
-                        </td>
-                        <td data-label="Versions">${bucket.version_count}</td>
-                        <td data-label="Ancestry">${ancestryBadge(bucket.parents.status)}</td>
-                        <td data-label="Updated">${formatTime(bucket.updated_at)}</td>
-                        <td data-label="Platforms">${bucket.platforms.join(', ') || '—'}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          : responsiveTable({
+              className: 'buckets',
+              caption: 'Buckets, sortable by column',
+              head: html`<thead>
+                <tr>
+                  ${COLUMNS.map((column) => this.sortableHeader(column))}
+                  <th scope="col">Platforms</th>
+                </tr>
+              </thead>`,
+              rows: rows.map((bucket) => this.bucketRow(bucket)),
+            })
       }`;
+  }
+
+  private bucketRow(bucket: Bucket): TemplateResult {
+    return html`<tr data-bucket=${bucket.name}>
+      <td data-label="Bucket">
+        <a href=${bucketHref(bucket.name)}>${bucket.name}</a>
+        ${bucket.description ? html`<div class="muted small">${bucket.description}</div>` : ''}
+      </td>
+      <td data-label="Latest version">
+        ${
+          bucket.latest_version
+            ? html`<a href=${versionHref(bucket.name, bucket.latest_version.fingerprint)}
+                  >${bucket.latest_version.name}</a
+                >
+                ${statusBadge(bucket.latest_version)}`
+            : html`<span class="muted">none</span>`
+        }
+      </td>
+      <td data-label="Versions">${bucket.version_count}</td>
+      <td data-label="Ancestry">${ancestryBadge(bucket.parents.status)}</td>
+      <td data-label="Updated">${formatTime(bucket.updated_at)}</td>
+      <td data-label="Platforms">${bucket.platforms.join(', ') || '—'}</td>
+    </tr>`;
+  }
+
+  /** A column header that sorts by its column; `aria-sort` tells screen readers the order. */
+  private sortableHeader(column: { key: SortKey; label: string }): TemplateResult {
+    const sorted = this.sort.key === column.key;
+    return html`<th
+      scope="col"
+      aria-sort=${sorted ? (this.sort.descending ? 'descending' : 'ascending') : 'none'}
+    >
+      <button type="button" class="sort" @click=${() => this.setSort(column.key)}>
+        ${column.label}
+        <span aria-hidden="true">${sorted ? (this.sort.descending ? '▼' : '▲') : '↕'}</span>
+      </button>
+    </th>`;
   }
 }

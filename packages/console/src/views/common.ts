@@ -48,34 +48,80 @@ export function artifactsByRegion(artifacts: readonly Artifact[]): TemplateResul
   </dl>`;
 }
 
-export function buildsTable(builds: readonly Build[], caption: string): TemplateResult {
-  if (builds.length === 0) return html`<p class="muted">No builds.</p>`;
+/** A field's input/change listener: stores the new value, then re-renders what shows it. */
+export function storeValue(
+  app: { update(): void },
+  store: (value: string) => void,
+): (event: Event) => void {
+  return (event) => {
+    store((event.target as HTMLInputElement | HTMLSelectElement).value);
+    app.update();
+  };
+}
+
+/** One entry of a facts list: a label and what to show for it. */
+export type Fact = readonly [label: string, value: unknown];
+
+/** Label/value facts; each pair sits in its own `<div>` so the grid keeps a label beside its value. */
+export function facts(entries: readonly Fact[]): TemplateResult {
+  return html`<dl class="facts">
+    ${entries.map(
+      ([label, value]) =>
+        html`<div>
+          <dt>${label}</dt>
+          <dd>${value}</dd>
+        </div>`,
+    )}
+  </dl>`;
+}
+
+/** A head row of plain column headers. */
+export function tableHead(columns: readonly string[]): TemplateResult {
+  return html`<thead>
+    <tr>
+      ${columns.map((column) => html`<th scope="col">${column}</th>`)}
+    </tr>
+  </thead>`;
+}
+
+/**
+ * A table that stacks into labelled cards on narrow screens (`responsive`); `className` styles it,
+ * and its caption, visually hidden, names it for screen readers.
+ */
+export function responsiveTable(table: {
+  className: string;
+  caption: string;
+  head: TemplateResult;
+  rows: readonly TemplateResult[];
+}): TemplateResult {
   return html`<div class="table-wrap">
-    <table class="builds responsive">
+    <table class="${table.className} responsive">
       <caption class="visually-hidden">
-        ${caption}
+        ${table.caption}
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Component</th>
-          <th scope="col">Platform</th>
-          <th scope="col">Status</th>
-          <th scope="col">Artifacts by region</th>
-          <th scope="col">Labels</th>
-        </tr>
-      </thead>
+      ${table.head}
       <tbody>
-        ${builds.map(
-          (build) =>
-            html`<tr>
-              <td data-label="Component"><code>${build.component_type}</code></td>
-              <td data-label="Platform">${build.platform || '—'}</td>
-              <td data-label="Status">${build.status.replace('BUILD_', '').toLowerCase()}</td>
-              <td data-label="Artifacts">${artifactsByRegion(build.artifacts)}</td>
-              <td data-label="Labels">${labelsList(build.labels)}</td>
-            </tr>`,
-        )}
+        ${table.rows}
       </tbody>
     </table>
   </div>`;
+}
+
+export function buildsTable(builds: readonly Build[], caption: string): TemplateResult {
+  if (builds.length === 0) return html`<p class="muted">No builds.</p>`;
+  return responsiveTable({
+    className: 'builds',
+    caption,
+    head: tableHead(['Component', 'Platform', 'Status', 'Artifacts by region', 'Labels']),
+    rows: builds.map(
+      (build) =>
+        html`<tr>
+          <td data-label="Component"><code>${build.component_type}</code></td>
+          <td data-label="Platform">${build.platform || '—'}</td>
+          <td data-label="Status">${build.status.replace('BUILD_', '').toLowerCase()}</td>
+          <td data-label="Artifacts">${artifactsByRegion(build.artifacts)}</td>
+          <td data-label="Labels">${labelsList(build.labels)}</td>
+        </tr>`,
+    ),
+  });
 }

@@ -1,7 +1,8 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Channel, Version } from '@imprint/client';
 import type { ConsoleApp } from '../app';
 import { loadVersions, walkAncestry, type GraphNode } from '../graph';
+import { storeValue } from './common';
 import type { GraphView } from './graph-view';
 
 // The version page's actions (assign, revoke, restore): each opens the app's
@@ -51,10 +52,7 @@ export function openAssignDialog(subject: VersionTarget): void {
       return html`<label for="assign-channel">Channel</label>
         <select
           id="assign-channel"
-          @change=${(e: Event) => {
-            form.channel = (e.target as HTMLSelectElement).value;
-            subject.app.update();
-          }}
+          @change=${storeValue(subject.app, (value) => (form.channel = value))}
         >
           ${assignable.map((c) => html`<option value=${c.name} ?selected=${c.name === form.channel}>${c.name}</option>`)}
           <option value="" ?selected=${form.channel === ''}>New channel…</option>
@@ -64,10 +62,7 @@ export function openAssignDialog(subject: VersionTarget): void {
           id="assign-new"
           .value=${form.newName}
           pattern="[a-zA-Z0-9-]+"
-          @input=${(e: Event) => {
-            form.newName = (e.target as HTMLInputElement).value;
-            subject.app.update();
-          }}
+          @input=${storeValue(subject.app, (value) => (form.newName = value))}
         />
         <p data-testid="assign-effect">
           ${
@@ -102,6 +97,30 @@ export function openAssignDialog(subject: VersionTarget): void {
   });
 }
 
+/** What an action affects, counted in `data-count` for tests; "None." when nothing. */
+function affectedList<T>(
+  testId: string,
+  affected: readonly T[],
+  item: (entry: T) => TemplateResult,
+): TemplateResult {
+  return affected.length === 0
+    ? html`<p data-testid=${testId} data-count="0">None.</p>`
+    : html`<ul data-testid=${testId} data-count=${affected.length} class="affected">
+        ${affected.map(item)}
+      </ul>`;
+}
+
+/** The descendants an action reaches, or a busy line while they are still being found. */
+function descendantsList(descendants: readonly GraphNode[] | undefined): TemplateResult {
+  if (descendants === undefined)
+    return html`<p class="loading" aria-busy="true">Finding descendants…</p>`;
+  return affectedList(
+    'affected-descendants',
+    descendants,
+    (d) => html`<li data-key=${d.key}>${d.bucket} ${d.name} <code>${d.fingerprint}</code></li>`,
+  );
+}
+
 /** Descendants the revocation reaches, from the ancestry API (the graph's when loaded). */
 async function findDescendants(subject: VersionTarget): Promise<GraphNode[]> {
   const version = subject.version;
@@ -125,6 +144,20 @@ export async function openRevokeDialog(subject: VersionTarget): Promise<void> {
   const form: RevokeForm = { when: 'now', at: '', message: '', skipDescendants: false };
   let descendants: GraphNode[] | undefined;
   const rollback = channelsOnVersion(subject.channels, subject.version);
+  const whenOption = (when: RevokeForm['when'], label: string) =>
+    html`<label class="inline"
+      ><input
+        type="radio"
+        name="when"
+        value=${when}
+        ?checked=${form.when === when}
+        @change=${() => {
+          form.when = when;
+          subject.app.update();
+        }}
+      />
+      ${label}</label
+    >`;
   subject.app.openDialog({
     title: `Revoke ${subject.bucket} ${version.name}`,
     confirmLabel: 'Revoke',
@@ -133,32 +166,7 @@ export async function openRevokeDialog(subject: VersionTarget): Promise<void> {
     body: () =>
       html`<fieldset>
           <legend>When</legend>
-          <label class="inline"
-            ><input
-              type="radio"
-              name="when"
-              value="now"
-              ?checked=${form.when === 'now'}
-              @change=${() => {
-                form.when = 'now';
-                subject.app.update();
-              }}
-            />
-            Immediately</label
-          >
-          <label class="inline"
-            ><input
-              type="radio"
-              name="when"
-              value="scheduled"
-              ?checked=${form.when === 'scheduled'}
-              @change=${() => {
-                form.when = 'scheduled';
-                subject.app.update();
-              }}
-            />
-            At a later time</label
-          >
+          ${whenOption('now', 'Immediately')} ${whenOption('scheduled', 'At a later time')}
           ${
             form.when === 'scheduled'
               ? html`<label for="revoke-at">Revoke at (your local time)</label>
@@ -200,34 +208,21 @@ ${form.message}</textarea>
         <h3>What this affects</h3>
         <p>Descendant versions that will inherit the revocation:</p>
         ${
-          descendants === undefined
-            ? html`<p class="loading" aria-busy="true">Finding descendants…</p>`
-            : form.skipDescendants
-              ? html`<p data-testid="affected-descendants" data-count="0">
-                  None: descendants are skipped (${descendants.length} not revoked).
-                </p>`
-              : descendants.length === 0
-                ? html`<p data-testid="affected-descendants" data-count="0">None.</p>`
-                : html`<ul
-                    data-testid="affected-descendants"
-                    data-count=${descendants.length}
-                    class="affected"
-                  >
-                    ${descendants.map((d) => html`<li data-key=${d.key}>${d.bucket} ${d.name} <code>${d.fingerprint}</code></li>`)}
-                  </ul>`
+          form.skipDescendants && descendants !== undefined
+            ? html`<p data-testid="affected-descendants" data-count="0">
+                None: descendants are skipped (${descendants.length} not revoked).
+              </p>`
+            : descendantsList(descendants)
         }
         <p>Channels that will roll back to their previous valid version:</p>
-        ${
-          rollback.length === 0
-            ? html`<p data-testid="affected-channels" data-count="0">None.</p>`
-            : html`<ul
-                data-testid="affected-channels"
-                data-count=${rollback.length}
-                class="affected"
-              >
-                ${rollback.map((c) => html`<li>${c.name}${c.managed ? ' (managed: moves to the newest valid version)' : ''}</li>`)}
-              </ul>`
-        }`,
+        ${affectedList(
+          'affected-channels',
+          rollback,
+          (c) =>
+            html`<li>
+              ${c.name}${c.managed ? ' (managed: moves to the newest valid version)' : ''}
+            </li>`,
+        )}`,
     onConfirm: async () => {
       let revokeAt: string | undefined;
       if (form.when === 'scheduled') {
@@ -277,19 +272,7 @@ export async function openRestoreDialog(subject: VersionTarget): Promise<void> {
           }
         </p>
         <p>Descendants whose inherited revocation is cleared too:</p>
-        ${
-          restored === undefined
-            ? html`<p class="loading" aria-busy="true">Finding descendants…</p>`
-            : restored.length === 0
-              ? html`<p data-testid="affected-descendants" data-count="0">None.</p>`
-              : html`<ul
-                  data-testid="affected-descendants"
-                  data-count=${restored.length}
-                  class="affected"
-                >
-                  ${restored.map((d) => html`<li data-key=${d.key}>${d.bucket} ${d.name} <code>${d.fingerprint}</code></li>`)}
-                </ul>`
-        }
+        ${descendantsList(restored)}
         <p class="muted">
           Channels that rolled back are not moved back; assign them again if needed.
         </p>`,

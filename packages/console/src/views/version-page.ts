@@ -3,7 +3,7 @@ import type { Channel, Version } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { PAGE_SIZE, collect } from '../session';
 import { bucketHref, formatTime } from '../format';
-import { buildsTable, statusBadge } from './common';
+import { buildsTable, facts, statusBadge } from './common';
 import { GraphView } from './graph-view';
 import {
   channelsOnVersion,
@@ -71,34 +71,18 @@ export class VersionPage implements Page {
       </nav>
       <h1 tabindex="-1">${this.bucket} ${version.name} ${statusBadge(version)}</h1>
       ${this.actions(version)}
-      <dl class="facts">
-        <div>
-          <dt>Fingerprint</dt>
-          <dd><code data-testid="fingerprint">${version.fingerprint}</code></dd>
-        </div>
-        <div>
-          <dt>Created</dt>
-          <dd>${formatTime(version.created_at)}</dd>
-        </div>
-        <div>
-          <dt>Author</dt>
-          <dd>${version.author_id || '—'}</dd>
-        </div>
-        <div>
-          <dt>Template</dt>
-          <dd>${version.template_type}</dd>
-        </div>
-        <div>
-          <dt>Channels</dt>
-          <dd>
-            ${
-              channelsOnVersion(this.channels, version)
-                .map((c) => c.name)
-                .join(', ') || html`<span class="muted">none</span>`
-            }
-          </dd>
-        </div>
-      </dl>
+      ${facts([
+        ['Fingerprint', html`<code data-testid="fingerprint">${version.fingerprint}</code>`],
+        ['Created', formatTime(version.created_at)],
+        ['Author', version.author_id || '—'],
+        ['Template', version.template_type],
+        [
+          'Channels',
+          channelsOnVersion(this.channels, version)
+            .map((c) => c.name)
+            .join(', ') || html`<span class="muted">none</span>`,
+        ],
+      ])}
       ${revocationSection(version)}
       <section aria-labelledby="builds-title">
         <h2 id="builds-title">Builds and artifacts</h2>
@@ -129,38 +113,31 @@ export class VersionPage implements Page {
     return html`<div class="actions" role="group" aria-label="Actions">
       ${
         canAssign
-          ? html`<button
-              type="button"
-              data-action="assign"
-              @click=${() => openAssignDialog(this.target())}
-            >
-              Assign to channel…
-            </button>`
+          ? actionButton('assign', 'Assign to channel…', () => openAssignDialog(this.target()))
           : nothing
       }
       ${
         revocable && version.status === 'VERSION_ACTIVE'
-          ? html`<button
-              type="button"
-              class="danger"
-              data-action="revoke"
-              @click=${() => void openRevokeDialog(this.target())}
-            >
-              Revoke…
-            </button>`
+          ? actionButton('revoke', 'Revoke…', () => void openRevokeDialog(this.target()), 'danger')
           : nothing
       }
       ${
         restorable
-          ? html`<button
-              type="button"
-              data-action="restore"
-              @click=${() => void openRestoreDialog(this.target())}
-            >
-              Restore…
-            </button>`
+          ? actionButton('restore', 'Restore…', () => void openRestoreDialog(this.target()))
           : nothing
       }
     </div>`;
   }
+}
+
+/** A button of the actions bar, named by `data-action`; style `danger` marks a destructive one. */
+function actionButton(
+  action: string,
+  label: string,
+  run: () => void,
+  style?: 'danger',
+): TemplateResult {
+  return html`<button type="button" class=${style ?? nothing} data-action=${action} @click=${run}>
+    ${label}
+  </button>`;
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Version } from '@imprint/client';
 import { flatten, formatTime, versionHref } from '../format';
-import { labelsList } from './common';
+import { facts, labelsList, type Fact } from './common';
 
 // Sections of the version page that depend on the version alone.
 
@@ -22,36 +22,25 @@ export function revocationSection(version: Version): TemplateResult | typeof not
     <h2 id="revocation-title">
       ${version.status === 'VERSION_REVOCATION_SCHEDULED' ? 'Scheduled revocation' : 'Revocation'}
     </h2>
-    <dl class="facts">
-      <div>
-        <dt>When</dt>
-        <dd>${formatTime(version.revoke_at)}</dd>
-      </div>
-      <div>
-        <dt>Who</dt>
-        <dd>${version.revocation_author || '—'}</dd>
-      </div>
-      <div>
-        <dt>Why</dt>
-        <dd>${version.revocation_message || html`<span class="muted">no message</span>`}</dd>
-      </div>
-      <div>
-        <dt>Type</dt>
-        <dd>
-          ${version.revocation_type === 'INHERITED' ? 'Inherited' : 'Manual'}
-          ${
-            from
-              ? html`from
-                  <a
-                    data-testid="inherited-from"
-                    href=${versionHref(from.bucket_name, from.version_fingerprint)}
-                    >${from.bucket_name} ${from.version_name}</a
-                  >`
-              : nothing
-          }
-        </dd>
-      </div>
-    </dl>
+    ${facts([
+      ['When', formatTime(version.revoke_at)],
+      ['Who', version.revocation_author || '—'],
+      ['Why', version.revocation_message || html`<span class="muted">no message</span>`],
+      [
+        'Type',
+        html`${version.revocation_type === 'INHERITED' ? 'Inherited' : 'Manual'}
+        ${
+          from
+            ? html`from
+                <a
+                  data-testid="inherited-from"
+                  href=${versionHref(from.bucket_name, from.version_fingerprint)}
+                  >${from.bucket_name} ${from.version_name}</a
+                >`
+            : nothing
+        }`,
+      ],
+    ])}
   </section>`;
 }
 
@@ -73,26 +62,15 @@ export function buildMetadata(
   }
   return html`<article class="metadata">
     <h3><code>${component}</code></h3>
-    <dl class="facts">
-      <div>
-        <dt>Source image</dt>
-        <dd>${source ? html`<code>${source}</code>` : '—'}</dd>
-      </div>
-      <div>
-        <dt>Labels</dt>
-        <dd>${labelsList(labels)}</dd>
-      </div>
-      ${[...groups].map(
-        ([label, entries]) =>
-          html`<div>
-            <dt>${label}</dt>
-            <dd>
-              <ul class="plain">
-                ${entries.map(([key, value]) => html`<li><code>${key}</code>: ${value}</li>`)}
-              </ul>
-            </dd>
-          </div>`,
-      )}
-    </dl>
+    ${facts([
+      ['Source image', source ? html`<code>${source}</code>` : '—'],
+      ['Labels', labelsList(labels)],
+      ...[...groups].map(([label, entries]): Fact => [
+        label,
+        html`<ul class="plain">
+          ${entries.map(([key, value]) => html`<li><code>${key}</code>: ${value}</li>`)}
+        </ul>`,
+      ]),
+    ])}
   </article>`;
 }
