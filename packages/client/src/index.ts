@@ -1,8 +1,10 @@
 /**
  * `@imprint/client`: a typed client for the Imprint registry and any server
- * speaking the HCP Packer registry API (2023-01-01). No runtime dependencies:
- * the global `fetch`, `URL`, `TextEncoder` and `btoa` only, so it runs in
- * Node (≥ 20.19) and in browsers (the registry's console uses it).
+ * speaking the HCP Packer registry API (2023-01-01), and that API's contract
+ * (`./contract`, TypeBox schemas the registry serves from). One dependency,
+ * TypeBox; otherwise the global `fetch`, `URL`, `TextEncoder` and `btoa`
+ * only, so it runs in Node (≥ 20.19) and in browsers (the registry's console
+ * uses it).
  * @packageDocumentation
  */
 export { CLIENT_VERSION } from './version';
@@ -28,7 +30,7 @@ export { ROLES, hasRole, isRole } from './roles';
 export type { Role } from './roles';
 export { CLIENT_ERROR_CODES } from './errors/client-error-codes';
 export type { ClientErrorCode } from './errors/client-error-codes';
-export { GrpcCode, grpcCodeName } from './errors/grpc-code';
+export { GrpcCode, grpcCodeName, httpStatusFromGrpcCode } from './errors/grpc-code';
 export {
   RegistryClientError,
   RegistryApiError,
@@ -54,4 +56,6 @@ export type {
   RegistryConnectionErrorInit,
   RegistryAuthErrorInit,
 } from './errors/client.errors';
-export type * from './models';
+export type { ListOptions } from './models';
+// The API contract: every wire schema with its type (Bucket, Version, …), enums, patterns and limits.
+export * from './contract';

@@ -1,7 +1,6 @@
+import { isUnsafeKey } from '@imprint/sdk';
 import type { ValidationOptions } from 'class-validator';
 import { ValidateBy } from 'class-validator';
-
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * class-validator rule: the value is a plain object whose keys are non-empty,
@@ -18,7 +17,7 @@ export function IsStringMap(options?: ValidationOptions): PropertyDecorator {
           value !== null &&
           !Array.isArray(value) &&
           Object.entries(value).every(
-            ([key, v]) => key !== '' && !UNSAFE_KEYS.has(key) && typeof v === 'string',
+            ([key, v]) => key !== '' && !isUnsafeKey(key) && typeof v === 'string',
           ),
         defaultMessage: () => 'must be a map of non-empty keys to string values',
       },

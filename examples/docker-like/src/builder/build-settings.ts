@@ -1,6 +1,6 @@
 import { posix, resolve } from 'node:path';
 import type { ComponentLocation, ConfigProblem } from '@imprint/sdk';
-import { ConfigError } from '@imprint/sdk';
+import { ConfigError, isUnsafeKey } from '@imprint/sdk';
 import type { DockerLikeConfig } from '../config/docker-like.config';
 
 /** The `base` value that starts from an empty image. */
@@ -46,7 +46,6 @@ export interface BuildSettings {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Checks the rules class-validator cannot express (one field against
@@ -171,7 +170,7 @@ function checkMap(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(map)) {
-    const problem = UNSAFE_KEYS.has(key) ? 'this key is not allowed' : checkKey(key);
+    const problem = isUnsafeKey(key) ? 'this key is not allowed' : checkKey(key);
     if (problem !== undefined) invalid(`${field}.${key}`, problem);
     else if (typeof value !== 'string')
       invalid(`${field}.${key}`, `must be a string (got ${JSON.stringify(value)})`);

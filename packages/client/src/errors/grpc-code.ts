@@ -36,6 +36,43 @@ export function grpcCodeName(code: number): string {
   return NAMES.get(code) ?? `CODE_${code}`;
 }
 
+const HTTP_STATUS: Readonly<Record<GrpcCode, number>> = {
+  [GrpcCode.OK]: 200,
+  [GrpcCode.CANCELLED]: 499,
+  [GrpcCode.UNKNOWN]: 500,
+  [GrpcCode.INVALID_ARGUMENT]: 400,
+  [GrpcCode.DEADLINE_EXCEEDED]: 504,
+  [GrpcCode.NOT_FOUND]: 404,
+  [GrpcCode.ALREADY_EXISTS]: 409,
+  [GrpcCode.PERMISSION_DENIED]: 403,
+  [GrpcCode.RESOURCE_EXHAUSTED]: 429,
+  // HCP answers refused operations (e.g. on managed channels) with 400 + code 9.
+  [GrpcCode.FAILED_PRECONDITION]: 400,
+  // GetVersion of an unknown fingerprint: 409 + code 10, which Packer expects.
+  [GrpcCode.ABORTED]: 409,
+  [GrpcCode.OUT_OF_RANGE]: 400,
+  [GrpcCode.UNIMPLEMENTED]: 501,
+  [GrpcCode.INTERNAL]: 500,
+  [GrpcCode.UNAVAILABLE]: 503,
+  [GrpcCode.DATA_LOSS]: 500,
+  [GrpcCode.UNAUTHENTICATED]: 401,
+};
+
+/**
+ * The HTTP status that goes with a gRPC code in an HCP-style JSON API: the
+ * grpc-gateway mapping HCP uses (5 → 404, 6 and 10 → 409, 9 → 400, ...).
+ * The registry answers with it; {@link grpcCodeFromHttpStatus} is the
+ * (partial) way back.
+ *
+ * @example
+ * ```ts
+ * httpStatusFromGrpcCode(GrpcCode.NOT_FOUND); // 404
+ * ```
+ */
+export function httpStatusFromGrpcCode(code: GrpcCode): number {
+  return HTTP_STATUS[code];
+}
+
 /**
  * The gRPC code for an error response whose body carries none (a proxy's HTML
  * page, say). Only unambiguous HTTP statuses map to a code; 400, 409 and 500

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Actor, PrincipalStore } from '../domain/registry-contract';
-import { internalError, permissionDenied, unauthenticated } from '../http/http-errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import type { EmbeddedMode } from './embedded-mode';
 import { ANONYMOUS_ACTOR, hasRole, type Role, type RouteAccess } from './roles';
 
@@ -25,18 +25,19 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,2048})[ \t]*$/i;
 
 /** The authenticated caller of a non-public route. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw internalError(String(request.id));
+  if (!request.actor) throw new RegistryErrors.Internal({ request_id: String(request.id) });
   return request.actor;
 }
 
 /** Throws 403 / code 7 unless `actor` has at least `needed`. */
 export function requireRole(actor: Actor, needed: Role, operation: string): void {
   if (hasRole(actor.role, needed)) return;
-  throw permissionDenied(
-    `principal ${JSON.stringify(actor.name)} has role ${actor.role}; ${operation} needs role ${needed}` +
-      (needed === 'admin' ? '' : ' or higher'),
-    { required_role: needed, principal_role: actor.role },
-  );
+  throw new RegistryErrors.PermissionDenied({
+    principal: actor.name,
+    role: actor.role,
+    needed,
+    operation,
+  });
 }
 
 const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, { principals, embedded }) => {
@@ -56,17 +57,13 @@ const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, { principals, em
     if (await embedded.isAnonymous()) return ANONYMOUS_ACTOR;
     const header = request.headers.authorization;
     if (!header) {
-      throw unauthenticated(
-        'missing bearer token: send "Authorization: Bearer <token>" with a token from POST /oauth2/token',
-      );
+      throw new RegistryErrors.BearerTokenMissing();
     }
     const match = BEARER.exec(header);
-    if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+    if (!match) throw new RegistryErrors.BearerHeaderMalformed();
     const principal = await principals.verifyToken(match[1]);
     if (!principal) {
-      throw unauthenticated(
-        'the bearer token is unknown or expired; get a new one from POST /oauth2/token',
-      );
+      throw new RegistryErrors.BearerTokenUnknown();
     }
     return { principalId: principal.id, name: principal.name, role: principal.role };
   }

@@ -1,34 +1,12 @@
 import type { RouteContext } from '../http/context';
 import { namedPlugin } from '../http/plugin';
-import { replies } from '../http/schemas/models.schemas';
+import { ref, replies } from '../http/schemas/models.schemas';
 import { NO_QUERY } from '../http/schemas/requests.schemas';
 import { actorOf } from './auth.plugin';
 import { IAM_CALLER_IDENTITY_PATH, type CallerIdentity } from '@imprint/client';
-import { ROLES } from './roles';
 
 /** HCP's IAM route name: who the bearer token (or embedded mode) makes the caller. */
 export const CALLER_IDENTITY_PATH = IAM_CALLER_IDENTITY_PATH;
-
-const CALLER_IDENTITY_RESPONSE = {
-  type: 'object',
-  properties: {
-    principal: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        type: { type: 'string', enum: ['PRINCIPAL_TYPE_SERVICE'] },
-        service: {
-          type: 'object',
-          properties: {
-            id: { type: 'string' },
-            name: { type: 'string' },
-            role: { type: 'string', enum: [...ROLES] },
-          },
-        },
-      },
-    },
-  },
-};
 
 /**
  * `GET /iam/2019-12-10/caller-identity`: the authenticated caller and its
@@ -49,7 +27,7 @@ export const callerIdentityRoutes = namedPlugin<RouteContext>(
           description:
             'The principal behind the bearer token (the anonymous admin in embedded mode). Role: viewer.',
           querystring: NO_QUERY,
-          response: replies(CALLER_IDENTITY_RESPONSE),
+          response: replies(ref('CallerIdentity')),
         },
       },
       async (request, reply): Promise<CallerIdentity> => {

@@ -1,3 +1,4 @@
+import type { Principal as PrincipalModel } from '@imprint/client';
 import type { Principal } from '../domain/registry-contract';
 import type { RouteContext } from '../http/context';
 import { namedPlugin } from '../http/plugin';
@@ -6,13 +7,8 @@ import { PRINCIPAL_NAME_SCHEMA, ROLE_SCHEMA, ULID_SCHEMA } from '../http/schemas
 import { NO_QUERY } from '../http/schemas/requests.schemas';
 import type { Role } from './roles';
 
-/** A principal as the admin API shows it (snake_case, like the rest of the API). */
-export interface PrincipalView {
-  id: string;
-  name: string;
-  role: Role;
-  created_at: string;
-}
+/** A principal as the admin API shows it (the contract's `Principal` model, snake_case). */
+export type PrincipalView = PrincipalModel;
 
 export function toPrincipalView(principal: Principal): PrincipalView {
   return {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { GrpcCode, RegistryError } from '../domain/registry.errors';
-import { HTTP_ERROR_REASONS } from '../http/http-errors';
+import type { RegistryError } from '../errors/registry-error';
+import { RegistryErrors } from '../errors/registry-errors';
 
 /** Failed token requests one client address may make per window (default). */
 export const DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT = 10;
@@ -115,36 +115,19 @@ export class TokenFailureLimiter {
   }
 
   private clientError(client: string, res: RateLimiterRes): RegistryError {
-    const seconds = retryAfterSeconds(res);
-    return tokenRateLimited(
-      `too many failed token requests from ${client} (${this.settings.perClient} within ` +
-        `${this.settings.windowSeconds} s); retry in ${seconds} s with valid client credentials ` +
-        `(HCP_CLIENT_ID / HCP_CLIENT_SECRET) and grant_type=client_credentials`,
-      seconds,
-      { scope: 'client', limit: this.settings.perClient },
-    );
+    return new RegistryErrors.TokenRateLimitedClient({
+      client,
+      limit: this.settings.perClient,
+      windowSeconds: this.settings.windowSeconds,
+      retryAfterSeconds: retryAfterSeconds(res),
+    });
   }
 
   private globalError(res: RateLimiterRes): RegistryError {
-    const seconds = retryAfterSeconds(res);
-    return tokenRateLimited(
-      `too many failed token requests to this registry from all clients (${this.settings.global} within ` +
-        `${this.settings.windowSeconds} s); retry in ${seconds} s`,
-      seconds,
-      { scope: 'global', limit: this.settings.global },
-    );
+    return new RegistryErrors.TokenRateLimitedGlobal({
+      limit: this.settings.global,
+      windowSeconds: this.settings.windowSeconds,
+      retryAfterSeconds: retryAfterSeconds(res),
+    });
   }
-}
-
-function tokenRateLimited(
-  message: string,
-  seconds: number,
-  details: { scope: 'client' | 'global'; limit: number },
-): RegistryError {
-  return new RegistryError(
-    GrpcCode.RESOURCE_EXHAUSTED,
-    HTTP_ERROR_REASONS.TOKEN_RATE_LIMITED,
-    message,
-    { ...details, retry_after_seconds: seconds },
-  );
 }

@@ -3,9 +3,9 @@ import type { TokenResponse } from '@imprint/client';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/registry-contract';
 import type { RouteContext } from '../http/context';
-import { HTTP_ERROR_REASONS, invalidArgument, unauthenticated } from '../http/http-errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import { namedPlugin } from '../http/plugin';
-import { replies } from '../http/schemas/models.schemas';
+import { ref, replies } from '../http/schemas/models.schemas';
 import { STORABLE_TEXT_SCHEMA, isStorableText } from '../http/schemas/patterns';
 import {
   formDecoded,
@@ -42,19 +42,6 @@ const TOKEN_BODY = {
   required: ['grant_type'],
   additionalProperties: false,
 };
-
-const TOKEN_RESPONSE = {
-  type: 'object',
-  properties: {
-    access_token: { type: 'string' },
-    token_type: { type: 'string', enum: ['Bearer'] },
-    expires_in: { type: 'integer', description: 'seconds' },
-  },
-};
-
-const INVALID_CLIENT_MESSAGE =
-  'invalid client credentials: check HCP_CLIENT_ID / HCP_CLIENT_SECRET ' +
-  '(imprint-registry principals create makes a pair)';
 
 /** Options of {@link tokenRoutes}: the route context and the rate limits of failed requests. */
 export type TokenRoutesOptions = RouteContext & { readonly tokenRateLimit: TokenRateLimitSettings };
@@ -118,17 +105,13 @@ export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
           security: [],
           consumes: ['application/x-www-form-urlencoded', 'application/json'],
           body: TOKEN_BODY,
-          response: replies(TOKEN_RESPONSE),
+          response: replies(ref('TokenResponse')),
         },
       },
       async (request, reply): Promise<TokenResponse> => {
         const body = request.body;
         if (body.grant_type !== 'client_credentials') {
-          throw invalidArgument(
-            `unsupported grant_type ${JSON.stringify(body.grant_type.slice(0, 100))}: only client_credentials is supported`,
-            { field: 'body.grant_type' },
-            HTTP_ERROR_REASONS.UNSUPPORTED_GRANT_TYPE,
-          );
+          throw new RegistryErrors.UnsupportedGrantType({ grantType: body.grant_type });
         }
         reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
@@ -142,17 +125,10 @@ export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
 
         const basic = parseBasicAuthorization(request.headers.authorization);
         if (basic === null) {
-          throw unauthenticated(
-            'the Authorization header must be "Basic base64(client_id:client_secret)"',
-            HTTP_ERROR_REASONS.INVALID_CLIENT,
-          );
+          throw new RegistryErrors.BasicHeaderMalformed();
         }
         if (basic && !(isStorableText(basic.clientId) && isStorableText(basic.clientSecret))) {
-          throw invalidArgument(
-            'invalid request: the client_id or client_secret in headers.authorization contains a NUL ' +
-              'character; send the credentials exactly as imprint-registry principals create printed them',
-            { field: 'headers.authorization' },
-          );
+          throw new RegistryErrors.CredentialsNotText();
         }
         const credentials =
           basic ??
@@ -160,14 +136,10 @@ export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
             ? { clientId: body.client_id, clientSecret: body.client_secret }
             : undefined);
         if (!credentials) {
-          throw unauthenticated(
-            'missing client credentials: send them in an "Authorization: Basic" header or as client_id and client_secret form fields',
-            HTTP_ERROR_REASONS.INVALID_CLIENT,
-          );
+          throw new RegistryErrors.ClientCredentialsMissing();
         }
         const principal = await verify(credentials);
-        if (!principal)
-          throw unauthenticated(INVALID_CLIENT_MESSAGE, HTTP_ERROR_REASONS.INVALID_CLIENT);
+        if (!principal) throw new RegistryErrors.ClientCredentialsInvalid();
         const token = await principals.issueToken(principal, tokenTtlSeconds);
         request.log.info({ principal: principal.name }, 'issued a bearer token');
         return {

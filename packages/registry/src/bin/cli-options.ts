@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { ConfigValueError, defaultDataDir, parseDuration } from '../config/parse';
+import { ConfigValueError, defaultDataDir, parseUnsignedDurationMs } from '../config/parse';
 import { openRegistryStorage } from '../domain';
 import type { RegistryStorage } from '../domain/registry-contract';
 import { DEFAULT_DATABASE_WAIT_MS } from '../storage/open-registry-storage';
@@ -70,7 +70,7 @@ export function withStorageOptions(command: Command, names: Names): Command {
         'how long to wait for PostgreSQL to answer at start (0 = fail at once)',
       )
         .env('IMPRINT_DATABASE_WAIT')
-        .argParser(parser(parseDuration))
+        .argParser(parser(parseUnsignedDurationMs))
         .default(DEFAULT_DATABASE_WAIT_MS, '30s'),
     );
 }

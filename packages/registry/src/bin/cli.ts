@@ -3,7 +3,7 @@ import {
   ConfigValueError,
   DEFAULT_LISTEN,
   parseByteSize,
-  parseDuration,
+  parseUnsignedDurationMs,
   parseListenAddress,
   type ListenAddress,
 } from '../config/parse';
@@ -47,7 +47,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 function positiveDuration(min: number, max: number, what: string): (value: string) => number {
   return parser((value) => {
-    const ms = parseDuration(value);
+    const ms = parseUnsignedDurationMs(value);
     if (ms < min || ms > max) {
       throw new ConfigValueError(`'${value}' is out of range: ${what}`);
     }
@@ -175,7 +175,7 @@ function buildProgram(
     )
     .addOption(
       new Option('--sweep-interval <duration>', 'how often to look for stale builds')
-        .argParser(parser(parseDuration))
+        .argParser(parser(parseUnsignedDurationMs))
         .default(DEFAULT_SWEEP_INTERVAL_MS, '1m'),
     )
     .addOption(

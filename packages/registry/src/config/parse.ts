@@ -54,10 +54,11 @@ export function parseListenAddress(input: string): ListenAddress {
 }
 
 /**
- * Parses `500ms`, `30s`, `5m`, `1h30m`, `1d` into milliseconds: the API's
- * duration grammar ({@link durationMs}), without a sign.
+ * Parses `500ms`, `30s`, `5m`, `1h30m`, `1d` into milliseconds for a flag or
+ * option: the registry's one duration parser ({@link durationMs}: units ms, s,
+ * m, h, d), with no sign allowed.
  */
-export function parseDuration(input: string): number {
+export function parseUnsignedDurationMs(input: string): number {
   const text = input.trim();
   const ms = /^[+-]/.test(text) ? undefined : durationMs(text);
   if (ms === undefined) {

@@ -13,15 +13,7 @@ export type {
   StorageOptions,
 } from './registry-contract';
 export { MAX_ANCESTRY_DEPTH } from './registry-contract';
-export {
-  GrpcCode,
-  RegistryError,
-  RegistryErrorReason,
-  alreadyExists,
-  failedPrecondition,
-  invalidArgument,
-  notFound,
-} from './registry.errors';
+export { GrpcCode, RegistryError, RegistryErrorReason, RegistryErrors } from './registry.errors';
 export {
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   SQLITE_FILE_NAME,
@@ -38,4 +30,4 @@ export {
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
 export { FINGERPRINT_PATTERN, MAX_DESCRIPTION_LENGTH, NAME_PATTERN } from './validation';
 export { LATEST_CHANNEL, SYSTEM_AUTHOR } from './context';
-export { parseDuration, parseRfc3339 } from './time';
+export { parseRfc3339, parseSignedDurationMs } from './time';

@@ -1,14 +1,8 @@
-import type { BuildStatus, VersionStatus } from '@imprint/client';
-import { RegistryErrorReason, failedPrecondition } from './registry.errors';
+import { BUILD_STATUSES, type BuildStatus, type VersionStatus } from '@imprint/client';
+import { RegistryErrors } from '../errors/registry-errors';
 
-/** Every build status, in wire spelling. */
-export const BUILD_STATUSES: readonly BuildStatus[] = [
-  'BUILD_UNSET',
-  'BUILD_RUNNING',
-  'BUILD_DONE',
-  'BUILD_CANCELLED',
-  'BUILD_FAILED',
-];
+/** Every build status, in wire spelling (the API contract's list). */
+export { BUILD_STATUSES };
 
 /**
  * Allowed build status changes (`from` → set of `to`). Setting the current
@@ -30,29 +24,17 @@ const TRANSITIONS: Readonly<Record<BuildStatus, readonly BuildStatus[]>> = {
   BUILD_DONE: [],
 };
 
-/** Code 9: a BUILD_DONE build is immutable. */
-export function buildDoneError(buildId: string) {
-  return failedPrecondition(
-    RegistryErrorReason.BUILD_DONE,
-    `Build ${buildId} is BUILD_DONE and can no longer change. To rebuild, create a new version with a new fingerprint.`,
-    { build_id: buildId },
-  );
-}
-
 /** Throws code 9 unless `from → to` is an allowed build status change. */
 export function checkBuildTransition(from: BuildStatus, to: BuildStatus, buildId: string): void {
   if (from === to) return;
-  if (from === 'BUILD_DONE') throw buildDoneError(buildId);
+  if (from === 'BUILD_DONE') throw new RegistryErrors.BuildDone({ build_id: buildId });
   if (!TRANSITIONS[from].includes(to)) {
-    const hint =
-      to === 'BUILD_DONE'
-        ? ' Set it to BUILD_RUNNING first (a retry), then to BUILD_DONE with its artifacts.'
-        : ` From ${from} it can go to ${TRANSITIONS[from].join(', ')}.`;
-    throw failedPrecondition(
-      RegistryErrorReason.BUILD_STATUS_TRANSITION,
-      `Build ${buildId} cannot go from ${from} to ${to}.${hint}`,
-      { build_id: buildId, from, to },
-    );
+    throw new RegistryErrors.BuildStatusTransition({
+      build_id: buildId,
+      from,
+      to,
+      next: TRANSITIONS[from],
+    });
   }
 }
 

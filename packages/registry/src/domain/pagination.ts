@@ -1,5 +1,5 @@
 import type { ListOptions } from '@imprint/client';
-import { RegistryErrorReason, invalidArgument } from './registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import { isStorableText } from './validation';
 
 /** Page size when the caller sends none (or 0, protobuf's "unset"). */
@@ -40,6 +40,35 @@ export interface ListSpec {
   readonly id: SortableField;
 }
 
+/**
+ * The spec of a list of `table`'s rows, sortable by `keys` in that order (the
+ * order error messages list them in): timestamps (`*_at`, epoch ms) are
+ * integers, other keys text, unless `special` maps a key to another column.
+ * The ULID `id` is the tiebreak.
+ *
+ * @example
+ * ```ts
+ * tableListSpec('buckets', ['name', 'created_at', 'updated_at'], 'name asc');
+ * ```
+ */
+export function tableListSpec(
+  table: string,
+  keys: readonly string[],
+  defaultOrder: string,
+  special: Readonly<Record<string, SortableField>> = {},
+): ListSpec {
+  const field = (key: string): SortableField => ({
+    column: `${table}.${key}`,
+    key,
+    type: key.endsWith('_at') ? 'integer' : 'text',
+  });
+  return {
+    fields: Object.fromEntries(keys.map((key) => [key, special[key] ?? field(key)])),
+    defaultOrder: [defaultOrder],
+    id: field('id'),
+  };
+}
+
 /** One resolved ORDER BY term. */
 export interface OrderTerm extends SortableField {
   readonly dir: 'asc' | 'desc';
@@ -55,10 +84,6 @@ export interface PageRequest {
   readonly signature: string;
 }
 
-function paginationError(message: string, field: string) {
-  return invalidArgument(RegistryErrorReason.PAGINATION_INVALID, message, { field });
-}
-
 /**
  * Validates `pageSize`, `orderBy` and `nextPageToken` against a list's spec.
  * Order-by terms are `field` or `field asc|desc`, given as separate array
@@ -69,10 +94,7 @@ export function parsePageRequest(options: unknown, spec: ListSpec): PageRequest 
     options !== undefined &&
     (typeof options !== 'object' || options === null || Array.isArray(options))
   ) {
-    throw paginationError(
-      'List options must be an object { pageSize?, nextPageToken?, orderBy? }.',
-      'options',
-    );
+    throw new RegistryErrors.ListOptionsInvalid();
   }
   const { pageSize, nextPageToken, orderBy } = (options ?? {}) as ListOptions;
 
@@ -84,10 +106,11 @@ export function parsePageRequest(options: unknown, spec: ListSpec): PageRequest 
       pageSize < 1 ||
       pageSize > MAX_PAGE_SIZE
     ) {
-      throw paginationError(
-        `pagination.page_size must be an integer from 1 to ${MAX_PAGE_SIZE} (0 or absent means ${DEFAULT_PAGE_SIZE}), got ${String(pageSize)}.`,
-        'pagination.page_size',
-      );
+      throw new RegistryErrors.PageSizeInvalid({
+        value: pageSize,
+        max: MAX_PAGE_SIZE,
+        fallback: DEFAULT_PAGE_SIZE,
+      });
     }
     limit = pageSize;
   }
@@ -110,10 +133,7 @@ function parseOrderBy(orderBy: unknown, spec: ListSpec): OrderTerm[] {
     return spec.defaultOrder.map((t) => parseTerm(t, spec));
   const list = typeof orderBy === 'string' ? [orderBy] : orderBy;
   if (!Array.isArray(list) || list.some((t) => typeof t !== 'string')) {
-    throw paginationError(
-      'sorting.order_by must be a list of strings such as ["name", "created_at desc"].',
-      'sorting.order_by',
-    );
+    throw new RegistryErrors.OrderByNotAList();
   }
   const raw = (list as string[])
     .flatMap((t) => t.split(','))
@@ -123,8 +143,7 @@ function parseOrderBy(orderBy: unknown, spec: ListSpec): OrderTerm[] {
   const terms = raw.map((t) => parseTerm(t, spec));
   const seen = new Set<string>();
   for (const t of terms) {
-    if (seen.has(t.key))
-      throw paginationError(`sorting.order_by names ${t.key} twice.`, 'sorting.order_by');
+    if (seen.has(t.key)) throw new RegistryErrors.OrderByRepeated({ key: t.key });
     seen.add(t.key);
   }
   return terms;
@@ -135,10 +154,7 @@ function parseTerm(term: string, spec: ListSpec): OrderTerm {
   const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
   const direction = dir.toLowerCase();
   if (!field || rest.length > 0 || (direction !== 'asc' && direction !== 'desc')) {
-    throw paginationError(
-      `sorting.order_by term ${JSON.stringify(term.slice(0, 64))} is invalid: use one of ${Object.keys(spec.fields).join(', ')}, optionally followed by asc or desc.`,
-      'sorting.order_by',
-    );
+    throw new RegistryErrors.OrderByTermInvalid({ term, fields: Object.keys(spec.fields) });
   }
   return { ...field, dir: direction };
 }
@@ -168,11 +184,7 @@ function decodeToken(
   signature: string,
   order: readonly OrderTerm[],
 ): (string | number)[] {
-  const invalid = () =>
-    paginationError(
-      'pagination.next_page_token is not a token this list returned (or it was issued for another sort order); start again without it.',
-      'pagination.next_page_token',
-    );
+  const invalid = () => new RegistryErrors.PageTokenInvalid();
   if (
     typeof token !== 'string' ||
     token.length > MAX_PAGE_TOKEN_LENGTH ||

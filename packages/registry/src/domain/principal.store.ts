@@ -7,21 +7,15 @@ import type {
   Principal,
   PrincipalStore,
 } from './registry-contract';
-import {
-  RegistryErrorReason,
-  alreadyExists,
-  failedPrecondition,
-  invalidArgument,
-  notFound,
-} from './registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import { isUniqueViolation } from '../storage/sql-helpers';
 import type { Db, PrincipalTable } from '../storage/schema';
 import { toIso } from './time';
-import { ROLES } from '@imprint/client';
+import { PATTERNS, ROLES } from '@imprint/client';
 import { isStorableText } from './validation';
 
 /** Principal names: what `author_id` records, so something a person recognises (a name or an email). */
-export const PRINCIPAL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
+export const PRINCIPAL_NAME_PATTERN = new RegExp(PATTERNS.principalName);
 /** Longest token lifetime `issueToken` accepts (one year). */
 export const MAX_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
 
@@ -87,20 +81,10 @@ export class SqlPrincipalStore implements PrincipalStore {
     role: Actor['role'],
   ): Promise<{ principal: Principal; clientSecret: string }> {
     if (typeof name !== 'string' || !PRINCIPAL_NAME_PATTERN.test(name)) {
-      throw invalidArgument(
-        RegistryErrorReason.INVALID_ARGUMENT,
-        `Principal name must be 1 to 128 letters, digits or . _ @ + - starting with a letter or digit (e.g. "ci-packer"), got ${JSON.stringify(String(name).slice(0, 64))}.`,
-        { field: 'name' },
-      );
+      throw new RegistryErrors.PrincipalNameInvalid({ name });
     }
     if (!ROLES.includes(role)) {
-      throw invalidArgument(
-        RegistryErrorReason.INVALID_ARGUMENT,
-        `role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(String(role).slice(0, 32))}.`,
-        {
-          field: 'role',
-        },
-      );
+      throw new RegistryErrors.PrincipalRoleInvalid({ role });
     }
     const clientSecret = randomBytes(32).toString('base64url');
     const salt = randomBytes(16);
@@ -114,14 +98,7 @@ export class SqlPrincipalStore implements PrincipalStore {
       secret_salt: salt.toString('base64'),
       created_at: now,
     };
-    const exists = () =>
-      alreadyExists(
-        RegistryErrorReason.PRINCIPAL_EXISTS,
-        `A principal named ${JSON.stringify(name)} already exists. Pick another name, or delete the old one first.`,
-        {
-          name,
-        },
-      );
+    const exists = () => new RegistryErrors.PrincipalExists({ name });
     try {
       await this.ctx.transaction(async (trx) => {
         if (
@@ -155,14 +132,7 @@ export class SqlPrincipalStore implements PrincipalStore {
     id: string,
     options: DeletePrincipalOptions = {},
   ): Promise<DeletedPrincipal> {
-    const missing = () =>
-      notFound(
-        RegistryErrorReason.PRINCIPAL_NOT_FOUND,
-        `Principal ${JSON.stringify(String(id).slice(0, 64))} does not exist. List principals to find its id.`,
-        {
-          id: String(id).slice(0, 64),
-        },
-      );
+    const missing = () => new RegistryErrors.PrincipalNotFound({ id: String(id).slice(0, 64) });
     // An id that is not storable text (NUL, lone surrogates) names no principal.
     if (typeof id !== 'string' || !isStorableText(id)) throw missing();
     const count = async (trx: Db, role?: Actor['role']): Promise<number> => {
@@ -191,13 +161,7 @@ export class SqlPrincipalStore implements PrincipalStore {
       if (!row) throw missing();
       const admins = await count(trx, 'admin');
       if (row.role === 'admin' && admins <= 1 && !options.allowLastAdmin) {
-        throw failedPrecondition(
-          RegistryErrorReason.LAST_ADMIN,
-          `Principal ${JSON.stringify(row.name)} is the last admin; deleting it would leave nobody who ` +
-            `can manage principals. Create another admin first (POST /imprint/v1/principals with ` +
-            `role admin, or imprint-registry principals create --name NAME --role admin), then delete this one.`,
-          { id: row.id, name: row.name },
-        );
+        throw new RegistryErrors.LastAdmin({ id: row.id, name: row.name });
       }
       // Tokens go with it (ON DELETE CASCADE).
       await trx.deleteFrom('principals').where('id', '=', id).execute();
@@ -260,13 +224,7 @@ export class SqlPrincipalStore implements PrincipalStore {
       ttlSeconds < 1 ||
       ttlSeconds > MAX_TOKEN_TTL_SECONDS
     ) {
-      throw invalidArgument(
-        RegistryErrorReason.INVALID_ARGUMENT,
-        `ttlSeconds must be an integer from 1 to ${MAX_TOKEN_TTL_SECONDS}, got ${String(ttlSeconds)}.`,
-        {
-          field: 'ttlSeconds',
-        },
-      );
+      throw new RegistryErrors.TokenTtlInvalid({ ttlSeconds, max: MAX_TOKEN_TTL_SECONDS });
     }
     const id = typeof principal === 'object' && principal !== null ? principal.id : undefined;
     const accessToken = randomBytes(32).toString('base64url');
@@ -277,13 +235,7 @@ export class SqlPrincipalStore implements PrincipalStore {
           ? await trx.selectFrom('principals').select('id').where('id', '=', id).executeTakeFirst()
           : undefined;
       if (!known) {
-        throw notFound(
-          RegistryErrorReason.PRINCIPAL_NOT_FOUND,
-          `Principal ${JSON.stringify(String(id).slice(0, 64))} does not exist (deleted?); no token issued.`,
-          {
-            id: String(id).slice(0, 64),
-          },
-        );
+        throw new RegistryErrors.TokenPrincipalGone({ id: String(id).slice(0, 64) });
       }
       // Expired tokens are useless; drop them while we are writing anyway.
       await trx.deleteFrom('tokens').where('expires_at', '<=', now).execute();

@@ -1,4 +1,4 @@
-import { RegistryErrorReason, invalidArgument } from './registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
 
 /*
  * Dates on the wire are RFC 3339; in the database they are epoch
@@ -48,11 +48,7 @@ export function parseRfc3339(value: string, field: string): number {
       if (ms >= 0 && ms <= MAX_MS) return ms;
     }
   }
-  throw invalidArgument(
-    RegistryErrorReason.VERSION_UPDATE_INVALID,
-    `${field} must be an RFC 3339 date-time between 1970 and 9999, e.g. "2030-01-31T12:00:00Z", got ${JSON.stringify(value.slice(0, 64))}.`,
-    { field },
-  );
+  throw new RegistryErrors.DateTimeInvalid({ field, value });
 }
 
 const DURATION = /^([+-])?((?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+)$/;
@@ -68,10 +64,12 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 const MAX_DURATION_MS = 100 * 365 * 86_400_000;
 
 /**
- * The one duration grammar (API fields and command-line flags alike): an
- * optional sign, then number-unit pairs with units ms, s, m, h, d (decimals
- * allowed), e.g. `0s`, `90m`, `-1h`, `1h30m`. Milliseconds, rounded, or
- * `undefined` when `text` is not such a duration or exceeds ±100 years.
+ * The one duration parser of the registry (API fields and command-line flags
+ * alike): an optional sign, then number-unit pairs with units ms
+ * (milliseconds), s, m, h, d (days of 24 h), decimals allowed, e.g. `0s`,
+ * `90m`, `-1h`, `1h30m`. Milliseconds, rounded, or `undefined` when `text` is
+ * not such a duration or exceeds ±100 years. Callers say which values they
+ * take: {@link parseSignedDurationMs} (API), `parseUnsignedDurationMs` (flags).
  */
 export function durationMs(text: string): number | undefined {
   const match = DURATION.exec(text);
@@ -88,29 +86,19 @@ export function durationMs(text: string): number | undefined {
 /**
  * Parses a signed duration such as `0s`, `90m`, `12h`, `7d`, `-1h` or
  * `1h30m` (see {@link durationMs}) into milliseconds, or throws the API's
- * invalid-argument error naming `field`.
+ * invalid-argument error naming `field` (`revoke_in`).
  */
-export function parseDuration(value: string, field: string): number {
+export function parseSignedDurationMs(value: string, field: string): number {
   const ms = durationMs(value);
   if (ms !== undefined) return ms;
-  throw invalidArgument(
-    RegistryErrorReason.VERSION_UPDATE_INVALID,
-    `${field} must be a signed duration of at most 100 years with units s, m, h or d, e.g. "0s" (now), "90m", "12h" or "7d", got ${JSON.stringify(value.slice(0, 64))}.`,
-    { field },
-  );
+  throw new RegistryErrors.DurationInvalid({ field, value });
 }
 
 /** The `now` argument of a maintenance call, in epoch ms (undefined: the current time). */
 export function checkNow(now: unknown): number | undefined {
   if (now === undefined) return undefined;
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      'now must be a valid Date (or omitted for the current time).',
-      {
-        field: 'now',
-      },
-    );
+    throw new RegistryErrors.NowInvalid();
   }
   return now.getTime();
 }

@@ -1,8 +1,8 @@
-import { ROLES } from '@imprint/client';
+import { LIMITS, PATTERNS, ROLES } from '@imprint/client';
 import { isUnsafeKey } from '@imprint/sdk';
 import type { Actor } from './registry-contract';
-import { RegistryErrorReason, invalidArgument } from './registry.errors';
-import type { RegistryErrorReason as Reason } from './registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
+import type { RegistryErrorClass } from '../errors/registry-errors';
 
 /*
  * Input checks of the domain layer. The HTTP layer validates JSON schemas
@@ -11,25 +11,27 @@ import type { RegistryErrorReason as Reason } from './registry.errors';
  * failure is a code-3 RegistryError naming the field and the fix.
  */
 
+// The rules below are the API contract's (@imprint/client PATTERNS and LIMITS), checked in code.
+
 /** `^[a-zA-Z0-9-]{3,36}$`: Packer's rule for bucket names; Imprint uses it for channels too. */
-export const NAME_PATTERN = /^[a-zA-Z0-9-]{3,36}$/;
+export const NAME_PATTERN = new RegExp(PATTERNS.name);
 /** 1–40 chars, starts and ends alphanumeric, letters/digits/`-`/`.`/`_` inside. */
-export const FINGERPRINT_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,38}[a-zA-Z0-9])?$/;
+export const FINGERPRINT_PATTERN = new RegExp(PATTERNS.newFingerprint);
 /** Bucket descriptions are at most this long (Packer's limit). */
-export const MAX_DESCRIPTION_LENGTH = 255;
+export const MAX_DESCRIPTION_LENGTH = LIMITS.description;
 /** Label limits. HCP documents none; these only stop abuse. */
-export const MAX_LABELS = 256;
+export const MAX_LABELS = LIMITS.labels;
 /** Longest label key. */
-export const MAX_LABEL_KEY_LENGTH = 255;
+export const MAX_LABEL_KEY_LENGTH = LIMITS.labelKey;
 /** Longest label value. */
-export const MAX_LABEL_VALUE_LENGTH = 4096;
+export const MAX_LABEL_VALUE_LENGTH = LIMITS.labelValue;
 /** Serialized build metadata limit (1 MiB). */
-export const MAX_METADATA_BYTES = 1024 * 1024;
-const MAX_METADATA_DEPTH = 32;
+export const MAX_METADATA_BYTES = LIMITS.metadataBytes;
+const MAX_METADATA_DEPTH = LIMITS.metadataDepth;
 /** Longest accepted short free-text field (a platform, a run uuid, a parent id). */
-export const MAX_SHORT_TEXT = 255;
+export const MAX_SHORT_TEXT = LIMITS.shortText;
 /** Longest accepted external identifier or region. */
-export const MAX_IDENTIFIER = 1024;
+export const MAX_IDENTIFIER = LIMITS.identifier;
 
 /**
  * The one rule for text that may be stored or compared in SQL: why `value`
@@ -61,38 +63,26 @@ export function isStorableText(value: string): boolean {
   return textProblem('', value) === undefined;
 }
 
-/** Throws a code-3 error (`reason`, naming `field`) when {@link textProblem} finds one. */
+/** What {@link checkText} throws: a row of the error table taking the field and the problem. */
+type TextError = RegistryErrorClass<{ field: string; problem: string }>;
+
+/** Throws a code-3 error (naming `field`) when {@link textProblem} finds one. */
 export function checkText(
   value: string,
   field: string,
-  reason: Reason = RegistryErrorReason.INVALID_ARGUMENT,
+  error: TextError = RegistryErrors.TextUnstorable,
 ): string {
   const problem = textProblem(field, value);
-  if (problem !== undefined) throw invalidArgument(reason, problem, { field });
+  if (problem !== undefined) throw new error({ field, problem });
   return value;
 }
 
 /** A plain request body: an object, not null, not an array. */
 export type Body = Readonly<Record<string, unknown>>;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    return value.length > 60 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  }
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-function bad(
-  field: string,
-  expected: string,
-  value: unknown,
-  reason: Reason = RegistryErrorReason.INVALID_ARGUMENT,
-) {
-  return invalidArgument(reason, `${field} must be ${expected}, got ${describe(value)}.`, {
-    field,
-  });
+/** `expected` says what kind of value `field` takes (`a string`, `true or false`). */
+function bad(field: string, expected: string, value: unknown) {
+  return new RegistryErrors.FieldInvalid({ field, expected, value });
 }
 
 /** Checks the acting principal. */
@@ -134,11 +124,7 @@ export function optionalString(
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw bad(path, 'a string', value);
   if (value.length > maxLength) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      `${path} is ${value.length} characters long; at most ${maxLength} are allowed.`,
-      { field: path },
-    );
+    throw new RegistryErrors.FieldTooLong({ field: path, length: value.length, max: maxLength });
   }
   return checkText(value, path);
 }
@@ -147,13 +133,7 @@ export function optionalString(
 export function requiredString(body: Body, field: string, maxLength: number, path = field): string {
   const value = optionalString(body, field, maxLength, path);
   if (value === undefined || value.length === 0) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      `${path} is required and must be a non-empty string.`,
-      {
-        field: path,
-      },
-    );
+    throw new RegistryErrors.FieldRequired({ field: path });
   }
   return value;
 }
@@ -183,12 +163,7 @@ export function optionalEnum<T extends string>(
 /** A bucket name for create: 3–36 letters, digits or hyphens. */
 export function checkBucketName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw bad(
-      field,
-      'a bucket name of 3 to 36 letters, digits or hyphens (^[a-zA-Z0-9-]{3,36}$), e.g. "ubuntu-base"',
-      value,
-      RegistryErrorReason.BUCKET_NAME_INVALID,
-    );
+    throw new RegistryErrors.BucketNameInvalid({ field, value });
   }
   return value;
 }
@@ -196,12 +171,7 @@ export function checkBucketName(value: unknown, field = 'name'): string {
 /** A channel name for create: 3–36 letters, digits or hyphens. */
 export function checkChannelName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw bad(
-      field,
-      'a channel name of 3 to 36 letters, digits or hyphens (^[a-zA-Z0-9-]{3,36}$), e.g. "production"',
-      value,
-      RegistryErrorReason.CHANNEL_NAME_INVALID,
-    );
+    throw new RegistryErrors.ChannelNameInvalid({ field, value });
   }
   return value;
 }
@@ -209,12 +179,7 @@ export function checkChannelName(value: unknown, field = 'name'): string {
 /** A version fingerprint for create. */
 export function checkFingerprint(value: unknown, field = 'fingerprint'): string {
   if (typeof value !== 'string' || !FINGERPRINT_PATTERN.test(value)) {
-    throw bad(
-      field,
-      'a fingerprint of 1 to 40 characters that starts and ends with a letter or digit and otherwise holds only letters, digits, "-", "." or "_" (e.g. a ULID or a git SHA)',
-      value,
-      RegistryErrorReason.FINGERPRINT_INVALID,
-    );
+    throw new RegistryErrors.FingerprintInvalid({ field, value });
   }
   return value;
 }
@@ -236,11 +201,10 @@ export function checkDescription(body: Body): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw bad('description', 'a string', value);
   if (value.length > MAX_DESCRIPTION_LENGTH) {
-    throw invalidArgument(
-      RegistryErrorReason.DESCRIPTION_TOO_LONG,
-      `description is ${value.length} characters long; shorten it to at most ${MAX_DESCRIPTION_LENGTH} characters.`,
-      { field: 'description' },
-    );
+    throw new RegistryErrors.DescriptionTooLong({
+      length: value.length,
+      max: MAX_DESCRIPTION_LENGTH,
+    });
   }
   return checkText(value, 'description');
 }
@@ -250,44 +214,29 @@ export function checkLabels(body: Body, field = 'labels'): Record<string, string
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw bad(
-      field,
-      'an object of string values, e.g. {"os": "ubuntu"}',
-      value,
-      RegistryErrorReason.LABELS_INVALID,
-    );
+    throw new RegistryErrors.LabelsNotAMap({ field, value });
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_LABELS) {
-    throw invalidArgument(
-      RegistryErrorReason.LABELS_INVALID,
-      `${field} has ${entries.length} entries; at most ${MAX_LABELS} are allowed.`,
-      {
-        field,
-      },
-    );
+    throw new RegistryErrors.TooManyLabels({ field, count: entries.length, max: MAX_LABELS });
   }
   const out: Record<string, string> = {};
   for (const [key, label] of entries) {
     const keyProblem = textProblem(`a key of ${field}`, key);
     if (keyProblem !== undefined) {
-      throw invalidArgument(RegistryErrorReason.LABELS_INVALID, keyProblem, { field });
+      throw new RegistryErrors.LabelTextUnstorable({ field, problem: keyProblem });
     }
     if (isUnsafeKey(key) || key.length === 0 || key.length > MAX_LABEL_KEY_LENGTH) {
-      throw invalidArgument(
-        RegistryErrorReason.LABELS_INVALID,
-        `${field} has an invalid key ${describe(key)}: keys must be 1 to ${MAX_LABEL_KEY_LENGTH} characters and not __proto__, constructor or prototype.`,
-        { field },
-      );
+      throw new RegistryErrors.LabelKeyInvalid({ field, key, max: MAX_LABEL_KEY_LENGTH });
     }
     if (typeof label !== 'string' || label.length > MAX_LABEL_VALUE_LENGTH) {
-      throw invalidArgument(
-        RegistryErrorReason.LABELS_INVALID,
-        `${field}.${key} must be a string of at most ${MAX_LABEL_VALUE_LENGTH} characters, got ${describe(label)}.`,
-        { field: `${field}.${key}` },
-      );
+      throw new RegistryErrors.LabelValueInvalid({
+        field: `${field}.${key}`,
+        value: label,
+        max: MAX_LABEL_VALUE_LENGTH,
+      });
     }
-    out[key] = checkText(label, `${field}.${key}`, RegistryErrorReason.LABELS_INVALID);
+    out[key] = checkText(label, `${field}.${key}`, RegistryErrors.LabelTextUnstorable);
   }
   return out;
 }
@@ -296,12 +245,24 @@ export function checkLabels(body: Body, field = 'labels'): Record<string, string
 export function checkPlatforms(body: Body): string[] | undefined {
   const value = body['platforms'];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.length > 64) {
-    throw bad('platforms', 'an array of at most 64 platform names, e.g. ["aws", "gce"]', value);
+  if (!Array.isArray(value) || value.length > LIMITS.platforms) {
+    throw bad(
+      'platforms',
+      `an array of at most ${LIMITS.platforms} platform names, e.g. ["aws", "gce"]`,
+      value,
+    );
   }
   return value.map((platform: unknown, i) => {
-    if (typeof platform !== 'string' || platform.length === 0 || platform.length > 64) {
-      throw bad(`platforms[${i}]`, 'a platform name of 1 to 64 characters', platform);
+    if (
+      typeof platform !== 'string' ||
+      platform.length === 0 ||
+      platform.length > LIMITS.platformName
+    ) {
+      throw bad(
+        `platforms[${i}]`,
+        `a platform name of 1 to ${LIMITS.platformName} characters`,
+        platform,
+      );
     }
     return checkText(platform, `platforms[${i}]`);
   });
@@ -313,8 +274,12 @@ export function checkArtifacts(
 ): { external_identifier: string; region: string }[] | undefined {
   const value = body['artifacts'];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.length > 1000) {
-    throw bad('artifacts', 'an array of at most 1000 {external_identifier, region} objects', value);
+  if (!Array.isArray(value) || value.length > LIMITS.artifacts) {
+    throw bad(
+      'artifacts',
+      `an array of at most ${LIMITS.artifacts} {external_identifier, region} objects`,
+      value,
+    );
   }
   return value.map((item: unknown, i) => {
     const path = `artifacts[${i}]`;
@@ -323,10 +288,10 @@ export function checkArtifacts(
       external_identifier: requiredString(
         entry,
         'external_identifier',
-        1024,
+        LIMITS.identifier,
         `${path}.external_identifier`,
       ),
-      region: optionalString(entry, 'region', 1024, `${path}.region`) ?? '',
+      region: optionalString(entry, 'region', LIMITS.identifier, `${path}.region`) ?? '',
     };
   });
 }
@@ -341,26 +306,14 @@ export function checkMetadata(body: Body): Record<string, unknown> | undefined {
   checkJsonValue(value, 'metadata', 0);
   const size = Buffer.byteLength(JSON.stringify(value));
   if (size > MAX_METADATA_BYTES) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      `metadata is ${size} bytes; at most ${MAX_METADATA_BYTES} are allowed.`,
-      {
-        field: 'metadata',
-      },
-    );
+    throw new RegistryErrors.MetadataTooLarge({ bytes: size, max: MAX_METADATA_BYTES });
   }
   return value as Record<string, unknown>;
 }
 
 function checkJsonValue(value: unknown, path: string, depth: number): void {
   if (depth > MAX_METADATA_DEPTH) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      `${path} is nested deeper than ${MAX_METADATA_DEPTH} levels.`,
-      {
-        field: path,
-      },
-    );
+    throw new RegistryErrors.MetadataTooDeep({ field: path, max: MAX_METADATA_DEPTH });
   }
   if (value === null || typeof value === 'boolean') return;
   if (typeof value === 'string') {
@@ -379,16 +332,10 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       const keyProblem = textProblem(`a key of ${path}`, key);
       if (keyProblem !== undefined) {
-        throw invalidArgument(RegistryErrorReason.INVALID_ARGUMENT, keyProblem, { field: path });
+        throw new RegistryErrors.TextUnstorable({ field: path, problem: keyProblem });
       }
       if (isUnsafeKey(key)) {
-        throw invalidArgument(
-          RegistryErrorReason.INVALID_ARGUMENT,
-          `${path} uses the forbidden key ${JSON.stringify(key)}.`,
-          {
-            field: path,
-          },
-        );
+        throw new RegistryErrors.MetadataForbiddenKey({ field: path, key });
       }
       checkJsonValue(item, `${path}.${key}`, depth + 1);
     }

@@ -1,8 +1,8 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { GrpcCode, type RegistryError } from '../domain/registry.errors';
-import { HTTP_ERROR_REASONS, RegistryHttpError } from './http-errors';
+import type { RegistryError } from '../errors/registry-error';
+import { RegistryErrors } from '../errors/registry-errors';
 
 /** A `clientError` of Node's HTTP server: a parser error (`HPE_*`) or a timeout. */
 type ClientError = Error & { code?: string; reason?: string };
@@ -15,30 +15,15 @@ type ClientError = Error & { code?: string; reason?: string };
 export function clientErrorToRegistryError(error: ClientError): RegistryError {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new RegistryHttpError(
-        431,
-        GrpcCode.INVALID_ARGUMENT,
-        HTTP_ERROR_REASONS.HEADERS_TOO_LARGE,
-        `the request line and headers are larger than ${maxHeaderSize} bytes, the most the server ` +
-          `accepts; send fewer or shorter headers (or a shorter URL)`,
-      );
+      return new RegistryErrors.HeadersTooLarge({ max: maxHeaderSize });
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new RegistryHttpError(
-        408,
-        GrpcCode.DEADLINE_EXCEEDED,
-        HTTP_ERROR_REASONS.REQUEST_TIMEOUT,
-        'the request did not arrive in time: the server closed the connection; send it again',
-      );
+      return new RegistryErrors.RequestTimeout();
     default: {
       // llhttp's `reason` is a fixed description (never the bytes received).
       const what = typeof error.reason === 'string' ? `: ${error.reason.slice(0, 100)}` : '';
-      return new RegistryHttpError(
-        400,
-        GrpcCode.INVALID_ARGUMENT,
-        HTTP_ERROR_REASONS.MALFORMED_REQUEST,
-        `the bytes received are not a valid HTTP/1.1 request (${error.code ?? 'parse error'}${what}); ` +
-          `check the request line (METHOD /path HTTP/1.1) and the headers (Name: value)`,
-      );
+      return new RegistryErrors.MalformedRequest({
+        parserError: `${error.code ?? 'parse error'}${what}`,
+      });
     }
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
-import { HTTP_ERROR_REASONS, notFound } from './http-errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import { namedPlugin } from './plugin';
 
 /** Options of {@link consoleRoutes}. */
@@ -102,10 +102,7 @@ export const consoleRoutes = namedPlugin<ConsoleRoutesOptions>(
         const asset = request.params['*'];
         // Built assets are plain file names; anything else (`..`, `\\`, NUL) is not one of them.
         if (!ASSET_PATH.test(asset) || asset.split('/').includes('..')) {
-          throw notFound(
-            HTTP_ERROR_REASONS.ROUTE_NOT_FOUND,
-            `no console asset ${JSON.stringify(asset.slice(0, 80))}: /assets/ serves the files of the console's build, by name`,
-          );
+          throw new RegistryErrors.ConsoleAssetNotFound({ asset });
         }
         return reply.sendFile(path.posix.join('assets', asset), dir, {
           immutable: true,

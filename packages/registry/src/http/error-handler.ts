@@ -7,17 +7,9 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import { isUnsafeKey } from '@imprint/sdk';
-import { GrpcCode, RegistryError } from '../domain/registry.errors';
+import { GrpcCode, RegistryError } from '../errors/registry-error';
+import { RegistryErrors } from '../errors/registry-errors';
 import { textProblem } from '../domain/validation';
-import {
-  HTTP_ERROR_REASONS,
-  RegistryHttpError,
-  internalError,
-  invalidArgument,
-  notFound,
-} from './http-errors';
-
-/** Keys that must never reach an object built from input (prototype pollution). */
 
 /** JSON nested deeper than this is refused (it would only serve to exhaust the stack later). */
 export const MAX_JSON_DEPTH = 64;
@@ -100,7 +92,7 @@ export function schemaErrorFormatter(
   const part = dataVar === 'querystring' ? 'query' : dataVar;
   const field = first ? fieldOf(part, first) : part;
   const message = first ? describeValidationError(first, field) : `${part} is invalid`;
-  return invalidArgument(`invalid request: ${message}`, { field });
+  return new RegistryErrors.RequestInvalid({ problem: message, field });
 }
 
 type BodyProblem =
@@ -192,38 +184,20 @@ export function parseJsonBody(
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    done(
-      invalidArgument(
-        `the request body is not valid JSON: ${reason}`,
-        {},
-        HTTP_ERROR_REASONS.MALFORMED_JSON,
-      ),
-    );
+    done(new RegistryErrors.BodyNotJson({ reason }));
     return;
   }
   const problem = mayHoldBodyProblem(text) ? findBodyProblem(value) : undefined;
   if (problem?.kind === 'too-deep') {
-    done(
-      invalidArgument(
-        `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
-        {},
-        HTTP_ERROR_REASONS.MALFORMED_JSON,
-      ),
-    );
+    done(new RegistryErrors.BodyTooDeep({ max: MAX_JSON_DEPTH }));
     return;
   }
   if (problem?.kind === 'forbidden-key') {
-    done(
-      invalidArgument(
-        `invalid request: ${problem.path} uses a forbidden key (__proto__, constructor and prototype are refused)`,
-        { field: problem.path },
-        HTTP_ERROR_REASONS.FORBIDDEN_KEY,
-      ),
-    );
+    done(new RegistryErrors.ForbiddenKey({ field: problem.path }));
     return;
   }
   if (problem?.kind === 'text') {
-    done(invalidArgument(`invalid request: ${problem.message}`, { field: problem.path }));
+    done(new RegistryErrors.RequestInvalid({ problem: problem.message, field: problem.path }));
     return;
   }
   done(null, value);
@@ -243,65 +217,44 @@ export function toRegistryError(
   if (isRegistryError(error)) return error;
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown };
   if (fastifyError.validation) {
-    return invalidArgument(`invalid request: ${fastifyError.message ?? 'validation failed'}`);
+    return new RegistryErrors.RequestInvalid({
+      problem: fastifyError.message ?? 'validation failed',
+    });
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
       // A route may take less than the server-wide limit (POST /oauth2/token does).
       const limit = request.routeOptions.bodyLimit ?? bodyLimit;
-      const which =
+      const limitOf =
         limit === bodyLimit
           ? "the server's --body-limit"
           : `the limit of ${request.method} ${request.routeOptions.url ?? 'this route'}`;
-      return new RegistryHttpError(
-        413,
-        GrpcCode.INVALID_ARGUMENT,
-        HTTP_ERROR_REASONS.BODY_TOO_LARGE,
-        `the request body is larger than the limit of ${limit} bytes (${which})`,
-        { limit_bytes: limit },
-      );
+      return new RegistryErrors.BodyTooLarge({ limit, limitOf });
     }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new RegistryHttpError(
-        415,
-        GrpcCode.INVALID_ARGUMENT,
-        HTTP_ERROR_REASONS.UNSUPPORTED_MEDIA_TYPE,
-        `unsupported content type ${contentTypeOf(request)}: send application/json` +
-          (request.url.startsWith('/oauth2/') ? ' or application/x-www-form-urlencoded' : ''),
-      );
+      return new RegistryErrors.UnsupportedMediaType({
+        contentType: contentTypeOf(request),
+        formToo: request.url.startsWith('/oauth2/'),
+      });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return invalidArgument(
-        'the request body is not valid JSON',
-        {},
-        HTTP_ERROR_REASONS.MALFORMED_JSON,
-      );
+      return new RegistryErrors.BodyNotJson({});
     case 'FST_ERR_BAD_URL':
-      return invalidArgument(
-        'the URL is not valid: check its percent-encoding',
-        {},
-        HTTP_ERROR_REASONS.BAD_URL,
-      );
+      return new RegistryErrors.UrlNotDecodable();
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return invalidArgument(
-        'a path segment of the URL is too long',
-        {},
-        HTTP_ERROR_REASONS.BAD_URL,
-      );
+      return new RegistryErrors.PathSegmentTooLong();
   }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) {
-      return notFound(HTTP_ERROR_REASONS.ROUTE_NOT_FOUND, fastifyError.message ?? 'not found');
+      return new RegistryErrors.RouteRefused({ problem: fastifyError.message });
     }
-    return new RegistryHttpError(
+    return new RegistryErrors.RequestRefused({
       status,
-      GrpcCode.INVALID_ARGUMENT,
-      HTTP_ERROR_REASONS.INVALID_ARGUMENT,
-      `invalid request: ${fastifyError.message ?? 'bad request'}`,
-    );
+      problem: fastifyError.message ?? 'bad request',
+    });
   }
-  return internalError(String(request.id));
+  return new RegistryErrors.Internal({ request_id: String(request.id) });
 }
 
 /** Sends a RegistryError as `google.rpc.Status` with its HTTP status. */
@@ -348,10 +301,7 @@ const handleErrors: FastifyPluginAsync<ErrorHandlingOptions> = async (app, { bod
     const path = (request.url.split('?')[0] ?? '').slice(0, 200);
     return sendRegistryError(
       reply,
-      notFound(
-        HTTP_ERROR_REASONS.ROUTE_NOT_FOUND,
-        `no route for ${request.method} ${path}; GET /openapi.json lists every route`,
-      ),
+      new RegistryErrors.RouteNotFound({ method: request.method, path }),
     );
   });
 };

@@ -1,12 +1,8 @@
-import type { ListOptions } from '@imprint/client';
+import type { Static, TObject } from '@fastify/type-provider-typebox';
+import type { LIST_QUERY_FIELDS, ListOptions } from '@imprint/client';
 
-/** The pagination and sorting query params of list operations (validated by `listQuery()`). */
-export type ListQuery = {
-  'pagination.page_size'?: string;
-  'pagination.next_page_token'?: string;
-  'pagination.previous_page_token'?: string;
-  'sorting.order_by'?: string | string[];
-};
+/** The pagination and sorting query params of list operations (the contract's `ListQuerystring()`). */
+export type ListQuery = Static<TObject<typeof LIST_QUERY_FIELDS>>;
 
 /** Query params → the service's {@link ListOptions}. */
 export function toListOptions(query: ListQuery | undefined): ListOptions {

@@ -1,6 +1,6 @@
 import type { Registry } from '@imprint/client';
 import type { RegistryService } from '../domain/registry-contract';
-import { HTTP_ERROR_REASONS, notFound } from './http-errors';
+import { RegistryErrors } from '../errors/registry-errors';
 
 /** The organization and project this registry serves. */
 export interface Tenancy {
@@ -56,20 +56,12 @@ export class RegistryScope {
   }
 
   private checkAgainst(tenancy: Tenancy, organizationId: string, projectId?: string): Tenancy {
-    const serves = `this registry serves organization ${tenancy.organizationId}, project ${tenancy.projectId}`;
+    const served = { organization_id: tenancy.organizationId, project_id: tenancy.projectId };
     if (organizationId !== tenancy.organizationId) {
-      throw notFound(
-        HTTP_ERROR_REASONS.ORGANIZATION_NOT_FOUND,
-        `organization ${JSON.stringify(organizationId.slice(0, 80))} not found; ${serves} (set HCP_ORGANIZATION_ID to it)`,
-        { organization_id: tenancy.organizationId, project_id: tenancy.projectId },
-      );
+      throw new RegistryErrors.OrganizationNotFound({ ...served, sent: organizationId });
     }
     if (projectId !== undefined && projectId !== tenancy.projectId) {
-      throw notFound(
-        HTTP_ERROR_REASONS.PROJECT_NOT_FOUND,
-        `project ${JSON.stringify(projectId.slice(0, 80))} not found in organization ${tenancy.organizationId}; ${serves} (set HCP_PROJECT_ID to it)`,
-        { organization_id: tenancy.organizationId, project_id: tenancy.projectId },
-      );
+      throw new RegistryErrors.ProjectNotFound({ ...served, sent: projectId });
     }
     return tenancy;
   }

@@ -15,7 +15,7 @@ import {
 import { tokenRoutes } from '../auth/token.routes';
 import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
 import type { RegistryStorage } from '../domain/registry-contract';
-import { GrpcCode, RegistryError } from '../domain/registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import { consoleRoutes } from './console.routes';
 import { clientErrorHandler } from './client-error';
 import type { RouteContext } from './context';
@@ -26,7 +26,6 @@ import {
   schemaErrorFormatter,
 } from './error-handler';
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
-import { HTTP_ERROR_REASONS } from './http-errors';
 import { RegistryScope } from './registry-scope';
 import {
   addRequestCompletionLog,
@@ -37,7 +36,7 @@ import { healthRoutes } from './routes/health.routes';
 import { openApiRoutes } from './routes/openapi.routes';
 import { PACKER_PREFIX, packerApi } from './routes/packer-api';
 import { resourceManagerRoutes } from './routes/resource-manager.routes';
-import { MODEL_SCHEMAS, openApiNullable } from './schemas/models.schemas';
+import { MODEL_SCHEMAS, openApiNullable, openApiNullableModels } from './schemas/models.schemas';
 
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -121,14 +120,6 @@ function integerOption(
 }
 
 /** The message shown when a non-loopback server has no principals. */
-export function noPrincipalsMessage(host: string): string {
-  return (
-    `refusing to listen on ${host} with no principals configured: anyone who can reach it ` +
-    `would have full access. Create a principal first: ` +
-    `imprint-registry principals create --name ci --role admin ` +
-    `(with the same --data-dir / --database), or listen on 127.0.0.1 for embedded use`
-  );
-}
 
 /**
  * Builds the registry HTTP server (not yet listening): the HCP Packer API
@@ -189,11 +180,7 @@ export async function buildRegistryServer(
   const loopback = isLoopbackHost(host);
   const principalCount = await storage.principals.countPrincipals();
   if (!loopback && principalCount === 0) {
-    throw new RegistryError(
-      GrpcCode.FAILED_PRECONDITION,
-      HTTP_ERROR_REASONS.NO_PRINCIPALS,
-      noPrincipalsMessage(host),
-    );
+    throw new RegistryErrors.NoPrincipals({ host });
   }
 
   const app = Fastify({
@@ -229,13 +216,7 @@ export async function buildRegistryServer(
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', String(request.id));
     if (!closing) return done();
-    done(
-      new RegistryError(
-        GrpcCode.UNAVAILABLE,
-        HTTP_ERROR_REASONS.UNAVAILABLE,
-        'the registry is shutting down; retry in a moment',
-      ),
-    );
+    done(new RegistryErrors.ShuttingDown());
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
@@ -267,8 +248,9 @@ export async function buildRegistryServer(
       },
       security: [{ bearer: [] }],
     },
+    transform: ({ schema, url }) => ({ schema: openApiNullable(schema), url }),
     transformObject: (documentObject) =>
-      openApiNullable('openapiObject' in documentObject ? documentObject.openapiObject : {}),
+      openApiNullableModels('openapiObject' in documentObject ? documentObject.openapiObject : {}),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
@@ -356,19 +338,13 @@ export async function startRegistryServer(
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new RegistryError(
-        GrpcCode.UNAVAILABLE,
-        HTTP_ERROR_REASONS.ADDRESS_IN_USE,
-        `cannot listen on ${urlHost(host)}:${port}: the address is already in use; ` +
-          `stop the other process or pick another address with --listen HOST:PORT`,
-      );
+      throw new RegistryErrors.AddressInUse({ address: `${urlHost(host)}:${port}` });
     }
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-      throw new RegistryError(
-        GrpcCode.UNAVAILABLE,
-        HTTP_ERROR_REASONS.ADDRESS_IN_USE,
-        `cannot listen on ${urlHost(host)}:${port}: ${(error as Error).message}`,
-      );
+      throw new RegistryErrors.AddressUnusable({
+        address: `${urlHost(host)}:${port}`,
+        why: (error as Error).message,
+      });
     }
     throw error;
   }

@@ -10,7 +10,8 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
-import { GrpcCode, RegistryError, RegistryErrorReason } from '../domain/registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
+import { REGISTRY_ERROR_TABLE } from '../errors/registry-error-table';
 import type { DatabaseHealthSource, DatabaseState } from '../domain/registry-contract';
 import { isStalePlan } from './postgres-prepared';
 import type { Engine } from './sql-helpers';
@@ -97,7 +98,7 @@ function engineLabel(engine: Engine): string {
  * failure hit a COMMIT, whose outcome is then unknown (retries of creates
  * may answer "already exists").
  */
-export class DatabaseUnavailableError extends RegistryError {
+export class DatabaseUnavailableError extends RegistryErrors.DatabaseUnavailable {
   constructor(
     readonly engine: Engine,
     /** Why, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
@@ -105,13 +106,13 @@ export class DatabaseUnavailableError extends RegistryError {
     options?: { cause?: unknown },
   ) {
     super(
-      GrpcCode.UNAVAILABLE,
-      RegistryErrorReason.DATABASE_UNAVAILABLE,
-      `the ${engineLabel(engine)} database cannot serve this request right now (${why}); ` +
-        `retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS}s — /readyz reports when it is back`,
-      { retry_after_seconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
+      {
+        engine: engineLabel(engine),
+        why,
+        retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      },
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
 
@@ -123,10 +124,11 @@ export class DatabaseUnavailableError extends RegistryError {
 export class DatabaseWaitExpiredError extends DatabaseUnavailableError {
   constructor(engine: Engine, where: string, waitedMs: number, why: string, cause: unknown) {
     super(engine, why, { cause });
-    (this as { message: string }).message =
-      `the ${engineLabel(engine)} database at ${where} did not answer within ` +
-      `${Math.round(waitedMs / 1000)}s (${why}); start it, check the database URL, or wait longer`;
-    this.details['waited_ms'] = waitedMs;
+    // Its own row's message and details on the class that callers already catch.
+    const row = REGISTRY_ERROR_TABLE.DatabaseWaitExpired;
+    const params = { engine: engineLabel(engine), where, waitedMs, why };
+    (this as { message: string }).message = row.message(params);
+    Object.assign(this.details, row.details?.(params));
   }
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
+import { pageResult } from '../domain/pagination';
 import type { PageRequest } from '../domain/pagination';
 
 /**
@@ -16,6 +17,14 @@ export function applyPage<DB, TB extends keyof DB, O>(
   if (page.after) q = q.where(keysetCondition(page, page.after));
   for (const term of page.order) q = q.orderBy(sql.ref(term.column), term.dir);
   return q.limit(page.limit + 1);
+}
+
+/** Runs `query` for one page ({@link applyPage}) and cuts it to the page, with the next page's token. */
+export async function fetchPage<DB, TB extends keyof DB, O extends Record<string, unknown>>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  page: PageRequest,
+): Promise<{ rows: O[]; pagination: { next_page_token?: string } }> {
+  return pageResult(page, (await applyPage(query, page).execute()) as O[]);
 }
 
 function keysetCondition(

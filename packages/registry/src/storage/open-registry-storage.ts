@@ -10,7 +10,7 @@ import type { ServiceContext } from '../domain/context';
 import { SqlPrincipalStore } from '../domain/principal.store';
 import { SqlRegistryService } from '../domain/registry.service';
 import type { RegistryStorage, StorageOptions } from '../domain/registry-contract';
-import { RegistryErrorReason, invalidArgument } from '../domain/registry.errors';
+import { RegistryErrors } from '../errors/registry-errors';
 import {
   DatabaseHealth,
   DatabaseUnavailableError,
@@ -79,8 +79,9 @@ function bufferedPrng(): () => number {
   };
 }
 
-function optionsError(message: string, field: string) {
-  return invalidArgument(RegistryErrorReason.INVALID_ARGUMENT, message, { field });
+/** `expected` says what `option` takes (`a string`, `true or false`). */
+function optionsError(option: string, expected: string) {
+  return new RegistryErrors.StorageOptionInvalid({ option, expected });
 }
 
 function isPostgresUrl(url: string): boolean {
@@ -128,14 +129,10 @@ function openDatabase(
   health: DatabaseHealth,
 ): OpenedDatabase {
   const url = options.databaseUrl;
-  if (url !== undefined && typeof url !== 'string')
-    throw optionsError('databaseUrl must be a string.', 'databaseUrl');
+  if (url !== undefined && typeof url !== 'string') throw optionsError('databaseUrl', 'a string');
   if (url !== undefined && url !== '') {
     if (!isPostgresUrl(url)) {
-      throw optionsError(
-        'databaseUrl must be a postgres:// (or postgresql://) URL. For SQLite leave it unset and give dataDir.',
-        'databaseUrl',
-      );
+      throw new RegistryErrors.DatabaseUrlNotPostgres();
     }
     const instanceId = randomUUID();
     const config: PoolConfig = {
@@ -187,10 +184,7 @@ function openDatabase(
   }
   const dir = options.dataDir;
   if (typeof dir !== 'string' || dir === '') {
-    throw optionsError(
-      'SQLite needs dataDir, the directory that holds imprint-registry.db (created if missing); or pass a postgres:// databaseUrl.',
-      'dataDir',
-    );
+    throw new RegistryErrors.SqliteDataDirMissing();
   }
   let file = ':memory:';
   if (dir !== ':memory:') {
@@ -334,29 +328,23 @@ async function ensureRegistryRecord(db: Kysely<Database>, now: number, newId: ()
  * ```
  */
 export async function openRegistryStorage(options: StorageOptions): Promise<OpenedRegistryStorage> {
-  if (typeof options !== 'object' || options === null)
-    throw optionsError('options must be an object.', 'options');
+  if (typeof options !== 'object' || options === null) throw optionsError('options', 'an object');
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
   if (
     typeof heartbeatTimeoutMs !== 'number' ||
     !Number.isFinite(heartbeatTimeoutMs) ||
     heartbeatTimeoutMs <= 0
   ) {
-    throw optionsError(
-      'heartbeatTimeoutMs must be a positive number of milliseconds.',
-      'heartbeatTimeoutMs',
-    );
+    throw optionsError('heartbeatTimeoutMs', 'a positive number of milliseconds');
   }
   const clock = options.now ?? (() => new Date());
-  if (typeof clock !== 'function')
-    throw optionsError('now must be a function returning a Date.', 'now');
+  if (typeof clock !== 'function') throw optionsError('now', 'a function returning a Date');
   const nowMs = () => clock().getTime();
   const ulid = monotonicFactory(bufferedPrng());
   const newId = () => ulid();
 
   const readCache = options.readCache ?? true;
-  if (typeof readCache !== 'boolean')
-    throw optionsError('readCache must be true or false.', 'readCache');
+  if (typeof readCache !== 'boolean') throw optionsError('readCache', 'true or false');
 
   const databaseWaitMs = options.databaseWaitMs ?? DEFAULT_DATABASE_WAIT_MS;
   if (
@@ -364,15 +352,12 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     !Number.isFinite(databaseWaitMs) ||
     databaseWaitMs < 0
   ) {
-    throw optionsError(
-      'databaseWaitMs must be a number of milliseconds, 0 or more.',
-      'databaseWaitMs',
-    );
+    throw optionsError('databaseWaitMs', 'a number of milliseconds, 0 or more');
   }
   if (options.onDatabaseWait !== undefined && typeof options.onDatabaseWait !== 'function')
-    throw optionsError('onDatabaseWait must be a function.', 'onDatabaseWait');
+    throw optionsError('onDatabaseWait', 'a function');
   if (options.onStatement !== undefined && typeof options.onStatement !== 'function')
-    throw optionsError('onStatement must be a function.', 'onStatement');
+    throw optionsError('onStatement', 'a function');
 
   const tracker = new ChangeTracker();
   const health = new DatabaseHealth();

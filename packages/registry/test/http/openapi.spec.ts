@@ -1,11 +1,5 @@
-import {
-  ENGINES,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from './support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
+import { ok } from '../helpers/http';
 
 const P = '/packer/2023-01-01/organizations/{organization_id}/projects/{project_id}';
 
@@ -54,20 +48,12 @@ const ROUTES: readonly [string, string, string][] = [
   ['post', `${P}/_search/external_artifact`, 'SearchExternalArtifact'],
 ];
 
-describe.each(ENGINES)('GET /openapi.json (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('GET /openapi.json (%s)', (engine) => {
+  const registry = useTestRegistry({ beforeAll, afterAll }, { engine });
   let doc: any;
 
   beforeAll(async () => {
-    store = await openTestStorage(engine);
-    registry = await startTestRegistry(store.storage);
     doc = ok(await registry.request('GET', '/openapi.json'));
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
   });
 
   it('is an OpenAPI 3.1 document', () => {
@@ -109,6 +95,22 @@ describe.each(ENGINES)('GET /openapi.json (%s)', (engine) => {
         summary: 'string',
       });
     }
+  });
+
+  // The serialiser's `$ref` + `nullable` (fast) must reach the document as
+  // OpenAPI 3.1's `anyOf: [$ref, null]`, in the models and in route responses.
+  it('shows references that may be null as anyOf [ref, null]', () => {
+    const nullableVersion = {
+      anyOf: [{ $ref: '#/components/schemas/Version' }, { type: 'null' }],
+    };
+    expect(doc.components.schemas.Bucket.properties.latest_version).toEqual(nullableVersion);
+    expect(doc.components.schemas.Channel.properties.version).toEqual(nullableVersion);
+    expect(doc.components.schemas.AncestryParent.properties.channel_version).toEqual({
+      anyOf: [{ $ref: '#/components/schemas/ChannelVersion' }, { type: 'null' }],
+    });
+    const assign = doc.paths[`${P}/buckets/{bucket_name}/channels/assign`].post;
+    const body = assign.responses['200'].content['application/json'].schema;
+    expect(body.properties.version).toEqual(nullableVersion);
   });
 
   it('marks public routes as needing no token', () => {

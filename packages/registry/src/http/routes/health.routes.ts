@@ -1,7 +1,6 @@
-import { GrpcCode, RegistryError } from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
 import { DatabaseUnavailableError } from '../../storage/availability';
 import type { RouteContext } from '../context';
-import { HTTP_ERROR_REASONS } from '../http-errors';
 import { namedPlugin } from '../plugin';
 import { replies } from '../schemas/models.schemas';
 
@@ -55,11 +54,10 @@ export const healthRoutes = namedPlugin<RouteContext>(
           await storage.principals.countPrincipals();
         } catch (error) {
           if (error instanceof DatabaseUnavailableError) throw error;
-          throw new RegistryError(
-            GrpcCode.UNAVAILABLE,
-            HTTP_ERROR_REASONS.UNAVAILABLE,
-            `the ${storage.engine} database does not answer: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          throw new RegistryErrors.DatabaseNotAnswering({
+            engine: storage.engine,
+            why: error instanceof Error ? error.message : String(error),
+          });
         }
         return { status: 'ready', engine: storage.engine, read_cache: storage.readCacheState() };
       },

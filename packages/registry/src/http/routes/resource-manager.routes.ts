@@ -1,4 +1,4 @@
-import type { Organization, Project } from '@imprint/client';
+import { LIMITS, type Organization, type Project } from '@imprint/client';
 import type { RouteContext } from '../context';
 import { namedPlugin } from '../plugin';
 import { listOf, replies, wrapped } from '../schemas/models.schemas';
@@ -96,7 +96,7 @@ export const resourceManagerRoutes = namedPlugin<RouteContext>(
               'scope.type': { type: 'string', enum: ['ORGANIZATION'] },
               'scope.id': TENANT_ID_SCHEMA,
               'pagination.page_size': { type: 'string', maxLength: 10 },
-              'pagination.next_page_token': { type: 'string', maxLength: 1024 },
+              'pagination.next_page_token': { type: 'string', maxLength: LIMITS.identifier },
             },
             additionalProperties: false,
           },

@@ -1,36 +1,16 @@
-import {
-  ANCESTRY_STATUSES,
-  BUILD_STATUSES,
-  REVOCATION_TYPES,
-  ROLE_SCHEMA,
-  TEMPLATE_TYPES,
-  VERSION_STATUSES,
-} from './patterns';
+import { EmptyResponse, RESPONSE_MODELS } from '@imprint/client';
 
-/**
- * Response models, registered once with `addSchema` and referenced as
- * `{ $ref: 'Name#' }`. They are the serialisation allow-list (fields not
- * listed here are not sent) and become `components.schemas` in OpenAPI.
- * Field names are the HCP Packer 2023-01-01 wire names (packages/client/src/models.ts).
+/*
+ * Response schemas, derived from the contract's models (@imprint/client).
+ * They are fastify's serialisation allow-list (fields not listed are not
+ * sent) and become `components.schemas` in OpenAPI. Models are registered
+ * once with `addSchema` and referenced as `{ $ref: 'Name#' }`.
  */
 
-const str = { type: 'string' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const bool = { type: 'boolean' } as const;
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
-const revocationInheritedFrom = {
-  type: 'object',
-  properties: {
-    bucket_name: str,
-    href: str,
-    version_fingerprint: str,
-    version_id: str,
-    version_name: str,
-  },
-} as const;
+type Schema = Record<string, unknown>;
 
 export function ref(id: string): { $ref: string } {
-  return { $ref: `${id}#` };
+  return { $ref: id.endsWith('#') ? id : `${id}#` };
 }
 
 /**
@@ -44,10 +24,54 @@ export function nullable(id: string): { $ref: string; nullable: true } {
   return { ...ref(id), nullable: true };
 }
 
+function isSchema(value: unknown): value is Schema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The contract's `anyOf: [{$ref}, {type: 'null'}]` (its Nullable), as {@link nullable}. */
+function asNullableRef(schema: Schema): Schema | undefined {
+  const { anyOf, ...rest } = schema;
+  if (!Array.isArray(anyOf) || anyOf.length !== 2) return undefined;
+  const [target, other] = anyOf as unknown[];
+  if (!isSchema(target) || typeof target['$ref'] !== 'string') return undefined;
+  if (!isSchema(other) || other['type'] !== 'null') return undefined;
+  return { ...rest, ...nullable(target['$ref']) };
+}
+
 /**
- * Rewrites every `{ $ref, nullable: true }` of {@link nullable} in a generated
- * OpenAPI 3.1 document into `anyOf: [{ $ref }, { type: 'null' }]` (3.1 has no
- * `nullable` keyword). Returns a new object; the route schemas are untouched.
+ * A contract schema as a response schema: plain JSON (TypeBox's symbols
+ * dropped), references as `Name#`, nullable references as {@link nullable},
+ * and no `required`: the wire treats every response field as optional, so a
+ * missing field is left out rather than failing the response.
+ */
+export function responseSchema(schema: Schema): Schema {
+  const asNullable = asNullableRef(schema);
+  if (asNullable) return asNullable;
+  const out: Schema = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (keyword === 'required') continue;
+    if (keyword === '$ref' && typeof value === 'string') {
+      Object.assign(out, ref(value));
+    } else if (keyword === 'properties' && isSchema(value)) {
+      out[keyword] = Object.fromEntries(
+        Object.entries(value).map(([name, property]) => [name, responseSchema(property as Schema)]),
+      );
+    } else if ((keyword === 'items' || keyword === 'additionalProperties') && isSchema(value)) {
+      out[keyword] = responseSchema(value);
+    } else if (keyword === 'anyOf' && Array.isArray(value)) {
+      out[keyword] = value.map((branch) => responseSchema(branch as Schema));
+    } else {
+      out[keyword] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Rewrites every `{ $ref, nullable: true }` of {@link nullable} in a route
+ * schema into `anyOf: [{ $ref }, { type: 'null' }]` (OpenAPI 3.1 has no
+ * `nullable` keyword, and @fastify/swagger drops it next to a `$ref`). For
+ * the documentation only: returns a new object, the route schemas are untouched.
  */
 export function openApiNullable<T>(document: T): T {
   const rewrite = (value: unknown): unknown => {
@@ -63,201 +87,42 @@ export function openApiNullable<T>(document: T): T {
   return rewrite(document) as T;
 }
 
-function model(
-  $id: string,
-  description: string,
-  properties: Record<string, unknown>,
-): Record<string, unknown> {
-  return { $id, type: 'object', description, properties };
+/**
+ * The models' nullable references in an OpenAPI document built by
+ * @fastify/swagger, which converts the registered models itself and loses
+ * {@link nullable}: each becomes `anyOf: [{ $ref }, { type: 'null' }]` again,
+ * read from {@link MODEL_SCHEMAS}. Mutates and returns `document`.
+ */
+export function openApiNullableModels<T extends { components?: { schemas?: object } }>(
+  document: T,
+): T {
+  const components = (document.components?.schemas ?? {}) as Record<string, Schema | undefined>;
+  for (const model of MODEL_SCHEMAS) {
+    const documented = components[model['$id'] as string]?.['properties'] as Schema | undefined;
+    const properties = (model['properties'] ?? {}) as Record<string, Schema>;
+    for (const [name, property] of Object.entries(properties)) {
+      if (documented && property['nullable'] === true && typeof property['$ref'] === 'string') {
+        const target = `#/components/schemas/${property['$ref'].replace(/#$/, '')}`;
+        documented[name] = { anyOf: [{ $ref: target }, { type: 'null' }] };
+      }
+    }
+  }
+  return document;
 }
 
-export const MODEL_SCHEMAS: readonly Record<string, unknown>[] = [
-  model('RpcStatus', 'google.rpc.Status: the body of every error response.', {
-    code: { type: 'integer', description: 'gRPC status code (3, 5, 6, 7, 9, 10, 13, 16, ...)' },
-    message: str,
-    details: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: true,
-        properties: { '@type': str, reason: str },
-      },
-    },
-  }),
-  model('Pagination', 'Page tokens of a list response.', {
-    next_page_token: str,
-    previous_page_token: str,
-  }),
-  model('Location', 'Where a resource lives.', {
-    organization_id: str,
-    project_id: str,
-    region: { type: 'object', properties: { provider: str, region: str } },
-  }),
-  model('AncestrySummary', 'Ancestry status of parents or children.', {
-    href: str,
-    status: { type: 'string', enum: ANCESTRY_STATUSES },
-  }),
-  model('Registry', 'The registry of a project.', {
-    id: str,
-    location: ref('Location'),
-    created_at: dateTime,
-    updated_at: dateTime,
-    config: {
-      type: 'object',
-      properties: {
-        activated: bool,
-        feature_tier: { type: 'string', enum: ['UNSET', 'STANDARD', 'PLUS'] },
-      },
-    },
-  }),
-  model('Artifact', 'An artifact (image) a build produced.', {
-    id: str,
-    external_identifier: str,
-    region: str,
-    created_at: dateTime,
-  }),
-  model('Build', 'One component of a version.', {
-    id: str,
-    version_id: str,
-    component_type: str,
-    platform: str,
-    status: { type: 'string', enum: BUILD_STATUSES },
-    packer_run_uuid: str,
-    labels: stringMap,
-    source_external_identifier: str,
-    artifacts: { type: 'array', items: ref('Artifact') },
-    metadata: { type: 'object', additionalProperties: true },
-    created_at: dateTime,
-    updated_at: dateTime,
-  }),
-  model('Version', 'A version (formerly iteration): v0 until every build is done.', {
-    id: str,
-    bucket_name: str,
-    fingerprint: str,
-    name: str,
-    status: { type: 'string', enum: VERSION_STATUSES },
-    template_type: { type: 'string', enum: TEMPLATE_TYPES },
-    author_id: str,
-    builds: { type: 'array', items: ref('Build') },
-    created_at: dateTime,
-    updated_at: dateTime,
-    has_descendants: bool,
-    parents: ref('AncestrySummary'),
-    revoke_at: dateTime,
-    revocation_message: str,
-    revocation_author: str,
-    revocation_type: { type: 'string', enum: REVOCATION_TYPES },
-    revocation_inherited_from: revocationInheritedFrom,
-  }),
-  model('Bucket', 'A bucket of versions.', {
-    id: str,
-    name: str,
-    description: str,
-    labels: stringMap,
-    location: ref('Location'),
-    resource_name: str,
-    created_at: dateTime,
-    updated_at: dateTime,
-    latest_version: nullable('Version'),
-    platforms: { type: 'array', items: str },
-    version_count: { type: 'string', description: 'a decimal number, as in the HCP API' },
-    parents: ref('AncestrySummary'),
-    children: ref('AncestrySummary'),
-  }),
-  model('ChannelVersion', 'The compact version form used by history and ancestry.', {
-    fingerprint: str,
-    id: str,
-    name: str,
-  }),
-  model('Channel', 'A named pointer to a version.', {
-    id: str,
-    name: str,
-    bucket_name: str,
-    author_id: str,
-    created_at: dateTime,
-    updated_at: dateTime,
-    managed: bool,
-    restricted: bool,
-    version: nullable('Version'),
-  }),
-  model('ChannelAssignment', 'One entry of a channel assignment history.', {
-    assigned_at: dateTime,
-    author_id: str,
-    version: nullable('ChannelVersion'),
-  }),
-  model('AncestryParent', 'The parent side of an ancestry relation.', {
-    bucket_name: str,
-    channel_name: str,
-    channel_version: nullable('ChannelVersion'),
-    version_fingerprint: str,
-    version_id: str,
-    version_name: str,
-  }),
-  model('AncestryChild', 'The child side of an ancestry relation.', {
-    bucket_name: str,
-    version_fingerprint: str,
-    version_id: str,
-    version_name: str,
-  }),
-  model('BucketAncestry', 'A parent-child relation.', {
-    parent: ref('AncestryParent'),
-    child: ref('AncestryChild'),
-    status: { type: 'string', enum: ANCESTRY_STATUSES },
-    inferred: {
-      type: 'boolean',
-      description: 'Imprint extension: the link was inferred from a source image id',
-    },
-  }),
-  model('ExternalArtifactMatch', 'A search hit: which bucket/version/build made an artifact.', {
-    bucket: { type: 'object', properties: { id: str, name: str, labels: stringMap } },
-    build: ref('Build'),
-    version: {
-      type: 'object',
-      properties: {
-        id: str,
-        name: str,
-        fingerprint: str,
-        author_id: str,
-        status: { type: 'string', enum: VERSION_STATUSES },
-        revoke_at: dateTime,
-        revocation_message: str,
-        revocation_author: str,
-        revocation_type: { type: 'string', enum: REVOCATION_TYPES },
-        revocation_inherited_from: revocationInheritedFrom,
-      },
-    },
-  }),
-  model('Operation', 'A long-running operation (descendant revocation).', {
-    id: str,
-    state: { type: 'string', enum: ['PENDING', 'RUNNING', 'DONE'] },
-  }),
-  model('Organization', 'Resource manager: the organization this registry serves.', {
-    id: str,
-    name: str,
-    state: str,
-    created_at: dateTime,
-  }),
-  model('Project', 'Resource manager: the project this registry serves.', {
-    id: str,
-    name: str,
-    description: str,
-    parent: { type: 'object', properties: { type: str, id: str } },
-    state: str,
-    created_at: dateTime,
-  }),
-  model('Principal', 'A service principal (client credentials with a role).', {
-    id: { type: 'string', description: 'ULID; also the OAuth client id' },
-    name: str,
-    role: ROLE_SCHEMA,
-    created_at: dateTime,
-  }),
-];
+/** Every registered model, in the contract's order. */
+export const MODEL_SCHEMAS: readonly Schema[] = RESPONSE_MODELS.map((model) =>
+  responseSchema(model as unknown as Schema),
+);
 
 /** Every response: the success body, and google.rpc.Status for errors. */
-export function replies(ok: unknown, description?: string): Record<string, unknown> {
-  const success =
-    description && typeof ok === 'object' && ok !== null ? { ...ok, description } : ok;
-  return { 200: success, '4xx': ref('RpcStatus'), '5xx': ref('RpcStatus') };
+export function replies(ok: object, description?: string): Record<string, unknown> {
+  const success = responseSchema(ok as Schema);
+  return {
+    200: description ? { ...success, description } : success,
+    '4xx': ref('RpcStatus'),
+    '5xx': ref('RpcStatus'),
+  };
 }
 
 /** `{ <key>: <Model> }`, the wrapped single-resource response HCP uses. */
@@ -278,4 +143,4 @@ export function listOf(key: string, id: string, extra: Record<string, unknown> =
 }
 
 /** `{}`: what HCP's Delete operations answer. */
-export const EMPTY_OBJECT = { type: 'object', properties: {} } as const;
+export const EMPTY_OBJECT = responseSchema(EmptyResponse);

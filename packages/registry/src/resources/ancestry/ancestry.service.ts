@@ -1,4 +1,8 @@
-import type { AncestryType, BucketAncestry, ListBucketAncestryResponse } from '@imprint/client';
+import {
+  ANCESTRY_TYPES,
+  type BucketAncestry,
+  type ListBucketAncestryResponse,
+} from '@imprint/client';
 import { applyPage } from '../../storage/keyset';
 import { versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
@@ -6,19 +10,13 @@ import { pageResult, parsePageRequest } from '../../domain/pagination';
 import type { ListSpec } from '../../domain/pagination';
 import { MAX_ANCESTRY_DEPTH } from '../../domain/registry-contract';
 import type { Actor, AncestryQuery } from '../../domain/registry-contract';
-import { RegistryErrorReason, invalidArgument } from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
 import { checkActor, checkBody, optionalEnum, optionalString } from '../../domain/validation';
 import { ancestryVersionIds } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
 import { canSeeRestricted } from '../channels/channels.service';
 import { requireVersion } from '../versions/versions.service';
 import { ancestryStatusOf, linksWithin, relationStatusRank } from './ancestry.sql';
-
-const ANCESTRY_TYPES: readonly AncestryType[] = [
-  'ANCESTRY_TYPE_UNSET',
-  'ANCESTRY_TYPE_PARENTS',
-  'ANCESTRY_TYPE_CHILDREN',
-];
 
 const ANCESTRY_LIST: ListSpec = {
   fields: { created_at: { column: 'l.created_at', key: 'created_at', type: 'integer' } },
@@ -161,9 +159,5 @@ function parseAncestryDepth(value: unknown): number | 'all' {
     value <= MAX_ANCESTRY_DEPTH
   )
     return value;
-  throw invalidArgument(
-    RegistryErrorReason.INVALID_ARGUMENT,
-    `depth must be a whole number from 1 to ${MAX_ANCESTRY_DEPTH}, or 'all'; got ${JSON.stringify(value)}.`,
-    { field: 'depth' },
-  );
+  throw new RegistryErrors.AncestryDepthInvalid({ value, max: MAX_ANCESTRY_DEPTH });
 }

@@ -1,14 +1,12 @@
 import type { Bucket, ListBucketsResponse, ListOptions } from '@imprint/client';
 import type { BucketTable, Db } from '../../storage/schema';
-import { applyPage } from '../../storage/keyset';
+import { fetchPage } from '../../storage/keyset';
 import { uniqueAs } from '../../storage/sql-helpers';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
-import { pageResult, parsePageRequest } from '../../domain/pagination';
-import type { ListSpec } from '../../domain/pagination';
+import { parsePageRequest, tableListSpec } from '../../domain/pagination';
 import type { Actor } from '../../domain/registry-contract';
-import { RegistryErrorReason, alreadyExists, notFound, quote } from '../../domain/registry.errors';
-import type { RegistryError } from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
 import {
   checkActor,
   checkBody,
@@ -16,40 +14,19 @@ import {
   checkDescription,
   checkLabels,
   checkPlatforms,
-  lookupName,
 } from '../../domain/validation';
 import { bucketsToWire } from '../../domain/wire';
+import { requireNamed } from '../lookup';
 
-const BUCKET_LIST: ListSpec = {
-  fields: {
-    name: { column: 'buckets.name', key: 'name', type: 'text' },
-    created_at: { column: 'buckets.created_at', key: 'created_at', type: 'integer' },
-    updated_at: { column: 'buckets.updated_at', key: 'updated_at', type: 'integer' },
-  },
-  defaultOrder: ['name asc'],
-  id: { column: 'buckets.id', key: 'id', type: 'text' },
-};
+const BUCKET_LIST = tableListSpec('buckets', ['name', 'created_at', 'updated_at'], 'name asc');
 
-export function bucketNotFound(name: string): RegistryError {
-  return notFound(
-    RegistryErrorReason.BUCKET_NOT_FOUND,
-    `Bucket ${quote(name)} does not exist in this registry. Check the name, or create it with CreateBucket (PUT /buckets).`,
-    { bucket_name: name },
+export function requireBucket(db: Db, name: unknown, field = 'bucket_name'): Promise<BucketTable> {
+  return requireNamed(
+    name,
+    field,
+    (key) => db.selectFrom('buckets').selectAll().where('name', '=', key).executeTakeFirst(),
+    (shown) => new RegistryErrors.BucketNotFound({ bucket_name: shown }),
   );
-}
-
-export async function requireBucket(
-  db: Db,
-  name: unknown,
-  field = 'bucket_name',
-): Promise<BucketTable> {
-  const key = lookupName(name, field);
-  const row =
-    key === undefined
-      ? undefined
-      : await db.selectFrom('buckets').selectAll().where('name', '=', key).executeTakeFirst();
-  if (!row) throw bucketNotFound(String(name).slice(0, 64));
-  return row;
 }
 
 async function bucketWire(ctx: ServiceContext, db: Db, id: string): Promise<Bucket> {
@@ -66,8 +43,7 @@ export async function listBuckets(
   options?: ListOptions,
 ): Promise<ListBucketsResponse> {
   const page = parsePageRequest(options, BUCKET_LIST);
-  const rows = await applyPage(ctx.db.selectFrom('buckets').selectAll(), page).execute();
-  const result = pageResult(page, rows);
+  const result = await fetchPage(ctx.db.selectFrom('buckets').selectAll(), page);
   return {
     buckets: await bucketsToWire(ctx, ctx.db, result.rows),
     pagination: result.pagination,
@@ -84,12 +60,7 @@ export async function createBucket(
   const name = checkBucketName(input['name']);
   const description = checkDescription(input) ?? '';
   const labels = checkLabels(input) ?? {};
-  const exists = () =>
-    alreadyExists(
-      RegistryErrorReason.BUCKET_EXISTS,
-      `Bucket ${quote(name)} already exists. Use GetBucket/UpdateBucket on it, or pick another name.`,
-      { bucket_name: name },
-    );
+  const exists = () => new RegistryErrors.BucketExists({ bucket_name: name });
   return uniqueAs(exists, () =>
     ctx.transaction(async (trx) => {
       if (await trx.selectFrom('buckets').select('id').where('name', '=', name).executeTakeFirst())

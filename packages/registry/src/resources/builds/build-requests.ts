@@ -1,12 +1,6 @@
 import { versionName } from '../../domain/context';
-import {
-  RegistryErrorReason,
-  alreadyExists,
-  failedPrecondition,
-  invalidArgument,
-  quote,
-} from '../../domain/registry.errors';
-import type { RegistryError } from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
+import type { RegistryError } from '../../errors/registry-error';
 import {
   MAX_IDENTIFIER,
   MAX_SHORT_TEXT,
@@ -52,35 +46,15 @@ export function setOnce(
 ): string {
   if (sent === undefined || sent === stored) return stored;
   if (stored !== '') {
-    throw alreadyExists(
-      RegistryErrorReason.BUILD_PARENT_IMMUTABLE,
-      `${field} of build ${buildId} is already ${quote(stored)} and can be set only once. Record a different parent in a new version.`,
-      { field, build_id: buildId },
-    );
+    throw new RegistryErrors.BuildParentImmutable({ field, build_id: buildId, stored });
   }
   return sent;
 }
 
 export function completeError(version: VersionRow, bucket: string): RegistryError {
-  return failedPrecondition(
-    RegistryErrorReason.VERSION_COMPLETE,
-    `Version ${quote(version.fingerprint)} of bucket ${quote(bucket)} is complete (${versionName(version.seq)}); its builds can no longer change. Build again under a new fingerprint.`,
-    { fingerprint: version.fingerprint },
-  );
-}
-
-export function artifactsRequired(componentType: string): RegistryError {
-  return invalidArgument(
-    RegistryErrorReason.BUILD_ARTIFACTS_REQUIRED,
-    `Build ${quote(componentType)} cannot be BUILD_DONE without artifacts. Send artifacts [{external_identifier, region}] with the update (or earlier).`,
-    { field: 'artifacts', component_type: componentType },
-  );
-}
-
-export function channelWithoutVersion(buildId: string): RegistryError {
-  return invalidArgument(
-    RegistryErrorReason.INVALID_ARGUMENT,
-    `parent_channel_id is set without parent_version_id on build ${buildId}. Send the parent version's id along with its channel's id.`,
-    { field: 'parent_channel_id' },
-  );
+  return new RegistryErrors.VersionComplete({
+    fingerprint: version.fingerprint,
+    bucket,
+    version: versionName(version.seq),
+  });
 }

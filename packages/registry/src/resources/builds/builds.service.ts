@@ -1,14 +1,13 @@
 import type { Build, ListBuildsResponse, ListOptions } from '@imprint/client';
 import type { ArtifactTable, BucketTable, BuildTable, Db } from '../../storage/schema';
-import { applyPage } from '../../storage/keyset';
-import { isNotNullViolation, lockRows, uniqueAs } from '../../storage/sql-helpers';
+import { fetchPage } from '../../storage/keyset';
+import { isNotNullViolation, uniqueAs } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
 import { BUILD_STATUSES, checkBuildTransition } from '../../domain/lifecycle';
-import { pageResult, parsePageRequest } from '../../domain/pagination';
-import type { ListSpec } from '../../domain/pagination';
+import { parsePageRequest, tableListSpec } from '../../domain/pagination';
 import type { Actor } from '../../domain/registry-contract';
-import { RegistryErrorReason, alreadyExists, notFound, quote } from '../../domain/registry.errors';
-import type { RegistryError } from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
+import type { RegistryError } from '../../errors/registry-error';
 import { checkNow } from '../../domain/time';
 import {
   checkActor,
@@ -21,62 +20,50 @@ import { artifactToWire, buildToWire, loadBuilds, selectVersions } from '../../d
 import type { VersionRow } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
 import { maybeCompleteVersion } from '../versions/completion';
-import { missingVersion, requireVersion } from '../versions/versions.service';
-import {
-  artifactsRequired,
-  channelWithoutVersion,
-  completeError,
-  parseBuildFields,
-} from './build-requests';
+import { lockedVersion, missingVersion, requireVersion } from '../versions/versions.service';
+import { requireNamed, shownName } from '../lookup';
+import { completeError, parseBuildFields } from './build-requests';
 import { INSERT_BUILD, INSERT_BUILD_INTO_V0, TOUCH_VERSION, insertArtifacts } from './builds.sql';
 
 /** Longest accepted component type. */
 const MAX_COMPONENT_TYPE = 255;
 
-const BUILD_LIST: ListSpec = {
-  fields: {
-    created_at: { column: 'builds.created_at', key: 'created_at', type: 'integer' },
-    updated_at: { column: 'builds.updated_at', key: 'updated_at', type: 'integer' },
-    component_type: { column: 'builds.component_type', key: 'component_type', type: 'text' },
-  },
-  defaultOrder: ['created_at asc'],
-  id: { column: 'builds.id', key: 'id', type: 'text' },
-};
+const BUILD_LIST = tableListSpec(
+  'builds',
+  ['created_at', 'updated_at', 'component_type'],
+  'created_at asc',
+);
 
 export function buildNotFound(
   bucket: string,
   version: VersionRow,
   buildId: unknown,
 ): RegistryError {
-  return notFound(
-    RegistryErrorReason.BUILD_NOT_FOUND,
-    `Build ${quote(String(buildId).slice(0, 64))} does not exist in version ${quote(version.fingerprint)} of bucket ${quote(bucket)}. List the version's builds to find its id.`,
-    {
-      bucket_name: bucket,
-      fingerprint: version.fingerprint,
-      build_id: String(buildId).slice(0, 64),
-    },
-  );
+  return new RegistryErrors.BuildNotFound({
+    bucket_name: bucket,
+    fingerprint: version.fingerprint,
+    build_id: shownName(buildId),
+  });
 }
 
-async function requireBuild(
+function requireBuild(
   db: Db,
   bucket: BucketTable,
   version: VersionRow,
   buildId: unknown,
 ): Promise<BuildTable> {
-  const key = lookupName(buildId, 'build_id');
-  const row =
-    key === undefined
-      ? undefined
-      : await db
-          .selectFrom('builds')
-          .selectAll()
-          .where('id', '=', key)
-          .where('version_id', '=', version.id)
-          .executeTakeFirst();
-  if (!row) throw buildNotFound(bucket.name, version, buildId);
-  return row;
+  return requireNamed(
+    buildId,
+    'build_id',
+    (key) =>
+      db
+        .selectFrom('builds')
+        .selectAll()
+        .where('id', '=', key)
+        .where('version_id', '=', version.id)
+        .executeTakeFirst(),
+    () => buildNotFound(bucket.name, version, buildId),
+  );
 }
 
 async function buildWire(db: Db, build: BuildTable): Promise<Build> {
@@ -95,11 +82,10 @@ export async function listBuilds(
   const page = parsePageRequest(options, BUILD_LIST);
   const bucketRow = await requireBucket(ctx.db, bucket);
   const version = await requireVersion(ctx.db, bucketRow, fingerprint);
-  const rows = await applyPage(
+  const result = await fetchPage(
     ctx.db.selectFrom('builds').selectAll().where('builds.version_id', '=', version.id),
     page,
-  ).execute();
-  const result = pageResult(page, rows);
+  );
   const builds = (await loadBuilds(ctx.db, [version.id])).get(version.id) ?? [];
   const byId = new Map(builds.map((b) => [b.id, b]));
   return {
@@ -121,17 +107,18 @@ export async function createBuild(
   const status = optionalEnum(input, 'status', BUILD_STATUSES) ?? 'BUILD_UNSET';
   const fields = parseBuildFields(input);
   const exists = (versionFp: string) =>
-    alreadyExists(
-      RegistryErrorReason.BUILD_EXISTS,
-      `Version ${quote(versionFp)} of bucket ${quote(bucket)} already has a build for component_type ${quote(componentType)}. Update that build (UpdateBuild) instead of creating another.`,
-      { bucket_name: bucket, fingerprint: versionFp, component_type: componentType },
-    );
+    new RegistryErrors.BuildExists({
+      bucket_name: bucket,
+      fingerprint: versionFp,
+      component_type: componentType,
+    });
   const id = ctx.newId();
   if (fields.parentChannelId !== undefined && fields.parentVersionId === undefined)
-    throw channelWithoutVersion(id);
+    throw new RegistryErrors.ParentChannelWithoutVersion({ build_id: id });
   checkBuildTransition('BUILD_UNSET', status, id);
   const artifactsSent = fields.artifacts ?? [];
-  if (status === 'BUILD_DONE' && artifactsSent.length === 0) throw artifactsRequired(componentType);
+  if (status === 'BUILD_DONE' && artifactsSent.length === 0)
+    throw new RegistryErrors.BuildArtifactsRequired({ component_type: componentType });
   const newBuild = (versionId: string, now: number): BuildTable => ({
     id,
     version_id: versionId,
@@ -283,10 +270,8 @@ export async function deleteBuild(
   checkActor(actor);
   await ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
-    const found = await requireVersion(trx, bucketRow, fingerprint);
-    await lockRows(trx, ctx.engine, 'versions', [found.id]);
-    // Read again under the lock: the version may have completed while we waited.
-    const version = await requireVersion(trx, bucketRow, fingerprint);
+    // Read under the lock: the version may have completed while we waited.
+    const version = await lockedVersion(ctx, trx, bucketRow, fingerprint);
     const build = await requireBuild(trx, bucketRow, version, buildId);
     if (version.seq > 0) throw completeError(version, bucketRow.name);
     await trx.deleteFrom('builds').where('id', '=', build.id).execute();

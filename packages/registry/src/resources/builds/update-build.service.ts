@@ -3,10 +3,11 @@ import type { ArtifactTable, BuildTable, Db } from '../../storage/schema';
 import { DatabaseUnavailableError } from '../../storage/availability';
 import type { Engine } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
-import { BUILD_STATUSES, buildDoneError, checkBuildTransition } from '../../domain/lifecycle';
+import { BUILD_STATUSES, checkBuildTransition } from '../../domain/lifecycle';
 import type { Actor } from '../../domain/registry-contract';
 import { quote } from '../../domain/registry.errors';
 import type { RegistryError } from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
 import {
   checkActor,
   checkBody,
@@ -19,12 +20,7 @@ import type { VersionRow } from '../../domain/wire';
 import { planCompletion } from '../versions/completion';
 import { writeVersion } from '../versions/version-writes';
 import { missingVersion } from '../versions/versions.service';
-import {
-  artifactsRequired,
-  channelWithoutVersion,
-  parseBuildFields,
-  setOnce,
-} from './build-requests';
+import { parseBuildFields, setOnce } from './build-requests';
 import { buildNotFound, newArtifactRows } from './builds.service';
 import { VERSION_WITH_BUILDS, splitVersionWithBuilds } from './builds.sql';
 
@@ -108,13 +104,14 @@ export async function updateBuild(
         newArtifacts.length === 0;
       // A retried final update: answered, nothing written.
       if (unchanged) return buildToWire(build, storedArtifacts.map(artifactToWire));
-      throw buildDoneError(build.id);
+      throw new RegistryErrors.BuildDone({ build_id: build.id });
     }
     const next = status ?? current;
     checkBuildTransition(current, next, build.id);
-    if (parentChannelId !== '' && parentVersionId === '') throw channelWithoutVersion(build.id);
+    if (parentChannelId !== '' && parentVersionId === '')
+      throw new RegistryErrors.ParentChannelWithoutVersion({ build_id: build.id });
     if (next === 'BUILD_DONE' && storedArtifacts.length + newArtifacts.length === 0)
-      throw artifactsRequired(build.component_type);
+      throw new RegistryErrors.BuildArtifactsRequired({ component_type: build.component_type });
 
     const changes = {
       status: next,

@@ -6,31 +6,20 @@ import type {
   ListOptions,
 } from '@imprint/client';
 import type { BucketTable, Db } from '../../storage/schema';
-import { applyPage } from '../../storage/keyset';
+import { fetchPage } from '../../storage/keyset';
 import { lockRows, uniqueAs } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
 import { isRevoked } from '../../domain/lifecycle';
-import { pageResult, parsePageRequest } from '../../domain/pagination';
-import type { ListSpec } from '../../domain/pagination';
+import { parsePageRequest, tableListSpec } from '../../domain/pagination';
 import { expiring } from '../../domain/read-cache';
 import type { ReadCache } from '../../domain/read-cache';
 import type { Actor } from '../../domain/registry-contract';
-import {
-  GrpcCode,
-  RegistryError,
-  RegistryErrorReason,
-  alreadyExists,
-  failedPrecondition,
-  invalidArgument,
-  notFound,
-  quote,
-} from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
 import { toIso } from '../../domain/time';
 import {
   checkActor,
   checkBody,
   checkChannelName,
-  lookupName,
   optionalBoolean,
   optionalString,
   requiredString,
@@ -39,26 +28,13 @@ import { channelsToWire, selectChannels } from '../../domain/wire';
 import type { ChannelRow } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
 import { requireVersion } from '../versions/versions.service';
+import { requireNamed } from '../lookup';
 import { setChannelVersion } from './channel-assignment';
 import type { AssignedVersion } from './channel-assignment';
 
-const CHANNEL_LIST: ListSpec = {
-  fields: {
-    name: { column: 'channels.name', key: 'name', type: 'text' },
-    created_at: { column: 'channels.created_at', key: 'created_at', type: 'integer' },
-    updated_at: { column: 'channels.updated_at', key: 'updated_at', type: 'integer' },
-  },
-  defaultOrder: ['name asc'],
-  id: { column: 'channels.id', key: 'id', type: 'text' },
-};
+const CHANNEL_LIST = tableListSpec('channels', ['name', 'created_at', 'updated_at'], 'name asc');
 
-const HISTORY_LIST: ListSpec = {
-  fields: {
-    assigned_at: { column: 'channel_history.assigned_at', key: 'assigned_at', type: 'integer' },
-  },
-  defaultOrder: ['assigned_at desc'],
-  id: { column: 'channel_history.id', key: 'id', type: 'text' },
-};
+const HISTORY_LIST = tableListSpec('channel_history', ['assigned_at'], 'assigned_at desc');
 
 /**
  * Restricted channels are for principals who may write (HCP: "only users with
@@ -69,39 +45,50 @@ export function canSeeRestricted(actor: Actor): boolean {
   return actor.role === 'contributor' || actor.role === 'admin';
 }
 
-function restrictedChannelError(bucket: string, name: string, actor: Actor): RegistryError {
-  return new RegistryError(
-    GrpcCode.PERMISSION_DENIED,
-    RegistryErrorReason.CHANNEL_RESTRICTED,
-    `Channel ${quote(name)} of bucket ${quote(bucket)} is restricted: only contributors and admins can read it, and principal ${quote(actor.name)} is a viewer. Use a contributor's credentials, or make the channel unrestricted (UpdateChannel with restricted: false).`,
-    { bucket_name: bucket, channel_name: name },
-  );
+/** Throws code 7 when `actor` may not read a channel that is `restricted`. */
+function checkCanRead(
+  actor: Actor | undefined,
+  channel: { bucket_name: string; name: string; restricted: boolean | number },
+): void {
+  if (channel.restricted && actor && !canSeeRestricted(actor)) {
+    throw new RegistryErrors.ChannelRestricted({
+      bucket_name: channel.bucket_name,
+      channel_name: channel.name,
+      principal: actor.name,
+    });
+  }
 }
 
-function channelNotFound(bucket: string, name: string): RegistryError {
-  return notFound(
-    RegistryErrorReason.CHANNEL_NOT_FOUND,
-    `Channel ${quote(name)} does not exist in bucket ${quote(bucket)}. Check the name with ListChannels, or create it with CreateChannel.`,
-    { bucket_name: bucket, channel_name: name },
-  );
-}
-
-async function requireChannel(
+function requireChannel(
   db: Db,
   bucket: BucketTable,
   name: unknown,
   field = 'channel_name',
 ): Promise<ChannelRow> {
-  const key = lookupName(name, field);
-  const row =
-    key === undefined
-      ? undefined
-      : await selectChannels(db)
-          .where('channels.bucket_id', '=', bucket.id)
-          .where('channels.name', '=', key)
-          .executeTakeFirst();
-  if (!row) throw channelNotFound(bucket.name, String(name).slice(0, 64));
-  return row;
+  return requireNamed(
+    name,
+    field,
+    (key) =>
+      selectChannels(db)
+        .where('channels.bucket_id', '=', bucket.id)
+        .where('channels.name', '=', key)
+        .executeTakeFirst(),
+    (shown) =>
+      new RegistryErrors.ChannelNotFound({ bucket_name: bucket.name, channel_name: shown }),
+  );
+}
+
+/** The channel, locked for the transaction and read again (a writer may have moved it meanwhile). */
+async function lockedChannel(
+  ctx: ServiceContext,
+  trx: Db,
+  bucket: BucketTable,
+  name: unknown,
+  field?: string,
+): Promise<ChannelRow> {
+  const found = await requireChannel(trx, bucket, name, field);
+  await lockRows(trx, ctx.engine, 'channels', [found.id]);
+  return requireChannel(trx, bucket, name, field);
 }
 
 async function channelWire(ctx: ServiceContext, db: Db, id: string): Promise<Channel> {
@@ -119,8 +106,7 @@ export async function listChannels(
   const row = await requireBucket(ctx.db, bucket);
   let query = selectChannels(ctx.db).where('channels.bucket_id', '=', row.id);
   if (actor && !canSeeRestricted(actor)) query = query.where('channels.restricted', '=', 0);
-  const rows = await applyPage(query, page).execute();
-  const result = pageResult(page, rows);
+  const result = await fetchPage(query, page);
   return {
     channels: await channelsToWire(ctx, ctx.db, result.rows),
     pagination: result.pagination,
@@ -135,20 +121,10 @@ async function assignableVersion(
   fingerprint: string,
 ): Promise<AssignedVersion> {
   const version = await requireVersion(db, bucket, fingerprint);
-  const label = `Version ${quote(version.fingerprint)} of bucket ${quote(bucket.name)}`;
-  if (version.seq === 0) {
-    throw failedPrecondition(
-      RegistryErrorReason.VERSION_INCOMPLETE,
-      `${label} is not complete (v0): only complete versions can be assigned to a channel. Finish its builds (all BUILD_DONE) first.`,
-      { fingerprint: version.fingerprint },
-    );
-  }
+  const ref = { fingerprint: version.fingerprint, bucket: bucket.name };
+  if (version.seq === 0) throw new RegistryErrors.VersionIncompleteToAssign(ref);
   if (version.revoke_at !== null && isRevoked(Number(version.revoke_at), ctx.nowMs())) {
-    throw failedPrecondition(
-      RegistryErrorReason.VERSION_REVOKED,
-      `${label} is revoked and cannot be assigned to a channel. Restore it first, or assign another version.`,
-      { fingerprint: version.fingerprint },
-    );
+    throw new RegistryErrors.VersionRevokedToAssign(ref);
   }
   return version;
 }
@@ -165,11 +141,7 @@ export async function createChannel(
   const restricted = optionalBoolean(input, 'restricted') ?? false;
   const fingerprint = optionalString(input, 'version_fingerprint', 64) ?? '';
   const exists = () =>
-    alreadyExists(
-      RegistryErrorReason.CHANNEL_EXISTS,
-      `Channel ${quote(name)} already exists in bucket ${quote(bucket)}. Update it with UpdateChannel, or pick another name.`,
-      { bucket_name: bucket, channel_name: name },
-    );
+    new RegistryErrors.ChannelExists({ bucket_name: bucket, channel_name: name });
   return uniqueAs(exists, () =>
     ctx.transaction(async (trx) => {
       const bucketRow = await requireBucket(trx, bucket);
@@ -213,9 +185,7 @@ export async function getChannel(
     const row = await requireChannel(ctx.db, bucketRow, name);
     return expiring((await channelsToWire(ctx, ctx.db, [row]))[0], ctx.nowMs());
   });
-  if (channel.restricted && actor && !canSeeRestricted(actor)) {
-    throw restrictedChannelError(channel.bucket_name, channel.name, actor);
-  }
+  checkCanRead(actor, channel);
   return channel;
 }
 
@@ -242,10 +212,13 @@ export async function updateChannel(
   const restricted = optionalBoolean(input, 'restricted') ?? false;
   return ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
-    const found = await requireChannel(trx, bucketRow, name);
-    await lockRows(trx, ctx.engine, 'channels', [found.id]);
-    const channel = await requireChannel(trx, bucketRow, name);
-    if (channel.managed === 1) throw managedError(channel.name, bucketRow.name, 'updated');
+    const channel = await lockedChannel(ctx, trx, bucketRow, name);
+    if (channel.managed === 1) {
+      throw new RegistryErrors.ChannelManagedUpdate({
+        bucket_name: bucketRow.name,
+        channel_name: channel.name,
+      });
+    }
     const now = ctx.nowMs();
     if (mask.restricted) {
       await trx
@@ -276,11 +249,10 @@ export async function deleteChannel(
     const bucketRow = await requireBucket(trx, bucket);
     const channel = await requireChannel(trx, bucketRow, name);
     if (channel.managed === 1) {
-      throw invalidArgument(
-        RegistryErrorReason.CHANNEL_MANAGED_DELETE,
-        `Channel ${quote(channel.name)} of bucket ${quote(bucketRow.name)} is managed by the registry and cannot be deleted. Delete the bucket to remove it.`,
-        { bucket_name: bucketRow.name, channel_name: channel.name },
-      );
+      throw new RegistryErrors.ChannelManagedDelete({
+        bucket_name: bucketRow.name,
+        channel_name: channel.name,
+      });
     }
     await trx.deleteFrom('channels').where('id', '=', channel.id).execute();
   });
@@ -297,26 +269,23 @@ export async function assignChannel(
   const sourceName = requiredString(input, 'source_channel', 64);
   const targetName = requiredString(input, 'target_channel', 64);
   if (sourceName === targetName) {
-    throw invalidArgument(
-      RegistryErrorReason.INVALID_ARGUMENT,
-      `source_channel and target_channel are both ${quote(sourceName)}. Name two different channels.`,
-      { field: 'target_channel' },
-    );
+    throw new RegistryErrors.SameSourceAndTarget({ channel: sourceName });
   }
   return ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
     const source = await requireChannel(trx, bucketRow, sourceName, 'source_channel');
-    const found = await requireChannel(trx, bucketRow, targetName, 'target_channel');
-    await lockRows(trx, ctx.engine, 'channels', [found.id]);
-    const target = await requireChannel(trx, bucketRow, targetName, 'target_channel');
-    if (target.managed === 1)
-      throw managedError(target.name, bucketRow.name, 'the target of an assignment');
+    const target = await lockedChannel(ctx, trx, bucketRow, targetName, 'target_channel');
+    if (target.managed === 1) {
+      throw new RegistryErrors.ChannelManagedAssignTarget({
+        bucket_name: bucketRow.name,
+        channel_name: target.name,
+      });
+    }
     if (source.version_id === null) {
-      throw failedPrecondition(
-        RegistryErrorReason.CHANNEL_UNASSIGNED,
-        `Source channel ${quote(source.name)} of bucket ${quote(bucketRow.name)} has no version to copy. Assign a version to it first.`,
-        { channel_name: source.name },
-      );
+      throw new RegistryErrors.ChannelUnassigned({
+        bucket_name: bucketRow.name,
+        channel_name: source.name,
+      });
     }
     const sourceVersion = await trx
       .selectFrom('versions')
@@ -341,22 +310,19 @@ export async function listChannelHistory(
   const page = parsePageRequest(options, HISTORY_LIST);
   const bucketRow = await requireBucket(ctx.db, bucket);
   const channel = await requireChannel(ctx.db, bucketRow, name);
-  if (channel.restricted === 1 && actor && !canSeeRestricted(actor)) {
-    throw restrictedChannelError(bucketRow.name, channel.name, actor);
-  }
+  checkCanRead(actor, channel);
   const { n } = await ctx.db
     .selectFrom('channel_history')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('channel_id', '=', channel.id)
     .executeTakeFirstOrThrow();
-  const rows = await applyPage(
+  const result = await fetchPage(
     ctx.db
       .selectFrom('channel_history')
       .selectAll()
       .where('channel_history.channel_id', '=', channel.id),
     page,
-  ).execute();
-  const result = pageResult(page, rows);
+  );
   const history: ChannelAssignment[] = result.rows.map((row) => ({
     assigned_at: toIso(Number(row.assigned_at)),
     author_id: row.author_id,
@@ -374,31 +340,15 @@ export async function listChannelHistory(
 
 function parseUpdateMask(value: unknown): { version: boolean; restricted: boolean } {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw invalidArgument(
-      RegistryErrorReason.UPDATE_MASK_INVALID,
-      'update_mask is required: send "versionFingerprint", "restricted" or "versionFingerprint,restricted" to say which fields to change.',
-      { field: 'update_mask' },
-    );
+    throw new RegistryErrors.UpdateMaskMissing();
   }
   const mask = { version: false, restricted: false };
   for (const path of value.split(',').map((p) => p.trim())) {
     if (path === 'versionFingerprint' || path === 'version_fingerprint') mask.version = true;
     else if (path === 'restricted') mask.restricted = true;
     else {
-      throw invalidArgument(
-        RegistryErrorReason.UPDATE_MASK_INVALID,
-        `update_mask names unknown field ${quote(path.slice(0, 64))}; only versionFingerprint and restricted can be updated.`,
-        { field: 'update_mask' },
-      );
+      throw new RegistryErrors.UpdateMaskUnknownField({ path });
     }
   }
   return mask;
-}
-
-function managedError(channel: string, bucket: string, what: string): RegistryError {
-  return failedPrecondition(
-    RegistryErrorReason.CHANNEL_MANAGED,
-    `Channel ${quote(channel)} of bucket ${quote(bucket)} is managed by the registry (it follows the newest complete version) and cannot be ${what}. Use a channel of your own.`,
-    { bucket_name: bucket, channel_name: channel },
-  );
 }

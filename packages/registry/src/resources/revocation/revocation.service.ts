@@ -1,17 +1,12 @@
 import type { UpdateVersionResponse } from '@imprint/client';
-import { lockRows } from '../../storage/sql-helpers';
 import { SYSTEM_AUTHOR, versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
 import { isRevoked } from '../../domain/lifecycle';
 import type { Actor } from '../../domain/registry-contract';
-import {
-  RegistryErrorReason,
-  failedPrecondition,
-  invalidArgument,
-  quote,
-} from '../../domain/registry.errors';
-import type { RegistryError } from '../../domain/registry.errors';
-import { checkNow, parseDuration, parseRfc3339, toIso } from '../../domain/time';
+import { RegistryErrors } from '../../errors/registry-errors';
+import type { RegistryError } from '../../errors/registry-error';
+import type { VersionRef } from '../../errors/registry-error-table';
+import { checkNow, parseRfc3339, parseSignedDurationMs, toIso } from '../../domain/time';
 import { checkActor, checkBody, optionalBoolean, optionalString } from '../../domain/validation';
 import type { Body } from '../../domain/validation';
 import { selectVersions } from '../../domain/wire';
@@ -19,7 +14,7 @@ import type { VersionRow } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
 import { applyDueRevocations } from '../channels/channel-assignment';
 import { maybeCompleteVersion } from '../versions/completion';
-import { requireVersion, versionWire } from '../versions/versions.service';
+import { lockedVersion, versionWire } from '../versions/versions.service';
 import { restoreVersion, revokeVersion } from './revocation';
 
 /** Longest accepted revocation message. */
@@ -52,66 +47,55 @@ export async function updateVersion(
   const request = parseVersionUpdate(input);
   return ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
-    const found = await requireVersion(trx, bucketRow, fingerprint);
-    await lockRows(trx, ctx.engine, 'versions', [found.id]);
-    const version = await requireVersion(trx, bucketRow, fingerprint);
+    const version = await lockedVersion(ctx, trx, bucketRow, fingerprint);
     const now = ctx.nowMs();
-    const label = `Version ${quote(version.fingerprint)} (${versionName(version.seq)}) of bucket ${quote(bucketRow.name)}`;
+    const ref: VersionRef = {
+      fingerprint: version.fingerprint,
+      version: versionName(version.seq),
+      bucket: bucketRow.name,
+    };
     const revokedNow = version.revoke_at !== null && isRevoked(Number(version.revoke_at), now);
 
     if (request.kind === 'restore') {
-      if (version.revoke_at === null) {
-        throw failedPrecondition(
-          RegistryErrorReason.VERSION_NOT_REVOKED,
-          `${label} is not revoked or scheduled for revocation; there is nothing to restore.`,
-          { fingerprint: version.fingerprint },
-        );
-      }
+      if (version.revoke_at === null) throw new RegistryErrors.VersionNotRevoked(ref);
       if (version.revocation_type === 'INHERITED' && version.inherited_from_version_id !== null) {
         const source = await selectVersions(trx)
           .where('versions.id', '=', version.inherited_from_version_id)
           .executeTakeFirst();
         if (source && source.revoke_at !== null) {
-          throw failedPrecondition(
-            RegistryErrorReason.REVOCATION_INHERITED,
-            `${label} inherits its revocation from version ${quote(source.fingerprint)} (${versionName(source.seq)}) of bucket ${quote(source.bucket_name)}. Restore that version instead; its descendants are restored with it.`,
-            { fingerprint: version.fingerprint, inherited_from: source.id },
-          );
+          throw new RegistryErrors.RevocationInheritedRestore({
+            ...ref,
+            source: {
+              fingerprint: source.fingerprint,
+              version: versionName(source.seq),
+              bucket: source.bucket_name,
+              id: source.id,
+            },
+          });
         }
       }
       await restoreVersion(ctx, trx, version, now);
     } else if (request.kind === 'complete') {
-      if (revokedNow) throw revokedError(label, version);
+      if (revokedNow) throw revokedError(ref, version);
       if (version.seq === 0 && !(await maybeCompleteVersion(ctx, trx, version, now))) {
-        throw failedPrecondition(
-          RegistryErrorReason.VERSION_INCOMPLETE,
-          `${label} cannot be completed: it needs at least one build and every build must be BUILD_DONE.`,
-          { fingerprint: version.fingerprint },
-        );
+        throw new RegistryErrors.VersionIncompleteToComplete(ref);
       }
     } else {
-      if (version.seq === 0) {
-        throw failedPrecondition(
-          RegistryErrorReason.VERSION_INCOMPLETE,
-          `${label} is not complete: only complete versions can be revoked. Delete an incomplete version instead.`,
-          { fingerprint: version.fingerprint },
-        );
-      }
-      if (revokedNow) throw revokedError(label, version);
+      if (version.seq === 0) throw new RegistryErrors.VersionIncompleteToRevoke(ref);
+      if (revokedNow) throw revokedError(ref, version);
       const revokeAt =
         request.revokeAt !== undefined
           ? parseRfc3339(request.revokeAt, 'revoke_at')
-          : now + parseDuration(request.revokeIn ?? '', 'revoke_in');
+          : now + parseSignedDurationMs(request.revokeIn ?? '', 'revoke_in');
       if (
         version.revocation_type === 'INHERITED' &&
         version.revoke_at !== null &&
         revokeAt > Number(version.revoke_at)
       ) {
-        throw failedPrecondition(
-          RegistryErrorReason.REVOCATION_INHERITED,
-          `${label} already inherits a revocation scheduled for ${toIso(Number(version.revoke_at))}; a revocation of its own can only be earlier. Pick an earlier revoke_at, or change the ancestor's schedule.`,
-          { fingerprint: version.fingerprint },
-        );
+        throw new RegistryErrors.RevocationInheritedEarlier({
+          ...ref,
+          scheduledFor: toIso(Number(version.revoke_at)),
+        });
       }
       await revokeVersion(
         ctx,
@@ -159,10 +143,6 @@ type VersionUpdate =
       disableRollback: boolean;
     };
 
-function versionUpdateError(message: string): RegistryError {
-  return invalidArgument(RegistryErrorReason.VERSION_UPDATE_INVALID, message);
-}
-
 /** Validates the field combination of an UpdateVersion body (proto3 zero values count as absent). */
 function parseVersionUpdate(input: Body): VersionUpdate {
   const complete = optionalBoolean(input, 'complete') === true;
@@ -175,29 +155,21 @@ function parseVersionUpdate(input: Body): VersionUpdate {
   const revoke = revokeAt !== undefined || revokeIn !== undefined;
   const revokeOptions = message !== undefined || skipDescendants || disableRollback;
   if (restore && (revoke || revokeOptions || complete)) {
-    throw versionUpdateError(
-      'restore cannot be combined with revoke_at, revoke_in, revocation_message, skip_descendants_revocation, disable_rollback_channels or complete. Send restore alone.',
-    );
+    throw new RegistryErrors.RestoreCombined();
   }
   if (revokeAt !== undefined && revokeIn !== undefined) {
-    throw versionUpdateError(
-      'Send either revoke_at (a date-time) or revoke_in (a duration such as "12h"), not both.',
-    );
+    throw new RegistryErrors.RevokeAtAndRevokeIn();
   }
   if (complete && (revoke || revokeOptions)) {
-    throw versionUpdateError('complete cannot be combined with revocation fields. Send it alone.');
+    throw new RegistryErrors.CompleteCombined();
   }
   if (revokeOptions && !revoke) {
-    throw versionUpdateError(
-      'revocation_message, skip_descendants_revocation and disable_rollback_channels need revoke_at or revoke_in. Add one of them (revoke_in "0s" revokes now).',
-    );
+    throw new RegistryErrors.RevocationOptionsAlone();
   }
   if (restore) return { kind: 'restore' };
   if (complete) return { kind: 'complete' };
   if (!revoke) {
-    throw versionUpdateError(
-      'UpdateVersion needs one of: revoke_at or revoke_in (revoke), restore: true, or complete: true.',
-    );
+    throw new RegistryErrors.VersionUpdateEmpty();
   }
   return {
     kind: 'revoke',
@@ -209,7 +181,7 @@ function parseVersionUpdate(input: Body): VersionUpdate {
   };
 }
 
-function revokedError(label: string, version: VersionRow): RegistryError {
+function revokedError(ref: VersionRef, version: VersionRow): RegistryError {
   const source =
     version.revocation_type === 'INHERITED' && version.revocation_inherited_from !== null
       ? (JSON.parse(version.revocation_inherited_from) as {
@@ -217,12 +189,11 @@ function revokedError(label: string, version: VersionRow): RegistryError {
           version_fingerprint: string;
         })
       : undefined;
-  const fix = source
-    ? `Its revocation is inherited from version ${quote(source.version_fingerprint)} of bucket ${quote(source.bucket_name)}; restore that version first.`
-    : 'Send {"restore": true} first.';
-  return failedPrecondition(
-    RegistryErrorReason.VERSION_REVOKED,
-    `${label} is revoked and cannot be changed until it is restored. ${fix}`,
-    { fingerprint: version.fingerprint },
-  );
+  return new RegistryErrors.VersionRevoked({
+    ...ref,
+    inheritedFrom: source && {
+      bucket: source.bucket_name,
+      fingerprint: source.version_fingerprint,
+    },
+  });
 }

@@ -1,21 +1,18 @@
-import type { CreateVersionBody, UpdateVersionBody } from '@imprint/client';
-import { actorOf, requireRole } from '../../auth/auth.plugin';
-import type { RouteContext } from '../../http/context';
-import { toListOptions, type ListQuery } from '../../http/list-query';
-import { namedPlugin } from '../../http/plugin';
-import { sharedBody } from '../../http/shared-body';
-import { EMPTY_OBJECT, listOf, ref, replies, wrapped } from '../../http/schemas/models.schemas';
 import {
-  BUCKET_PARAM,
-  CREATE_VERSION_BODY,
-  DELETE_VERSION_QUERY,
-  NO_QUERY,
-  UPDATE_VERSION_BODY,
-  VERSION_PARAMS,
-  listQuery,
-  packerParams,
-} from '../../http/schemas/requests.schemas';
-import { describe, type BucketParams, type VersionParams } from '../../http/routes/params';
+  CreateVersionBody,
+  DeleteVersionQuerystring,
+  EmptyResponse,
+  ListQuerystring,
+  ListVersionsResponse,
+  UpdateVersionBody,
+  UpdateVersionResponse,
+  VersionResponse,
+} from '@imprint/client';
+import { actorOf, requireRole } from '../../auth/auth.plugin';
+import { toListOptions } from '../../http/list-query';
+import { packerResource } from '../../http/packer-operation';
+import { sharedBody } from '../../http/shared-body';
+import { BUCKET_PARAM, VERSION_PARAMS } from '../../http/schemas/requests.schemas';
 
 /** True when an UpdateVersion body revokes or restores (admin), rather than completes. */
 export function isRevocationChange(body: UpdateVersionBody): boolean {
@@ -30,145 +27,104 @@ export function isRevocationChange(body: UpdateVersionBody): boolean {
 }
 
 /** Versions (formerly iterations), addressed by fingerprint. */
-export const versionRoutes = namedPlugin<RouteContext>(
-  'imprint-versions',
-  async (app, { storage }) => {
-    const { service } = storage;
+export const versionRoutes = packerResource('versions', (app, operation, service) => {
+  const base = '/buckets/:bucket_name/versions';
 
-    app.get<{ Params: BucketParams; Querystring: ListQuery }>(
-      '/buckets/:bucket_name/versions',
-      {
-        config: { access: 'viewer' },
-        schema: {
-          operationId: 'ListVersions',
-          tags: ['versions'],
-          summary: 'List the versions of a bucket',
-          description: describe('Paginated and sortable.', 'viewer'),
-          params: packerParams(BUCKET_PARAM),
-          querystring: listQuery(),
-          response: replies(listOf('versions', 'Version')),
-        },
-      },
-      async (request) =>
-        service.listVersions(request.params.bucket_name, toListOptions(request.query)),
-    );
+  app.get(
+    base,
+    operation({
+      operationId: 'ListVersions',
+      access: 'viewer',
+      summary: 'List the versions of a bucket',
+      description: 'Paginated and sortable.',
+      params: BUCKET_PARAM,
+      querystring: ListQuerystring(),
+      response: ListVersionsResponse,
+    }),
+    async ({ params, query }) => service.listVersions(params.bucket_name, toListOptions(query)),
+  );
 
-    app.post<{ Params: BucketParams; Body: CreateVersionBody }>(
-      '/buckets/:bucket_name/versions',
-      {
-        config: { access: 'contributor' },
-        schema: {
-          operationId: 'CreateVersion',
-          tags: ['versions'],
-          summary: 'Create a version for a fingerprint',
-          description: describe(
-            'The version is named v0 until every build is done. A duplicate fingerprint is 409 / code 6.',
-            'contributor',
-          ),
-          params: packerParams(BUCKET_PARAM),
-          querystring: NO_QUERY,
-          body: CREATE_VERSION_BODY,
-          response: replies(wrapped('version', 'Version')),
-        },
-      },
-      async (request) => ({
-        version: await service.createVersion(
-          actorOf(request),
-          request.params.bucket_name,
-          request.body,
-        ),
-      }),
-    );
+  app.post(
+    base,
+    operation({
+      operationId: 'CreateVersion',
+      access: 'contributor',
+      summary: 'Create a version for a fingerprint',
+      description:
+        'The version is named v0 until every build is done. A duplicate fingerprint is 409 / code 6.',
+      params: BUCKET_PARAM,
+      body: CreateVersionBody,
+      response: VersionResponse,
+    }),
+    async (request) => ({
+      version: await service.createVersion(
+        actorOf(request),
+        request.params.bucket_name,
+        request.body,
+      ),
+    }),
+  );
 
-    app.get<{ Params: VersionParams }>(
-      '/buckets/:bucket_name/versions/:fingerprint',
-      {
-        config: { access: 'viewer' },
-        schema: {
-          operationId: 'GetVersion',
-          tags: ['versions'],
-          summary: 'Get a version by fingerprint',
-          description: describe(
-            'With its builds. An unknown fingerprint is 409 / code 10 (ABORTED), which Packer expects.',
-            'viewer',
-          ),
-          params: packerParams(VERSION_PARAMS),
-          querystring: NO_QUERY,
-          response: replies(wrapped('version', 'Version')),
-        },
-      },
-      async (request, reply) => {
-        const version = await service.getVersion(
-          request.params.bucket_name,
-          request.params.fingerprint,
-        );
-        return sharedBody(reply, version, () => ({ version }));
-      },
-    );
+  app.get(
+    `${base}/:fingerprint`,
+    operation({
+      operationId: 'GetVersion',
+      access: 'viewer',
+      summary: 'Get a version by fingerprint',
+      description:
+        'With its builds. An unknown fingerprint is 409 / code 10 (ABORTED), which Packer expects.',
+      params: VERSION_PARAMS,
+      response: VersionResponse,
+    }),
+    async ({ params }, reply) => {
+      const version = await service.getVersion(params.bucket_name, params.fingerprint);
+      return sharedBody(reply, version, () => ({ version }));
+    },
+  );
 
-    app.patch<{ Params: VersionParams; Body: UpdateVersionBody }>(
-      '/buckets/:bucket_name/versions/:fingerprint',
-      {
-        config: { access: 'contributor' },
-        schema: {
-          operationId: 'UpdateVersion',
-          tags: ['versions'],
-          summary: 'Complete, revoke, schedule revocation or restore a version',
-          description: describe(
-            'Completing needs contributor; revoking (revoke_at, revoke_in, revocation_message, ' +
-              'skip_descendants_revocation, disable_rollback_channels) and restoring need admin.',
-            'contributor / admin',
-          ),
-          params: packerParams(VERSION_PARAMS),
-          querystring: NO_QUERY,
-          body: UPDATE_VERSION_BODY,
-          response: replies({
-            type: 'object',
-            properties: { version: ref('Version'), operation: ref('Operation') },
-          }),
-        },
-      },
-      async (request) => {
-        const actor = actorOf(request);
-        const body = request.body;
-        if (isRevocationChange(body))
-          requireRole(actor, 'admin', 'revoking or restoring a version');
-        return service.updateVersion(
-          actor,
-          request.params.bucket_name,
-          request.params.fingerprint,
-          body,
-        );
-      },
-    );
+  app.patch(
+    `${base}/:fingerprint`,
+    operation({
+      operationId: 'UpdateVersion',
+      access: 'contributor',
+      role: 'contributor / admin',
+      summary: 'Complete, revoke, schedule revocation or restore a version',
+      description:
+        'Completing needs contributor; revoking (revoke_at, revoke_in, revocation_message, ' +
+        'skip_descendants_revocation, disable_rollback_channels) and restoring need admin.',
+      params: VERSION_PARAMS,
+      body: UpdateVersionBody,
+      response: UpdateVersionResponse,
+    }),
+    async (request) => {
+      const actor = actorOf(request);
+      const { body, params } = request;
+      if (isRevocationChange(body)) requireRole(actor, 'admin', 'revoking or restoring a version');
+      return service.updateVersion(actor, params.bucket_name, params.fingerprint, body);
+    },
+  );
 
-    app.delete<{ Params: VersionParams; Querystring: { rollback_channels?: string } }>(
-      '/buckets/:bucket_name/versions/:fingerprint',
-      {
-        config: { access: 'admin' },
-        schema: {
-          operationId: 'DeleteVersion',
-          tags: ['versions'],
-          summary: 'Delete a version',
-          description: describe(
-            'Refused (400 / code 9) while a user channel points at it, unless rollback_channels=true.',
-            'admin',
-          ),
-          params: packerParams(VERSION_PARAMS),
-          querystring: DELETE_VERSION_QUERY,
-          response: replies(EMPTY_OBJECT),
-        },
-      },
-      async (request) => {
-        const flag = request.query.rollback_channels;
-        await service.deleteVersion(
-          actorOf(request),
-          request.params.bucket_name,
-          request.params.fingerprint,
-          { rollbackChannels: flag === 'true' || flag === '1' },
-        );
-        return {};
-      },
-    );
-  },
-);
+  app.delete(
+    `${base}/:fingerprint`,
+    operation({
+      operationId: 'DeleteVersion',
+      access: 'admin',
+      summary: 'Delete a version',
+      description:
+        'Refused (400 / code 9) while a user channel points at it, unless rollback_channels=true.',
+      params: VERSION_PARAMS,
+      querystring: DeleteVersionQuerystring,
+      response: EmptyResponse,
+    }),
+    async (request) => {
+      const flag = request.query.rollback_channels;
+      await service.deleteVersion(
+        actorOf(request),
+        request.params.bucket_name,
+        request.params.fingerprint,
+        { rollbackChannels: flag === 'true' || flag === '1' },
+      );
+      return {};
+    },
+  );
+});

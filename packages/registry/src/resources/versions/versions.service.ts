@@ -1,21 +1,18 @@
-import type { ListOptions, ListVersionsResponse, TemplateType, Version } from '@imprint/client';
+import {
+  TEMPLATE_TYPES,
+  type ListOptions,
+  type ListVersionsResponse,
+  type Version,
+} from '@imprint/client';
 import type { BucketTable, Db } from '../../storage/schema';
-import { applyPage } from '../../storage/keyset';
+import { fetchPage } from '../../storage/keyset';
 import { isNotNullViolation, lockRows } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
-import { pageResult, parsePageRequest } from '../../domain/pagination';
-import type { ListSpec } from '../../domain/pagination';
+import { parsePageRequest, tableListSpec } from '../../domain/pagination';
 import { expiring } from '../../domain/read-cache';
 import type { ReadCache } from '../../domain/read-cache';
 import type { Actor } from '../../domain/registry-contract';
-import {
-  GrpcCode,
-  RegistryError,
-  RegistryErrorReason,
-  alreadyExists,
-  failedPrecondition,
-  quote,
-} from '../../domain/registry.errors';
+import { RegistryErrors } from '../../errors/registry-errors';
 import {
   checkActor,
   checkBody,
@@ -26,59 +23,60 @@ import {
 } from '../../domain/validation';
 import { selectVersions, versionToWire, versionsToWire } from '../../domain/wire';
 import type { VersionRow } from '../../domain/wire';
-import { bucketNotFound, requireBucket } from '../buckets/buckets.service';
+import { requireBucket } from '../buckets/buckets.service';
 import { lockedChannels, rollBackChannel } from '../channels/channel-assignment';
+import { requireNamed, shownName } from '../lookup';
 import { INSERT_VERSION, NEW_VERSION } from './versions.sql';
 
-const TEMPLATE_TYPES: readonly TemplateType[] = ['TEMPLATE_TYPE_UNSET', 'HCL2', 'JSON'];
+const VERSION_LIST = tableListSpec(
+  'versions',
+  ['created_at', 'updated_at', 'fingerprint', 'name'],
+  'created_at desc',
+  // vN order; every incomplete v0 sorts first.
+  { name: { column: 'versions.seq', key: 'seq', type: 'integer' } },
+);
 
-const VERSION_LIST: ListSpec = {
-  fields: {
-    created_at: { column: 'versions.created_at', key: 'created_at', type: 'integer' },
-    updated_at: { column: 'versions.updated_at', key: 'updated_at', type: 'integer' },
-    fingerprint: { column: 'versions.fingerprint', key: 'fingerprint', type: 'text' },
-    // vN order; every incomplete v0 sorts first.
-    name: { column: 'versions.seq', key: 'seq', type: 'integer' },
-  },
-  defaultOrder: ['created_at desc'],
-  id: { column: 'versions.id', key: 'id', type: 'text' },
-};
-
-export function versionNotFound(
-  bucket: string,
-  fingerprint: string,
-  code: GrpcCode = GrpcCode.NOT_FOUND,
-): RegistryError {
-  return new RegistryError(
-    code,
-    RegistryErrorReason.VERSION_NOT_FOUND,
-    `Version with fingerprint ${quote(fingerprint)} does not exist in bucket ${quote(bucket)}. Check the fingerprint, or create the version with CreateVersion.`,
-    { bucket_name: bucket, fingerprint },
-  );
-}
-
-export async function requireVersion(
+/**
+ * The version of `bucket` with this fingerprint, or `missing` (code 5 in
+ * general; GetVersion passes its code-10 row).
+ */
+export function requireVersion(
   db: Db,
   bucket: BucketTable,
   fingerprint: unknown,
-  code: GrpcCode = GrpcCode.NOT_FOUND,
+  missing = RegistryErrors.VersionNotFound,
 ): Promise<VersionRow> {
-  const key = lookupName(fingerprint, 'fingerprint');
-  const row =
-    key === undefined
-      ? undefined
-      : await selectVersions(db)
-          .where('versions.bucket_id', '=', bucket.id)
-          .where('versions.fingerprint', '=', key)
-          .executeTakeFirst();
-  if (!row) throw versionNotFound(bucket.name, String(fingerprint).slice(0, 64), code);
-  return row;
+  return requireNamed(
+    fingerprint,
+    'fingerprint',
+    (key) =>
+      selectVersions(db)
+        .where('versions.bucket_id', '=', bucket.id)
+        .where('versions.fingerprint', '=', key)
+        .executeTakeFirst(),
+    (shown) => new missing({ bucket_name: bucket.name, fingerprint: shown }),
+  );
+}
+
+/** The version, locked for the transaction and read again (a writer may have changed it meanwhile). */
+export async function lockedVersion(
+  ctx: ServiceContext,
+  trx: Db,
+  bucket: BucketTable,
+  fingerprint: unknown,
+): Promise<VersionRow> {
+  const found = await requireVersion(trx, bucket, fingerprint);
+  await lockRows(trx, ctx.engine, 'versions', [found.id]);
+  return requireVersion(trx, bucket, fingerprint);
 }
 
 /** Says which of bucket and version does not exist (code 5 either way). */
 export async function missingVersion(db: Db, bucket: string, fingerprint: string): Promise<never> {
   const bucketRow = await requireBucket(db, bucket);
-  throw versionNotFound(bucketRow.name, String(fingerprint).slice(0, 64));
+  throw new RegistryErrors.VersionNotFound({
+    bucket_name: bucketRow.name,
+    fingerprint: shownName(fingerprint),
+  });
 }
 
 export async function versionWire(ctx: ServiceContext, db: Db, id: string): Promise<Version> {
@@ -93,11 +91,10 @@ export async function listVersions(
 ): Promise<ListVersionsResponse> {
   const page = parsePageRequest(options, VERSION_LIST);
   const row = await requireBucket(ctx.db, bucket);
-  const rows = await applyPage(
+  const result = await fetchPage(
     selectVersions(ctx.db).where('versions.bucket_id', '=', row.id),
     page,
-  ).execute();
-  const result = pageResult(page, rows);
+  );
   return {
     versions: await versionsToWire(ctx, ctx.db, result.rows),
     pagination: result.pagination,
@@ -115,14 +112,10 @@ export async function createVersion(
   const fingerprint = checkFingerprint(input['fingerprint']);
   const templateType =
     optionalEnum(input, 'template_type', TEMPLATE_TYPES) ?? 'TEMPLATE_TYPE_UNSET';
-  const exists = () =>
-    alreadyExists(
-      RegistryErrorReason.VERSION_EXISTS,
-      `A version with fingerprint ${quote(fingerprint)} already exists in bucket ${quote(bucket)}. Continue it with GetVersion, or use a new fingerprint (e.g. a fresh ULID) for a new version.`,
-      { bucket_name: bucket, fingerprint },
-    );
+  const exists = () => new RegistryErrors.VersionExists({ bucket_name: bucket, fingerprint });
+  const bucketNotFound = (name: string) => new RegistryErrors.BucketNotFound({ bucket_name: name });
   const bucketKey = lookupName(bucket, 'bucket_name');
-  if (bucketKey === undefined) throw bucketNotFound(String(bucket).slice(0, 64));
+  if (bucketKey === undefined) throw bucketNotFound(shownName(bucket));
   const now = ctx.nowMs();
   const values = {
     ...NEW_VERSION,
@@ -161,7 +154,12 @@ export async function getVersion(
   return reads.get(`version\n${bucket}\n${fingerprint}`, async () => {
     const row = await requireBucket(ctx.db, bucket);
     // Code 10 (ABORTED) for an unknown fingerprint: Packer creates the version only on that code.
-    const version = await requireVersion(ctx.db, row, fingerprint, GrpcCode.ABORTED);
+    const version = await requireVersion(
+      ctx.db,
+      row,
+      fingerprint,
+      RegistryErrors.GetVersionNotFound,
+    );
     return expiring((await versionsToWire(ctx, ctx.db, [version]))[0], ctx.nowMs());
   });
 }
@@ -188,11 +186,11 @@ export async function deleteVersion(
       .execute();
     const user = channels.filter((c) => c.managed === 0);
     if (user.length > 0 && !rollback) {
-      throw failedPrecondition(
-        RegistryErrorReason.VERSION_ASSIGNED,
-        `Version ${quote(version.fingerprint)} of bucket ${quote(bucketRow.name)} is assigned to channel(s) ${user.map((c) => quote(c.name)).join(', ')}. Unassign it first, or delete with rollback_channels=true to roll those channels back to their previous valid version.`,
-        { fingerprint: version.fingerprint, channels: user.map((c) => c.name) },
-      );
+      throw new RegistryErrors.VersionAssigned({
+        bucket_name: bucketRow.name,
+        fingerprint: version.fingerprint,
+        channels: user.map((c) => c.name),
+      });
     }
     const now = ctx.nowMs();
     const locked = await lockedChannels(

@@ -1,0 +1,143 @@
+import {
+  Type,
+  type Static,
+  type TArray,
+  type TObject,
+  type TProperties,
+  type TUnsafe,
+} from '@sinclair/typebox';
+import { ModelRef, Nullable, type TModel } from './kinds';
+import {
+  Build,
+  Bucket,
+  BucketAncestry,
+  Channel,
+  ChannelAssignment,
+  ExternalArtifactMatch,
+  Operation,
+  Organization,
+  Pagination,
+  Project,
+  Registry,
+  Version,
+} from './models';
+
+/*
+ * Response bodies: the list and wrapped shapes around the models. Property
+ * order is the order the registry serialises them in.
+ */
+
+/** `{ <key>: <Model> }`, the wrapped single-resource response HCP uses. */
+export function Wrapped<const Key extends string, Model extends TModel>(
+  key: Key,
+  model: Model,
+): TObject<{ [K in Key]: TUnsafe<Static<Model>> }> {
+  return Type.Object({ [key]: ModelRef(model) } as { [K in Key]: TUnsafe<Static<Model>> });
+}
+
+const pagination = ModelRef(Pagination);
+
+/** A list response: `{ <key>: <Model>[], pagination, ...extra }`. */
+export function ListOf<
+  const Key extends string,
+  Model extends TModel,
+  Extra extends TProperties = Record<never, never>,
+>(
+  key: Key,
+  model: Model,
+  extra: Extra = {} as Extra,
+): TObject<
+  { [K in Key]: TArray<TUnsafe<Static<Model>>> } & { pagination: typeof pagination } & Extra
+> {
+  const items = { [key]: Type.Array(ModelRef(model)) } as {
+    [K in Key]: TArray<TUnsafe<Static<Model>>>;
+  };
+  return Type.Object({ ...items, pagination, ...extra });
+}
+
+/** Response of ListBuckets. */
+export const ListBucketsResponse = ListOf('buckets', Bucket);
+/** Response of ListVersions. */
+export const ListVersionsResponse = ListOf('versions', Version);
+/** Response of ListBuilds. */
+export const ListBuildsResponse = ListOf('builds', Build);
+/** Response of ListChannels. */
+export const ListChannelsResponse = ListOf('channels', Channel);
+/** Response of ListChannelAssignmentHistory. */
+export const ListChannelHistoryResponse = ListOf('history', ChannelAssignment, {
+  count: Type.Integer(),
+});
+/** Response of ListBucketAncestry. */
+export const ListBucketAncestryResponse = ListOf('relations', BucketAncestry, {
+  total_count: Type.Integer(),
+});
+
+/** Response of SearchExternalArtifact. */
+export const SearchExternalArtifactResponse = Type.Object({
+  artifacts: Type.Array(ModelRef(ExternalArtifactMatch)),
+});
+
+/** Response of UpdateVersion: the version, and the operation revoking descendants if any. */
+export const UpdateVersionResponse = Type.Object({
+  version: ModelRef(Version),
+  operation: Type.Optional(ModelRef(Operation)),
+});
+
+/** Response of GetRegistry. */
+export const GetRegistryResponse = Wrapped('registry', Registry);
+
+/** Response of GetBucket, CreateBucket and UpdateBucket. */
+export const BucketResponse = Wrapped('bucket', Bucket);
+
+/** Response of GetVersion and CreateVersion. */
+export const VersionResponse = Wrapped('version', Version);
+
+/** Response of GetBuild, CreateBuild and UpdateBuild. */
+export const BuildResponse = Wrapped('build', Build);
+
+/** Response of GetChannel, CreateChannel and UpdateChannel. */
+export const ChannelResponse = Wrapped('channel', Channel);
+
+/** Response of AssignChannelVersion (all fields optional, as in the API). */
+export const AssignChannelVersionResponse = Type.Object({
+  /** The version fingerprint that was assigned. */
+  fingerprint: Type.Optional(Type.String()),
+  source_channel: Type.Optional(ModelRef(Channel)),
+  target_channel: Type.Optional(ModelRef(Channel)),
+  /** `null` when the target channel is left without a version. */
+  version: Type.Optional(Nullable(Version)),
+});
+
+/** `{}`: what HCP's Delete operations answer. */
+export const EmptyResponse = Type.Object({});
+
+/** Response of `GET /resource-manager/2019-12-10/organizations`. */
+export const ListOrganizationsResponse = Type.Object({
+  organizations: Type.Array(ModelRef(Organization)),
+  pagination: Type.Optional(pagination),
+});
+
+/** Response of `GET /resource-manager/2019-12-10/projects?scope.type=ORGANIZATION&scope.id=…`. */
+export const ListProjectsResponse = Type.Object({
+  projects: Type.Array(ModelRef(Project)),
+  pagination: Type.Optional(pagination),
+});
+
+// The static types: what each response body is.
+export type ListBucketsResponse = Static<typeof ListBucketsResponse>;
+export type ListVersionsResponse = Static<typeof ListVersionsResponse>;
+export type ListBuildsResponse = Static<typeof ListBuildsResponse>;
+export type ListChannelsResponse = Static<typeof ListChannelsResponse>;
+export type ListChannelHistoryResponse = Static<typeof ListChannelHistoryResponse>;
+export type ListBucketAncestryResponse = Static<typeof ListBucketAncestryResponse>;
+export type SearchExternalArtifactResponse = Static<typeof SearchExternalArtifactResponse>;
+export type UpdateVersionResponse = Static<typeof UpdateVersionResponse>;
+export type GetRegistryResponse = Static<typeof GetRegistryResponse>;
+export type BucketResponse = Static<typeof BucketResponse>;
+export type VersionResponse = Static<typeof VersionResponse>;
+export type BuildResponse = Static<typeof BuildResponse>;
+export type ChannelResponse = Static<typeof ChannelResponse>;
+export type AssignChannelVersionResponse = Static<typeof AssignChannelVersionResponse>;
+export type EmptyResponse = Static<typeof EmptyResponse>;
+export type ListOrganizationsResponse = Static<typeof ListOrganizationsResponse>;
+export type ListProjectsResponse = Static<typeof ListProjectsResponse>;
