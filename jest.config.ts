@@ -15,6 +15,7 @@ const workspaceModules: Record<string, string> = {
   '^@imprint/core$': path.join(root, 'packages/core/src/index.ts'),
   '^@imprint/client$': path.join(root, 'packages/client/src/index.ts'),
   '^@imprint/registry$': path.join(root, 'packages/registry/src/index.ts'),
+  '^@imprint/registry/testing$': path.join(root, 'packages/registry/src/testing/index.ts'),
   '^@imprint/example-aws-like$': path.join(root, 'examples/aws-like/src/index.ts'),
   '^@imprint/example-docker-like$': path.join(root, 'examples/docker-like/src/index.ts'),
 };

@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
  * installed into an empty folder outside the repository (their own
  * dependencies come from the npm registry), and the installed commands run
  * there: both `--help`s, a tiny build with the docker-like example plugin
- * into the embedded registry, and the registry serving its web console.
+ * into the embedded registry, the registry serving its web console, and its
+ * `@imprint/registry/testing` entry starting a registry for tests.
  * Inside the workspace, hoisting and symlinks hide a missing dependency or a
  * file left out of `files`; here nothing does.
  */
@@ -123,6 +124,32 @@ describe('packed packages, installed outside the repository', () => {
       }),
     ]);
   }, 120_000);
+
+  it('ships @imprint/registry/testing: a real registry for tests, removed on close', async () => {
+    writeFileSync(
+      path.join(app, 'testing-entry.js'),
+      `const { existsSync } = require('node:fs');
+const { startTestRegistry } = require('@imprint/registry/testing');
+(async () => {
+  const registry = await startTestRegistry();
+  await registry.client.upsertBucket('packed', { description: 'from the tarball' });
+  const bucket = await registry.client.getBucket('packed');
+  await registry.close();
+  const removed = !existsSync(registry.location.dataDir);
+  console.log(JSON.stringify({ name: bucket.name, url: registry.url, removed }));
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`,
+    );
+    const { stdout } = await inApp(process.execPath, ['testing-entry.js']);
+    expect(JSON.parse(stdout)).toEqual({
+      name: 'packed',
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      removed: true,
+    });
+  }, 60_000);
 
   it('serves the web console it ships', async () => {
     const server = spawn(

@@ -1,58 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  openRegistryStorage,
-  startRegistryServer,
-  type RunningRegistryServer,
-} from '@imprint/registry';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { closedPort } from '@imprint/registry/testing';
+import { REPO_ROOT, runToEnd, tempDirs, useRegistry, writeJson } from './helpers/bin';
 
 jest.setTimeout(60_000);
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-const BIN = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin', 'imprint.js');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const made: string[] = [];
-async function tempDir(prefix = 'imprint-cli-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const dirs = tempDirs();
+const registry = useRegistry(dirs, 'imprint-cli-registry-');
 
 /** Runs the built bin as a child process, with no registry configured by the environment. */
-function imprint(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const key of Object.keys(base)) {
-    if (key.startsWith('IMPRINT_') || key.startsWith('HCP_')) delete base[key];
-  }
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...base, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
+function imprint(args: string[], env: Record<string, string> = {}) {
+  return runToEnd(args, env, 60_000);
 }
 
 function template(bucket: string, out: string) {
@@ -80,33 +38,6 @@ function template(bucket: string, out: string) {
   };
 }
 
-async function writeTemplate(dir: string, name: string, content: unknown): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
-  return file;
-}
-
-let server: RunningRegistryServer;
-let url: string;
-
-beforeAll(async () => {
-  const storage = await openRegistryStorage({ dataDir: await tempDir('imprint-cli-registry-') });
-  server = await startRegistryServer({
-    storage,
-    host: '127.0.0.1',
-    port: 0,
-    sweepIntervalMs: 0,
-    logger: false,
-    closeStorage: true,
-  });
-  url = server.url;
-});
-
-afterAll(async () => {
-  await server?.close();
-  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
 describe('imprint (built bin, child process)', () => {
   it('prints help with examples and exits 2 on an unknown command', async () => {
     const help = await imprint(['build', '--help']);
@@ -119,8 +50,8 @@ describe('imprint (built bin, child process)', () => {
   });
 
   it('validates a good template (exit 0) and reports a bad one with file:line (exit 2)', async () => {
-    const dir = await tempDir();
-    const good = await writeTemplate(dir, 'good.pkr.json', template('b', join(dir, 'out')));
+    const dir = await dirs.make();
+    const good = await writeJson(dir, 'good.pkr.json', template('b', join(dir, 'out')));
     const ok = await imprint(['validate', good, '--plugin-dir', REPO_ROOT, '--var', 'tag=x']);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
@@ -136,8 +67,9 @@ describe('imprint (built bin, child process)', () => {
   });
 
   it('builds against a registry, then reads, revokes and restores the version', async () => {
-    const dir = await tempDir();
-    const file = await writeTemplate(dir, 'base.pkr.json', template('cli-base', join(dir, 'out')));
+    const url = registry.url;
+    const dir = await dirs.make();
+    const file = await writeJson(dir, 'base.pkr.json', template('cli-base', join(dir, 'out')));
     const built = await imprint(['build', file, '--plugin-dir', REPO_ROOT], {
       IMPRINT_REGISTRY_URL: url,
     });
@@ -195,9 +127,9 @@ describe('imprint (built bin, child process)', () => {
   });
 
   it('uses the embedded registry of --data-dir when no URL is given', async () => {
-    const dir = await tempDir();
-    const data = await tempDir('imprint-cli-data-');
-    const file = await writeTemplate(dir, 'e.pkr.json', template('embedded', join(dir, 'out')));
+    const dir = await dirs.make();
+    const data = await dirs.make('imprint-cli-data-');
+    const file = await writeJson(dir, 'e.pkr.json', template('embedded', join(dir, 'out')));
     const built = await imprint(['build', file, '--plugin-dir', REPO_ROOT, '--data-dir', data]);
     expect(built.code).toBe(0);
     const buckets = await imprint(['buckets', 'list', '--json'], { IMPRINT_DATA_DIR: data });

@@ -2,7 +2,7 @@ import { RegistryClient } from '@imprint/client';
 import type { Command } from 'commander';
 import { createProgram } from '@imprint/cli';
 import { createRegistryCli } from '@imprint/registry';
-import { exitWithin, start, tempDirs } from './helpers/bin';
+import { exitWithin, runToEnd, start, tempDirs } from './helpers/bin';
 
 jest.setTimeout(60_000);
 
@@ -14,10 +14,8 @@ const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
 
 /** `imprint registry ...` to its end, bounded. */
-async function registry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = start(['registry', ...args]);
-  const code = await exitWithin(run, 30_000);
-  return { code, stdout: run.stdout, stderr: run.stderr };
+function registry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runToEnd(['registry', ...args]);
 }
 
 describe('imprint registry', () => {

@@ -17,9 +17,7 @@ jest.setTimeout(120_000);
  * viewer no actions.
  */
 describe('web console (signed-in viewer)', () => {
-  let registry: ConsoleRegistry & {
-    credentials: Map<string, { clientId: string; clientSecret: string }>;
-  };
+  let registry: ConsoleRegistry;
   let browser: Browser;
   let page: Page;
   let problems: string[];

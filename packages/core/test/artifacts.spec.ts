@@ -2,26 +2,16 @@ import { join } from 'node:path';
 import { RegistryClient } from '@imprint/client';
 import type { RunEvent } from '@imprint/core';
 import { runBuild } from '@imprint/core';
-import { startRegistry, tempDirs, writeTemplate } from './helpers/fixtures';
-import { writePlainPlugin } from './helpers/plain-plugin';
+import { tempDirs, useRegistry, writeTemplate } from './helpers/fixtures';
+import { PLAIN_PLUGINS, usePlainPlugin } from './helpers/plain-plugin';
 
 jest.setTimeout(20_000);
 
 const dirs = tempDirs();
-let registry: Awaited<ReturnType<typeof startRegistry>>;
-let pluginDir: string;
+const registry = useRegistry(dirs);
+const plugin = usePlainPlugin(dirs);
 
-beforeAll(async () => {
-  registry = await startRegistry(await dirs.make('imprint-core-registry-'));
-  pluginDir = await dirs.make('imprint-core-plugins-');
-  await writePlainPlugin(pluginDir);
-});
-afterAll(async () => {
-  await registry?.close();
-  await dirs.cleanup();
-});
-
-const PLUGINS = { plain: 'imprint-plugin-plain', 'plain-meta': 'imprint-plugin-plain' };
+const PLUGINS = PLAIN_PLUGINS;
 const stats = () =>
   (globalThis as any).__plainPlugin as {
     active: number;
@@ -41,7 +31,7 @@ describe('artifacts, metadata and scheduling', () => {
         registry: { bucket_name: 'core-nometa' },
       }),
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
       onEvent: (e) => events.push(e),
     });
@@ -80,7 +70,7 @@ describe('artifacts, metadata and scheduling', () => {
         registry: { bucket_name: 'core-meta', build_labels: { team: 'x' } },
       }),
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: client,
       heartbeatMs: 40,
     });
@@ -111,7 +101,7 @@ describe('artifacts, metadata and scheduling', () => {
         registry: { bucket_name: 'core-state-once' },
       }),
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
     });
     expect(result.status).toBe('done');
@@ -132,7 +122,7 @@ describe('artifacts, metadata and scheduling', () => {
         build: { sources: Object.keys(sources) },
       }),
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       parallel: 2,
       runDir: join(work, 'run'),
     });

@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import { RegistryClient } from '@imprint/client';
 import type { RunEvent } from '@imprint/core';
 import { RUNNER_VERSION, SPOOL_FORMAT, pushSpool, runBuild } from '@imprint/core';
-import { REPO_ROOT, closedPort, startRegistry, tempDirs, writeTemplate } from './helpers/fixtures';
+import { closedPort } from '@imprint/registry/testing';
+import { REPO_ROOT, tempDirs, useRegistry, writeTemplate } from './helpers/fixtures';
 
 jest.setTimeout(30_000);
 
 const dirs = tempDirs();
-let registry: Awaited<ReturnType<typeof startRegistry>>;
-
-beforeAll(async () => {
-  registry = await startRegistry(await dirs.make('imprint-core-registry-'));
-});
-afterAll(async () => {
-  await registry?.close();
-  await dirs.cleanup();
-});
+const registry = useRegistry(dirs);
 
 const PLUGINS = {
   'docker-like': '@imprint/example-docker-like',

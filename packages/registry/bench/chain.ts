@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Insertable, type Logger } from 'kysely';
 import { Client, Pool } from 'pg';
 import { monotonicFactory } from 'ulid';
-import type { AncestryQuery, RegistryService } from '@imprint/registry';
+import { SQLITE_FILE_NAME, type AncestryQuery, type RegistryService } from '@imprint/registry';
+import type { TestDatabase } from '@imprint/registry/testing';
 import type { ServiceContext } from '../src/domain/context';
 import { SqlRegistryService } from '../src/domain/registry.service';
 import { NO_OWN_REVOCATION, NO_REVOCATION } from '../src/resources/revocation/revocation';
@@ -16,7 +17,7 @@ import type {
   VersionLinkTable,
   VersionTable,
 } from '../src/storage/schema';
-import { SQLITE_FILE, median, timeRuns, type BenchDatabase } from './support';
+import { median, timeRuns } from './support';
 
 /*
  * (c) Ancestry over a long chain. The bucket `chain` holds `length` complete
@@ -41,16 +42,16 @@ function artifactId(seq: number): string {
   return `ami-chain-${String(seq).padStart(7, '0')}`;
 }
 
-function openKysely(database: BenchDatabase, log?: Logger): Kysely<Database> {
-  if (database.databaseUrl) {
+function openKysely(database: TestDatabase, log?: Logger): Kysely<Database> {
+  if (database.location.databaseUrl) {
     return new Kysely<Database>({
       dialect: new PostgresDialect({
-        pool: new Pool({ connectionString: database.databaseUrl, max: 1 }),
+        pool: new Pool({ connectionString: database.location.databaseUrl, max: 1 }),
       }),
       ...(log ? { log } : {}),
     });
   }
-  const sqlite = new BetterSqlite3(path.join(database.dataDir, SQLITE_FILE));
+  const sqlite = new BetterSqlite3(path.join(database.location.dataDir, SQLITE_FILE_NAME));
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({
@@ -63,7 +64,7 @@ function openKysely(database: BenchDatabase, log?: Logger): Kysely<Database> {
  * Inserts the chain into an opened (migrated) registry database; returns the
  * milliseconds it took (PostgreSQL: VACUUM ANALYZE included).
  */
-export async function seedChain(database: BenchDatabase, length: number): Promise<number> {
+export async function seedChain(database: TestDatabase, length: number): Promise<number> {
   const start = Date.now();
   const db = openKysely(database);
   const newId = monotonicFactory();
@@ -202,7 +203,7 @@ interface Statement {
  * exactly what the endpoint runs (not a hand-written copy of it).
  */
 async function capturedStatements(
-  database: BenchDatabase,
+  database: TestDatabase,
   location: { organization_id: string; project_id: string },
   query: AncestryQuery,
 ): Promise<Statement[]> {
@@ -241,9 +242,9 @@ interface DirectSql {
   close(): Promise<void>;
 }
 
-async function openDirect(database: BenchDatabase): Promise<DirectSql> {
-  if (database.databaseUrl) {
-    const client = new Client({ connectionString: database.databaseUrl });
+async function openDirect(database: TestDatabase): Promise<DirectSql> {
+  if (database.location.databaseUrl) {
+    const client = new Client({ connectionString: database.location.databaseUrl });
     await client.connect();
     return {
       async all(text, params) {
@@ -252,7 +253,7 @@ async function openDirect(database: BenchDatabase): Promise<DirectSql> {
       close: () => client.end(),
     };
   }
-  const sqlite = new BetterSqlite3(path.join(database.dataDir, SQLITE_FILE));
+  const sqlite = new BetterSqlite3(path.join(database.location.dataDir, SQLITE_FILE_NAME));
   // Prepared once per SQL text, as the registry's own statement cache does.
   const prepared = new Map<string, BetterSqlite3.Statement>();
   const statement = (text: string) => {
@@ -328,7 +329,7 @@ const DEEP_WARMUP_CALLS = 5;
  * context.
  */
 export async function timeAncestry(options: {
-  database: BenchDatabase;
+  database: TestDatabase;
   service: RegistryService;
   location: { organization_id: string; project_id: string };
   /** `http://host:port/packer/2023-01-01/organizations/<org>/projects/<project>` */

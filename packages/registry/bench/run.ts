@@ -23,7 +23,8 @@ import { CHAIN_BUCKET, seedChain, timeAncestry, type AncestryResult } from './ch
 import { countCompletionStatements, type StatementCount } from './statements';
 import type { CpuSplit } from './cpu';
 import { combine, completionLoad, getLoad, type CompletionResult, type LoadResult } from './load';
-import { createBenchDatabase, startBenchServer, type BenchServer } from './support';
+import { createTestDatabase } from '@imprint/registry/testing';
+import { startBenchServer, type BenchServer } from './support';
 
 type Part = 'a' | 'b' | 'c';
 
@@ -202,17 +203,19 @@ async function benchEngine(
   engine: 'sqlite' | 'postgres',
   settings: Settings,
 ): Promise<EngineResult> {
-  const database = await createBenchDatabase(engine, settings.postgresUrl);
-  const location = database.databaseUrl
-    ? { databaseUrl: database.databaseUrl }
-    : { dataDir: database.dataDir };
+  const database = await createTestDatabase(engine, {
+    prefix: 'imprint-bench',
+    adminUrl: settings.postgresUrl,
+  });
+  // SQLite keeps its file in the data dir; for PostgreSQL it holds the server logs only.
+  const { location } = database;
   const load = {
     connections: settings.connections,
     duration: settings.duration,
     warmup: settings.warmup,
   };
-  const serverOptions = { logDir: database.dataDir, ...location };
-  const bodyFile = path.join(database.dataDir, 'channel-body.json');
+  const serverOptions = { logDir: location.dataDir, ...location };
+  const bodyFile = path.join(location.dataDir, 'channel-body.json');
   // Creates and migrates the schema, then goes: an open storage here would be
   // one more registry instance (on PostgreSQL, one more listener every commit
   // notifies) taking CPU from the server it measures. (c) opens its own.
@@ -240,7 +243,7 @@ async function benchEngine(
       const body = await getText(`${real.url}${channelPath}`);
       writeFileSync(bodyFile, body);
       // Registry and bare route alternate, so drift of this machine hits both alike.
-      const bare = await start('bare', { logDir: database.dataDir, logLevel: 'warn', bodyFile });
+      const bare = await start('bare', { logDir: location.dataDir, logLevel: 'warn', bodyFile });
       const bareBody = await getText(`${bare.url}${channelPath}`);
       if (bareBody !== body) throw new Error('the bare route does not answer the same bytes');
       const realRuns: LoadResult[] = [];

@@ -14,7 +14,8 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { openRegistryStorage, startRegistryServer } from '@imprint/registry';
+import { openRegistryStorage } from '@imprint/registry';
+import { startTestRegistry } from '@imprint/registry/testing';
 
 /** What the child sends the parent once it listens. */
 export interface ServerReady {
@@ -39,22 +40,19 @@ async function startReal(level: string): Promise<{ ready: ServerReady; close(): 
   const storage = await openRegistryStorage(
     databaseUrl ? { databaseUrl } : { dataDir: env('BENCH_DATA_DIR') },
   );
-  const server = await startRegistryServer({
+  // Logs go to stdout as `serve` writes them, and the sweep runs as in production.
+  const registry = await startTestRegistry({
     storage,
-    host: '127.0.0.1',
-    port: 0,
-    logger: { level },
-    closeStorage: true,
+    server: { logger: { level }, sweepIntervalMs: undefined },
   });
-  const { location } = await storage.service.getRegistry();
   return {
     ready: {
-      url: server.url,
+      url: registry.url,
       pid: process.pid,
-      organizationId: location.organization_id,
-      projectId: location.project_id,
+      organizationId: registry.organizationId,
+      projectId: registry.projectId,
     },
-    close: () => server.close(),
+    close: () => registry.close().then(() => storage.close()),
   };
 }
 

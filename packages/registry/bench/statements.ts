@@ -1,4 +1,5 @@
 import { openRegistryStorage, type Actor } from '@imprint/registry';
+import { doneWithThreeArtifacts } from './completion';
 
 /** What one build completion costs the database. */
 export interface StatementCount {
@@ -52,15 +53,13 @@ export async function countCompletionStatements(location: {
         }),
       );
       await step('UpdateBuild', () =>
-        service.updateBuild(BENCH_ACTOR, bucket, fingerprint, build.id, {
-          status: 'BUILD_DONE',
-          platform: 'aws',
-          labels: { os: 'ubuntu' },
-          artifacts: ['eu-west-1', 'us-east-1', 'ap-south-1'].map((region) => ({
-            external_identifier: `ami-${fingerprint}-${region}`,
-            region,
-          })),
-        }),
+        service.updateBuild(
+          BENCH_ACTOR,
+          bucket,
+          fingerprint,
+          build.id,
+          doneWithThreeArtifacts(fingerprint),
+        ),
       );
     }
     return {

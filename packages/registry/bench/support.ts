@@ -1,66 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import type { ServerReady } from './server';
-
-/** The SQLite file inside a data dir (the registry's SQLITE_FILE_NAME, not a public export). */
-export const SQLITE_FILE = 'imprint-registry.db';
-
-/** A fresh database for one engine's run, and how to throw it away. */
-export interface BenchDatabase {
-  readonly engine: 'sqlite' | 'postgres';
-  /** Always set: SQLite keeps its file here; for PostgreSQL it holds server logs only. */
-  readonly dataDir: string;
-  readonly databaseUrl?: string;
-  drop(): Promise<void>;
-}
-
-async function withAdmin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A temp data dir (SQLite), or a fresh `imprint_bench_<hex>` database created through `adminUrl`. */
-export async function createBenchDatabase(
-  engine: 'sqlite' | 'postgres',
-  adminUrl?: string,
-): Promise<BenchDatabase> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), `imprint-bench-${engine}-`));
-  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
-  if (engine === 'sqlite') {
-    return { engine, dataDir, drop: () => Promise.resolve(removeDir()) };
-  }
-  if (!adminUrl) {
-    removeDir();
-    throw new Error('PostgreSQL needs an admin URL');
-  }
-  const name = `imprint_bench_${randomBytes(6).toString('hex')}`;
-  try {
-    await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
-  } catch (error) {
-    removeDir();
-    throw error;
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    engine,
-    dataDir,
-    databaseUrl: url.toString(),
-    async drop() {
-      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-      removeDir();
-    },
-  };
-}
 
 /** A benchmark server child process (bench/server.ts). */
 export interface BenchServer extends ServerReady {

@@ -37,6 +37,15 @@ export type { HttpErrorReason } from './http/http-errors';
 export { ROLES } from './auth/roles';
 export type { Role } from './auth/roles';
 export { GrpcCode, RegistryError, RegistryErrorReason } from './domain/registry.errors';
+export { RegistryErrors } from './errors/registry-errors';
+export type { RegistryErrorClass } from './errors/registry-errors';
+export { REGISTRY_ERROR_TABLE } from './errors/registry-error-table';
+export type {
+  RegistryErrorCondition,
+  RegistryErrorRow,
+  VersionRef,
+} from './errors/registry-error-table';
+export type { RegistryErrorCode } from './errors/registry-error-codes';
 export type {
   Actor,
   AncestryQuery,
@@ -48,7 +57,11 @@ export type {
   RegistryStorage,
   StorageOptions,
 } from './domain/registry-contract';
-export { MAX_ANCESTRY_DEPTH, openRegistryStorage } from './domain';
+export { MAX_ANCESTRY_DEPTH, SQLITE_FILE_NAME, SYSTEM_AUTHOR, openRegistryStorage } from './domain';
+export {
+  LISTENER_APPLICATION_NAME,
+  READ_STALENESS_BOUND_MS,
+} from './storage/postgres-change-listener';
 export type { OpenedRegistryStorage } from './domain';
 export { ConfigValueError, defaultDataDir, parseListenAddress } from './config/parse';
 export type { ListenAddress } from './config/parse';

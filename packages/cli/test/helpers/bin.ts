@@ -1,13 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RegistryClient } from '@imprint/client';
-import {
-  openRegistryStorage,
-  startRegistryServer,
-  type RunningRegistryServer,
-} from '@imprint/registry';
+import { createTempDirs, useTestRegistry, writeJsonFile } from '@imprint/registry/testing';
+import type { TempDirs, TestRegistry } from '@imprint/registry/testing';
 
 /** The repository root: plugins resolve from here (the examples are workspace packages). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -105,61 +99,30 @@ export async function eventually<T>(
 }
 
 /** Temp directories removed after the suite. */
-export function tempDirs() {
-  const made: string[] = [];
-  return {
-    async make(prefix = 'imprint-cli-'): Promise<string> {
-      const dir = await mkdtemp(join(tmpdir(), prefix));
-      made.push(dir);
-      return dir;
-    },
-    async cleanup(): Promise<void> {
-      await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-    },
-  };
+export function tempDirs(): TempDirs {
+  return createTempDirs('imprint-cli-');
 }
 
 /** Writes `content` as pretty JSON and returns the path. */
-export async function writeJson(dir: string, name: string, content: unknown): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
-  return file;
+export const writeJson = writeJsonFile;
+
+/** Runs the built bin with `args` to its end (at most `ms`): exit code and output. */
+export async function runToEnd(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  ms = 30_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const running = start(args, env);
+  const code = await exitWithin(running, ms);
+  return { code, stdout: running.stdout, stderr: running.stderr };
 }
 
 /**
- * A real registry on 127.0.0.1 (SQLite in a temp dir) for one test file:
- * registers beforeAll/afterAll hooks; `server` and `client` are valid inside
- * tests. `dirs` is cleaned up after the server has closed.
+ * A real registry on 127.0.0.1 (SQLite in a temp dir, `@imprint/registry/testing`)
+ * for one test file: the handle's `server` and `client` are valid inside
+ * tests. `dirs` is cleaned up after the suite.
  */
-export function useRegistry(dirs: ReturnType<typeof tempDirs>, prefix = 'imprint-cli-reg-') {
-  let server: RunningRegistryServer | undefined;
-  let client: RegistryClient | undefined;
-  beforeAll(async () => {
-    const storage = await openRegistryStorage({ dataDir: await dirs.make(prefix) });
-    server = await startRegistryServer({
-      storage,
-      host: '127.0.0.1',
-      port: 0,
-      sweepIntervalMs: 0,
-      logger: false,
-      closeStorage: true,
-    });
-    client = new RegistryClient({ baseUrl: server.url, retries: false });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await dirs.cleanup();
-  });
-  const need = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('useRegistry(): only available inside tests');
-    return value;
-  };
-  return {
-    get server(): RunningRegistryServer {
-      return need(server);
-    },
-    get client(): RegistryClient {
-      return need(client);
-    },
-  };
+export function useRegistry(dirs: TempDirs, prefix = 'imprint-cli-reg-'): TestRegistry {
+  afterAll(() => dirs.cleanup());
+  return useTestRegistry({ beforeAll, afterAll }, { database: { prefix } });
 }

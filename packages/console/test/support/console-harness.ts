@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { RegistryClient, type Build, type Channel, type Version } from '@imprint/client';
+import type { Build, Channel, RegistryClient, Version } from '@imprint/client';
 import {
-  openRegistryStorage,
-  startRegistryServer,
-  type RegistryStorage,
-  type RunningRegistryServer,
-} from '@imprint/registry';
+  startTestRegistry,
+  type TestPrincipal,
+  type TestRegistry,
+} from '@imprint/registry/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The console's build, served by the registry under test. */
@@ -47,64 +45,31 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A registry on 127.0.0.1 serving the built console, over a fresh SQLite data dir. */
-export interface ConsoleRegistry {
-  readonly url: string;
-  readonly server: RunningRegistryServer;
-  readonly storage: RegistryStorage;
-  /** A client with admin rights (anonymous in embedded mode, an admin principal otherwise). */
-  readonly client: RegistryClient;
-  close(): Promise<void>;
-}
+/**
+ * A registry on 127.0.0.1 serving the built console, over a fresh SQLite data
+ * dir (`@imprint/registry/testing`). Its `client` has admin rights: anonymous
+ * in embedded mode, the `seeder` admin principal otherwise.
+ */
+export type ConsoleRegistry = TestRegistry;
 
 /**
  * Starts the registry. With `principals`, those are created first (so the
- * server is not in embedded mode) and the returned client signs in as the
- * admin principal made for seeding.
+ * server is not in embedded mode), after an admin principal `seeder` the
+ * returned client signs in as, for seeding.
  */
-export async function startConsoleRegistry(
-  options: { principals?: { name: string; role: 'viewer' | 'contributor' | 'admin' }[] } = {},
-): Promise<
-  ConsoleRegistry & { credentials: Map<string, { clientId: string; clientSecret: string }> }
-> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'imprint-console-'));
-  const storage = await openRegistryStorage({ dataDir });
-  const credentials = new Map<string, { clientId: string; clientSecret: string }>();
-  if (options.principals) {
-    for (const spec of [{ name: 'seeder', role: 'admin' as const }, ...options.principals]) {
-      const { principal, clientSecret } = await storage.principals.createPrincipal(
-        spec.name,
-        spec.role,
-      );
-      credentials.set(spec.name, { clientId: principal.id, clientSecret });
-    }
-  }
-  const server = await startRegistryServer({
-    storage,
-    port: 0,
-    host: '127.0.0.1',
-    consoleDir: CONSOLE_DIST,
-    logger: false,
-    closeStorage: true,
-    sweepIntervalMs: 0,
+export function startConsoleRegistry(
+  options: { principals?: readonly TestPrincipal[] } = {},
+): Promise<ConsoleRegistry> {
+  return startTestRegistry({
+    database: { prefix: 'imprint-console' },
+    server: { consoleDir: CONSOLE_DIST, logger: false },
+    ...(options.principals
+      ? {
+          principals: [{ name: 'seeder', role: 'admin' }, ...options.principals],
+          clientAs: 'seeder',
+        }
+      : {}),
   });
-  const seeder = credentials.get('seeder');
-  const client = new RegistryClient({
-    baseUrl: server.url,
-    retries: false,
-    ...(seeder ? { clientId: seeder.clientId, clientSecret: seeder.clientSecret } : {}),
-  });
-  return {
-    url: server.url,
-    server,
-    storage,
-    client,
-    credentials,
-    async close() {
-      await server.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** One source of a published version. */

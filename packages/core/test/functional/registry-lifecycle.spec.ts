@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Build } from '@imprint/client';
 import type { RunEvent } from '@imprint/core';
 import { TemplateTypeMismatchError, runBuild } from '@imprint/core';
-import { startRegistry, tempDirs, writeTemplate } from '../helpers/fixtures';
-import { writePlainPlugin } from '../helpers/plain-plugin';
+import { tempDirs, useRegistry, writeTemplate } from '../helpers/fixtures';
+import { PLAIN_PLUGINS, usePlainPlugin } from '../helpers/plain-plugin';
 
 jest.setTimeout(30_000);
 
@@ -14,20 +14,10 @@ jest.setTimeout(30_000);
  * into builds that are not done, one run id per run, the `git_sha` label.
  */
 const dirs = tempDirs();
-let registry: Awaited<ReturnType<typeof startRegistry>>;
-let pluginDir: string;
+const registry = useRegistry(dirs);
+const plugin = usePlainPlugin(dirs);
 
-beforeAll(async () => {
-  registry = await startRegistry(await dirs.make('imprint-core-registry-'));
-  pluginDir = await dirs.make('imprint-core-plugins-');
-  await writePlainPlugin(pluginDir);
-});
-afterAll(async () => {
-  await registry?.close();
-  await dirs.cleanup();
-});
-
-const PLUGINS = { plain: 'imprint-plugin-plain', 'plain-meta': 'imprint-plugin-plain' };
+const PLUGINS = PLAIN_PLUGINS;
 
 /** Two `plain` sources whose `plain-meta` post-processor states registry metadata. */
 function twoBuilds(
@@ -60,7 +50,7 @@ async function incompleteVersion(
   const first = await runBuild({
     template: file,
     env: {},
-    pluginDir,
+    pluginDir: plugin.dir,
     registry: registry.client,
     parallel: 1,
     runDir: join(work, 'run-1'),
@@ -89,7 +79,7 @@ describe('channels', () => {
     const failure = await runBuild({
       template: file,
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
       parallel: 1,
       fingerprint: 'chan-early-1',
@@ -145,7 +135,7 @@ describe('resuming a fingerprint', () => {
     const error = await runBuild({
       template: file,
       env: { IMPRINT_BUILD_FINGERPRINT: 'type-hcl' },
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
       runDir: join(work, 'run'),
     }).catch((e: unknown) => e);
@@ -184,7 +174,7 @@ registry {
         template: hcl,
         env: {},
         fingerprint: jsonRun.fp,
-        pluginDir,
+        pluginDir: plugin.dir,
         registry: registry.client,
         runDir: join(work, 'run-hcl'),
       }),
@@ -222,7 +212,7 @@ registry {
     const result = await runBuild({
       template: second,
       env: { IMPRINT_BUILD_FINGERPRINT: fp },
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
       runDir: join(work, 'run-2'),
       onEvent: (e) => {
@@ -277,7 +267,7 @@ describe('build metadata', () => {
     const result = await runBuild({
       template: file,
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
       runDir: join(work, 'run'),
     });
@@ -296,7 +286,7 @@ describe('build metadata', () => {
     const again = await runBuild({
       template: file,
       env: {},
-      pluginDir,
+      pluginDir: plugin.dir,
       registry: registry.client,
       runDir: join(work, 'run-again'),
     });

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TempDirs } from '@imprint/registry/testing';
 
 /**
  * Writes a small plugin package into `<dir>/node_modules/imprint-plugin-plain`
@@ -7,9 +8,9 @@ import { join } from 'node:path';
  * the PluginSet shape). Builder `plain` returns an artifact stating NO
  * registry metadata after `delay_ms`; post-processor `plain-meta` returns one
  * that does. Concurrency and `state()` calls per artifact id are recorded on
- * `globalThis.__plainPlugin`.
+ * `globalThis.__plainPlugin`. Returns `dir` (the `pluginDir` to pass).
  */
-export async function writePlainPlugin(dir: string): Promise<void> {
+export async function writePlainPlugin(dir: string): Promise<string> {
   const pkg = join(dir, 'node_modules', 'imprint-plugin-plain');
   await mkdir(pkg, { recursive: true });
   await writeFile(
@@ -68,4 +69,25 @@ module.exports = {
 };
 `,
   );
+  return dir;
+}
+
+/** `required_plugins` naming the plain plugin's builder and post-processor. */
+export const PLAIN_PLUGINS = {
+  plain: 'imprint-plugin-plain',
+  'plain-meta': 'imprint-plugin-plain',
+};
+
+/** The plain plugin, written to a temp dir of `dirs` before the suite; `dir` is valid inside tests. */
+export function usePlainPlugin(dirs: TempDirs): { readonly dir: string } {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = await writePlainPlugin(await dirs.make('imprint-core-plugins-'));
+  });
+  return {
+    get dir() {
+      if (dir === undefined) throw new Error('usePlainPlugin(): only available inside tests');
+      return dir;
+    },
+  };
 }

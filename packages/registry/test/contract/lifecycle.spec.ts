@@ -1,7 +1,6 @@
-import { RegistryClient, isNotFound, isVersionNotFound } from '@imprint/client';
+import { isNotFound, isVersionNotFound, type RegistryClient } from '@imprint/client';
 import type { Build, Version } from '@imprint/client';
-import { ENGINES, openTestStorage, startTestRegistry } from '../http/support/harness';
-import type { TestRegistry, TestStorage } from '../http/support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
 
 /**
  * The build lifecycle of shared/reference/hcp-packer-registry.md §3, told as
@@ -10,20 +9,15 @@ import type { TestRegistry, TestStorage } from '../http/support/harness';
  * done with artifacts → v1 on `latest` → channel assignment → a child image
  * built from the base → revocation cascading to the child → restore.
  */
-describe.each(ENGINES)('the build lifecycle (%s)', (engine) => {
-  let storage: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('the build lifecycle (%s)', (engine) => {
+  const registry = useTestRegistry(
+    { beforeAll, afterAll },
+    { engine, server: { sweepIntervalMs: 0 }, client: { retries: { attempts: 1 } } },
+  );
   let client: RegistryClient;
 
-  beforeAll(async () => {
-    storage = await openTestStorage(engine);
-    registry = await startTestRegistry(storage.storage, { sweepIntervalMs: 0 });
-    client = new RegistryClient({ baseUrl: registry.url, retries: { attempts: 1 } });
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await storage?.dispose();
+  beforeAll(() => {
+    client = registry.client;
   });
 
   /** What the runner does for one template: upsert, version, one build per source, done. */

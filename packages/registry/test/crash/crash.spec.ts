@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RegistryClient, type Version } from '@imprint/client';
-import { engines, type TestDatabase } from '../helpers/engines';
+import { createTestDatabase, testEngines, type TestDatabase } from '@imprint/registry/testing';
 
 /*
  * Crash recovery: the real `imprint-registry` bin runs as a child process on
@@ -101,13 +101,10 @@ function findReadyLine(stdout: string): ReadyLine | undefined {
 }
 
 /** Starts the bin on 127.0.0.1 with a free port (port 0, read back from its ready line). */
-async function startServer(
-  database: TestDatabase,
-  dataDir: string,
-  engine: string,
-): Promise<ServerProcess> {
-  const args = [BIN, 'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
-  if (database.options.databaseUrl) args.push('--database', database.options.databaseUrl);
+async function startServer(database: TestDatabase): Promise<ServerProcess> {
+  const { engine, location } = database;
+  const args = [BIN, 'serve', '--listen', '127.0.0.1:0', '--data-dir', location.dataDir];
+  if (location.databaseUrl) args.push('--database', location.databaseUrl);
   const child = spawn(process.execPath, args, {
     cwd: PACKAGE_DIR,
     // A clean environment: no IMPRINT_* from the caller may pick another database.
@@ -283,9 +280,8 @@ function requireBuiltBin(): void {
   }
 }
 
-describe.each(engines())('registry crash recovery ($name)', (engine) => {
+describe.each(testEngines())('registry crash recovery (%s)', (engine) => {
   let database: TestDatabase | undefined;
-  let dataDir = '';
   let server: ServerProcess | undefined;
   let burst: BurstResult;
   let client: RegistryClient;
@@ -293,10 +289,9 @@ describe.each(engines())('registry crash recovery ($name)', (engine) => {
 
   beforeAll(async () => {
     requireBuiltBin();
-    database = await engine.createDatabase();
-    dataDir = database.options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'imprint-crash-'));
+    database = await createTestDatabase(engine, { prefix: 'imprint-crash' });
 
-    server = await startServer(database, dataDir, engine.name);
+    server = await startServer(database);
     const setup = clientFor(server);
     for (const bucket of BUCKETS) await setup.createBucket({ name: bucket });
 
@@ -305,16 +300,13 @@ describe.each(engines())('registry crash recovery ($name)', (engine) => {
     await crashed.exited;
     expect(crashed.child.signalCode).toBe('SIGKILL');
 
-    server = await startServer(database, dataDir, engine.name);
+    server = await startServer(database);
     client = clientFor(server);
   });
 
   afterAll(async () => {
     await killServer(server);
     await database?.drop();
-    if (dataDir !== '' && database?.options.dataDir === undefined) {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
   });
 
   it('killed the server in the middle of the burst', () => {

@@ -1,5 +1,6 @@
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { GrpcCode, RegistryErrorReason } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   TestClock,
@@ -9,7 +10,7 @@ import {
   uniqueName,
 } from '../helpers/fixtures';
 
-describe.each(engines())('ancestry ($name)', (engine) => {
+describe.each(testEngines())('ancestry (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
 

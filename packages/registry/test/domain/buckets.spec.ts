@@ -1,5 +1,6 @@
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { GrpcCode, RegistryErrorReason } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   TestClock,
@@ -10,7 +11,7 @@ import {
 
 const { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS } = GrpcCode;
 
-describe.each(engines())('buckets ($name)', (engine) => {
+describe.each(testEngines())('buckets (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
 
@@ -247,7 +248,7 @@ describe.each(engines())('buckets ($name)', (engine) => {
   });
 });
 
-describe.each(engines())('bucket lists ($name)', (engine) => {
+describe.each(testEngines())('bucket lists (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
   const names = ['delta-1', 'alpha-1', 'echo-1', 'charlie-1', 'bravo-1'];

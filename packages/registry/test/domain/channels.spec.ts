@@ -1,6 +1,7 @@
 import type { Version } from '@imprint/client';
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { GrpcCode, RegistryErrorReason } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   BOB,
@@ -13,7 +14,7 @@ import {
 
 const { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION } = GrpcCode;
 
-describe.each(engines())('channels ($name)', (engine) => {
+describe.each(testEngines())('channels (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
   let bucket: string;

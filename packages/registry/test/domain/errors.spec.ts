@@ -1,4 +1,4 @@
-import { GrpcCode, RegistryError, RegistryErrorReason } from '../../src/domain';
+import { GrpcCode, RegistryError, RegistryErrorReason } from '@imprint/registry';
 
 describe('registry error reasons', () => {
   it('are unique, stable REGISTRY_ERR_* strings', () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { GrpcCode, RegistryErrorReason, openRegistryStorage } from '../../src/domain';
-import type { OpenedRegistryStorage } from '../../src/domain';
+import { GrpcCode, RegistryErrorReason, openRegistryStorage } from '@imprint/registry';
+import type { OpenedRegistryStorage } from '@imprint/registry';
 import { ALICE, expectRegistryError, uniqueName } from '../helpers/fixtures';
 
 /*

@@ -1,8 +1,9 @@
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import { engines, rawQuery, useStorage } from '../helpers/engines';
+import { GrpcCode, RegistryErrorReason } from '@imprint/registry';
+import { rawQuery, testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import { HOUR, TestClock, expectRegistryError, uniqueName } from '../helpers/fixtures';
 
-describe.each(engines())('principals ($name)', (engine) => {
+describe.each(testEngines())('principals (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
 
@@ -136,7 +137,7 @@ describe.each(engines())('principals ($name)', (engine) => {
   });
 });
 
-describe.each(engines())('deleting the last admin ($name)', (engine) => {
+describe.each(testEngines())('deleting the last admin (%s)', (engine) => {
   const h = useStorage(engine);
 
   afterEach(async () => {

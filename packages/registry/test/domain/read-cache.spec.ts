@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import type { Version } from '@imprint/client';
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import type { Actor, OpenedRegistryStorage } from '../../src/domain';
-import { LISTENER_APPLICATION_NAME } from '../../src/storage/postgres-change-listener';
-import { engines, useStorage } from '../helpers/engines';
+import { GrpcCode, LISTENER_APPLICATION_NAME, RegistryErrorReason } from '@imprint/registry';
+import type { Actor, OpenedRegistryStorage } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   HOUR,
@@ -32,7 +32,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
  * process, or another registry instance), and time passing a scheduled
  * revocation.
  */
-describe.each(engines())('read cache ($name)', (engine) => {
+describe.each(testEngines())('read cache (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
   let bucket: string;
@@ -159,7 +159,7 @@ describe.each(engines())('read cache ($name)', (engine) => {
     expect(Object.isFrozen(b)).toBe(false);
   });
 
-  if (engine.name === 'postgres') {
+  if (engine === 'postgres') {
     it('stops caching while the notification channel is down, and recovers', async () => {
       const url = h.options.databaseUrl ?? '';
       const admin = new Client({ connectionString: url });

@@ -1,6 +1,7 @@
 import type { Version } from '@imprint/client';
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { GrpcCode, RegistryErrorReason } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   BOB,
@@ -15,7 +16,7 @@ import {
 
 const { INVALID_ARGUMENT, FAILED_PRECONDITION } = GrpcCode;
 
-describe.each(engines())('revocation ($name)', (engine) => {
+describe.each(testEngines())('revocation (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
 

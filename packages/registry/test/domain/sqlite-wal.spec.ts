@@ -1,13 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { openRegistryStorage } from '../../src/domain';
-import type { OpenedRegistryStorage } from '../../src/domain';
-import { WAL_LIMIT_BYTES } from '../../src/storage/sqlite-checkpointer';
+import { SQLITE_FILE_NAME } from '@imprint/registry';
+import { WAL_LIMIT_BYTES, openTestStorage, type TestStorage } from '@imprint/registry/testing';
 import { ALICE } from '../helpers/fixtures';
-
-/** The registry's SQLite file in a data dir. */
-const DB_FILE = 'imprint-registry.db';
+import { doneWithThreeArtifacts } from '../../bench/completion';
 
 /*
  * Under sustained writes a passive checkpoint never catches up with the
@@ -16,21 +12,18 @@ const DB_FILE = 'imprint-registry.db';
  * it; this writes several limits' worth of WAL without a pause and watches.
  */
 describe('SQLite WAL under sustained writes', () => {
-  let dir: string;
-  let storage: OpenedRegistryStorage;
+  let store: TestStorage;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'imprint-wal-'));
-    storage = await openRegistryStorage({ dataDir: dir });
+    store = await openTestStorage('sqlite', {}, { prefix: 'imprint-wal' });
   });
   afterAll(async () => {
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
+    await store.dispose();
   });
 
   const walSize = () => {
     try {
-      return statSync(path.join(dir, `${DB_FILE}-wal`)).size;
+      return statSync(path.join(store.location.dataDir, `${SQLITE_FILE_NAME}-wal`)).size;
     } catch {
       return 0;
     }
@@ -43,7 +36,7 @@ describe('SQLite WAL under sustained writes', () => {
   };
 
   it('stays near its limit however long writes go on', async () => {
-    const service = storage.service;
+    const service = store.storage.service;
     await service.createBucket(ALICE, { name: 'wal-bucket' });
     const complete = async (fingerprint: string) => {
       await service.createVersion(ALICE, 'wal-bucket', { fingerprint, template_type: 'HCL2' });
@@ -51,15 +44,13 @@ describe('SQLite WAL under sustained writes', () => {
         component_type: 'amazon-ebs.wal',
         status: 'BUILD_UNSET',
       });
-      await service.updateBuild(ALICE, 'wal-bucket', fingerprint, build.id, {
-        status: 'BUILD_DONE',
-        platform: 'aws',
-        labels: { os: 'ubuntu' },
-        artifacts: ['eu-west-1', 'us-east-1', 'ap-south-1'].map((region) => ({
-          external_identifier: `ami-${fingerprint}-${region}`,
-          region,
-        })),
-      });
+      await service.updateBuild(
+        ALICE,
+        'wal-bucket',
+        fingerprint,
+        build.id,
+        doneWithThreeArtifacts(fingerprint),
+      );
     };
     // Ten writers, each completing one version after another without a
     // pause (as ten busy clients do; concurrent ones share commits), until

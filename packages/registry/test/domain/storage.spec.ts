@@ -5,8 +5,9 @@ import {
   RegistryErrorReason,
   SQLITE_FILE_NAME,
   openRegistryStorage,
-} from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+} from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   expectRegistryError,
@@ -18,7 +19,7 @@ import {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-describe.each(engines())('storage ($name)', (engine) => {
+describe.each(testEngines())('storage (%s)', (engine) => {
   const h = useStorage(engine);
 
   it('creates the registry record on first open: UUID organization and project, ULID id', async () => {
@@ -30,7 +31,7 @@ describe.each(engines())('storage ($name)', (engine) => {
     expect(h.storage.location).toEqual(registry.location);
     expect(h.service.location()).toEqual(registry.location);
     expect(h.storage.registryId).toBe(registry.id);
-    expect(h.storage.engine).toBe(engine.name);
+    expect(h.storage.engine).toBe(engine);
   });
 
   it('reopens the same database idempotently: same registry, data kept, migrations not re-applied', async () => {
@@ -129,7 +130,7 @@ describe.each(engines())('storage ($name)', (engine) => {
     expect((await h.service.listChannelHistory(name, 'latest')).count).toBe(1);
   });
 
-  if (engine.name === 'sqlite') {
+  if (engine === 'sqlite') {
     it('keeps the SQLite database in <dataDir>/imprint-registry.db', () => {
       expect(existsSync(path.join(h.options.dataDir ?? '', SQLITE_FILE_NAME))).toBe(true);
     });

@@ -1,5 +1,6 @@
-import { GrpcCode, RegistryErrorReason } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { GrpcCode, RegistryErrorReason } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   BOB,
@@ -12,7 +13,7 @@ import {
 
 const { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED } = GrpcCode;
 
-describe.each(engines())('versions ($name)', (engine) => {
+describe.each(testEngines())('versions (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
   let bucket: string;
@@ -327,7 +328,7 @@ describe.each(engines())('versions ($name)', (engine) => {
   });
 });
 
-describe.each(engines())('builds ($name)', (engine) => {
+describe.each(testEngines())('builds (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now, heartbeatTimeoutMs: 5 * 60_000 });
   let bucket: string;

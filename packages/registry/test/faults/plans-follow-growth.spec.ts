@@ -1,4 +1,5 @@
-import { engines, rawQuery, useStorage } from '../helpers/engines';
+import { rawQuery } from '@imprint/registry/testing';
+import { describeIfPostgres, useStorage } from '../helpers/storage';
 import { ALICE, fingerprint, uniqueName } from '../helpers/fixtures';
 
 /*
@@ -15,14 +16,11 @@ import { ALICE, fingerprint, uniqueName } from '../helpers/fixtures';
  * the rows its statistics describe), which also makes the connections plan
  * again.
  */
-const postgres = engines().filter((engine) => engine.name === 'postgres');
-const describeIfPostgres = postgres.length > 0 ? describe.each(postgres) : describe.skip.each([]);
-
 const GROWN = 1_000;
 const THEN = 2_000;
 const CONCURRENCY = 10;
 
-describeIfPostgres('planner statistics as the tables grow ($name)', (engine) => {
+describeIfPostgres('planner statistics as the tables grow (%s)', (engine) => {
   const h = useStorage(engine, { readCache: false });
 
   const completeVersions = async (bucket: string, count: number) => {

@@ -1,10 +1,10 @@
-import { spawnRegistry, type RegistryProcess } from '../helpers/registry-process';
+import { spawnServe, type RegistryProcess } from '../helpers/registry-process';
 import {
   canRunThrowawayPostgres,
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from '../helpers/throwaway-postgres';
-import { send, type JsonResponse } from '../http/support/harness';
+import { type JsonResponse, requestJson } from '@imprint/registry/testing';
 
 /*
  * Regression: the registry process died when PostgreSQL restarted — an
@@ -34,7 +34,7 @@ async function apiOf(registry: RegistryProcess): Promise<Api> {
 async function untilReady(api: Api, timeoutMs = 10_000): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const response = await send(`${api.url}/readyz`, 'GET').catch(() => undefined);
+    const response = await requestJson(`${api.url}/readyz`, 'GET').catch(() => undefined);
     if (response?.status === 200) return Date.now() - started;
     if (Date.now() - started > timeoutMs) throw new Error('the registry did not become ready');
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -56,7 +56,7 @@ function startLoad(api: Api, bucket: string) {
     while (running) {
       counter += 1;
       const fingerprint = `load-${counter}`;
-      const created = await send(`${api.base}/buckets/${bucket}/versions`, 'POST', {
+      const created = await requestJson(`${api.base}/buckets/${bucket}/versions`, 'POST', {
         body: { fingerprint, template_type: 'HCL2' },
       }).catch(() => undefined);
       if (created) {
@@ -70,7 +70,7 @@ function startLoad(api: Api, bucket: string) {
           });
         }
       }
-      const read = await send(`${api.base}/buckets/${bucket}/channels/latest`, 'GET').catch(
+      const read = await requestJson(`${api.base}/buckets/${bucket}/channels/latest`, 'GET').catch(
         () => undefined,
       );
       if (read) note(read);
@@ -102,20 +102,12 @@ describeIfPostgres('the registry through PostgreSQL restarts', () => {
   });
 
   it('stays up through fast and immediate stops under load, answers 503, serves within a second of the restart', async () => {
-    const registry = spawnRegistry([
-      'serve',
-      '--database',
-      pg.url,
-      '--listen',
-      '127.0.0.1:0',
-      '--sweep-interval',
-      '1s',
-    ]);
+    const registry = spawnServe(pg.url, '--sweep-interval', '1s');
     processes.push(registry);
     const api = await apiOf(registry);
-    expect((await send(`${api.base}/buckets`, 'PUT', { body: { name: 'restarts' } })).status).toBe(
-      200,
-    );
+    expect(
+      (await requestJson(`${api.base}/buckets`, 'PUT', { body: { name: 'restarts' } })).status,
+    ).toBe(200);
     const load = startLoad(api, 'restarts');
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -124,7 +116,7 @@ describeIfPostgres('the registry through PostgreSQL restarts', () => {
         await pg.down(mode);
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         expect(registry.child.exitCode).toBeNull();
-        const ready = await send(`${api.url}/readyz`, 'GET');
+        const ready = await requestJson(`${api.url}/readyz`, 'GET');
         expect(ready.status).toBe(503);
         expect(ready.headers.get('retry-after')).toBe('1');
         expect(ready.body.code).toBe(14);
@@ -148,7 +140,7 @@ describeIfPostgres('the registry through PostgreSQL restarts', () => {
     expect([...load.statuses.keys()].sort()).toEqual([200, 503]);
     // Every acknowledged write is there.
     for (const fingerprint of load.acknowledged) {
-      const got = await send(`${api.base}/buckets/restarts/versions/${fingerprint}`, 'GET');
+      const got = await requestJson(`${api.base}/buckets/restarts/versions/${fingerprint}`, 'GET');
       expect({ fingerprint, status: got.status }).toEqual({ fingerprint, status: 200 });
     }
     expect(load.acknowledged.length).toBeGreaterThan(20);
@@ -161,15 +153,7 @@ describeIfPostgres('the registry through PostgreSQL restarts', () => {
   it('waits for PostgreSQL at start, logging why, and gives up after --database-wait', async () => {
     await pg.down('fast');
     try {
-      const impatient = spawnRegistry([
-        'serve',
-        '--database',
-        pg.url,
-        '--listen',
-        '127.0.0.1:0',
-        '--database-wait',
-        '1s',
-      ]);
+      const impatient = spawnServe(pg.url, '--database-wait', '1s');
       processes.push(impatient);
       expect(await impatient.exit).toBe(1);
       expect(impatient.stderr()).toMatch(
@@ -179,15 +163,7 @@ describeIfPostgres('the registry through PostgreSQL restarts', () => {
         /did not answer within 1s \(connect ECONNREFUSED[^)]*\); start it, check the database URL, or wait longer \(--database-wait\)/,
       );
 
-      const patient = spawnRegistry([
-        'serve',
-        '--database',
-        pg.url,
-        '--listen',
-        '127.0.0.1:0',
-        '--database-wait',
-        '60s',
-      ]);
+      const patient = spawnServe(pg.url, '--database-wait', '60s');
       processes.push(patient);
       await patient.waitFor(
         /waiting for PostgreSQL at .*giving up in \d+(\.\d)?s \(--database-wait\)/,

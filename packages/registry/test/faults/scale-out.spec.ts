@@ -1,11 +1,11 @@
-import { READ_STALENESS_BOUND_MS } from '../../src/storage/postgres-change-listener';
-import { spawnRegistry, type RegistryProcess } from '../helpers/registry-process';
+import { READ_STALENESS_BOUND_MS } from '@imprint/registry';
+import { spawnServe, type RegistryProcess } from '../helpers/registry-process';
 import {
   canRunThrowawayPostgres,
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from '../helpers/throwaway-postgres';
-import { send, type JsonResponse } from '../http/support/harness';
+import { type JsonResponse, requestJson } from '@imprint/registry/testing';
 
 /*
  * Two registry processes on one PostgreSQL database, as behind a load
@@ -25,15 +25,7 @@ interface Instance {
 }
 
 async function startInstance(pg: ThrowawayPostgres): Promise<Instance> {
-  const registry = spawnRegistry([
-    'serve',
-    '--database',
-    pg.url,
-    '--listen',
-    '127.0.0.1:0',
-    '--sweep-interval',
-    '500ms',
-  ]);
+  const registry = spawnServe(pg.url, '--sweep-interval', '500ms');
   const url = await registry.ready();
   const [, org, project] = await registry.waitFor(
     /HCP_ORGANIZATION_ID=([0-9a-f-]+) HCP_PROJECT_ID=([0-9a-f-]+)/,
@@ -62,7 +54,7 @@ async function call(
   payload?: unknown,
 ): Promise<JsonResponse> {
   for (let attempt = 0; ; attempt += 1) {
-    const response = await send(`${instance.base}${path}`, method, {
+    const response = await requestJson(`${instance.base}${path}`, method, {
       ...(payload === undefined ? {} : { body: payload }),
     }).catch(() => undefined);
     if (response && response.status !== 503) return response;
@@ -290,7 +282,7 @@ describeIfPostgres('two registry instances on one PostgreSQL database', () => {
       }
     }
     for (const instance of [a, b]) {
-      expect((await send(`${instance.url}/readyz`, 'GET')).status).toBe(200);
+      expect((await requestJson(`${instance.url}/readyz`, 'GET')).status).toBe(200);
       expect(instance.process.stdout()).not.toMatch(/"level":50/);
     }
   });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { RegistryErrorReason } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { RegistryErrorReason } from '@imprint/registry';
+import { describeIfPostgres, useStorage } from '../helpers/storage';
 import { ALICE, uniqueName } from '../helpers/fixtures';
 
 /*
@@ -10,10 +10,7 @@ import { ALICE, uniqueName } from '../helpers/fixtures';
  * result type"). That is answered as 503 (retry), never as a 500, and the
  * connection prepares the statement afresh on the next use.
  */
-const postgres = engines().filter((engine) => engine.name === 'postgres');
-const describeIfPostgres = postgres.length > 0 ? describe.each(postgres) : describe.skip.each([]);
-
-describeIfPostgres('prepared plans across a schema change ($name)', (engine) => {
+describeIfPostgres('prepared plans across a schema change (%s)', (engine) => {
   const h = useStorage(engine, { readCache: false });
 
   it('answers 503 for a plan the schema change invalidated, then serves again', async () => {

@@ -1,10 +1,7 @@
 import { Client } from 'pg';
-import { engines, useStorage } from '../helpers/engines';
+import { describeIfPostgres, useStorage } from '../helpers/storage';
 import { ALICE, publishVersion, uniqueName } from '../helpers/fixtures';
-import {
-  LISTENER_APPLICATION_NAME,
-  READ_STALENESS_BOUND_MS,
-} from '../../src/storage/postgres-change-listener';
+import { LISTENER_APPLICATION_NAME, READ_STALENESS_BOUND_MS } from '@imprint/registry';
 
 /*
  * Regression: while one instance's LISTEN connection was frozen (its backend
@@ -14,10 +11,7 @@ import {
  * listener is pinged with a deadline; reads stop trusting memory once the
  * last answered ping is older than READ_STALENESS_BOUND_MS.
  */
-const postgres = engines().filter((engine) => engine.name === 'postgres');
-const describeIfPostgres = postgres.length > 0 ? describe.each(postgres) : describe.skip.each([]);
-
-describeIfPostgres('a stalled change listener ($name)', (engine) => {
+describeIfPostgres('a stalled change listener (%s)', (engine) => {
   // The writer keeps no cache (and no listener); the reader is the instance under test.
   const writer = useStorage(engine, { readCache: false });
 

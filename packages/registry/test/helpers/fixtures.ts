@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Build, CreateBuildBody, Version } from '@imprint/client';
-import type { Actor, RegistryService } from '../../src/domain';
+import type { Actor, RegistryService } from '@imprint/registry';
 
 /** A clock tests move by hand; pass `now: clock.now` to the store. */
 export class TestClock {
@@ -40,9 +40,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`.slice(0, 36);
 }
 
-/** A fresh fingerprint. */
-export function fingerprint(): string {
-  return `fp-${randomBytes(6).toString('hex')}`;
+/** A fresh fingerprint (`<prefix>-<random hex>`). */
+export function fingerprint(prefix = 'fp'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
 /** Expects `promise` to reject with a RegistryError of `code` and `reason`; returns the error. */

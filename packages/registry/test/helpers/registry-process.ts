@@ -68,3 +68,8 @@ export function spawnRegistry(args: string[], env: Record<string, string> = {}):
     },
   };
 }
+
+/** `imprint-registry serve` on PostgreSQL at `databaseUrl`, on 127.0.0.1 at a free port, with `extra` flags. */
+export function spawnServe(databaseUrl: string, ...extra: string[]): RegistryProcess {
+  return spawnRegistry(['serve', '--database', databaseUrl, '--listen', '127.0.0.1:0', ...extra]);
+}

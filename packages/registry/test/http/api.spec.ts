@@ -1,29 +1,10 @@
-import {
-  ENGINES,
-  completeVersion,
-  expectStatus,
-  fingerprint,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from './support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
+import { completeVersion, expectStatus, ok } from '../helpers/http';
+import { fingerprint } from '../helpers/fixtures';
 
 /** Every packer route, driven over HTTP against real storage (embedded mode: anonymous admin). */
-describe.each(ENGINES)('registry HTTP API (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
-
-  beforeAll(async () => {
-    store = await openTestStorage(engine);
-    registry = await startTestRegistry(store.storage);
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
-  });
+describe.each(testEngines())('registry HTTP API (%s)', (engine) => {
+  const registry = useTestRegistry({ beforeAll, afterAll }, { engine });
 
   const bucketPath = (name: string) => `${registry.base}/buckets/${name}`;
 

@@ -1,17 +1,15 @@
 import { RegistryError, startRegistryServer } from '@imprint/registry';
 import {
-  ENGINES,
-  expectStatus,
-  fingerprint,
-  ok,
   openTestStorage,
-  send,
+  requestJson,
   startTestRegistry,
+  testEngines,
+  useTestRegistry,
+  type TestCredentials as Credentials,
   type TestRegistry,
-  type TestStorage,
-} from './support/harness';
-
-type Credentials = { clientId: string; clientSecret: string };
+} from '@imprint/registry/testing';
+import { ROLE_PRINCIPALS, expectStatus, ok } from '../helpers/http';
+import { fingerprint } from '../helpers/fixtures';
 
 function basic({ clientId, clientSecret }: Credentials): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
@@ -26,20 +24,17 @@ async function token(registry: TestRegistry, credentials: Credentials): Promise<
   return ok(res).access_token;
 }
 
-describe.each(ENGINES)('authentication and roles (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('authentication and roles (%s)', (engine) => {
+  const registry = useTestRegistry(
+    { beforeAll, afterAll },
+    { engine, principals: ROLE_PRINCIPALS, server: { tokenTtlSeconds: 600 } },
+  );
   const creds: Record<'admin' | 'contributor' | 'viewer', Credentials> = {} as never;
   const tokens: Record<'admin' | 'contributor' | 'viewer', string> = {} as never;
 
   beforeAll(async () => {
-    store = await openTestStorage(engine);
     for (const role of ['admin', 'contributor', 'viewer'] as const) {
-      const created = await store.storage.principals.createPrincipal(`${role}-sp`, role);
-      creds[role] = { clientId: created.principal.id, clientSecret: created.clientSecret };
-    }
-    registry = await startTestRegistry(store.storage, { tokenTtlSeconds: 600 });
-    for (const role of ['admin', 'contributor', 'viewer'] as const) {
+      creds[role] = registry.credentials.get(`${role}-sp`)!;
       tokens[role] = await token(registry, creds[role]);
     }
     ok(
@@ -48,11 +43,6 @@ describe.each(ENGINES)('authentication and roles (%s)', (engine) => {
         body: { name: 'secured' },
       }),
     );
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
   });
 
   describe('POST /oauth2/token', () => {
@@ -406,10 +396,9 @@ describe.each(ENGINES)('authentication and roles (%s)', (engine) => {
   });
 });
 
-describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
+describe.each(testEngines())('embedded mode and start-up checks (%s)', (engine) => {
   it('on loopback with no principals, requests are anonymous admin and one line says so', async () => {
-    const store = await openTestStorage(engine);
-    const registry = await startTestRegistry(store.storage);
+    const registry = await startTestRegistry({ engine });
     try {
       const created = ok(
         await registry.request('PUT', `${registry.base}/buckets`, { body: { name: 'anon' } }),
@@ -449,7 +438,6 @@ describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
       expectStatus(await registry.request('GET', `${registry.base}/buckets`), 401, 16);
     } finally {
       await registry.close();
-      await store.dispose();
     }
   });
 
@@ -464,7 +452,7 @@ describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
           logger: false,
         });
         try {
-          const res = await send(`${server.url}/imprint/v1/principals`, 'GET');
+          const res = await requestJson(`${server.url}/imprint/v1/principals`, 'GET');
           expect({ host, status: res.status }).toEqual({ host, status: 200 });
         } finally {
           await server.close();
@@ -501,7 +489,7 @@ describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
         logger: false,
       });
       try {
-        const res = await send(
+        const res = await requestJson(
           `http://127.0.0.1:${server.port}/packer/2023-01-01/organizations/x/projects/y/buckets`,
           'GET',
         );
@@ -515,12 +503,11 @@ describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
   });
 
   it('reports a taken port clearly', async () => {
-    const store = await openTestStorage(engine);
-    const first = await startTestRegistry(store.storage);
+    const first = await startTestRegistry({ engine });
     try {
       await expect(
         startRegistryServer({
-          storage: store.storage,
+          storage: first.storage,
           host: '127.0.0.1',
           port: first.server.port,
           logger: false,
@@ -533,7 +520,6 @@ describe.each(ENGINES)('embedded mode and start-up checks (%s)', (engine) => {
       ok(await first.request('GET', '/readyz'));
     } finally {
       await first.close();
-      await store.dispose();
     }
   });
 });

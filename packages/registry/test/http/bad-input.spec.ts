@@ -1,22 +1,17 @@
-import {
-  ENGINES,
-  expectStatus,
-  fingerprint,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from './support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
+import { expectStatus, ok } from '../helpers/http';
+import { fingerprint } from '../helpers/fixtures';
 
 /**
  * Bad input never reaches the domain as-is and never produces a 500: every
  * class of mistake is a 4xx google.rpc.Status naming the field, and the
  * stored data is unchanged afterwards.
  */
-describe.each(ENGINES)('bad input (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('bad input (%s)', (engine) => {
+  const registry = useTestRegistry(
+    { beforeAll, afterAll },
+    { engine, server: { bodyLimit: 64 * 1024 } },
+  );
   let fp: string;
   let buildId: string;
 
@@ -33,8 +28,6 @@ describe.each(ENGINES)('bad input (%s)', (engine) => {
   let before: unknown;
 
   beforeAll(async () => {
-    store = await openTestStorage(engine);
-    registry = await startTestRegistry(store.storage, { bodyLimit: 64 * 1024 });
     ok(
       await registry.request('PUT', `${registry.base}/buckets`, {
         body: { name: 'guarded', description: 'original', labels: { a: 'b' } },
@@ -54,11 +47,6 @@ describe.each(ENGINES)('bad input (%s)', (engine) => {
     expect(await snapshot()).toEqual(before);
     const internal = registry.logs.filter((line) => line.includes('"statusCode":500'));
     expect(internal).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
   });
 
   it('malformed JSON is 400 / code 3', async () => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import * as path from 'node:path';
-import { ENGINES, createDatabase, send } from './support/harness';
+import { createTestDatabase, requestJson, testEngines } from '@imprint/registry/testing';
 
 const BIN = path.join(__dirname, '..', '..', 'src', 'bin', 'imprint-registry.ts');
 const TS_NODE = require.resolve('ts-node/register/transpile-only');
@@ -81,12 +81,12 @@ describe('imprint-registry CLI: flags', () => {
   });
 });
 
-describe.each(ENGINES)('imprint-registry CLI (%s)', (engine) => {
+describe.each(testEngines())('imprint-registry CLI (%s)', (engine) => {
   let location: { dataDir: string; databaseUrl?: string };
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ location, drop } = await createDatabase(engine));
+    ({ location, drop } = await createTestDatabase(engine));
   });
 
   afterAll(async () => {
@@ -164,11 +164,11 @@ describe.each(ENGINES)('imprint-registry CLI (%s)', (engine) => {
     const r = run(['serve', ...storageArgs(), '--listen', '127.0.0.1:0', '--log-level', 'info']);
     try {
       const [, url] = await waitFor(r, /imprint registry ready at (http:\/\/127\.0\.0\.1:\d+)/);
-      const health = await send(`${url}/readyz`, 'GET');
+      const health = await requestJson(`${url}/readyz`, 'GET');
       expect(health.status).toBe(200);
       expect(health.body.engine).toBe(engine);
       // A principal exists (previous test), so tokens are required.
-      expect((await send(`${url}/imprint/v1/principals`, 'GET')).status).toBe(401);
+      expect((await requestJson(`${url}/imprint/v1/principals`, 'GET')).status).toBe(401);
       r.child.kill('SIGTERM');
       expect(await r.exit).toBe(0);
       expect(r.stdout).toContain('shutting down');

@@ -2,15 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  ENGINES,
-  expectStatus,
-  ok,
-  openTestStorage,
-  send,
+  requestJson,
   startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from './support/harness';
+  testEngines,
+  useTestRegistry,
+} from '@imprint/registry/testing';
+import { expectStatus, ok } from '../helpers/http';
 
 const CALLER_IDENTITY = '/iam/2019-12-10/caller-identity';
 
@@ -36,7 +33,7 @@ function expectSecurityHeaders(headers: Headers): void {
   expect(headers.get('referrer-policy')).toBe('no-referrer');
 }
 
-describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
+describe.each(testEngines())('the web console and caller identity (%s)', (engine) => {
   let dist: string;
 
   beforeAll(async () => {
@@ -48,18 +45,10 @@ describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
   });
 
   describe('embedded mode', () => {
-    let store: TestStorage;
-    let registry: TestRegistry;
-
-    beforeAll(async () => {
-      store = await openTestStorage(engine);
-      registry = await startTestRegistry(store.storage, { consoleDir: dist });
-    });
-
-    afterAll(async () => {
-      await registry?.close();
-      await store?.dispose();
-    });
+    const registry = useTestRegistry({ beforeAll, afterAll }, () => ({
+      engine,
+      server: { consoleDir: dist },
+    }));
 
     it('serves index.html at / with the security headers, uncached', async () => {
       const res = await registry.request('GET', '/');
@@ -87,7 +76,7 @@ describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
         '..%5c..%5cpackage.json',
         'a%00b.js',
       ]) {
-        const res = await send(`${registry.url}/assets/${asset}`, 'GET');
+        const res = await requestJson(`${registry.url}/assets/${asset}`, 'GET');
         expect(res.status).toBe(404);
         expect(res.text).not.toContain('"name"');
         expect(JSON.parse(res.text)).toMatchObject({
@@ -120,24 +109,22 @@ describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
   });
 
   describe('with principals', () => {
-    let store: TestStorage;
-    let registry: TestRegistry;
+    const registry = useTestRegistry({ beforeAll, afterAll }, () => ({
+      engine,
+      principals: [
+        { name: 'viewer-sp', role: 'viewer' },
+        { name: 'admin-sp', role: 'admin' },
+      ],
+      server: { consoleDir: dist },
+    }));
     const tokens: Record<string, string> = {};
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      store = await openTestStorage(engine);
-      const made: Record<string, { clientId: string; clientSecret: string }> = {};
       for (const role of ['viewer', 'admin'] as const) {
-        const created = await store.storage.principals.createPrincipal(`${role}-sp`, role);
-        made[role] = { clientId: created.principal.id, clientSecret: created.clientSecret };
-        ids[role] = created.principal.id;
-      }
-      registry = await startTestRegistry(store.storage, { consoleDir: dist });
-      for (const role of ['viewer', 'admin'] as const) {
-        const basic = Buffer.from(`${made[role].clientId}:${made[role].clientSecret}`).toString(
-          'base64',
-        );
+        const { clientId, clientSecret } = registry.credentials.get(`${role}-sp`)!;
+        ids[role] = clientId;
+        const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
         tokens[role] = ok(
           await registry.request('POST', '/oauth2/token', {
             raw: 'grant_type=client_credentials',
@@ -146,11 +133,6 @@ describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
           }),
         ).access_token;
       }
-    });
-
-    afterAll(async () => {
-      await registry?.close();
-      await store?.dispose();
     });
 
     it('answers caller-identity for a viewer and an admin', async () => {
@@ -178,19 +160,9 @@ describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
   });
 
   describe('console options', () => {
-    let store: TestStorage;
-
-    beforeEach(async () => {
-      store = await openTestStorage(engine);
-    });
-
-    afterEach(async () => {
-      await store?.dispose();
-    });
-
     it('answers 503 with how to build when the dist is missing, and keeps serving the API', async () => {
       const missing = path.join(tmpdir(), `imprint-no-console-${process.pid}-${Date.now()}`);
-      const registry = await startTestRegistry(store.storage, { consoleDir: missing });
+      const registry = await startTestRegistry({ engine, server: { consoleDir: missing } });
       try {
         const res = await registry.request('GET', '/');
         expect(res.status).toBe(503);
@@ -204,7 +176,7 @@ describe.each(ENGINES)('the web console and caller identity (%s)', (engine) => {
     });
 
     it('serves no console with consoleDir: false', async () => {
-      const registry = await startTestRegistry(store.storage, { consoleDir: false });
+      const registry = await startTestRegistry({ engine, server: { consoleDir: false } });
       try {
         expectStatus(await registry.request('GET', '/'), 404, 5);
         expect(ok(await registry.request('GET', CALLER_IDENTITY)).principal.service.role).toBe(

@@ -1,12 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ENGINES,
-  expectStatus,
-  fingerprint,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-} from './support/harness';
+import { startTestRegistry, testEngines } from '@imprint/registry/testing';
+import { expectStatus, ok } from '../helpers/http';
+import { fingerprint } from '../helpers/fixtures';
 
 jest.setTimeout(20_000);
 
@@ -19,10 +14,13 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Prom
   throw new Error(`condition not met within ${timeoutMs} ms`);
 }
 
-describe.each(ENGINES)('server lifecycle (%s)', (engine) => {
+describe.each(testEngines())('server lifecycle (%s)', (engine) => {
   it('cancels builds whose heartbeats stop (sweeper)', async () => {
-    const store = await openTestStorage(engine, { heartbeatTimeoutMs: 150 });
-    const registry = await startTestRegistry(store.storage, { sweepIntervalMs: 50 });
+    const registry = await startTestRegistry({
+      engine,
+      storageOptions: { heartbeatTimeoutMs: 150 },
+      server: { sweepIntervalMs: 50 },
+    });
     try {
       const base = `${registry.base}/buckets/sweep`;
       ok(await registry.request('PUT', `${registry.base}/buckets`, { body: { name: 'sweep' } }));
@@ -41,13 +39,11 @@ describe.each(ENGINES)('server lifecycle (%s)', (engine) => {
       expect(registry.logs.some((line) => line.includes('heartbeats stopped'))).toBe(true);
     } finally {
       await registry.close();
-      await store.dispose();
     }
   });
 
   it('finishes in-flight requests when closed, then refuses connections', async () => {
-    const store = await openTestStorage(engine);
-    const registry = await startTestRegistry(store.storage);
+    const registry = await startTestRegistry({ engine });
     try {
       let push: (chunk: string) => void = () => undefined;
       let end: () => void = () => undefined;
@@ -80,32 +76,28 @@ describe.each(ENGINES)('server lifecycle (%s)', (engine) => {
       await expect(fetch(`${registry.url}/healthz`)).rejects.toThrow();
     } finally {
       await registry.close().catch(() => undefined);
-      await store.dispose();
     }
   });
 
   it('/readyz answers 503 / code 14 when the database is gone', async () => {
-    const store = await openTestStorage(engine);
-    const registry = await startTestRegistry(store.storage);
+    const registry = await startTestRegistry({ engine });
     try {
       ok(await registry.request('GET', '/readyz'));
-      await store.storage.close();
+      await registry.storage.close();
       const res = await registry.request('GET', '/readyz');
       const body = expectStatus(res, 503, 14);
       expect(body.message).toContain(engine);
       expect((await registry.request('GET', '/healthz')).status).toBe(200);
     } finally {
       await registry.close();
-      await store.dispose();
     }
   });
 
   it('answers internal errors with 500 / code 13 and no internals', async () => {
-    const store = await openTestStorage(engine);
-    const registry = await startTestRegistry(store.storage);
+    const registry = await startTestRegistry({ engine });
     try {
       ok(await registry.request('GET', `${registry.base}/buckets`));
-      await store.storage.close();
+      await registry.storage.close();
       const res = await registry.request('GET', `${registry.base}/buckets`);
       const body = expectStatus(res, 500, 13);
       expect(body.message).toMatch(/request id/);
@@ -113,7 +105,6 @@ describe.each(ENGINES)('server lifecycle (%s)', (engine) => {
       expect(registry.logs.some((l) => l.includes('"level":50'))).toBe(true);
     } finally {
       await registry.close();
-      await store.dispose();
     }
   });
 });

@@ -1,32 +1,16 @@
-import {
-  ENGINES,
-  completeVersion,
-  expectStatus,
-  fingerprint,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from './support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
+import { completeVersion, expectStatus, ok } from '../helpers/http';
+import { fingerprint } from '../helpers/fixtures';
 
 /**
  * The error codes stock Packer matches on (`[Cc]ode"?:([0-9]+)` on the body):
  * see shared/reference/hcp-packer-registry.md §0.3 and §7.
  */
-describe.each(ENGINES)('error codes Packer depends on (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('error codes Packer depends on (%s)', (engine) => {
+  const registry = useTestRegistry({ beforeAll, afterAll }, { engine });
 
   beforeAll(async () => {
-    store = await openTestStorage(engine);
-    registry = await startTestRegistry(store.storage);
     ok(await registry.request('PUT', `${registry.base}/buckets`, { body: { name: 'codes' } }));
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
   });
 
   it('GetBucket of a missing bucket is 404 / code 5 (Packer then creates it)', async () => {

@@ -1,14 +1,6 @@
 import type { Actor } from '@imprint/registry';
-import {
-  ENGINES,
-  completeVersion,
-  expectStatus,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from '../http/support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
+import { ROLE_PRINCIPALS, completeVersion, expectStatus, ok } from '../helpers/http';
 
 /**
  * Regression: GetChannel, ListChannels and the history hide restricted
@@ -23,9 +15,11 @@ import {
 
 type Role = Actor['role'];
 
-describe.each(ENGINES)('ancestry through restricted channels (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('ancestry through restricted channels (%s)', (engine) => {
+  const registry = useTestRegistry(
+    { beforeAll, afterAll },
+    { engine, principals: ROLE_PRINCIPALS },
+  );
   const tokens = {} as Record<Role, string>;
   const actors = {} as Record<Role, Actor>;
   let v1: { id: string; fingerprint: string };
@@ -39,22 +33,13 @@ describe.each(ENGINES)('ancestry through restricted channels (%s)', (engine) => 
   const get = (role: Role, path: string) => registry.request('GET', path, { token: tokens[role] });
 
   beforeAll(async () => {
-    store = await openTestStorage(engine);
-    const credentials = {} as Record<Role, { id: string; secret: string }>;
     for (const role of ['admin', 'contributor', 'viewer'] as const) {
-      const { principal, clientSecret } = await store.storage.principals.createPrincipal(
-        `${role}-sp`,
-        role,
-      );
-      credentials[role] = { id: principal.id, secret: clientSecret };
-      actors[role] = { principalId: principal.id, name: principal.name, role };
-    }
-    registry = await startTestRegistry(store.storage);
-    for (const role of ['admin', 'contributor', 'viewer'] as const) {
+      const { clientId, clientSecret } = registry.credentials.get(`${role}-sp`)!;
+      actors[role] = { principalId: clientId, name: `${role}-sp`, role };
       const form = new URLSearchParams({
         grant_type: 'client_credentials',
-        client_id: credentials[role].id,
-        client_secret: credentials[role].secret,
+        client_id: clientId,
+        client_secret: clientSecret,
       });
       tokens[role] = ok(
         await registry.request('POST', '/oauth2/token', {
@@ -90,11 +75,6 @@ describe.each(ENGINES)('ancestry through restricted channels (%s)', (engine) => 
         parentChannelId: channelIds[via],
       });
     }
-  });
-
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
   });
 
   /** What each role is expected to see of the parent side of v1's relations. */
@@ -183,7 +163,7 @@ describe.each(ENGINES)('ancestry through restricted channels (%s)', (engine) => 
   });
 
   it('the service applies the same rule to the actor it is given', async () => {
-    const service = store.storage.service;
+    const service = registry.storage.service;
     const query = { type: 'ANCESTRY_TYPE_CHILDREN' } as const;
     const asViewer = await service.listBucketAncestry('base-img', query, actors.viewer);
     expect(parentsByChild(asViewer)).toEqual(expectedParents('viewer'));

@@ -1,11 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import {
-  ok,
   openTestStorage,
   startTestRegistry,
   type TestRegistry,
   type TestStorage,
-} from '../http/support/harness';
+} from '@imprint/registry/testing';
+import { ok } from '../helpers/http';
 
 /**
  * Regression: requests Node's HTTP parser refuses (oversized headers, a
@@ -85,9 +85,12 @@ describe('client errors answered by the HTTP parser', () => {
 
   beforeAll(async () => {
     store = await openTestStorage('sqlite');
-    registry = await startTestRegistry(store.storage, {
-      consoleDir: false,
-      logger: { level: 'trace', destination: { write: (line) => void logs.push(line) } },
+    registry = await startTestRegistry({
+      storage: store.storage,
+      server: {
+        consoleDir: false,
+        logger: { level: 'trace', destination: { write: (line) => void logs.push(line) } },
+      },
     });
   });
 

@@ -1,16 +1,16 @@
 import { Client } from 'pg';
 import { openRegistryStorage, type Actor } from '@imprint/registry';
-import { engines } from '../helpers/engines';
+import { createTestDatabase } from '@imprint/registry/testing';
+import { POSTGRES_ONLY } from '../helpers/storage';
 
 const ACTOR: Actor = { principalId: 'tester', name: 'tester', role: 'admin' };
-const postgres = engines().find((e) => e.name === 'postgres');
 
-(postgres ? it : it.skip)(
+(POSTGRES_ONLY.length > 0 ? it : it.skip)(
   'deleteBuild does not delete a build of a version completed while it waited for the lock',
   async () => {
-    const database = await postgres!.createDatabase();
-    const storage = await openRegistryStorage(database.options);
-    const admin = new Client({ connectionString: database.options.databaseUrl });
+    const database = await createTestDatabase('postgres');
+    const storage = await openRegistryStorage(database.location);
+    const admin = new Client({ connectionString: database.location.databaseUrl });
     await admin.connect();
     try {
       const s = storage.service;

@@ -1,14 +1,6 @@
 import { RegistryErrorReason, type RegistryService } from '@imprint/registry';
-import {
-  ENGINES,
-  completeVersion,
-  expectStatus,
-  ok,
-  openTestStorage,
-  startTestRegistry,
-  type TestRegistry,
-  type TestStorage,
-} from '../http/support/harness';
+import { testEngines, useTestRegistry } from '@imprint/registry/testing';
+import { completeVersion, expectStatus, ok } from '../helpers/http';
 
 /**
  * Regression: a forged `next_page_token` whose values had the wrong type for
@@ -41,9 +33,8 @@ interface ListCase {
   readonly integers: readonly number[];
 }
 
-describe.each(ENGINES)('forged page tokens (%s)', (engine) => {
-  let store: TestStorage;
-  let registry: TestRegistry;
+describe.each(testEngines())('forged page tokens (%s)', (engine) => {
+  const registry = useTestRegistry({ beforeAll, afterAll }, { engine });
   let parentFp: string;
   let childFp: string;
 
@@ -149,8 +140,6 @@ describe.each(ENGINES)('forged page tokens (%s)', (engine) => {
   ];
 
   beforeAll(async () => {
-    store = await openTestStorage(engine);
-    registry = await startTestRegistry(store.storage);
     for (const name of ['paged-parent', 'paged-child']) {
       ok(await registry.request('PUT', base(), { body: { name } }));
     }
@@ -177,11 +166,6 @@ describe.each(ENGINES)('forged page tokens (%s)', (engine) => {
     expect(internal).toEqual([]);
   });
 
-  afterAll(async () => {
-    await registry?.close();
-    await store?.dispose();
-  });
-
   function forgeries(c: ListCase): { label: string; token: string }[] {
     const out: { label: string; token: string }[] = [];
     c.valid.forEach((_, i) => {
@@ -204,7 +188,7 @@ describe.each(ENGINES)('forged page tokens (%s)', (engine) => {
 
     it('accepts a well-typed token (the forgeries below differ only in one value)', async () => {
       ok(await registry.request('GET', url(forge(c.signature, c.valid))));
-      await c.call(store.storage.service, forge(c.signature, c.valid));
+      await c.call(registry.storage.service, forge(c.signature, c.valid));
     });
 
     it('answers a value of the wrong type with 400 / code 3 naming pagination.next_page_token', async () => {
@@ -222,7 +206,7 @@ describe.each(ENGINES)('forged page tokens (%s)', (engine) => {
 
     it('refuses the same forgeries through the service', async () => {
       for (const { label, token } of forgeries(c)) {
-        const error = await c.call(store.storage.service, token).then(
+        const error = await c.call(registry.storage.service, token).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -240,7 +224,7 @@ describe.each(ENGINES)('forged page tokens (%s)', (engine) => {
   });
 
   it('refuses over-long strings and tokens that are not base64url through the service', async () => {
-    const service = store.storage.service;
+    const service = registry.storage.service;
     const tokens = [
       forge('name:asc,id:asc', ['x'.repeat(1100), '0']),
       `${forge('name:asc,id:asc', ['a', '0'])}\u0000`,

@@ -1,13 +1,12 @@
 import { createRegistryCli } from '@imprint/registry';
 import {
-  ENGINES,
-  expectStatus,
-  ok,
   openTestStorage,
   startTestRegistry,
+  testEngines,
   type TestRegistry,
   type TestStorage,
-} from '../http/support/harness';
+} from '@imprint/registry/testing';
+import { expectStatus, ok } from '../helpers/http';
 
 /**
  * Regression: embedded mode re-counted principals every second, so deleting
@@ -64,7 +63,7 @@ function warnings(registry: TestRegistry): string[] {
     });
 }
 
-describe.each(ENGINES)('the last principal and anonymous access (%s)', (engine) => {
+describe.each(testEngines())('the last principal and anonymous access (%s)', (engine) => {
   let store: TestStorage;
   let registry: TestRegistry | undefined;
 
@@ -90,7 +89,7 @@ describe.each(ENGINES)('the last principal and anonymous access (%s)', (engine) 
   it('refuses to delete the last admin over HTTP with 400 / code 9, and changes nothing', async () => {
     const ops = await store.storage.principals.createPrincipal('ops', 'admin');
     const reader = await store.storage.principals.createPrincipal('reader', 'viewer');
-    registry = await startTestRegistry(store.storage);
+    registry = await startTestRegistry({ storage: store.storage });
     const token = await tokenFor(ops.principal.id, ops.clientSecret);
 
     const refused = expectStatus(
@@ -135,7 +134,7 @@ describe.each(ENGINES)('the last principal and anonymous access (%s)', (engine) 
 
   it('a server started with principals never turns anonymous, even when the CLI deletes them all', async () => {
     const ops = await store.storage.principals.createPrincipal('ops', 'admin');
-    registry = await startTestRegistry(store.storage);
+    registry = await startTestRegistry({ storage: store.storage });
     expect(warnings(registry)).toEqual([expect.stringMatching(/^tokens required: 1 principal/)]);
 
     const deleted = await principalsCli(store, ['delete', ops.principal.id]);
@@ -172,7 +171,7 @@ describe.each(ENGINES)('the last principal and anonymous access (%s)', (engine) 
   });
 
   it('a server started anonymous leaves embedded mode for good once the CLI creates a principal', async () => {
-    registry = await startTestRegistry(store.storage);
+    registry = await startTestRegistry({ storage: store.storage });
     ok(await registry.request('GET', `${registry.base}/buckets`));
     expect(warnings(registry)).toEqual([
       expect.stringMatching(/^embedded mode: 127\.0\.0\.1 is a loopback address/),
@@ -209,7 +208,7 @@ describe.each(ENGINES)('the last principal and anonymous access (%s)', (engine) 
   });
 
   it('a principal created over HTTP ends embedded mode at once, and its deletion does not restore it', async () => {
-    registry = await startTestRegistry(store.storage);
+    registry = await startTestRegistry({ storage: store.storage });
     const created = ok(
       await registry.request('POST', '/imprint/v1/principals', {
         body: { name: 'first-admin', role: 'admin' },

@@ -1,4 +1,5 @@
-import { engines, useStorage } from '../helpers/engines';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import { ALICE, HOUR, MINUTE, TestClock, publishVersion, uniqueName } from '../helpers/fixtures';
 
 /*
@@ -6,7 +7,7 @@ import { ALICE, HOUR, MINUTE, TestClock, publishVersion, uniqueName } from '../h
  * version was revoked and then restored. `latest` follows the newest
  * complete version that is not revoked, whatever moved it.
  */
-describe.each(engines())('latest follows the newest valid version ($name)', (engine) => {
+describe.each(testEngines())('latest follows the newest valid version (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
   const latest = async (bucket: string) => (await h.service.getChannel(bucket, 'latest')).version;

@@ -1,12 +1,11 @@
 import {
-  ENGINES,
-  expectStatus,
-  ok,
   openTestStorage,
   startTestRegistry,
+  testEngines,
   type TestRegistry,
   type TestStorage,
-} from '../http/support/harness';
+} from '@imprint/registry/testing';
+import { expectStatus, ok } from '../helpers/http';
 
 /**
  * Regressions of request logging: secrets sent in a URL query (`?client_secret=`,
@@ -20,7 +19,7 @@ type LogEntry = { level: number; msg: string; reqId?: string; [key: string]: unk
 const parse = (lines: readonly string[]): LogEntry[] =>
   lines.map((line) => JSON.parse(line) as LogEntry);
 
-describe.each(ENGINES)('request logs (%s)', (engine) => {
+describe.each(testEngines())('request logs (%s)', (engine) => {
   let store: TestStorage;
   let registry: TestRegistry | undefined;
 
@@ -39,9 +38,12 @@ describe.each(ENGINES)('request logs (%s)', (engine) => {
 
   async function start(level: string): Promise<TestRegistry> {
     const logs: string[] = [];
-    registry = await startTestRegistry(store.storage, {
-      consoleDir: false,
-      logger: { level, destination: { write: (line) => void logs.push(line) } },
+    registry = await startTestRegistry({
+      storage: store.storage,
+      server: {
+        consoleDir: false,
+        logger: { level, destination: { write: (line) => void logs.push(line) } },
+      },
     });
     return Object.assign(registry, { logs });
   }

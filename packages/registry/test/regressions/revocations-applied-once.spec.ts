@@ -1,6 +1,7 @@
 import { Client } from 'pg';
-import { SYSTEM_AUTHOR } from '../../src/domain';
-import { engines, useStorage } from '../helpers/engines';
+import { SYSTEM_AUTHOR } from '@imprint/registry';
+import { testEngines } from '@imprint/registry/testing';
+import { useStorage } from '../helpers/storage';
 import {
   ALICE,
   BOB,
@@ -19,7 +20,7 @@ import {
  * from a channel row read before another transaction assigned that channel
  * overwrote the fresh assignment.
  */
-describe.each(engines())('due revocations are applied exactly once ($name)', (engine) => {
+describe.each(testEngines())('due revocations are applied exactly once (%s)', (engine) => {
   const clock = new TestClock();
   const h = useStorage(engine, { now: clock.now });
 
@@ -47,7 +48,7 @@ describe.each(engines())('due revocations are applied exactly once ($name)', (en
    * share the store, whose one connection serialises transactions just as
    * SQLite serialises two processes' write transactions.
    */
-  const secondStore = () => (engine.name === 'postgres' ? h.reopen() : Promise.resolve(h.storage));
+  const secondStore = () => (engine === 'postgres' ? h.reopen() : Promise.resolve(h.storage));
 
   const history = async (bucket: string, channel: string) =>
     (await h.service.listChannelHistory(bucket, channel, { pageSize: 100 })).history;
@@ -139,7 +140,7 @@ describe.each(engines())('due revocations are applied exactly once ($name)', (en
     });
   });
 
-  if (engine.name === 'postgres') {
+  if (engine === 'postgres') {
     it('a rollback waits for a channel being assigned and leaves the fresh assignment alone', async () => {
       const { bucket, v2 } = await bucketOnV2('stale');
       const v3 = await publishVersion(h.service, bucket);

@@ -1,15 +1,14 @@
 import { TOKEN_BODY_LIMIT, type TokenRateLimitOptions } from '@imprint/registry';
 import {
-  ENGINES,
-  expectStatus,
-  ok,
+  type JsonRequestOptions,
+  type JsonResponse,
   openTestStorage,
   startTestRegistry,
-  type JsonResponse,
-  type RequestOptions,
+  testEngines,
   type TestRegistry,
   type TestStorage,
-} from '../http/support/harness';
+} from '@imprint/registry/testing';
+import { expectStatus, ok } from '../helpers/http';
 
 /**
  * Regressions of the public token endpoint: it parsed bodies up to the global
@@ -26,7 +25,7 @@ function basic(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 }
 
-describe.each(ENGINES)('POST /oauth2/token hardening (%s)', (engine) => {
+describe.each(testEngines())('POST /oauth2/token hardening (%s)', (engine) => {
   let store: TestStorage;
   let good: Credentials;
   const running: TestRegistry[] = [];
@@ -52,10 +51,10 @@ describe.each(ENGINES)('POST /oauth2/token hardening (%s)', (engine) => {
   });
 
   async function start(tokenRateLimit?: TokenRateLimitOptions): Promise<TestRegistry> {
-    const registry = await startTestRegistry(
-      store.storage,
-      tokenRateLimit ? { tokenRateLimit } : {},
-    );
+    const registry = await startTestRegistry({
+      storage: store.storage,
+      server: tokenRateLimit ? { tokenRateLimit } : {},
+    });
     running.push(registry);
     return registry;
   }
@@ -64,7 +63,7 @@ describe.each(ENGINES)('POST /oauth2/token hardening (%s)', (engine) => {
     registry: TestRegistry,
     from: string,
     credentials: Credentials,
-    extra: Partial<RequestOptions> = {},
+    extra: Partial<JsonRequestOptions> = {},
   ): Promise<JsonResponse> =>
     registry.request('POST', '/oauth2/token', {
       raw: 'grant_type=client_credentials',
@@ -95,7 +94,7 @@ describe.each(ENGINES)('POST /oauth2/token hardening (%s)', (engine) => {
   it('answers 429 with Retry-After to a client that keeps failing, while another client still gets tokens', async () => {
     const registry = await start({ perClient: 5, global: 20, windowSeconds: 60 });
     const attacker = '127.0.0.2';
-    const failures: RequestOptions[] = [
+    const failures: JsonRequestOptions[] = [
       {},
       {},
       { headers: {} }, // no credentials at all
@@ -148,7 +147,7 @@ describe.each(ENGINES)('POST /oauth2/token hardening (%s)', (engine) => {
   it(`refuses a 100 KB body with 413 / code 3 naming the ${TOKEN_BODY_LIMIT}-byte limit, quickly`, async () => {
     const registry = await start();
     const padding = 'x'.repeat(100 * 1024);
-    const bodies: Partial<RequestOptions>[] = [
+    const bodies: Partial<JsonRequestOptions>[] = [
       { raw: `grant_type=client_credentials&audience=${padding}`, contentType: FORM },
       {
         raw: JSON.stringify({ grant_type: 'client_credentials', audience: padding }),
@@ -179,7 +178,7 @@ describe.each(ENGINES)('POST /oauth2/token hardening (%s)', (engine) => {
   it('refuses a NUL character in client_id with 400 / code 3 naming the field, before SQL', async () => {
     const registry = await start();
     const from = '127.0.0.41';
-    const cases: [Partial<RequestOptions>, string][] = [
+    const cases: [Partial<JsonRequestOptions>, string][] = [
       [
         {
           raw: `grant_type=client_credentials&client_id=ab%00cd&client_secret=s`,

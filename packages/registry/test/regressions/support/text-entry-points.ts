@@ -1,10 +1,6 @@
 import type { Actor, RegistryStorage } from '@imprint/registry';
-import {
-  completeVersion,
-  ok,
-  type JsonResponse,
-  type TestRegistry,
-} from '../../http/support/harness';
+import { type JsonResponse, type TestRegistry } from '@imprint/registry/testing';
+import { completeVersion, ok } from '../../helpers/http';
 
 /*
  * Every place a caller's string can reach SQL, over HTTP and through the
