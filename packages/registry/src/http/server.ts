@@ -26,6 +26,7 @@ import {
   schemaErrorFormatter,
 } from './error-handler';
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
+import { storagePlugin } from './storage.plugin';
 import { RegistryScope } from './registry-scope';
 import {
   addRequestCompletionLog,
@@ -199,10 +200,7 @@ export async function buildRegistryServer(
     clientErrorHandler,
   });
 
-  if (options.closeStorage) {
-    // onClose hooks run last-registered-first: registered first, this runs last.
-    app.addHook('onClose', async () => storage.close());
-  }
+  await app.register(storagePlugin, { storage, closeStorage: options.closeStorage === true });
 
   // Graceful close: requests already in flight finish, and their keep-alive
   // connections close with them instead of idling until the keep-alive
@@ -290,22 +288,6 @@ export async function buildRegistryServer(
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
   await app.register(packerApi, { ...context, prefix: PACKER_PREFIX });
-
-  // One line per change of the database's availability, not one per failed request.
-  const stopWatching = storage.health.onChange((state) => {
-    if (state.available) {
-      app.log.info({ engine: storage.engine }, `the ${storage.engine} database answers again`);
-    } else {
-      app.log.warn(
-        { engine: storage.engine, cause: state.cause },
-        `the ${storage.engine} database is unavailable (${state.cause ?? 'unknown cause'}); ` +
-          `answering 503 with Retry-After until it is back`,
-      );
-    }
-  });
-  app.addHook('onClose', async () => {
-    stopWatching();
-  });
 
   return app;
 }
