@@ -6,7 +6,8 @@
 /**
  * The one-command demo: builds a docker-like base image, an app image FROM it, and an aws-like
  * image in two regions, publishing each to the embedded registry (SQLite in the data dir: no
- * server, no network, no credentials), then shows channels and the base → app ancestry.
+ * server, no network, no credentials), revokes the demo-aws versions whose AMIs a later run
+ * deregistered, then shows the base → app ancestry and the channels the templates assigned.
  *
  * Usage (after `npx tsc -b tsconfig.json`): node demo/run-demo.js
  * Data dir: $IMPRINT_DEMO_DIR, else <repo>/.imprint/demo. Safe to run again: every run makes new
@@ -14,7 +15,16 @@
  */
 
 const { spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync } = require('node:fs');
+const {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -56,24 +66,60 @@ function heading(text) {
   process.stdout.write(`\n==> ${text}\n`);
 }
 
-/** Runs `imprint <args> --data-dir <registry>`, echoing its output; throws when it fails. */
+/** An argument as a POSIX shell reads it, so that echoed commands can be pasted as they are. */
+function shellWord(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs `imprint <args> --data-dir <registry>` and returns its stdout and stderr as one text, in the
+ * order the command wrote them: both go to the same file, which is then echoed to our stdout (two
+ * pipes would be read in whatever order they arrive). Throws when the command fails.
+ */
 function imprint(step, args) {
   const full = [...args, '--data-dir', REGISTRY_DIR];
-  process.stdout.write(`$ imprint ${full.join(' ')}\n`);
-  const res = spawnSync(process.execPath, [BIN, ...full], {
-    cwd: REPO_ROOT,
-    env: childEnv(),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (res.stdout) process.stdout.write(res.stdout);
-  if (res.stderr) process.stderr.write(res.stderr);
+  process.stdout.write(`$ imprint ${full.map(shellWord).join(' ')}\n`);
+  const tmp = mkdtempSync(join(tmpdir(), 'imprint-demo-step-'));
+  const file = join(tmp, 'output');
+  let res;
+  let output;
+  const fd = openSync(file, 'w+');
+  try {
+    res = spawnSync(process.execPath, [BIN, ...full], {
+      cwd: REPO_ROOT,
+      env: childEnv(),
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd);
+    output = readFileSync(file, 'utf8');
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.stdout.write(output);
   if (res.error) throw new StepError(`${step}: ${res.error.message}`);
   if (res.status !== 0) {
     const how = res.status === null ? `signal ${res.signal}` : `exit code ${res.status}`;
     throw new StepError(`${step}: imprint ${args[0]} failed (${how})`);
   }
-  return res.stdout;
+  return output;
+}
+
+/** Runs `imprint <args> --json --data-dir <registry>` without echoing it; returns the parsed stdout. */
+function imprintJson(step, args) {
+  const res = spawnSync(process.execPath, [BIN, ...args, '--json', '--data-dir', REGISTRY_DIR], {
+    cwd: REPO_ROOT,
+    env: childEnv(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.error) throw new StepError(`${step}: ${res.error.message}`);
+  if (res.status !== 0) {
+    process.stdout.write(res.stdout + res.stderr);
+    throw new StepError(
+      `${step}: imprint ${args.join(' ')} --json failed (exit code ${res.status})`,
+    );
+  }
+  return JSON.parse(res.stdout);
 }
 
 /** Builds a template and returns the fingerprint of the version it published. */
@@ -86,18 +132,23 @@ function build(step, template, vars) {
   return match[2];
 }
 
-/** Seeds the aws-like local cloud with the source image, once per cloud directory. */
-async function seedCloud() {
+/** The aws-like example's local cloud in the demo's data dir. */
+function localCloud(step) {
   let awsLike;
   try {
     awsLike = require('@imprint/example-aws-like');
   } catch (error) {
     throw new StepError(
-      `seed aws-like cloud: cannot load @imprint/example-aws-like (${error.message}); ` +
+      `${step}: cannot load @imprint/example-aws-like (${error.message}); ` +
         'run `npx tsc -b tsconfig.json` first',
     );
   }
-  const cloud = new awsLike.LocalCloud({ dir: CLOUD_DIR });
+  return new awsLike.LocalCloud({ dir: CLOUD_DIR });
+}
+
+/** Seeds the aws-like local cloud with the source image, once per cloud directory. */
+async function seedCloud() {
+  const cloud = localCloud('seed aws-like cloud');
   const existing = await cloud.describeImages({
     region: SEED.region,
     name: SEED.name,
@@ -109,6 +160,47 @@ async function seedCloud() {
   }
   const image = await cloud.registerImage(SEED);
   process.stdout.write(`seeded ${image.imageId} (${SEED.name}) in ${SEED.region}\n`);
+}
+
+/**
+ * aws.pkr.json reuses one `ami_name` with `force_deregister`, so each run's build deregisters the
+ * previous run's AMIs. A registry version whose images are gone must not stay active: this revokes
+ * every active demo-aws version that lists an AMI the local cloud no longer holds.
+ */
+async function revokeVanishedAwsVersions() {
+  const step = 'check demo-aws against the local cloud';
+  const cloud = localCloud(step);
+  const versions = imprintJson(step, ['versions', 'list', 'demo-aws']);
+  let revoked = 0;
+  for (const version of versions) {
+    if (version.status !== 'VERSION_ACTIVE') continue;
+    const gone = [];
+    for (const artifact of (version.builds || []).flatMap((b) => b.artifacts || [])) {
+      const { external_identifier: imageId, region } = artifact;
+      const found = await cloud.describeImages({ region, imageIds: [imageId] });
+      if (found.length === 0) gone.push(`${imageId} (${region})`);
+    }
+    if (gone.length === 0) continue;
+    process.stdout.write(
+      `demo-aws ${version.name} (${version.fingerprint}) lists ${gone.join(', ')}, which ` +
+        'force_deregister removed from the local cloud when this run reused the AMI name: ' +
+        'revoking it, so that the registry offers no image that is gone.\n',
+    );
+    imprint(`revoke demo-aws ${version.name}`, [
+      'revoke',
+      'demo-aws',
+      version.fingerprint,
+      '--message',
+      `AMIs deregistered by force_deregister: ${gone.join(', ')}`,
+    ]);
+    revoked += 1;
+  }
+  if (revoked === 0) {
+    process.stdout.write(
+      'Every active demo-aws version lists only AMIs the local cloud holds: nothing to revoke.\n',
+    );
+  }
+  imprint('versions list demo-aws', ['versions', 'list', 'demo-aws']);
 }
 
 async function main() {
@@ -146,9 +238,8 @@ async function main() {
   }
   const awsFp = build('build demo-aws', 'aws.pkr.json', { cloud_dir: CLOUD_DIR });
 
-  heading('4/6 Assign the production channels');
-  imprint('assign demo-base production', ['channels', 'assign', 'demo-base', 'production', baseFp]);
-  imprint('assign demo-app production', ['channels', 'assign', 'demo-app', 'production', appFp]);
+  heading('4/6 Keep demo-aws in step with the local cloud (revoke versions whose AMIs are gone)');
+  await revokeVanishedAwsVersions();
 
   heading('5/6 Ancestry of demo-app');
   imprint('ancestry demo-app', ['ancestry', 'demo-app', '--version', appFp]);

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { LocalCloud } from '@imprint/example-aws-like';
 
 jest.setTimeout(90_000);
 
@@ -60,5 +61,105 @@ describe('demo/run-demo.js', () => {
     expectBaseAboveApp(second.output, 'v2');
     expect(second.output).toMatch(/production\s+v2\s+\S+\s+no/);
     expect(second.output).toContain('Demo done.');
+  });
+});
+
+/** The lines of each `==> ` step of a demo run, by step heading. */
+function steps(output: string): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of output.split('\n')) {
+    if (line.startsWith('==> ')) sections.set(line, (current = []));
+    else current?.push(line);
+  }
+  return sections;
+}
+
+function registryJson(dir: string, args: string[]): unknown {
+  const bin = join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin', 'imprint.js');
+  const res = spawnSync(
+    process.execPath,
+    [bin, ...args, '--json', '--data-dir', join(dir, 'registry')],
+    { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+  );
+  expect({ status: res.status, stderr: res.stderr }).toMatchObject({ status: 0 });
+  return JSON.parse(res.stdout);
+}
+
+interface ListedVersion {
+  name: string;
+  fingerprint: string;
+  status: string;
+  builds: { artifacts: { external_identifier: string; region: string }[] }[];
+}
+
+describe('demo/run-demo.js, run twice (issue 12, item 16)', () => {
+  let twiceDir: string;
+  const runs: Result[] = [];
+  beforeAll(async () => {
+    twiceDir = await mkdtemp(join(tmpdir(), 'imprint-demo-12-16-'));
+    for (let i = 0; i < 2; i += 1) {
+      const run = await runDemo(twiceDir);
+      expect({ code: run.code, tail: run.output.slice(-2000) }).toMatchObject({ code: 0 });
+      runs.push(run);
+    }
+  }, 240_000);
+  afterAll(async () => {
+    await rm(twiceDir, { recursive: true, force: true });
+  });
+
+  it("12.16 prints each build's stderr line inside its step, in the order the CLI wrote it", () => {
+    for (const run of runs) {
+      const builds = [...steps(run.output)].filter(([, lines]) =>
+        lines.some((l) => l.startsWith('$ imprint build ')),
+      );
+      expect(builds.map(([heading]) => heading.slice(4, 8))).toEqual(['1/6 ', '2/6 ', '3/6 ']);
+      for (const [heading, lines] of builds) {
+        const command = lines.findIndex((l) => l.startsWith('$ imprint build '));
+        const embedded = lines.findIndex((l) =>
+          l.startsWith('imprint: using the embedded registry ('),
+        );
+        const tracking = lines.findIndex((l) => / Tracking build on the registry /.test(l));
+        const summary = lines.findIndex((l) => l.startsWith('Registry: bucket '));
+        expect({ heading, order: [command, embedded, tracking, summary] }).toEqual({
+          heading,
+          order: [command, command + 1, command + 2, expect.any(Number)],
+        });
+        expect(summary).toBeGreaterThan(tracking);
+      }
+    }
+  });
+
+  it('12.16 re-assigns no channel the templates already assigned, and shows the demo-aws versions instead', () => {
+    for (const run of runs) {
+      expect(run.output).not.toContain('channels assign');
+      const step4 = [...steps(run.output)].find(([heading]) => heading.startsWith('==> 4/6 '));
+      expect(step4?.[1]).toContain(
+        `$ imprint versions list demo-aws --data-dir ${join(twiceDir, 'registry')}`,
+      );
+    }
+    expect(runs[0]!.output).toContain('nothing to revoke');
+  });
+
+  it('12.16 after the second run, every artifact the registry lists as active exists in the local cloud', async () => {
+    const versions = registryJson(twiceDir, ['versions', 'list', 'demo-aws']) as ListedVersion[];
+    const byName = new Map(versions.map((v) => [v.name, v]));
+    // The second build's force_deregister removed v1's AMIs: the demo revoked v1 and said why.
+    expect(byName.get('v1')?.status).toBe('VERSION_REVOKED');
+    expect(byName.get('v2')?.status).toBe('VERSION_ACTIVE');
+    expect(runs[1]!.output).toContain(`demo-aws v1 (${byName.get('v1')!.fingerprint}) lists ami-`);
+    const cloud = new LocalCloud({ dir: join(twiceDir, 'aws-like-cloud') });
+    const exists = async (a: { external_identifier: string; region: string }) =>
+      (await cloud.describeImages({ region: a.region, imageIds: [a.external_identifier] })).length;
+    const v1 = byName.get('v1')!.builds.flatMap((b) => b.artifacts);
+    expect(v1).toHaveLength(2);
+    for (const artifact of v1) expect(await exists(artifact)).toBe(0);
+
+    const active = versions.filter((v) => v.status === 'VERSION_ACTIVE');
+    const listed = active.flatMap((v) => v.builds.flatMap((b) => b.artifacts));
+    expect(listed).toHaveLength(2);
+    for (const artifact of listed) {
+      expect({ ...artifact, found: await exists(artifact) }).toMatchObject({ found: 1 });
+    }
   });
 });

@@ -66,6 +66,11 @@ export function ancestryLabel(status: AncestryStatus | undefined): string {
   }
 }
 
+/** `1 link`, `2 links`: a count with its noun, singular for exactly one. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** `2026-11-26 09:58 UTC`: stable, locale-independent, readable. */
 export function formatTime(value: string | undefined): string {
   if (!value) return '—';

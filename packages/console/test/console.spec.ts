@@ -218,6 +218,65 @@ describe('web console (embedded admin)', () => {
     await page.getByTestId('no-match').waitFor();
   });
 
+  // Issue 12, item 17: the dialogs say what will really happen (they are cancelled here).
+  const open = (fingerprint: string) => openGraph('ubuntu-base', fingerprint);
+
+  it('12.17 assign preselects a channel not on this version, and refuses one already on it', async () => {
+    await open('fp-base-2');
+    await page.getByRole('button', { name: 'Assign to channel…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Assign ubuntu-base v2 to a channel' });
+    const select = dialog.getByLabel('Channel', { exact: true });
+    await expect(select.inputValue()).resolves.toBe('lts');
+    await expect(dialog.getByTestId('assign-effect').innerText()).resolves.toBe(
+      'Channel lts moves from v1 to v2.',
+    );
+    const assign = dialog.getByRole('button', { name: 'Assign' });
+    await expect(assign.isEnabled()).resolves.toBe(true);
+
+    await select.selectOption('production');
+    await expect(dialog.getByTestId('assign-effect').innerText()).resolves.toBe(
+      'Channel production already points at v2: nothing to assign.',
+    );
+    await expect(assign.isDisabled()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('12.17 revoke says per channel whether it rolls back, and to what, or stays', async () => {
+    await open('fp-base-2');
+    await page.getByRole('button', { name: 'Revoke…' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Revoke ubuntu-base v2' });
+    let channels = dialog.getByTestId('affected-channels');
+    await channels.waitFor();
+    await expect(channels.locator('li[data-channel="production"]').innerText()).resolves.toBe(
+      'production rolls back from v2 to v1.',
+    );
+    await expect(channels.locator('li[data-channel="latest"]').innerText()).resolves.toBe(
+      'latest rolls back from v2 to v1 (managed: the newest valid version).',
+    );
+    await expect(dialog.innerText()).resolves.not.toContain('previous valid version:');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await open('fp-base-1');
+    await page.getByRole('button', { name: 'Revoke…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Revoke ubuntu-base v1' });
+    channels = dialog.getByTestId('affected-channels');
+    await channels.waitFor();
+    await expect(channels.locator('li').count()).resolves.toBe(1);
+    await expect(channels.locator('li[data-channel="lts"]').innerText()).resolves.toBe(
+      'lts stays on v1: no earlier valid version to roll back to.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('12.17 the graph header counts versions and links with the right plural ("1 version")', async () => {
+    await open('fp-base-2');
+    const counts = page.locator('[data-testid="ancestry-graph"] .muted.small').first();
+    await expect(counts.innerText()).resolves.toMatch(/^1 version, 0 links$/);
+    await open('fp-base-1');
+    await expect(counts.innerText()).resolves.toMatch(/^3 versions, 2 links$/);
+  });
+
   it('revokes through the confirmation dialog; descendants become inherited-revoked', async () => {
     await openGraph('ubuntu-base', 'fp-base-1');
     await page.getByRole('button', { name: 'Revoke…' }).click();

@@ -23,7 +23,7 @@ import {
 
 /*
  * Response models of the HCP Packer registry API, 2023-01-01, as Imprint's
- * registry serves them (shared/reference/hcp-packer-registry.md §1). Each has
+ * registry serves them (docs/reference/registry-api.md). Each has
  * an `$id`: the registry registers it once and references it, and it is a
  * component of the OpenAPI document. Required and optional fields are those
  * of the static types; the registry serialises every field as optional.

@@ -2,7 +2,7 @@ import { Type, type TString } from '@sinclair/typebox';
 import { StringMap } from './kinds';
 
 /*
- * Value rules of the API (shared/reference/hcp-packer-registry.md §1.11),
+ * Value rules of the API (the limits table of docs/reference/registry-api.md),
  * once. The registry validates requests with the schemas below and its
  * domain layer checks the same rules in code from PATTERNS and LIMITS. A
  * schema's `description` doubles as the hint of the registry's validation

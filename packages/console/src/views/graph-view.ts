@@ -1,6 +1,6 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 import type { RegistryClient } from '@imprint/client';
-import { shortFingerprint, statusKind, statusLabel, versionHref } from '../format';
+import { plural, shortFingerprint, statusKind, statusLabel, versionHref } from '../format';
 import {
   layoutGraph,
   loadVersions,
@@ -139,8 +139,8 @@ export class GraphView {
           100%
         </button>
         <span class="muted small"
-          >${graph.nodes.size} versions, ${graph.edges.length}
-          links${graph.truncated ? ' (truncated at 500)' : ''}</span
+          >${plural(graph.nodes.size, 'version')},
+          ${plural(graph.edges.length, 'link')}${graph.truncated ? ' (truncated at 500)' : ''}</span
         >
       </div>
       <ul class="legend" aria-label="Legend">

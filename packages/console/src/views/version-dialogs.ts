@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Channel, Version } from '@imprint/client';
 import type { ConsoleApp } from '../app';
 import { loadVersions, walkAncestry, type GraphNode } from '../graph';
+import { collect } from '../session';
 import { storeValue } from './common';
 import type { GraphView } from './graph-view';
 
@@ -37,23 +38,31 @@ export function channelsOnVersion(
 export function openAssignDialog(subject: VersionTarget): void {
   const version = subject.version;
   const assignable = subject.channels.filter((c) => !c.managed);
-  const form = { channel: assignable[0]?.name ?? '', newName: '' };
+  const pointsHere = (c: Channel | undefined) => c?.version?.id === version.id;
+  // Preselect a channel this assignment would move; none when every channel is already here.
+  const form = { channel: assignable.find((c) => !pointsHere(c))?.name ?? '', newName: '' };
   const target = (): { name: string; existing?: Channel } => {
     if (form.channel === '' || form.newName.trim() !== '') return { name: form.newName.trim() };
     return { name: form.channel, existing: assignable.find((c) => c.name === form.channel) };
   };
+  const changes = (): boolean => {
+    const { name, existing } = target();
+    return name !== '' && !pointsHere(existing);
+  };
+  const store = (set: (value: string) => void) =>
+    storeValue(subject.app, (value) => {
+      set(value);
+      if (subject.app.dialog) subject.app.dialog.ready = changes();
+    });
   subject.app.openDialog({
     title: `Assign ${subject.bucket} ${version.name} to a channel`,
     confirmLabel: 'Assign',
     danger: false,
-    ready: true,
+    ready: changes(),
     body: () => {
       const { name, existing } = target();
       return html`<label for="assign-channel">Channel</label>
-        <select
-          id="assign-channel"
-          @change=${storeValue(subject.app, (value) => (form.channel = value))}
-        >
+        <select id="assign-channel" @change=${store((value) => (form.channel = value))}>
           ${assignable.map((c) => html`<option value=${c.name} ?selected=${c.name === form.channel}>${c.name}</option>`)}
           <option value="" ?selected=${form.channel === ''}>New channel…</option>
         </select>
@@ -62,24 +71,28 @@ export function openAssignDialog(subject: VersionTarget): void {
           id="assign-new"
           .value=${form.newName}
           pattern="[a-zA-Z0-9-]+"
-          @input=${storeValue(subject.app, (value) => (form.newName = value))}
+          @input=${store((value) => (form.newName = value))}
         />
         <p data-testid="assign-effect">
           ${
             name === ''
               ? 'Pick a channel or type a new name.'
-              : existing
-                ? html`Channel <strong>${name}</strong> moves from
-                    <strong>${existing.version?.name ?? 'unassigned'}</strong> to
-                    <strong>${version.name}</strong>.`
-                : html`Creates channel <strong>${name}</strong> on
-                    <strong>${version.name}</strong>.`
+              : pointsHere(existing)
+                ? html`Channel <strong>${name}</strong> already points at
+                    <strong>${version.name}</strong>: nothing to assign.`
+                : existing
+                  ? html`Channel <strong>${name}</strong> moves from
+                      <strong>${existing.version?.name ?? 'unassigned'}</strong> to
+                      <strong>${version.name}</strong>.`
+                  : html`Creates channel <strong>${name}</strong> on
+                      <strong>${version.name}</strong>.`
           }
         </p>`;
     },
     onConfirm: async () => {
       const { name, existing } = target();
       if (name === '') throw new Error('pick a channel or type a new name');
+      if (pointsHere(existing)) throw new Error(`${name} already points at ${version.name}`);
       const registry = subject.app.session.registry;
       if (existing) {
         await registry.updateChannel(subject.bucket, name, {
@@ -139,11 +152,76 @@ async function findDescendants(subject: VersionTarget): Promise<GraphNode[]> {
   return [...graph.nodes.values()].filter((node) => node.side === 'descendant');
 }
 
+/** Where revoking moves a channel now on the version: `to` a version, or nowhere (it stays). */
+interface Rollback {
+  readonly channel: Channel;
+  readonly to?: string;
+}
+
+/**
+ * What the registry does to each channel on the version when the revocation takes effect: the
+ * managed `latest` moves to the bucket's newest valid version, any other channel to the last
+ * valid version of its history; with none, the channel stays where it is.
+ */
+async function planRollbacks(
+  subject: VersionTarget,
+  channels: readonly Channel[],
+): Promise<Rollback[]> {
+  if (channels.length === 0) return [];
+  const api = subject.app.session.registry;
+  const versions = await collect(api.paginate('listVersions', subject.bucket, { pageSize: 100 }));
+  const valid = new Map(
+    versions
+      .filter(
+        (v) => v.id !== subject.version.id && v.name !== 'v0' && v.status !== 'VERSION_REVOKED',
+      )
+      .map((v) => [v.id, v]),
+  );
+  const seq = (name: string) => Number(name.slice(1)) || 0;
+  return Promise.all(
+    channels.map(async (channel): Promise<Rollback> => {
+      if (channel.managed) {
+        const newest = [...valid.values()].sort((a, b) => seq(b.name) - seq(a.name))[0];
+        return { channel, to: newest?.name };
+      }
+      const history = await collect(
+        api.paginate('listChannelHistory', subject.bucket, channel.name, { pageSize: 100 }),
+      );
+      const last = [...history]
+        .sort((a, b) => Date.parse(b.assigned_at) - Date.parse(a.assigned_at))
+        .find((entry) => entry.version && valid.has(entry.version.id));
+      return { channel, to: last?.version ? valid.get(last.version.id)?.name : undefined };
+    }),
+  );
+}
+
+/** One line per channel on the version: where the revocation moves it, or that it stays. */
+function rollbackList(version: Version, plans: readonly Rollback[] | undefined): TemplateResult {
+  if (plans === undefined)
+    return html`<p class="loading" aria-busy="true">Finding where the channels go…</p>`;
+  return affectedList(
+    'affected-channels',
+    plans,
+    ({ channel, to }) =>
+      html`<li data-channel=${channel.name}>
+        ${
+          to === undefined
+            ? html`<strong>${channel.name}</strong> stays on ${version.name}: no earlier valid
+                version to roll back to.`
+            : html`<strong>${channel.name}</strong> rolls back from ${version.name} to
+                <strong>${to}</strong
+                >${channel.managed ? ' (managed: the newest valid version)' : ''}.`
+        }
+      </li>`,
+  );
+}
+
 export async function openRevokeDialog(subject: VersionTarget): Promise<void> {
   const version = subject.version;
   const form: RevokeForm = { when: 'now', at: '', message: '', skipDescendants: false };
   let descendants: GraphNode[] | undefined;
-  const rollback = channelsOnVersion(subject.channels, subject.version);
+  let rollbacks: Rollback[] | undefined;
+  const onVersion = channelsOnVersion(subject.channels, subject.version);
   const whenOption = (when: RevokeForm['when'], label: string) =>
     html`<label class="inline"
       ><input
@@ -214,15 +292,8 @@ ${form.message}</textarea>
               </p>`
             : descendantsList(descendants)
         }
-        <p>Channels that will roll back to their previous valid version:</p>
-        ${affectedList(
-          'affected-channels',
-          rollback,
-          (c) =>
-            html`<li>
-              ${c.name}${c.managed ? ' (managed: moves to the newest valid version)' : ''}
-            </li>`,
-        )}`,
+        <p>Channels on this version, when the revocation takes effect:</p>
+        ${rollbackList(version, rollbacks)}`,
     onConfirm: async () => {
       let revokeAt: string | undefined;
       if (form.when === 'scheduled') {
@@ -244,13 +315,26 @@ ${form.message}</textarea>
     },
   });
   const dialog = subject.app.dialog;
-  try {
-    descendants = await findDescendants(subject);
-  } catch (error) {
-    descendants = [];
+  const failed = (what: string, error: unknown) => {
     if (dialog)
-      dialog.error = `Could not list descendants: ${error instanceof Error ? error.message : String(error)}`;
-  }
+      dialog.error = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+  };
+  await Promise.all([
+    findDescendants(subject).then(
+      (found) => (descendants = found),
+      (error: unknown) => {
+        descendants = [];
+        failed('list descendants', error);
+      },
+    ),
+    planRollbacks(subject, onVersion).then(
+      (plans) => (rollbacks = plans),
+      (error: unknown) => {
+        rollbacks = onVersion.map((channel) => ({ channel }));
+        failed('find where the channels roll back to', error);
+      },
+    ),
+  ]);
   if (dialog) dialog.ready = true;
   subject.app.update();
 }

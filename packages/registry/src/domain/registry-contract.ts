@@ -53,8 +53,8 @@ export interface AncestryQuery extends ListOptions {
 export const MAX_ANCESTRY_DEPTH = 100;
 
 /**
- * Every registry operation, with the domain rules of
- * shared/reference/hcp-packer-registry.md enforced here (not in routes).
+ * Every registry operation, with the domain rules of docs/reference/registry-api.md
+ * (Status rules) enforced here (not in routes).
  * Methods return wire models and throw {@link RegistryError} with the gRPC
  * code clients expect. Every multi-row change runs in one transaction.
  * Role checks happen in the HTTP layer; `actor` is for authorship, and on

@@ -3,7 +3,7 @@ import type { Build, Version } from '@imprint/client';
 import { testEngines, useTestRegistry } from '@imprint/registry/testing';
 
 /**
- * The build lifecycle of shared/reference/hcp-packer-registry.md §3, told as
+ * The build lifecycle Packer drives (docs/reference/registry-api.md), told as
  * one story over HTTP on 127.0.0.1 through the typed client, on every engine:
  * bucket upsert → version by fingerprint → builds → running with heartbeats →
  * done with artifacts → v1 on `latest` → channel assignment → a child image

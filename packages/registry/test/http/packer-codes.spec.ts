@@ -4,7 +4,7 @@ import { fingerprint } from '../helpers/fixtures';
 
 /**
  * The error codes stock Packer matches on (`[Cc]ode"?:([0-9]+)` on the body):
- * see shared/reference/hcp-packer-registry.md §0.3 and §7.
+ * see docs/reference/registry-api.md (Errors) and Packer's internal/hcp/api/errors.go.
  */
 describe.each(testEngines())('error codes Packer depends on (%s)', (engine) => {
   const registry = useTestRegistry({ beforeAll, afterAll }, { engine });
