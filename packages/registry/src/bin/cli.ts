@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   ConfigValueError,
@@ -298,6 +300,14 @@ export function createRegistryCli(options: RegistryCliOptions = {}): RegistryCli
   };
 }
 
+/** This package's version (`dist/bin/` and `src/bin/` both sit two levels below package.json). */
+function registryVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 /**
  * Runs the CLI with `argv` (without `node` and the script) and resolves with
  * the exit code: 0 ok, 1 runtime error, 2 bad flags. `serve` resolves only
@@ -305,6 +315,8 @@ export function createRegistryCli(options: RegistryCliOptions = {}): RegistryCli
  */
 export async function main(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const cli = createRegistryCli({ io });
+  // Only the standalone program has --version: mounted, it is `imprint --version`'s.
+  cli.command.version(registryVersion(), '-V, --version', 'print the version of imprint-registry');
   try {
     await cli.command.parseAsync([...argv], { from: 'user' });
   } catch (error) {
