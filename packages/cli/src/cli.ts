@@ -1,18 +1,5 @@
-import {
-  RegistryAbortedError,
-  RegistryAuthError,
-  RegistryConnectionError,
-  RegistryDiscoveryError,
-  isPermissionDenied,
-  isUnauthenticated,
-} from '@imprint/client';
-import {
-  RegistryNotConfiguredError,
-  SpoolInvalidError,
-  TemplateConfigError,
-  TemplateError,
-} from '@imprint/core';
-import { ConfigValueError, createRegistryCli } from '@imprint/registry';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { addAncestryCommand } from './commands/ancestry';
 import { addBucketsCommands } from './commands/buckets';
@@ -28,18 +15,44 @@ import { addRevocationCommands } from './commands/revocation';
 import { addSearchCommand } from './commands/search';
 import { addValidateCommand } from './commands/validate';
 import { addVersionsCommands } from './commands/versions';
+import { cliErrors, client, core, registry } from './lazy';
 
 export { EXIT, UsageError } from './commands/context';
 export type { CliIo } from './commands/context';
 
 // One file per command (group) in commands/; this file assembles them in the
-// order `imprint --help` lists them, and maps errors to exit codes.
+// order `imprint --help` lists them, and maps errors to exit codes. Command
+// files load the heavy packages only when their action runs (see ./lazy).
+
+/** This package's version, for `--version` (`dist/` and `src/` both sit beside package.json). */
+const VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
+
+const REGISTRY_DESCRIPTION =
+  'run the registry server and manage its principals (same as imprint-registry)';
 
 /** Builds the `imprint` program; each action stores its exit code in `ctx.code`. */
 export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
+  return assemble(io, ctx, true);
+}
+
+/**
+ * Whether `argv` runs (or asks for the help of) `imprint registry`: only then is
+ * the registry's program loaded and mounted; otherwise `--help` lists a stand-in.
+ */
+function namesRegistry(argv: readonly string[]): boolean {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'registry' || (words[0] === 'help' && words[1] === 'registry');
+}
+
+function assemble(io: CliIo, ctx: Context | undefined, mountRegistry: boolean): Command {
   const c: Context = ctx ?? { io, env: io.env ?? process.env, code: EXIT.OK };
   const program = new Command('imprint')
     .description('Run Imprint templates and manage an Imprint registry.')
+    .version(VERSION, '-V, --version', 'print the version of imprint')
+    // Before the command only: `imprint ancestry --version <fingerprint>` is ancestry's flag.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (t) => c.io.stdout(t), writeErr: (t) => c.io.stderr(t) })
     .showHelpAfterError('(run with --help for usage)')
@@ -52,25 +65,25 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
         'imprint builds list ubuntu-base 01J...',
         'imprint registry serve --listen 127.0.0.1:8080',
       ) +
-        '\nExit codes: 0 ok, 1 failed (e.g. not found), 2 usage/template error (e.g. delete without --yes), 3 registry unreachable/unauthorized, 130 cancelled.\n',
+        '\nExit codes: 0 ok, 1 failed (e.g. not found), 2 usage/template error (e.g. delete without --yes), 3 registry unreachable/unauthorized, 130 cancelled by SIGINT, 143 by SIGTERM.\n',
     );
 
   addValidateCommand(program, c);
   addBuildCommand(program, c);
   addPushCommand(program, c);
 
-  // The very program of `imprint-registry` (same commands, flags and defaults), mounted.
-  c.registry = createRegistryCli({
-    io: c.io,
-    name: 'registry',
-    commandPath: 'imprint registry',
-    env: c.env,
-  });
-  program.addCommand(
-    c.registry.command.description(
-      'run the registry server and manage its principals (same as imprint-registry)',
-    ),
-  );
+  if (mountRegistry) {
+    // The very program of `imprint-registry` (same commands, flags and defaults), mounted.
+    c.registry = registry().createRegistryCli({
+      io: c.io,
+      name: 'registry',
+      commandPath: 'imprint registry',
+      env: c.env,
+    });
+    program.addCommand(c.registry.command.description(REGISTRY_DESCRIPTION));
+  } else {
+    program.command('registry').description(REGISTRY_DESCRIPTION);
+  }
 
   addBucketsCommands(program, c);
   addVersionsCommands(program, c);
@@ -86,23 +99,28 @@ export function createProgram(io: CliIo = PROCESS_IO, ctx?: Context): Command {
 
 /** The exit code for an error a command threw. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof RegistryAbortedError) return EXIT.CANCELLED;
+  // The packages whose errors these are load here, on the way out, not at start-up.
+  if (error instanceof UsageError) return EXIT.USAGE;
+  const c = client();
+  if (error instanceof c.RegistryAbortedError) return EXIT.CANCELLED;
+  if (cliErrors().isUsageError(error)) return EXIT.USAGE;
   if (
-    error instanceof RegistryConnectionError ||
-    error instanceof RegistryAuthError ||
-    error instanceof RegistryDiscoveryError ||
-    isUnauthenticated(error) ||
-    isPermissionDenied(error)
+    error instanceof c.RegistryConnectionError ||
+    error instanceof c.RegistryAuthError ||
+    error instanceof c.RegistryDiscoveryError ||
+    c.isUnauthenticated(error) ||
+    c.isPermissionDenied(error)
   ) {
     return EXIT.REGISTRY;
   }
+  const { TemplateError, TemplateConfigError, RegistryNotConfiguredError, SpoolInvalidError } =
+    core();
   if (
-    error instanceof UsageError ||
     error instanceof TemplateError ||
     error instanceof TemplateConfigError ||
     error instanceof RegistryNotConfiguredError ||
     error instanceof SpoolInvalidError ||
-    error instanceof ConfigValueError
+    error instanceof registry().ConfigValueError
   ) {
     return EXIT.USAGE;
   }
@@ -110,7 +128,7 @@ export function exitCodeOf(error: unknown): number {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return cliErrors().cliMessage(error);
 }
 
 /**
@@ -119,7 +137,7 @@ function messageOf(error: unknown): string {
  */
 export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const ctx: Context = { io, env: io.env ?? process.env, code: EXIT.OK };
-  const program = createProgram(io, ctx);
+  const program = assemble(io, ctx, namesRegistry(argv));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return (await ctx.registry?.exitCode()) ?? ctx.code;

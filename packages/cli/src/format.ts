@@ -28,6 +28,49 @@ export function versionLabel(v: Pick<Version, 'name'> | undefined | null): strin
   return v?.name ?? '-';
 }
 
+/** A channel that pointed at a version the revocation reached: what it points at now. */
+export interface ChannelMove {
+  before: Channel;
+  after: Channel | undefined;
+}
+
+/**
+ * What `imprint revoke` prints after the version's own line: the descendants
+ * that inherited the revocation, and where each channel on a revoked version went.
+ */
+export function revocationReport(
+  inherited: readonly Version[],
+  moves: readonly ChannelMove[],
+): string {
+  const at = (v: Pick<Version, 'name' | 'fingerprint'> | null | undefined) =>
+    v ? `${v.name} (${v.fingerprint})` : '(none)';
+  const lines: string[] = [];
+  lines.push(
+    inherited.length === 0
+      ? 'Descendants revoked: none'
+      : `Descendants revoked (inherited): ${inherited.length}`,
+  );
+  for (const v of inherited) {
+    const from = v.revocation_inherited_from;
+    lines.push(
+      `  ${v.bucket_name} ${at(v)}${from ? `, from ${from.bucket_name} ${from.version_name}` : ''}`,
+    );
+  }
+  lines.push(moves.length === 0 ? 'Channels moved: none' : 'Channels:');
+  for (const { before, after } of moves) {
+    const now = after?.version;
+    const where = `${before.bucket_name}/${before.name}`;
+    lines.push(
+      now?.fingerprint === before.version?.fingerprint
+        ? `  ${where} stays on ${at(before.version)}: no earlier valid version to roll back to`
+        : now
+          ? `  ${where} rolled back: ${at(before.version)} → ${at(now)}`
+          : `  ${where} unassigned (was ${at(before.version)}): no earlier valid version`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** One version described over several lines. */
 export function describeVersion(v: Version): string {
   const lines = [
@@ -185,14 +228,22 @@ function nodes(relations: readonly BucketAncestry[]): { from: Node; to: Node; st
 
 const label = (n: Node) => `${n.bucket} ${n.name || '-'} (${n.fingerprint})`;
 
+/** `bucket/fingerprint`: the key of {@link formatAncestry}'s version statuses. */
+export const versionKey = (bucket: string, fingerprint: string): string =>
+  `${bucket}/${fingerprint}`;
+
 /**
  * Ancestry of `version` of `bucket`: parents above, the version, children below.
+ * In the tree, each line shows the version's own status (`statuses`, by
+ * {@link versionKey}; `-` when unknown) and, on parent and child lines, the
+ * link's status: `status: VERSION_REVOKED · link: OUT_OF_DATE`.
  */
 export function formatAncestry(
   format: Exclude<AncestryFormat, 'json'>,
   bucket: string,
   version: Pick<Version, 'name' | 'fingerprint' | 'status'> | undefined,
   relations: readonly BucketAncestry[],
+  statuses: ReadonlyMap<string, string> = new Map(),
 ): string {
   const edges = nodes(relations);
   if (format === 'dot') {
@@ -229,19 +280,22 @@ export function formatAncestry(
   const children = edges.filter(
     (e) => e.from.bucket === bucket && (fp === undefined || e.from.fingerprint === fp),
   );
+  const status = (n: Node) => `status: ${statuses.get(versionKey(n.bucket, n.fingerprint)) ?? '-'}`;
   const out: string[] = [];
   if (parents.length === 0) out.push('(no parents)');
   for (const [i, e] of parents.entries()) {
-    out.push(`${i === parents.length - 1 ? '└─' : '├─'} parent ${label(e.from)} [${e.status}]`);
+    const branch = i === parents.length - 1 ? '└─' : '├─';
+    out.push(`${branch} parent ${label(e.from)} ${status(e.from)} · link: ${e.status}`);
   }
   out.push(
     version
-      ? `● ${bucket} ${version.name} (${version.fingerprint}) [${version.status}]`
+      ? `● ${bucket} ${version.name} (${version.fingerprint}) status: ${version.status}`
       : `● ${bucket}`,
   );
   if (children.length === 0) out.push('(no children)');
   for (const [i, e] of children.entries()) {
-    out.push(`${i === children.length - 1 ? '└─' : '├─'} child ${label(e.to)} [${e.status}]`);
+    const branch = i === children.length - 1 ? '└─' : '├─';
+    out.push(`${branch} child ${label(e.to)} ${status(e.to)} · link: ${e.status}`);
   }
   return out.join('\n') + '\n';
 }

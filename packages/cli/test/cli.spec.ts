@@ -51,7 +51,7 @@ describe('imprint (built bin, child process)', () => {
 
   it('validates a good template (exit 0) and reports a bad one with file:line (exit 2)', async () => {
     const dir = await dirs.make();
-    const good = await writeJson(dir, 'good.pkr.json', template('b', join(dir, 'out')));
+    const good = await writeJson(dir, 'good.pkr.json', template('cli-good', join(dir, 'out')));
     const ok = await imprint(['validate', good, '--plugin-dir', REPO_ROOT, '--var', 'tag=x']);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
@@ -98,7 +98,7 @@ describe('imprint (built bin, child process)', () => {
     const tree = await imprint(['ancestry', 'cli-base', '--registry', url]);
     expect(tree.code).toBe(0);
     expect(tree.stdout).toContain('(no parents)');
-    expect(tree.stdout).toContain(`● cli-base v1 (${fp}) [VERSION_ACTIVE]`);
+    expect(tree.stdout).toContain(`● cli-base v1 (${fp}) status: VERSION_ACTIVE`);
     expect(tree.stdout).toContain('(no children)');
 
     const revoked = await imprint([

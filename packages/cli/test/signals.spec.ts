@@ -1,14 +1,5 @@
-import { join } from 'node:path';
-import { LocalCloud } from '@imprint/example-aws-like';
-import {
-  REPO_ROOT,
-  eventually,
-  exitWithin,
-  start,
-  tempDirs,
-  writeJson,
-  useRegistry,
-} from './helpers/bin';
+import { REPO_ROOT, eventually, exitWithin, start, tempDirs, useRegistry } from './helpers/bin';
+import { slowTemplate as slowBuild } from './first-ten-minutes/build-templates';
 
 jest.setTimeout(90_000);
 
@@ -22,35 +13,11 @@ const dirs = tempDirs();
 const registry = useRegistry(dirs, 'imprint-cli-reg-');
 
 /** A template with one aws-like build that provisions for a minute, seeded in a fresh local cloud. */
-async function slowTemplate(bucket: string): Promise<string> {
-  const dir = await dirs.make();
-  const cloudDir = join(dir, 'cloud');
-  const base = await new LocalCloud({ dir: cloudDir }).registerImage({
-    region: 'us-east-1',
-    name: 'test/images/base',
-    ownerId: '099720109477',
-    os: 'ubuntu',
-    files: { '/etc/os-release': 'ID=ubuntu\n' },
-  });
-  return writeJson(dir, 'slow.pkr.json', {
-    required_plugins: { 'aws-like': '@imprint/example-aws-like' },
-    sources: {
-      'aws-like.slow': {
-        region: 'us-east-1',
-        source_ami: base.imageId,
-        ami_name: `${bucket}-image`,
-        provision: [{ type: 'shell', inline: ['echo provisioning', 'sleep 60'] }],
-        cloud_dir: cloudDir,
-      },
-    },
-    build: { sources: ['aws-like.slow'] },
-    registry: { bucket_name: bucket },
-  });
-}
+const slowTemplate = (bucket: string) => slowBuild(dirs, bucket);
 
 describe.each([
   ['SIGINT', 130],
-  ['SIGTERM', 130],
+  ['SIGTERM', 143],
 ] as const)('imprint build, then %s (built bin, real registry)', (signal, code) => {
   it(`cancels the build: exit ${code}, BUILD_CANCELLED, and a resume hint on stderr`, async () => {
     const bucket = `cli-${signal.toLowerCase()}`;

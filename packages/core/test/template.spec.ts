@@ -56,20 +56,20 @@ describe('loading a JSON template', () => {
       required_plugins: { ...PLUGINS, 'docker-like-tag': '@imprint/example-docker-like' },
       registry: { bucket_name: 'b-${var.tag}', channels: ['dev'] },
     });
-    const loaded = await loadTemplate(file, { vars: { tag: '2.0' }, env: {} });
+    const loaded = await loadTemplate(file, { vars: { tag: 'v2' }, env: {} });
     expect(loaded.dir).toBe(dir);
     expect(loaded.sources.get('docker-like.base')).toMatchObject({
       type: 'docker-like',
       name: 'base',
-      config: { base: 'scratch', tag: '2.0' },
+      config: { base: 'scratch', tag: 'v2' },
       line: lineContaining(await readFile(file, 'utf8'), '"docker-like.base": {'),
     });
     expect(loaded.builds[0].postProcessors[0][0]).toMatchObject({
       type: 'docker-like-tag',
-      config: { tags: ['2.0', 'x'] },
+      config: { tags: ['v2', 'x'] },
     });
     expect(loaded.registry).toEqual({
-      bucketName: 'b-2.0',
+      bucketName: 'b-v2',
       bucketLabels: {},
       buildLabels: {},
       channels: ['dev'],
@@ -118,7 +118,7 @@ describe('loading a JSON template', () => {
 
     const file2 = await writeTemplate(dir, 'reg.pkr.json', {
       ...template(),
-      registry: { bucket_name: 'x', channels: 'prod' },
+      registry: { bucket_name: 'xyz', channels: 'prod' },
     });
     const error2 = await failure(loadTemplate(file2, { env: {} }));
     expect(error2.field).toBe('registry.channels');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeBucket, table } from '../format';
 import type { Context } from './context';
-import { UsageError, actionHelpers } from './context';
+import { UsageError, actionHelpers, checkNewName } from './context';
 import type { DeleteFlags, ReadFlags } from './options';
 import { all, collectLabel, deleteCommand, registryCommand } from './options';
 
@@ -58,13 +58,14 @@ export function addBucketsCommands(program: Command, c: Context): void {
     .argument('<name>', 'bucket name: 3 to 36 letters, digits or hyphens')
     .option('--description <text>', 'what the bucket holds')
     .option('--label <key=value>', 'set a label (repeatable)', collectLabel)
-    .action((name: string, flags: BucketFlags) =>
-      show(
+    .action((name: string, flags: BucketFlags) => {
+      checkNewName('bucket', name, flags.description);
+      return show(
         flags,
         (client) => client.createBucket({ name, ...bucketFields(flags) }),
         describeBucket,
-      ),
-    );
+      );
+    });
   registryCommand(buckets, 'update', "change a bucket's description or labels", [
     "imprint buckets update ubuntu-base --description 'Ubuntu 24.04 LTS base'",
     'imprint buckets update ubuntu-base --label os=ubuntu --label team=platform',
@@ -80,6 +81,7 @@ export function addBucketsCommands(program: Command, c: Context): void {
       if (flags.description === undefined && flags.label === undefined) {
         throw new UsageError('nothing to update: pass --description and/or --label');
       }
+      if (flags.description !== undefined) checkNewName('bucket', name, flags.description);
       await show(flags, (client) => client.updateBucket(name, bucketFields(flags)), describeBucket);
     });
   deleteCommand(buckets, 'delete', 'delete a bucket with all its versions, builds and channels', [

@@ -1,10 +1,12 @@
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
-import { loadTemplate, runBuild } from '@imprint/core';
+import { loadTemplate, runBuild } from '../lazy';
 import type { RunEvent, RunResult } from '@imprint/core';
+import type { Image } from '@imprint/sdk';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { json, table } from '../format';
-import { LiveProgress, buildNames, terminalColumns } from '../progress';
+import { LiveProgress, buildNames, terminalColumns } from '../lazy';
 import type { RegistryFlags } from '../registry';
 import { connectRegistry, resolveDataDir } from '../registry';
 import type { Context } from './context';
@@ -16,33 +18,96 @@ function timestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function summary(result: RunResult): string {
-  const lines = [`Build ${result.status}.`];
+/** The push that publishes a spool file to the registry the build meant (`--registry` or its variable). */
+function pushCommand(spoolFile: string, flags: RegistryFlags): string {
+  return `imprint push ${spoolFile}${flags.registry ? ` --registry ${flags.registry}` : ''}`;
+}
+
+/** The summary after a build: outcome, one row per build, then the registry's state or the spool. */
+function summary(result: RunResult, flags: RegistryFlags): string {
+  const reg = result.registry;
+  const spooled = new Set(reg?.spooledBuilds ?? []);
+  const lines = [
+    reg?.spoolFile
+      ? `Build ${result.status} locally; the registry was unreachable.`
+      : `Build ${result.status}.`,
+  ];
   const rows = result.builds.map((b) => [
     b.name,
     b.status,
-    b.registryStatus ?? '-',
+    spooled.has(b.name) ? 'spooled' : (b.registryStatus ?? '-'),
     b.images.map((i) => i.imageId).join(', ') || '-',
     b.error ?? '',
   ]);
   if (rows.length > 0) {
     lines.push(table(['BUILD', 'STATUS', 'REGISTRY', 'IMAGES', 'ERROR'], rows).trimEnd());
   }
-  const reg = result.registry;
-  if (reg) {
+  if (reg?.spoolFile) {
+    lines.push(
+      `Registry metadata spooled at ${reg.spoolFile} (bucket ${reg.bucket}, fingerprint ${reg.fingerprint}).`,
+      `Push it with: ${pushCommand(reg.spoolFile, flags)}`,
+    );
+  } else if (reg) {
     lines.push(
       `Registry: bucket ${reg.bucket}, fingerprint ${reg.fingerprint}, version ${reg.versionComplete ? 'complete' : 'incomplete'}` +
         (reg.channels.length > 0 ? `, channels ${reg.channels.join(', ')}` : ''),
     );
     if (reg.resumeHint)
       lines.push(`Resume with: ${reg.resumeHint} (or --fingerprint ${reg.fingerprint})`);
-    if (reg.spoolFile) {
-      lines.push(
-        `The registry was unreachable; metadata saved to ${reg.spoolFile}. Push it with: imprint push ${reg.spoolFile}`,
-      );
-    }
   }
   return lines.join('\n') + '\n';
+}
+
+function imageJson(image: Image) {
+  return {
+    imageId: image.imageId,
+    providerName: image.providerName,
+    providerRegion: image.providerRegion,
+    sourceImageId: image.sourceImageId,
+    labels: { ...image.labels },
+  };
+}
+
+/**
+ * The one document `imprint build --json` prints: each build's state, its
+ * artifacts (id, string, files, registry images) and registry build id, and
+ * the registry's ids (bucket, fingerprint, version name) or the spool file.
+ */
+function runDocument(result: RunResult) {
+  const reg = result.registry;
+  return {
+    status: result.status,
+    cancelled: result.cancelled,
+    runId: result.runId,
+    builds: result.builds.map((b) => ({
+      name: b.name,
+      status: b.status,
+      ...(b.error === undefined ? {} : { error: b.error }),
+      registryStatus: b.registryStatus ?? null,
+      registryBuildId: reg?.buildIds[b.name] ?? null,
+      artifacts: b.artifacts.map((a, i) => ({
+        builderId: a.builderId(),
+        id: a.id(),
+        string: String(a),
+        files: a.files(),
+        images: (b.artifactImages[i] ?? []).map(imageJson),
+      })),
+      images: b.images.map(imageJson),
+      withoutMetadata: b.withoutMetadata,
+    })),
+    registry: reg
+      ? {
+          bucket: reg.bucket,
+          fingerprint: reg.fingerprint,
+          versionName: reg.versionName ?? null,
+          versionComplete: reg.versionComplete,
+          channels: reg.channels,
+          buildIds: reg.buildIds,
+          resumeHint: reg.resumeHint ?? null,
+          spoolFile: reg.spoolFile ?? null,
+        }
+      : null,
+  };
 }
 
 /** The last stderr line of a cancelled build: what happened and how to go on. */
@@ -62,6 +127,12 @@ function cancelledMessage(
   return `${what}.\n`;
 }
 
+/** 128 + the signal's number, as a shell reports death by that signal: SIGINT 130, SIGTERM 143. */
+function signalExitCode(signal: NodeJS.Signals): number {
+  const n = constants.signals[signal] as number | undefined;
+  return n === undefined ? EXIT.CANCELLED : 128 + n;
+}
+
 async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): Promise<number> {
   const { io, env } = ctx;
   const now = io.now ?? (() => new Date());
@@ -75,7 +146,8 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
     cancelledBy ??= signal;
     if (signals > 1) {
       io.stderr(`imprint: ${signal} again, exiting\n`);
-      process.exit(EXIT.CANCELLED);
+      // The runner removes its directories on 'exit'.
+      process.exit(signalExitCode(signal));
     }
     io.stderr(`imprint: ${signal} received, cancelling builds (again to exit at once)\n`);
     controller.abort(new Error(`cancelled by ${signal}`));
@@ -108,7 +180,7 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
         onEvent: (e: RunEvent) => {
           const line = `${timestamp(now())} ${e.build === undefined ? '' : `[${e.build}] `}${e.message}\n`;
           if (live) live.event(e, line);
-          else if (e.kind === 'error' || e.kind === 'warning') io.stderr(line);
+          else if (flags.json || e.kind === 'error' || e.kind === 'warning') io.stderr(line);
           else io.stdout(line);
         },
       });
@@ -121,11 +193,11 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
       await live.finish(result);
       for (const line of live.deferred) io.stderr(line);
     }
-    if (flags.json) io.stdout(json(result));
-    else io.stdout(summary(result));
+    if (flags.json) io.stdout(json(runDocument(result)));
+    else io.stdout(summary(result, flags));
     if (result.cancelled) {
       io.stderr(cancelledMessage(result, cancelledBy, file));
-      return EXIT.CANCELLED;
+      return cancelledBy ? signalExitCode(cancelledBy) : EXIT.CANCELLED;
     }
     if (result.status !== 'done') return EXIT.FAILED;
     if (result.registry?.spoolFile) return EXIT.REGISTRY;
@@ -154,6 +226,7 @@ export function addBuildCommand(program: Command, c: Context): void {
         .description('run a template and publish its images to the registry')
         .argument('<template>', 'template file (.pkr.json)'),
     ),
+    'print one JSON document on stdout (progress goes to stderr)',
   )
     .option('--parallel <n>', 'how many builds run at once (default: all)', positiveInt)
     .option('--registry-off', 'do not publish to any registry')

@@ -1,8 +1,8 @@
-import { isNotFound } from '@imprint/client';
+import { isNotFound } from '../lazy';
 import type { Command } from 'commander';
 import { describeChannel, historyTable, table } from '../format';
 import type { Context } from './context';
-import { actionHelpers } from './context';
+import { actionHelpers, checkNewName } from './context';
 import type { DeleteFlags, ReadFlags } from './options';
 import { all, deleteCommand, registryCommand } from './options';
 
@@ -71,8 +71,9 @@ export function addChannelsCommands(program: Command, c: Context): void {
         bucket: string,
         channel: string,
         flags: ReadFlags & { fingerprint?: string; restricted?: boolean },
-      ) =>
-        show(
+      ) => {
+        checkNewName('channel', channel);
+        return show(
           flags,
           (client) =>
             client.createChannel(bucket, {
@@ -83,7 +84,8 @@ export function addChannelsCommands(program: Command, c: Context): void {
               ...(flags.restricted ? { restricted: true } : {}),
             }),
           describeChannel,
-        ),
+        );
+      },
     );
   deleteCommand(
     channels,

@@ -3,6 +3,7 @@ import type { RegistryCli } from '@imprint/registry';
 import type { Env, RegistryFlags } from '../registry';
 import { withRegistry } from '../registry';
 import { json } from '../format';
+import { client as clientPackage } from '../lazy';
 import type { DeleteFlags, ReadFlags } from './options';
 
 /** Exit codes of `imprint`. */
@@ -31,6 +32,49 @@ export const PROCESS_IO: CliIo = {
 /** A bad flag value or combination: exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/**
+ * `--registry` / `$IMPRINT_REGISTRY_URL`, checked before any connection: an
+ * http(s) URL, else a usage error (exit 2).
+ */
+export function checkRegistryUrl(flags: RegistryFlags, env: Env): void {
+  const url = flags.registry ?? env.IMPRINT_REGISTRY_URL;
+  if (url === undefined || url === '') return;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new UsageError(
+      `--registry (or IMPRINT_REGISTRY_URL): '${url}' is not an http(s) URL, e.g. http://127.0.0.1:8080`,
+    );
+  }
+}
+
+/**
+ * A new bucket's or channel's name and a description, checked before any
+ * request with the registry's own rules (the API contract's `NameSchema` and `LIMITS`).
+ */
+export function checkNewName(kind: 'bucket' | 'channel', name: string, description?: string): void {
+  const { LIMITS, NameSchema } = clientPackage();
+  if (!new RegExp(NameSchema.pattern ?? '').test(name)) {
+    throw new UsageError(
+      `'${name}' is not a valid ${kind} name: expected ${NameSchema.description ?? NameSchema.pattern}`,
+    );
+  }
+  if (description !== undefined && description.length > LIMITS.description) {
+    throw new UsageError(
+      `--description is ${description.length} characters long; the registry takes at most ${LIMITS.description}`,
+    );
+  }
+}
+
+/** Something the user named is not in the registry: exit 1, like the registry's own not-found answers. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
 }
 
 /** What every command's action reads and writes. */
@@ -62,8 +106,10 @@ export interface DeleteConfirmation {
  * `out(text)` writes to stdout, `show` prints an answer and `remove` runs a confirmed delete.
  */
 export function actionHelpers(c: Context) {
-  const read = (flags: RegistryFlags, fn: (client: RegistryClient) => Promise<void>) =>
-    withRegistry(flags, c.env, fn);
+  const read = async (flags: RegistryFlags, fn: (client: RegistryClient) => Promise<void>) => {
+    checkRegistryUrl(flags, c.env);
+    await withRegistry(flags, c.env, fn);
+  };
   const out = (text: string) => c.io.stdout(text);
   return {
     read,

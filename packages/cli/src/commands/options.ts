@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isUnsafeKey } from '@imprint/sdk';
+import { isUnsafeKey } from '../lazy';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Env, RegistryFlags } from '../registry';
@@ -60,7 +60,11 @@ export function withVars(command: Command): Command {
     .option('--plugin-dir <dir>', "directory plugins are resolved from (default: the template's)");
 }
 
-export function withRegistryFlags(command: Command, json = true): Command {
+/**
+ * `--registry`, `--data-dir` and, unless `json` is false, `--json` (described
+ * by `json` when it is a string: a command whose JSON is not the API's answer).
+ */
+export function withRegistryFlags(command: Command, json: boolean | string = true): Command {
   command
     .addOption(
       new Option('--registry <url>', 'registry URL (default: the embedded registry)').env(
@@ -72,7 +76,7 @@ export function withRegistryFlags(command: Command, json = true): Command {
         'IMPRINT_DATA_DIR',
       ),
     );
-  if (json) command.option('--json', 'print the raw JSON');
+  if (json) command.option('--json', typeof json === 'string' ? json : 'print the raw JSON');
   return command;
 }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadPlugin } from '@imprint/sdk';
+import { loadPlugin } from '../lazy';
 import type { Command } from 'commander';
 import { json } from '../format';
 import type { Context } from './context';

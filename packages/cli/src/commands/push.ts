@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { pushSpool } from '@imprint/core';
+import { pushSpool } from '../lazy';
 import type { Command } from 'commander';
 import type { Context } from './context';
 import { actionHelpers } from './context';

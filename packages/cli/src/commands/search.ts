@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { table } from '../format';
 import type { Context } from './context';
-import { actionHelpers } from './context';
+import { NotFoundError, actionHelpers } from './context';
 import type { ReadFlags } from './options';
 import { registryCommand } from './options';
 
@@ -18,8 +18,15 @@ export function addSearchCommand(program: Command, c: Context): void {
     .action((id: string, flags: ReadFlags) =>
       show(
         flags,
-        async (client) =>
-          (await client.searchExternalArtifact({ external_identifier: id })).artifacts,
+        async (client) => {
+          const { artifacts } = await client.searchExternalArtifact({ external_identifier: id });
+          if (artifacts.length === 0) {
+            throw new NotFoundError(
+              `no artifact '${id}' in this registry: no build of any bucket recorded it (check the id, or that --registry points at the registry the build published to)`,
+            );
+          }
+          return artifacts;
+        },
         (artifacts) =>
           table(
             ['BUCKET', 'VERSION', 'FINGERPRINT', 'BUILD', 'PLATFORM', 'STATUS'],

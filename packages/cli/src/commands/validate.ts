@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadTemplate, validateTemplate } from '@imprint/core';
+import { loadTemplate, validateTemplate } from '../lazy';
 import type { Command } from 'commander';
 import type { Context } from './context';
 import { actionHelpers } from './context';

@@ -54,6 +54,8 @@ export class ClientRegistry implements RegistryPort {
   private readonly spool: SpoolBuild[] = [];
   /** Set once the version is known complete, with the channels assigned then. */
   private completion?: Promise<{ complete: boolean; channels: string[] }>;
+  /** The version's name as the registry last gave it. */
+  private versionName?: string;
 
   constructor(
     private readonly client: RegistryClient,
@@ -200,6 +202,7 @@ export class ClientRegistry implements RegistryPort {
       else this.options.emit('warning', `reading the version failed: ${(error as Error).message}`);
       return { complete: false, channels: [] };
     }
+    this.versionName = version.name;
     return assignChannels(
       this.client,
       version,
@@ -240,11 +243,12 @@ export class ClientRegistry implements RegistryPort {
       written = spoolFile;
       this.options.emit(
         'warning',
-        `registry metadata of ${this.spool.length} build(s) spooled to ${spoolFile}; publish it later with pushSpool()`,
+        `registry metadata of ${this.spool.length} build(s) spooled to ${spoolFile}`,
       );
     }
-    const resumeHint = versionComplete ? undefined : `IMPRINT_BUILD_FINGERPRINT=${this.fp}`;
-    if (resumeHint && !this.offline) {
+    const resumeHint =
+      versionComplete || this.offline ? undefined : `IMPRINT_BUILD_FINGERPRINT=${this.fp}`;
+    if (resumeHint) {
       this.options.emit(
         'warning',
         `the version is incomplete; to resume, run again with ${resumeHint}`,
@@ -253,10 +257,14 @@ export class ClientRegistry implements RegistryPort {
     return {
       bucket: this.bucket,
       fingerprint: this.fp,
+      ...(this.versionName === undefined ? {} : { versionName: this.versionName }),
       versionComplete,
       channels,
+      buildIds: Object.fromEntries([...this.ids].map(([name, build]) => [name, build.id])),
       ...(resumeHint ? { resumeHint } : {}),
-      ...(written ? { spoolFile: written } : {}),
+      ...(written
+        ? { spoolFile: written, spooledBuilds: this.spool.map((b) => b.componentType) }
+        : {}),
     };
   }
 }

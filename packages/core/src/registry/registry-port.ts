@@ -10,13 +10,22 @@ export type BuildEnd =
 export interface RegistrySummary {
   readonly bucket: string;
   readonly fingerprint: string;
+  /** The version's name in the registry (`v0` while incomplete, then `v1`, …); absent when no registry answered. */
+  readonly versionName?: string;
   readonly versionComplete: boolean;
   /** Channels assigned, as soon as the version became complete. */
   readonly channels: readonly string[];
-  /** `IMPRINT_BUILD_FINGERPRINT=<fp>` when the version stays incomplete. */
+  /** Registry build ids by build name (component type), for the builds the registry holds. */
+  readonly buildIds: Readonly<Record<string, string>>;
+  /**
+   * `IMPRINT_BUILD_FINGERPRINT=<fp>` when the version stays incomplete in the registry. Not set
+   * when the metadata was spooled: the next step is to push the spool file, not to build again.
+   */
   readonly resumeHint?: string;
   /** Set when the registry was unreachable: the metadata to replay with `pushSpool`. */
   readonly spoolFile?: string;
+  /** With `spoolFile`: the builds whose final status is in the spool file, not in a registry. */
+  readonly spooledBuilds?: readonly string[];
 }
 
 /**

@@ -16,6 +16,8 @@ export interface KeptArtifact {
 /** The registry view of a build's kept artifacts, as an UpdateBuild body needs it. */
 export interface ArtifactReport {
   readonly artifacts: readonly PackerArtifact[];
+  /** The images each artifact stated, index by index with `artifacts` (not deduplicated). */
+  readonly artifactImages: readonly (readonly Image[])[];
   /** Images stated by the artifacts, deduplicated, in order. */
   readonly images: readonly Image[];
   /** Artifacts that stated no registry metadata: `<component> (<artifact>)`. */
@@ -48,6 +50,7 @@ export function reportArtifacts(
 ): ArtifactReport {
   const states = kept.map((k) => (k.fromBuilder ? builderState : readState(k.artifact)));
   const images: Image[] = [];
+  const artifactImages: Image[][] = kept.map(() => []);
   const seen = new Set<string>();
   const withoutMetadata: string[] = [];
   const labels: Record<string, string> = {};
@@ -64,6 +67,7 @@ export function reportArtifacts(
       problem = `${component} stated invalid registry metadata: ${(error as Error).message}`;
       break;
     }
+    artifactImages[index] = decoded;
     if (decoded.length === 0) withoutMetadata.push(`${component} (${String(artifact)})`);
     if (fromBuilder && decoded.length > 0) sourceImageId ??= decoded[0].sourceImageId;
     for (const image of decoded) {
@@ -76,6 +80,7 @@ export function reportArtifacts(
   sourceImageId ??= images.find((i) => i.sourceImageId)?.sourceImageId;
   return {
     artifacts: kept.map((k) => k.artifact),
+    artifactImages,
     images,
     withoutMetadata,
     labels,

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BuildStatus, RegistryClient, RegistryClientOptions } from '@imprint/client';
 import type { BuildContext, Image, PackerArtifact, Ui } from '@imprint/sdk';
 import pLimit from 'p-limit';
@@ -16,6 +14,7 @@ import type { ArtifactState, KeptArtifact } from './artifacts';
 import { postProcess, readState, reportArtifacts } from './artifacts';
 import type { Emit, RunEventHandler } from './events';
 import { emitter } from './events';
+import { RunDirs } from './run-dir';
 import { RunOptionsError } from '../errors';
 
 /** Default interval of `BUILD_RUNNING` heartbeats: 2 minutes, as Packer. */
@@ -29,7 +28,11 @@ export interface RunBuildOptions extends VariableOptions {
   readonly pluginDir?: string;
   /** How many builds run at once (default: all). */
   readonly parallel?: number;
-  /** Directory holding one work directory per build (default: a new temp directory). */
+  /**
+   * Directory holding one work directory per build (default: a new temp directory). At the end
+   * of the run (also a failed or cancelled one) the runner removes what it created: each work
+   * directory (a done build's only when empty), then the run directory when nothing is left in it.
+   */
   readonly runDir?: string;
   /**
    * Where to publish: `'off'`, a client, or client options. Default: `IMPRINT_REGISTRY=off`
@@ -65,12 +68,15 @@ export interface BuildResult {
   readonly error?: string;
   /** Artifacts kept at the end (builder's and post-processors'). */
   readonly artifacts: readonly PackerArtifact[];
+  /** The images each of those artifacts stated, index by index with `artifacts`. */
+  readonly artifactImages: readonly (readonly Image[])[];
   /** Images stated by those artifacts, deduplicated. */
   readonly images: readonly Image[];
   /** Artifacts that stated no registry metadata: `<component> (<artifact>)`. */
   readonly withoutMetadata: readonly string[];
   /** The registry build's final status, when published. */
   readonly registryStatus?: BuildStatus;
+  /** The build's work directory; removed after the run unless the build is done and left files there. */
   readonly workDir: string;
 }
 
@@ -82,6 +88,7 @@ export interface RunResult {
   /** Id of this run, shared by every build it published (`packer_run_uuid`). */
   readonly runId: string;
   readonly builds: readonly BuildResult[];
+  /** The run directory; removed after the run when the runner created it and nothing is left in it. */
   readonly runDir: string;
   /** Registry state, when publishing was on. */
   readonly registry?: RegistrySummary;
@@ -134,8 +141,8 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     emit,
   });
-  const runDir = resolve(options.runDir ?? (await mkdtemp(join(tmpdir(), 'imprint-run-'))));
-  await mkdir(runDir, { recursive: true });
+  const dirs = RunDirs.create(options.runDir, (message) => emit('warning', message));
+  const runDir = dirs.path;
 
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
@@ -148,7 +155,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
       for (const warning of plan.warnings) emit('warning', warning, plan.name);
     }
     const limit = pLimit(parallel);
-    const context = { runDir, signal: controller.signal, emit, registry };
+    const context = { dirs, signal: controller.signal, emit, registry };
     const results = await Promise.all(
       prepared.builds.map((plan) => limit(() => runOne(plan, context))),
     );
@@ -170,19 +177,27 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     registry.close();
+    dirs.removeSync();
   }
 }
 
 interface RunContext {
-  readonly runDir: string;
+  readonly dirs: RunDirs;
   readonly signal: AbortSignal;
   readonly emit: Emit;
   readonly registry: RegistryPort;
 }
 
 async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult> {
-  const workDir = join(run.runDir, plan.name.replace(/[^A-Za-z0-9._-]/g, '_'));
-  const base = { name: plan.name, workDir, artifacts: [], images: [], withoutMetadata: [] };
+  const workDir = join(run.dirs.path, plan.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const base = {
+    name: plan.name,
+    workDir,
+    artifacts: [],
+    artifactImages: [],
+    images: [],
+    withoutMetadata: [],
+  };
   if (run.registry.isDone(plan.name)) {
     run.emit('info', 'skipping already done build', plan.name);
     return { ...base, status: 'skipped' };
@@ -198,7 +213,7 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
       ...withRegistryStatus(registryStatus),
     };
   }
-  await mkdir(workDir, { recursive: true });
+  run.dirs.workDir(workDir);
   const ui: Ui = {
     say: (m) => run.emit('say', m, plan.name),
     message: (m) => run.emit('message', m, plan.name),
@@ -244,8 +259,8 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
       plan.name,
     );
   }
-  const { artifacts, images, withoutMetadata } = report;
-  const outcome = { ...base, artifacts, images, withoutMetadata };
+  const { artifacts, artifactImages, images, withoutMetadata } = report;
+  const outcome = { ...base, artifacts, artifactImages, images, withoutMetadata };
   const problem = report.problem ?? run.registry.unpublishable(plan.name, report);
   if (problem !== undefined) {
     run.emit('error', problem, plan.name);
@@ -261,6 +276,7 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
   });
   for (const artifact of artifacts) run.emit('say', `artifact: ${String(artifact)}`, plan.name);
   const failed = registryStatus === 'BUILD_FAILED';
+  if (!failed) run.dirs.keep(workDir);
   return {
     ...outcome,
     status: failed ? 'failed' : 'done',

@@ -102,12 +102,38 @@ export async function hclToRawTemplate(
       case 'hcp_packer_registry':
         raw.registry = asList(value)[0];
         setLine('/registry', headerLine([key]));
+        for (const [name, line] of attributeLines(text, headerLine([key]))) {
+          setLine(`/registry/${escapePointer(name)}`, line);
+        }
         break;
       default:
         raw[key] = value;
     }
   }
   return { raw, lines };
+}
+
+/**
+ * The line of each `name = …` attribute directly inside the block whose header
+ * is on `headerLine` (braces in strings and comments are rare in these blocks
+ * and only cost a line number).
+ */
+function attributeLines(text: string, headerLine: number | undefined): Map<string, number> {
+  const found = new Map<string, number>();
+  if (headerLine === undefined) return found;
+  const lines = text.split('\n');
+  let depth = 0;
+  for (let i = headerLine - 1; i < lines.length; i++) {
+    const line = lines[i].replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/(#|\/\/).*$/, '');
+    const attribute = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=/.exec(line);
+    if (depth === 1 && attribute && !found.has(attribute[1])) found.set(attribute[1], i + 1);
+    for (const ch of line) {
+      if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') depth--;
+    }
+    if (depth <= 0 && i > headerLine - 1) break;
+  }
+  return found;
 }
 
 function asList(value: unknown): unknown[] {

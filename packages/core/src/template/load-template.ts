@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isUnsafeKey } from '@imprint/sdk';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import {
+  TemplateError,
   TemplateInvalidError,
   TemplateSyntaxError,
   TemplateVariableError,
@@ -19,6 +20,8 @@ import {
   pointerToField,
 } from './json-lines';
 import { hclToRawTemplate, isHclTemplate } from './hcl';
+import { registryBlockProblems } from './registry-block';
+import { describeSchemaError, errorPointer, relevantErrors } from './schema-errors';
 import type {
   BuildBlock,
   PostProcessorDefinition,
@@ -55,6 +58,9 @@ const WHOLE_VAR_REF = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/;
  * @throws {@link TemplateSyntaxError}, {@link TemplateInvalidError},
  *   {@link UnknownVariableError}, {@link TemplateVariableError},
  *   {@link UnknownSourceError}, {@link UnknownPluginError}: each names the file, line and field.
+ *   Every problem found is reported at once: the error is the first one (in line order), and its
+ *   message lists the others below it, one `  - file:line (field): problem` line each. The
+ *   `registry` block is checked with the registry's own rules (the API contract's schemas).
  */
 export async function loadTemplate(file: string, options: VariableOptions = {}): Promise<Template> {
   const path = resolve(file);
@@ -83,24 +89,30 @@ export async function parseTemplate(
   };
   rejectUnsafeKeys(raw, '', at);
 
+  const problems: TemplateError[] = [];
   const validate = schemaValidator();
   if (!validate(raw)) {
     const errors = relevantErrors(validate.errors ?? []);
-    const first = errors[0];
-    const pointer = errorPointer(first);
-    const rest =
-      errors.length > 1
-        ? `\n${errors
-            .slice(1)
-            .map((e) => `  - ${describeAt(at(errorPointer(e)))}: ${describeSchemaError(e)}`)
-            .join('\n')}`
-        : '';
-    throw new TemplateInvalidError(at(pointer), `${describeSchemaError(first)}${rest}`);
+    for (const e of errors) {
+      problems.push(new TemplateInvalidError(at(errorPointer(e)), describeSchemaError(e)));
+    }
+    const registry = (raw as { registry?: unknown }).registry;
+    problems.push(...registryBlockProblems(registry, at, errors.map(errorPointer)));
+    throw allProblems(problems);
   }
   const doc = raw as RawTemplate;
-  const variables = resolveVariables(doc, path, options, at);
+  let variables: Record<string, unknown> | undefined;
+  try {
+    variables = resolveVariables(doc, path, options, at);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    problems.push(error);
+  }
+  // Without resolved variables, references are left as they are (their problem is reported).
   const interpolate = <T>(value: T, pointer: string): T =>
-    interpolateValue(value, pointer, variables, at) as T;
+    variables === undefined
+      ? value
+      : (interpolateValue(value, pointer, variables, at, (e) => problems.push(e)) as T);
 
   const requiredPlugins = doc.required_plugins ?? {};
   const sources = new Map<string, SourceDefinition>();
@@ -109,9 +121,11 @@ export async function parseTemplate(
     const type = key.slice(0, dot);
     const pointer = `/sources/${escapePointer(key)}`;
     if (!Object.hasOwn(requiredPlugins, type)) {
-      throw new UnknownPluginError(
-        at(pointer),
-        `source type '${type}' has no entry in required_plugins; add "required_plugins": { "${type}": "<npm package>" }`,
+      problems.push(
+        new UnknownPluginError(
+          at(pointer),
+          `source type '${type}' has no entry in required_plugins; add "required_plugins": { "${type}": "<npm package>" }`,
+        ),
       );
     }
     const line = lineOf(lines, pointer);
@@ -131,9 +145,11 @@ export async function parseTemplate(
     block.sources.forEach((ref, j) => {
       if (!sources.has(ref)) {
         const known = [...sources.keys()].join(', ');
-        throw new UnknownSourceError(
-          at(`${base}/sources/${j}`),
-          `build references source '${ref}', which is not defined in "sources" (defined: ${known})`,
+        problems.push(
+          new UnknownSourceError(
+            at(`${base}/sources/${j}`),
+            `build references source '${ref}', which is not defined in "sources" (defined: ${known})`,
+          ),
         );
       }
     });
@@ -142,9 +158,11 @@ export async function parseTemplate(
         const pointer = `${base}/post_processors/${c}/${p}`;
         const { type, name, ...config } = entry;
         if (!Object.hasOwn(requiredPlugins, type)) {
-          throw new UnknownPluginError(
-            at(`${pointer}/type`),
-            `post-processor type '${type}' has no entry in required_plugins; add "required_plugins": { "${type}": "<npm package>" }`,
+          problems.push(
+            new UnknownPluginError(
+              at(`${pointer}/type`),
+              `post-processor type '${type}' has no entry in required_plugins; add "required_plugins": { "${type}": "<npm package>" }`,
+            ),
           );
         }
         const line = lineOf(lines, pointer);
@@ -167,6 +185,7 @@ export async function parseTemplate(
   let registry: RegistryBlock | undefined;
   if (doc.registry !== undefined) {
     const r = interpolate(doc.registry, '/registry');
+    problems.push(...registryBlockProblems(r, at));
     registry = {
       bucketName: r.bucket_name,
       ...(r.description === undefined ? {} : { description: r.description }),
@@ -176,12 +195,13 @@ export async function parseTemplate(
     };
   }
 
+  if (problems.length > 0) throw allProblems(problems);
   return {
     file: path,
     dir: dirname(path),
     templateType: isHclTemplate(path) ? 'HCL2' : 'JSON',
     requiredPlugins,
-    variables,
+    variables: variables ?? {},
     sources,
     builds,
     ...(registry === undefined ? {} : { registry }),
@@ -230,8 +250,17 @@ interface RawBuild {
 
 type At = (pointer: string) => { file: string; line?: number; field: string };
 
-function describeAt(location: { line?: number; field: string }): string {
-  return `line ${location.line ?? '?'} (${location.field || '<root>'})`;
+/**
+ * One error for every problem: the first in line order, its message followed by
+ * the others' (each already `file:line (field): problem`).
+ */
+function allProblems(problems: readonly TemplateError[]): TemplateError {
+  const sorted = [...problems].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const [first, ...rest] = sorted;
+  if (rest.length > 0) {
+    first.message += `\n${rest.map((e) => `  - ${e.message}`).join('\n')}`;
+  }
+  return first;
 }
 
 function rejectUnsafeKeys(value: unknown, pointer: string, at: At): void {
@@ -245,60 +274,6 @@ function rejectUnsafeKeys(value: unknown, pointer: string, at: At): void {
       }
       rejectUnsafeKeys((value as Record<string, unknown>)[key], child, at);
     }
-  }
-}
-
-// oneOf failures on `build` produce one error per branch; keep the most specific.
-function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'propertyNames');
-  const list = specific.length > 0 ? specific : errors;
-  const deepest = Math.max(...list.map((e) => errorPointer(e).length));
-  const build = list.filter((e) => errorPointer(e).startsWith('/build'));
-  if (build.length === list.length && build.length > 1) {
-    return list.filter((e) => errorPointer(e).length === deepest).slice(0, 1);
-  }
-  return list;
-}
-
-function errorPointer(error: ErrorObject): string {
-  if (error.propertyName !== undefined) {
-    return `${error.instancePath}/${escapePointer(error.propertyName)}`;
-  }
-  if (error.keyword === 'additionalProperties') {
-    return `${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`;
-  }
-  if (error.keyword === 'required') {
-    return error.instancePath;
-  }
-  if (error.keyword === 'propertyNames') {
-    return `${error.instancePath}/${escapePointer(String(error.params.propertyName))}`;
-  }
-  return error.instancePath;
-}
-
-function describeSchemaError(error: ErrorObject): string {
-  if (error.propertyName !== undefined) {
-    return `invalid name '${error.propertyName}'${
-      error.instancePath === '/sources'
-        ? ' (source keys are "<type>.<name>", e.g. "docker-like.base")'
-        : ` (${error.message ?? error.keyword})`
-    }`;
-  }
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return `unknown field '${String(error.params.additionalProperty)}'`;
-    case 'required':
-      return `missing required field '${String(error.params.missingProperty)}'`;
-    case 'propertyNames':
-      return `invalid name '${String(error.params.propertyName)}'${
-        error.instancePath === '/sources'
-          ? ' (source keys are "<type>.<name>", e.g. "docker-like.base")'
-          : ''
-      }`;
-    case 'enum':
-      return `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return error.message ?? error.keyword;
   }
 }
 
@@ -437,35 +412,40 @@ function hasType(value: unknown, type: VariableType): boolean {
   }
 }
 
+/** Replaces `${var.x}` references; an unknown variable is reported and its reference left as is. */
 function interpolateValue(
   value: unknown,
   pointer: string,
   variables: Record<string, unknown>,
   at: At,
+  report: (problem: TemplateError) => void,
 ): unknown {
   if (typeof value === 'string') {
-    const lookup = (name: string): unknown => {
+    const lookup = (name: string, text: string): unknown => {
       if (!Object.hasOwn(variables, name)) {
-        throw new UnknownVariableError(
-          at(pointer),
-          `unknown variable 'var.${name}'${Object.keys(variables).length > 0 ? ` (declared: ${Object.keys(variables).join(', ')})` : '; declare it under "variables"'}`,
+        report(
+          new UnknownVariableError(
+            at(pointer),
+            `unknown variable 'var.${name}'${Object.keys(variables).length > 0 ? ` (declared: ${Object.keys(variables).join(', ')})` : '; declare it under "variables"'}`,
+          ),
         );
+        return text;
       }
       return variables[name];
     };
     const whole = WHOLE_VAR_REF.exec(value);
-    if (whole) return lookup(whole[1]);
-    return value.replace(VAR_REF, (_m, name: string) => {
-      const v = lookup(name);
+    if (whole) return lookup(whole[1], value);
+    return value.replace(VAR_REF, (m, name: string) => {
+      const v = lookup(name, m);
       return typeof v === 'string' ? v : JSON.stringify(v);
     });
   }
   if (Array.isArray(value))
-    return value.map((v, i) => interpolateValue(v, `${pointer}/${i}`, variables, at));
+    return value.map((v, i) => interpolateValue(v, `${pointer}/${i}`, variables, at, report));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = interpolateValue(v, `${pointer}/${escapePointer(k)}`, variables, at);
+      out[k] = interpolateValue(v, `${pointer}/${escapePointer(k)}`, variables, at, report);
     }
     return out;
   }

@@ -1,0 +1,104 @@
+import { CreateBucketBody, CreateBuildBody, CreateChannelBody } from '@imprint/client';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { TemplateInvalidError } from '../errors';
+import { escapePointer } from './json-lines';
+
+/*
+ * The `registry` block checked with the registry's own rules: each field is
+ * validated against the schema of the request body it becomes (the API
+ * contract of `@imprint/client`), so a template `validate` accepts is one the
+ * registry accepts too.
+ */
+
+/** Each field of the block → the contract schema of the request field it is sent as. */
+const FIELD_SCHEMAS = {
+  bucket_name: { schema: CreateBucketBody.properties.name, as: 'bucket name' },
+  description: { schema: CreateBucketBody.properties.description, as: 'bucket description' },
+  bucket_labels: { schema: CreateBucketBody.properties.labels, as: 'bucket label' },
+  build_labels: { schema: CreateBuildBody.properties.labels, as: 'build label' },
+  channels: {
+    schema: { type: 'array', items: CreateChannelBody.properties.name },
+    as: 'channel name',
+  },
+} as const;
+
+type Field = keyof typeof FIELD_SCHEMAS;
+
+let validators: Map<Field, ValidateFunction> | undefined;
+function fieldValidators(): Map<Field, ValidateFunction> {
+  if (validators === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    validators = new Map(
+      (Object.keys(FIELD_SCHEMAS) as Field[]).map((f) => [
+        f,
+        ajv.compile(FIELD_SCHEMAS[f].schema as object),
+      ]),
+    );
+  }
+  return validators;
+}
+
+type At = (pointer: string) => { file: string; line?: number; field: string };
+
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const short = text.length > 40 ? `${text.slice(0, 40)}… (${text.length} characters)` : text;
+  return typeof value === 'string' ? `'${short}'` : short;
+}
+
+function describe(error: ErrorObject, as: string): string {
+  const key = error.propertyName ?? (error.params as { propertyName?: string }).propertyName;
+  const what =
+    key === undefined
+      ? `${shown(error.data)} is not a valid ${as}`
+      : `label key ${shown(key)} is not valid`;
+  const expected = (error.parentSchema as { description?: string } | undefined)?.description;
+  const rule =
+    error.keyword === 'pattern' && expected
+      ? `expected ${expected}`
+      : (error.message ?? error.keyword);
+  return `${what} for the registry: ${rule}`;
+}
+
+function pointerOf(error: ErrorObject, base: string): string {
+  const name = error.propertyName ?? (error.params as { propertyName?: string }).propertyName;
+  return name === undefined
+    ? `${base}${error.instancePath}`
+    : `${base}${error.instancePath}/${escapePointer(name)}`;
+}
+
+/**
+ * Problems of `registry` (the block after variable interpolation) by the
+ * registry's rules, one {@link TemplateInvalidError} per problem. Fields under
+ * a pointer in `skip` (already reported by the template schema) and values
+ * that still hold a `${…}` reference are not checked.
+ */
+export function registryBlockProblems(
+  registry: unknown,
+  at: At,
+  skip: readonly string[] = [],
+): TemplateInvalidError[] {
+  if (typeof registry !== 'object' || registry === null || Array.isArray(registry)) return [];
+  const problems: TemplateInvalidError[] = [];
+  for (const [field, validate] of fieldValidators()) {
+    if (!Object.hasOwn(registry, field)) continue;
+    const base = `/registry/${field}`;
+    if (skip.some((p) => p === base || p.startsWith(`${base}/`) || base.startsWith(`${p}/`))) {
+      continue;
+    }
+    const value = (registry as Record<string, unknown>)[field];
+    if (JSON.stringify(value)?.includes('${')) continue;
+    if (validate(value)) continue;
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      // ajv adds a generic `propertyNames` error after the specific one of the key.
+      if (error.keyword === 'propertyNames') continue;
+      const pointer = pointerOf(error, base);
+      const problem = describe(error, FIELD_SCHEMAS[field].as);
+      if (seen.has(`${pointer} ${problem}`)) continue;
+      seen.add(`${pointer} ${problem}`);
+      problems.push(new TemplateInvalidError(at(pointer), problem));
+    }
+  }
+  return problems;
+}
