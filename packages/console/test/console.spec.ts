@@ -77,6 +77,11 @@ describe('web console (embedded admin)', () => {
     await expect(page.getByTestId('identity').innerText()).resolves.toContain('anonymous (admin)');
     await screenshot(page, 'buckets');
 
+    // 12.12: a bucket with no parents says so ("—"), not "Undetermined".
+    const baseAncestry = base.locator('[data-ancestry]');
+    await expect(baseAncestry.getAttribute('data-ancestry')).resolves.toBe('none');
+    await expect(baseAncestry.innerText()).resolves.toBe('—');
+
     // Sort by name, descending, with a real button.
     await page.getByRole('button', { name: /Bucket/ }).click();
     expect(

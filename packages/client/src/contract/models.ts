@@ -69,7 +69,21 @@ export type Location = Static<typeof Location>;
 
 /** `parents` / `children` summary of a bucket or version: worst status of its relations. */
 export const AncestrySummary = Model(
-  { href: str(), status: AncestryStatus },
+  {
+    href: str(),
+    status: AncestryStatus,
+    /**
+     * Imprint extension: whether there is any relation at all. Without one the
+     * status is UNDETERMINED as on HCP, which a person would read as "unknown"
+     * rather than "none"; HCP does not send it.
+     */
+    has_relations: Type.Optional(
+      Type.Boolean({
+        description:
+          'Imprint extension: false when there is no relation (the status is then UNDETERMINED)',
+      }),
+    ),
+  },
   { $id: 'AncestrySummary', description: 'Ancestry status of parents or children.' },
 );
 export type AncestrySummary = Static<typeof AncestrySummary>;

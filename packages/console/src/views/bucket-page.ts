@@ -63,8 +63,8 @@ export class BucketPage implements Page {
       ${facts([
         ['Platforms', bucket.platforms.join(', ') || '—'],
         ['Versions', bucket.version_count],
-        ['Parents', ancestryBadge(bucket.parents.status)],
-        ['Children', ancestryBadge(bucket.children.status)],
+        ['Parents', ancestryBadge(bucket.parents)],
+        ['Children', ancestryBadge(bucket.children)],
         ['Labels', labelsList(bucket.labels)],
         ['Updated', formatTime(bucket.updated_at)],
       ])}

@@ -126,7 +126,7 @@ export class BucketsPage implements Page {
         }
       </td>
       <td data-label="Versions">${bucket.version_count}</td>
-      <td data-label="Ancestry">${ancestryBadge(bucket.parents.status)}</td>
+      <td data-label="Ancestry">${ancestryBadge(bucket.parents)}</td>
       <td data-label="Updated">${formatTime(bucket.updated_at)}</td>
       <td data-label="Platforms">${bucket.platforms.join(', ') || '—'}</td>
     </tr>`;

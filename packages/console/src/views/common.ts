@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import type { AncestryStatus, Artifact, Build, Version } from '@imprint/client';
+import type { AncestrySummary, Artifact, Build, Version } from '@imprint/client';
 import { ancestryLabel, statusKind, statusLabel } from '../format';
 
 /** A status badge; `data-status` carries the machine-readable kind. */
@@ -10,7 +10,18 @@ export function statusBadge(
   return html`<span class="badge status-${kind}" data-status=${kind}>${statusLabel(kind)}</span>`;
 }
 
-export function ancestryBadge(status: AncestryStatus | undefined): TemplateResult {
+/**
+ * The ancestry status of a bucket's or version's parents or children; "—"
+ * when the registry says there is no relation at all (Imprint's
+ * `has_relations`), which the API's UNDETERMINED does not tell apart.
+ */
+export function ancestryBadge(summary: AncestrySummary | undefined): TemplateResult {
+  if (summary?.has_relations === false) {
+    return html`<span class="badge ancestry-none" data-ancestry="none" title="No relations"
+      >—</span
+    >`;
+  }
+  const status = summary?.status;
   const kind =
     status === 'OUT_OF_DATE'
       ? 'out-of-date'

@@ -139,6 +139,7 @@ export async function versionsToWire(
     versionToWire(ctx, row, {
       builds: builds.get(row.id) ?? [],
       parentsStatus: parents.get(row.id) ?? 'UNDETERMINED',
+      hasParents: parents.has(row.id),
       hasDescendants: withChildren.has(row.id),
       now,
     }),
@@ -150,6 +151,8 @@ export interface VersionFacts {
   readonly builds: Build[];
   /** Worst status of its relations to its parents (UNDETERMINED without any). */
   readonly parentsStatus: AncestryStatus;
+  /** Whether it has any parent relation. */
+  readonly hasParents: boolean;
   readonly hasDescendants: boolean;
   readonly now: number;
 }
@@ -177,6 +180,7 @@ export function versionToWire(ctx: ServiceContext, row: VersionRow, facts: Versi
     parents: {
       href: ancestryHref(ctx, row.bucket_name, 'ANCESTRY_TYPE_PARENTS', row.fingerprint),
       status: facts.parentsStatus,
+      has_relations: facts.hasParents,
     },
   };
   if (revokeAt !== null) {
@@ -306,10 +310,12 @@ export async function bucketsToWire(
       parents: {
         href: ancestryHref(ctx, row.name, 'ANCESTRY_TYPE_PARENTS'),
         status: (subjectId && parents.get(subjectId)) || 'UNDETERMINED',
+        has_relations: subjectId !== undefined && parents.has(subjectId),
       },
       children: {
         href: ancestryHref(ctx, row.name, 'ANCESTRY_TYPE_CHILDREN'),
         status: (subjectId && children.get(subjectId)) || 'UNDETERMINED',
+        has_relations: subjectId !== undefined && children.has(subjectId),
       },
     };
   });

@@ -27,6 +27,28 @@ describe.each(testEngines())('ancestry (%s)', (engine) => {
     return { bucket, v1, prod, image };
   }
 
+  it('12.12 has_relations tells a bucket or version with no relation from an undetermined one', async () => {
+    const parent = await parentWithChannel();
+    const child = uniqueName('app');
+    await h.service.createBucket(ALICE, { name: child });
+    const c1 = await publishVersion(h.service, child, { sourceExternalId: parent.image });
+    const lone = uniqueName('lone');
+    await h.service.createBucket(ALICE, { name: lone });
+    await publishVersion(h.service, lone);
+
+    // An inferred link has no channel: UNDETERMINED, but there is one.
+    expect(c1.parents).toMatchObject({ status: 'UNDETERMINED', has_relations: true });
+    const childBucket = await h.service.getBucket(child);
+    expect(childBucket.parents).toMatchObject({ status: 'UNDETERMINED', has_relations: true });
+    expect(childBucket.children).toMatchObject({ status: 'UNDETERMINED', has_relations: false });
+    expect((await h.service.getBucket(parent.bucket)).children.has_relations).toBe(true);
+    const loneBucket = await h.service.getBucket(lone);
+    expect([loneBucket.parents.has_relations, loneBucket.children.has_relations]).toEqual([
+      false,
+      false,
+    ]);
+  });
+
   it('records a declared parent through a channel: UP_TO_DATE, then OUT_OF_DATE when the channel moves', async () => {
     const parent = await parentWithChannel();
     const child = uniqueName('app');

@@ -38,10 +38,12 @@ describe.each(testEngines())('buckets (%s)', (engine) => {
       parents: {
         href: `/packer/2023-01-01/organizations/${organization_id}/projects/${project_id}/buckets/${name}/ancestry?type=ANCESTRY_TYPE_PARENTS`,
         status: 'UNDETERMINED',
+        has_relations: false,
       },
       children: {
         href: `/packer/2023-01-01/organizations/${organization_id}/projects/${project_id}/buckets/${name}/ancestry?type=ANCESTRY_TYPE_CHILDREN`,
         status: 'UNDETERMINED',
+        has_relations: false,
       },
     });
     const latest = await h.service.getChannel(name, 'latest');

@@ -46,6 +46,7 @@ describe.each(testEngines())('versions (%s)', (engine) => {
           `/buckets/${bucket}/ancestry?type=ANCESTRY_TYPE_PARENTS&version_fingerprint=${fp}`,
         ),
         status: 'UNDETERMINED',
+        has_relations: false,
       },
     });
     expect(await h.service.getVersion(bucket, fp)).toEqual(version);

@@ -141,7 +141,7 @@ export async function createVersion(
   return versionToWire(
     ctx,
     { ...values, bucket_id: inserted.bucket_id, bucket_name: bucketKey },
-    { builds: [], parentsStatus: 'UNDETERMINED', hasDescendants: false, now },
+    { builds: [], parentsStatus: 'UNDETERMINED', hasParents: false, hasDescendants: false, now },
   );
 }
 
