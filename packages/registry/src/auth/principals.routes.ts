@@ -1,9 +1,13 @@
-import type { Principal as PrincipalModel } from '@imprint/client';
+import {
+  PrincipalNameSchema,
+  RoleSchema,
+  UlidSchema,
+  type Principal as PrincipalModel,
+} from '@imprint/client';
 import type { Principal } from '../domain/registry-contract';
 import type { RouteContext } from '../http/context';
 import { namedPlugin } from '../http/plugin';
 import { EMPTY_OBJECT, ref, replies } from '../http/schemas/models.schemas';
-import { PRINCIPAL_NAME_SCHEMA, ROLE_SCHEMA, ULID_SCHEMA } from '../http/schemas/patterns';
 import { NO_QUERY } from '../http/schemas/requests.schemas';
 import type { Role } from './roles';
 
@@ -62,7 +66,7 @@ export const principalRoutes = namedPlugin<RouteContext>(
           querystring: NO_QUERY,
           body: {
             type: 'object',
-            properties: { name: PRINCIPAL_NAME_SCHEMA, role: ROLE_SCHEMA },
+            properties: { name: PrincipalNameSchema, role: RoleSchema },
             required: ['name', 'role'],
             additionalProperties: false,
           },
@@ -106,7 +110,7 @@ export const principalRoutes = namedPlugin<RouteContext>(
             'The last admin cannot be deleted here (400 / code 9): create another admin first. Role: admin.',
           params: {
             type: 'object',
-            properties: { principal_id: ULID_SCHEMA },
+            properties: { principal_id: UlidSchema },
             required: ['principal_id'],
             additionalProperties: false,
           },

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { TokenResponse } from '@imprint/client';
+import { StorableTextSchema, type TokenResponse } from '@imprint/client';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/registry-contract';
 import type { RouteContext } from '../http/context';
 import { RegistryErrors } from '../errors/registry-errors';
 import { namedPlugin } from '../http/plugin';
 import { ref, replies } from '../http/schemas/models.schemas';
-import { STORABLE_TEXT_SCHEMA, isStorableText } from '../http/schemas/patterns';
+import { isStorableText } from '../domain/validation';
 import {
   formDecoded,
   parseBasicAuthorization,
@@ -34,8 +34,8 @@ const TOKEN_BODY = {
   type: 'object',
   properties: {
     grant_type: { type: 'string', maxLength: 100, description: 'must be client_credentials' },
-    client_id: { ...STORABLE_TEXT_SCHEMA, maxLength: 256 },
-    client_secret: { ...STORABLE_TEXT_SCHEMA, maxLength: 1024 },
+    client_id: { ...StorableTextSchema, maxLength: 256 },
+    client_secret: { ...StorableTextSchema, maxLength: 1024 },
     audience: { type: 'string', maxLength: 1024, description: 'accepted and ignored' },
     scope: { type: 'string', maxLength: 1024, description: 'accepted and ignored' },
   },

@@ -1,8 +1,7 @@
-import { LIMITS, type Organization, type Project } from '@imprint/client';
+import { LIMITS, TenantIdSchema, type Organization, type Project } from '@imprint/client';
 import type { RouteContext } from '../context';
 import { namedPlugin } from '../plugin';
 import { listOf, replies, wrapped } from '../schemas/models.schemas';
-import { TENANT_ID_SCHEMA } from '../schemas/patterns';
 import type { Tenancy } from '../registry-scope';
 import { describe } from './params';
 
@@ -34,7 +33,7 @@ function projectOf(tenancy: Tenancy): Project {
 
 const idParams = {
   type: 'object',
-  properties: { id: TENANT_ID_SCHEMA },
+  properties: { id: TenantIdSchema },
   required: ['id'],
   additionalProperties: false,
 };
@@ -94,7 +93,7 @@ export const resourceManagerRoutes = namedPlugin<RouteContext>(
             type: 'object',
             properties: {
               'scope.type': { type: 'string', enum: ['ORGANIZATION'] },
-              'scope.id': TENANT_ID_SCHEMA,
+              'scope.id': TenantIdSchema,
               'pagination.page_size': { type: 'string', maxLength: 10 },
               'pagination.next_page_token': { type: 'string', maxLength: LIMITS.identifier },
             },
