@@ -32,8 +32,8 @@ export {
 } from './auth/token-rate-limit';
 export type { TokenRateLimitOptions } from './auth/token-rate-limit';
 export { TOKEN_BODY_LIMIT } from './auth/token.routes';
-export { HTTP_ERROR_REASONS } from './http/http-errors';
-export type { HttpErrorReason } from './http/http-errors';
+export { HTTP_ERROR_REASONS } from './errors/registry-error-codes';
+export type { HttpErrorReason } from './errors/registry-error-codes';
 export { ROLES } from './auth/roles';
 export type { Role } from './auth/roles';
 export { GrpcCode, RegistryError, RegistryErrorReason } from './domain/registry.errors';
