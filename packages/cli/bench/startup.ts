@@ -43,6 +43,17 @@ const commands: { name: string; args: string[] }[] = [
     name: 'imprint validate small.pkr.json',
     args: [imprint, 'validate', template, '--plugin-dir', root],
   },
+  // The floor under `validate`: checking a component's configuration means
+  // loading its plugin, which loads the SDK and class-validator (by design);
+  // these two lines show what that alone costs next to a bare node.
+  {
+    name: 'floor: require class-validator',
+    args: ['-e', `require(${JSON.stringify(require.resolve('class-validator'))})`],
+  },
+  {
+    name: 'floor: require @imprint/sdk',
+    args: ['-e', `require(${JSON.stringify(require.resolve('@imprint/sdk'))})`],
+  },
   { name: 'imprint-registry --help', args: [registry, '--help'] },
   { name: 'imprint-registry --version', args: [registry, '--version'] },
 ];
