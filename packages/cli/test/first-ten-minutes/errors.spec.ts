@@ -120,7 +120,7 @@ describe('credentials and reachability, in the CLI’s words', () => {
     });
     expect(res.code).toBe(3);
     expect(cliError(res)).toBe(
-      `the registry at ${guarded.server.url} gave no access token (HTTP 401); ${hint}`,
+      `the registry at ${guarded.server.url} gave no access token (invalid_client); ${hint}`,
     );
   });
 
@@ -135,7 +135,7 @@ describe('credentials and reachability, in the CLI’s words', () => {
     );
     expect(res.code).toBe(3);
     expect(cliError(res)).toBe(
-      `the registry refused the request: this needs role admin and the credentials lack it (they are viewer) (HTTP 403); ${hint} with that role (an admin creates one with: imprint registry principals create --name NAME --role admin)`,
+      `the registry refused the request: this needs role contributor and the credentials lack it (they are viewer) (HTTP 403); ${hint} with that role (an admin creates one with: imprint registry principals create --name NAME --role contributor)`,
     );
   });
 

@@ -37,6 +37,12 @@ export const LIMITS = Object.freeze({
   metadataDepth: 32,
   /** Largest `pagination.page_size` (see PATTERNS.pageSize). */
   pageSize: 1000,
+  /**
+   * Builds ListBuilds returns when no `pagination.page_size` is sent: Packer reads a version's
+   * builds with one call and never pages, so that call must hold them all (one per template
+   * component; real templates have tens). Past it, the answer carries a next_page_token.
+   */
+  unpagedBuilds: 1000,
   /** `sorting.order_by`: longest term list, and most repeated parameters. */
   orderBy: 200,
   orderByItems: 10,

@@ -6,6 +6,7 @@ import type { RouteContext } from '../http/context';
 import { RegistryErrors } from '../errors/registry-errors';
 import { namedPlugin } from '../http/plugin';
 import { ref, replies } from '../http/schemas/models.schemas';
+import { registryErrorHandler } from '../http/error-handler';
 import { isStorableText } from '../domain/validation';
 import {
   formDecoded,
@@ -13,6 +14,7 @@ import {
   parseFormBody,
   type ClientCredentials,
 } from './credentials';
+import { OAUTH_ERROR_SCHEMA, sendOAuthError } from './oauth-error';
 import { TokenFailureLimiter, type TokenRateLimitSettings } from './token-rate-limit';
 
 /**
@@ -36,7 +38,12 @@ const TOKEN_BODY = {
     grant_type: { type: 'string', maxLength: 100, description: 'must be client_credentials' },
     client_id: { ...StorableTextSchema, maxLength: 256 },
     client_secret: { ...StorableTextSchema, maxLength: 1024 },
-    audience: { type: 'string', maxLength: 1024, description: 'accepted and ignored' },
+    audience: {
+      type: 'string',
+      maxLength: 1024,
+      description:
+        'accepted whatever it is and logged (HCP clients send https://api.hashicorp.cloud)',
+    },
     scope: { type: 'string', maxLength: 1024, description: 'accepted and ignored' },
   },
   required: ['grant_type'],
@@ -49,11 +56,18 @@ export type TokenRoutesOptions = RouteContext & { readonly tokenRateLimit: Token
 /**
  * `POST /oauth2/token`: the OAuth 2 client-credentials grant HCP clients use
  * (`HCP_AUTH_URL`). Credentials come in the Basic header (Go's oauth2) or as
- * `client_id` / `client_secret` form fields; `audience` is ignored. In
- * embedded mode any credentials get a token, so stock clients, which always
- * fetch one, work without configuration. Bodies are capped at
- * {@link TOKEN_BODY_LIMIT}; failed requests are rate-limited per client address
- * and in total ({@link TokenFailureLimiter}).
+ * `client_id` / `client_secret` form fields. In embedded mode any credentials
+ * get a token, so stock clients, which always fetch one, work without
+ * configuration. Bodies are capped at {@link TOKEN_BODY_LIMIT}; failed
+ * requests are rate-limited per client address and in total
+ * ({@link TokenFailureLimiter}). Errors take RFC 6749 §5.2's shape
+ * ({@link sendOAuthError}), which is what golang.org/x/oauth2 parses.
+ *
+ * `audience` is logged with the request and otherwise not checked: hcp-sdk-go
+ * always sends HCP's (`https://api.hashicorp.cloud`), other clients send
+ * their own or none, and a token from here is an opaque value only this
+ * registry's database knows, so it cannot be replayed at another audience;
+ * refusing unknown values would only break clients.
  */
 export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
   'imprint-oauth-token',
@@ -61,6 +75,8 @@ export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
     const { principals } = storage;
     const limiter = new TokenFailureLimiter(tokenRateLimit, app.log);
     const admitted = new WeakSet<FastifyRequest>();
+    // This scope only: token clients parse RFC 6749 errors, not google.rpc.Status.
+    app.setErrorHandler(registryErrorHandler(app.initialConfig.bodyLimit ?? 0, sendOAuthError));
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
@@ -100,16 +116,25 @@ export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
           summary: 'Exchange client credentials for a bearer token',
           description:
             'OAuth 2 client-credentials grant. Credentials in `Authorization: Basic` or as form fields. ' +
-            `Bodies over ${TOKEN_BODY_LIMIT / 1024} KiB are 413; too many failed requests from one address (or from all) are 429 ` +
-            'with Retry-After. Role: public.',
+            'Errors are RFC 6749 §5.2 JSON ({error, error_description}, plus code, message and details): ' +
+            'invalid_client (401), unsupported_grant_type (400), invalid_request (400, 413, 415; 429 with ' +
+            'Retry-After after too many failed requests from one address or from all), server_error (500), ' +
+            `temporarily_unavailable (503). Bodies over ${TOKEN_BODY_LIMIT / 1024} KiB are 413. ` +
+            'Role: public.',
           security: [],
           consumes: ['application/x-www-form-urlencoded', 'application/json'],
           body: TOKEN_BODY,
-          response: replies(ref('TokenResponse')),
+          response: {
+            ...replies(ref('TokenResponse')),
+            '4xx': OAUTH_ERROR_SCHEMA,
+            '5xx': OAUTH_ERROR_SCHEMA,
+          },
         },
       },
       async (request, reply): Promise<TokenResponse> => {
         const body = request.body;
+        const audience = body.audience ?? null;
+        request.log.debug({ grant_type: body.grant_type, audience }, 'token request');
         if (body.grant_type !== 'client_credentials') {
           throw new RegistryErrors.UnsupportedGrantType({ grantType: body.grant_type });
         }
@@ -141,7 +166,7 @@ export const tokenRoutes = namedPlugin<TokenRoutesOptions>(
         const principal = await verify(credentials);
         if (!principal) throw new RegistryErrors.ClientCredentialsInvalid();
         const token = await principals.issueToken(principal, tokenTtlSeconds);
-        request.log.info({ principal: principal.name }, 'issued a bearer token');
+        request.log.info({ principal: principal.name, audience }, 'issued a bearer token');
         return {
           access_token: token.accessToken,
           token_type: 'Bearer',

@@ -1,11 +1,11 @@
-import type { ListOptions } from '@imprint/client';
+import { LIMITS, type ListOptions } from '@imprint/client';
 import { RegistryErrors } from '../errors/registry-errors';
 import { isStorableText } from './validation';
 
-/** Page size when the caller sends none (or 0, protobuf's "unset"). */
+/** Page size when the caller sends none (or 0, protobuf's "unset"), unless the list's spec says otherwise. */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page a caller may ask for; more is a code-3 error. */
-export const MAX_PAGE_SIZE = 1000;
+export const MAX_PAGE_SIZE = LIMITS.pageSize;
 /** Longest text value a page token may carry (the longest sortable text, component_type, is 255). */
 const MAX_PAGE_TOKEN_TEXT = 1024;
 /** Longest page token accepted. */
@@ -38,6 +38,8 @@ export interface ListSpec {
   readonly defaultOrder: readonly string[];
   /** Unique tiebreak column (ULID primary key), appended in the last term's direction. */
   readonly id: SortableField;
+  /** The page size when the caller sends none; default {@link DEFAULT_PAGE_SIZE}. */
+  readonly defaultPageSize?: number;
 }
 
 /**
@@ -98,7 +100,8 @@ export function parsePageRequest(options: unknown, spec: ListSpec): PageRequest 
   }
   const { pageSize, nextPageToken, orderBy } = (options ?? {}) as ListOptions;
 
-  let limit = DEFAULT_PAGE_SIZE;
+  const fallback = spec.defaultPageSize ?? DEFAULT_PAGE_SIZE;
+  let limit = fallback;
   if (pageSize !== undefined && pageSize !== null && pageSize !== 0) {
     if (
       typeof pageSize !== 'number' ||
@@ -109,7 +112,7 @@ export function parsePageRequest(options: unknown, spec: ListSpec): PageRequest 
       throw new RegistryErrors.PageSizeInvalid({
         value: pageSize,
         max: MAX_PAGE_SIZE,
-        fallback: DEFAULT_PAGE_SIZE,
+        fallback,
       });
     }
     limit = pageSize;

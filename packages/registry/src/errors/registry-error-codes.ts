@@ -60,7 +60,7 @@ export const RegistryErrorReason = {
   /** 6: a build's parent_version_id / parent_channel_id is already set to another value. */
   BUILD_PARENT_IMMUTABLE: 'REGISTRY_ERR_BUILD_PARENT_IMMUTABLE',
 
-  /** 9: the managed `latest` channel cannot be updated or be an assignment target. */
+  /** 9: the managed `latest` channel cannot be assigned a version (UpdateChannel or assignment target). */
   CHANNEL_MANAGED: 'REGISTRY_ERR_CHANNEL_MANAGED',
   /** 9: the source channel of an assignment has no version. */
   CHANNEL_UNASSIGNED: 'REGISTRY_ERR_CHANNEL_UNASSIGNED',

@@ -6,7 +6,8 @@ export interface RegistryErrorRow<P> {
   readonly grpcCode: GrpcCode;
   /**
    * Only where the HTTP layer answers otherwise than the gateway mapping of
-   * `grpcCode` (`httpStatusFromGrpcCode`): 413, 415, 431, 408, a framework's 4xx.
+   * `grpcCode` (`httpStatusFromGrpcCode`): 413, 415, 431, 408, a framework's 4xx, and
+   * HCP's 400 (not 409) for a set-once parent id changed.
    */
   readonly httpStatus?: number | ((params: P) => number);
   readonly message: (params: P) => string;

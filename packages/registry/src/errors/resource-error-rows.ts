@@ -106,12 +106,13 @@ export const RESOURCE_ERROR_ROWS = {
     (p) =>
       `A principal named ${JSON.stringify(p.name)} already exists. Pick another name, or delete the old one first.`,
   ),
+  /** 400 rather than the gateway's 409 for code 6: what HCP answers (a bad request, not a conflict). */
   BuildParentImmutable: row<Field & { build_id: string; stored: string }>(
     R.BUILD_PARENT_IMMUTABLE,
     ALREADY_EXISTS,
     (p) =>
       `${p.field} of build ${p.build_id} is already ${quote(p.stored)} and can be set only once. Record a different parent in a new version.`,
-    { details: (p) => ({ field: p.field, build_id: p.build_id }) },
+    { httpStatus: 400, details: (p) => ({ field: p.field, build_id: p.build_id }) },
   ),
 
   // --- refused in the current state (9), unavailable (14) -------------------------------------
@@ -122,8 +123,9 @@ export const RESOURCE_ERROR_ROWS = {
     (p) =>
       `Channel ${quote(p.channel_name)} of bucket ${quote(p.bucket_name)} is managed by the registry and cannot be deleted. Delete the bucket to remove it.`,
   ),
+  /** An UpdateChannel on `latest` whose update_mask names its version (restricted alone is allowed). */
   ChannelManagedUpdate: row<Channel>(R.CHANNEL_MANAGED, FAILED_PRECONDITION, (p) =>
-    channelManaged(p, 'updated'),
+    channelManaged(p, 'assigned a version (only its restricted flag can be updated)'),
   ),
   ChannelManagedAssignTarget: row<Channel>(R.CHANNEL_MANAGED, FAILED_PRECONDITION, (p) =>
     channelManaged(p, 'the target of an assignment'),

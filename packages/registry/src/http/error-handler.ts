@@ -257,19 +257,58 @@ export function toRegistryError(
   return new RegistryErrors.Internal({ request_id: String(request.id) });
 }
 
-/** Sends a RegistryError as `google.rpc.Status` with its HTTP status. */
-export function sendRegistryError(reply: FastifyReply, error: RegistryError): FastifyReply {
-  if (error.grpcCode === GrpcCode.UNAUTHENTICATED) {
-    reply.header('www-authenticate', 'Bearer realm="imprint-registry"');
-  }
-  // Clients (hcp-sdk-go, @imprint/client) retry 503 and 429; tell them when.
+/** The realm of the registry's `WWW-Authenticate` challenges. */
+export const AUTH_REALM = 'imprint-registry';
+
+/** Sets `Retry-After` on a 429 or 503: clients (hcp-sdk-go, @imprint/client) retry those; tell them when. */
+export function setRetryAfter(reply: FastifyReply, error: RegistryError): void {
   const retryAfter = error.details['retry_after_seconds'];
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   else if (error.grpcCode === GrpcCode.UNAVAILABLE) reply.header('retry-after', '1');
+}
+
+/** Sends a RegistryError as `google.rpc.Status` with its HTTP status. */
+export function sendRegistryError(reply: FastifyReply, error: RegistryError): FastifyReply {
+  if (error.grpcCode === GrpcCode.UNAUTHENTICATED) {
+    reply.header('www-authenticate', `Bearer realm="${AUTH_REALM}"`);
+  }
+  setRetryAfter(reply, error);
   return reply
     .status(error.httpStatus)
     .type('application/json; charset=utf-8')
     .send(error.toStatus());
+}
+
+/** Writes a RegistryError in a route's error shape (google.rpc.Status unless the route says otherwise). */
+export type RegistryErrorSender = (
+  reply: FastifyReply,
+  error: RegistryError,
+  request: FastifyRequest,
+) => FastifyReply;
+
+/**
+ * The error handler of a plugin scope: maps anything thrown to a
+ * RegistryError, logs it (500s with the cause, others at info), and sends it
+ * with `send`. The server sets it once with {@link sendRegistryError}; a
+ * scope whose clients read another error shape (the OAuth token endpoint)
+ * sets it again with its own sender.
+ */
+export function registryErrorHandler(
+  bodyLimit: number,
+  send: RegistryErrorSender = sendRegistryError,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) => {
+    const registryError = toRegistryError(error, request, bodyLimit);
+    if (registryError.grpcCode === GrpcCode.INTERNAL) {
+      request.log.error({ err: error }, 'request failed with an internal error');
+    } else if (registryError.grpcCode === GrpcCode.UNAVAILABLE) {
+      // The server logs once when the database goes away and once when it is back.
+      request.log.debug({ reason: registryError.reason }, registryError.message);
+    } else if (registryError !== error) {
+      request.log.info({ reason: registryError.reason }, registryError.message);
+    }
+    return send(reply, registryError, request);
+  };
 }
 
 /** Errors fastify's router reports before a route is chosen (bad percent-encoding, long params). */
@@ -284,18 +323,7 @@ export function frameworkErrorHandler(
 export type ErrorHandlingOptions = { bodyLimit: number };
 
 const handleErrors: FastifyPluginAsync<ErrorHandlingOptions> = async (app, { bodyLimit }) => {
-  app.setErrorHandler((error, request, reply) => {
-    const registryError = toRegistryError(error, request, bodyLimit);
-    if (registryError.grpcCode === GrpcCode.INTERNAL) {
-      request.log.error({ err: error }, 'request failed with an internal error');
-    } else if (registryError.grpcCode === GrpcCode.UNAVAILABLE) {
-      // The server logs once when the database goes away and once when it is back.
-      request.log.debug({ reason: registryError.reason }, registryError.message);
-    } else if (registryError !== error) {
-      request.log.info({ reason: registryError.reason }, registryError.message);
-    }
-    return sendRegistryError(reply, registryError);
-  });
+  app.setErrorHandler(registryErrorHandler(bodyLimit));
 
   app.setNotFoundHandler((request, reply) => {
     const path = (request.url.split('?')[0] ?? '').slice(0, 200);

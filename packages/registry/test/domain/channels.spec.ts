@@ -210,7 +210,7 @@ describe.each(testEngines())('channels (%s)', (engine) => {
     );
   });
 
-  it('protects the managed latest channel: update 9, assign target 9, delete 3', async () => {
+  it('protects the managed latest channel: assignment 9, assign target 9, delete 3', async () => {
     await expectRegistryError(
       h.service.updateChannel(ALICE, bucket, 'latest', {
         update_mask: 'versionFingerprint',
@@ -218,16 +218,19 @@ describe.each(testEngines())('channels (%s)', (engine) => {
       }),
       FAILED_PRECONDITION,
       RegistryErrorReason.CHANNEL_MANAGED,
-      /managed by the registry/,
+      /managed by the registry .* cannot be assigned a version \(only its restricted flag can be updated\)/,
     );
+    // A mask that names the version as well is refused whole: restricted does not change either.
     await expectRegistryError(
       h.service.updateChannel(ALICE, bucket, 'latest', {
-        update_mask: 'restricted',
+        update_mask: 'restricted,versionFingerprint',
         restricted: false,
+        version_fingerprint: v1.fingerprint,
       }),
       FAILED_PRECONDITION,
       RegistryErrorReason.CHANNEL_MANAGED,
     );
+    expect((await h.service.getChannel(bucket, 'latest')).restricted).toBe(true);
     await h.service.createChannel(ALICE, bucket, {
       name: 'src-for-latest',
       version_fingerprint: v1.fingerprint,
@@ -247,6 +250,31 @@ describe.each(testEngines())('channels (%s)', (engine) => {
       /cannot be deleted/,
     );
     expect((await h.service.getChannel(bucket, 'latest')).version?.id).toBe(v2.id);
+  });
+
+  it('lets restricted alone change on latest, keeping its version, author and managed flag', async () => {
+    const before = await h.service.getChannel(bucket, 'latest');
+    const historyBefore = (await h.service.listChannelHistory(bucket, 'latest')).count;
+    const opened = await h.service.updateChannel(BOB, bucket, 'latest', {
+      update_mask: 'restricted',
+      restricted: false,
+    });
+    expect(opened).toMatchObject({
+      name: 'latest',
+      managed: true,
+      restricted: false,
+      author_id: before.author_id,
+    });
+    expect(opened.version?.id).toBe(before.version?.id);
+    // proto3: a masked restricted that is absent is false; true closes it again.
+    const closed = await h.service.updateChannel(BOB, bucket, 'latest', {
+      update_mask: 'restricted',
+      restricted: true,
+    });
+    expect(closed).toMatchObject({ managed: true, restricted: true });
+    expect(closed.version?.id).toBe(before.version?.id);
+    // Restricting is not an assignment: the history does not grow.
+    expect((await h.service.listChannelHistory(bucket, 'latest')).count).toBe(historyBefore);
   });
 
   it('promotes with assignChannel: copies the source version, records history', async () => {

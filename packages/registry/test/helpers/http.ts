@@ -19,6 +19,42 @@ export function expectStatus(response: JsonResponse, httpStatus: number, code: n
   return response.body;
 }
 
+/**
+ * Expects a token endpoint error: RFC 6749 §5.2 `error` and `error_description`
+ * (printable ASCII without `"` or a backslash), then google.rpc.Status's fields with `code`.
+ * Returns the body.
+ */
+export function expectOAuthError(
+  response: JsonResponse,
+  httpStatus: number,
+  error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'server_error',
+  code: number,
+): any {
+  if (response.status !== httpStatus || response.body?.error !== error) {
+    throw new Error(
+      `expected HTTP ${httpStatus} / error ${error}, got HTTP ${response.status}: ${response.text}`,
+    );
+  }
+  expect(Object.keys(response.body)).toEqual([
+    'error',
+    'error_description',
+    'code',
+    'message',
+    'details',
+  ]);
+  expect(response.body.code).toBe(code);
+  expect(response.body.error_description).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+  // The message, in the characters §5.2 allows.
+  expect(response.body.error_description).toBe(
+    (response.body.message as string)
+      .replace(/"/g, "'")
+      .replace(/\\/g, '/')
+      .replace(/[^\x20-\x7e]/g, '?'),
+  );
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  return response.body;
+}
+
 /** Expects HTTP 200 and returns the body. */
 export function ok(response: JsonResponse): any {
   if (response.status !== 200) {
@@ -95,3 +131,29 @@ export const ROLE_PRINCIPALS = [
   { name: 'contributor-sp', role: 'contributor' },
   { name: 'viewer-sp', role: 'viewer' },
 ] as const;
+
+/** A role of {@link ROLE_PRINCIPALS}. */
+export type PrincipalRole = (typeof ROLE_PRINCIPALS)[number]['role'];
+
+/**
+ * A bearer token for each of {@link ROLE_PRINCIPALS} (a registry started with
+ * them), fetched with form-field credentials, as a browser or script would.
+ */
+export async function roleTokens(registry: TestRegistry): Promise<Record<PrincipalRole, string>> {
+  const tokens = {} as Record<PrincipalRole, string>;
+  for (const { name, role } of ROLE_PRINCIPALS) {
+    const { clientId, clientSecret } = registry.credentials.get(name)!;
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
+    tokens[role] = ok(
+      await registry.request('POST', '/oauth2/token', {
+        raw: form.toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      }),
+    ).access_token;
+  }
+  return tokens;
+}

@@ -45,106 +45,6 @@ describe.each(testEngines())('authentication and roles (%s)', (engine) => {
     );
   });
 
-  describe('POST /oauth2/token', () => {
-    it('issues a bearer token for Basic credentials (what Go oauth2 sends)', async () => {
-      const res = await registry.request('POST', '/oauth2/token', {
-        raw: 'grant_type=client_credentials&audience=https%3A%2F%2Fapi.hashicorp.cloud',
-        contentType: 'application/x-www-form-urlencoded',
-        headers: { authorization: basic(creds.viewer) },
-      });
-      const body = ok(res);
-      expect(body).toEqual({
-        access_token: expect.any(String),
-        token_type: 'Bearer',
-        expires_in: 600,
-      });
-      expect(res.headers.get('cache-control')).toBe('no-store');
-    });
-
-    it('accepts client_id / client_secret form fields', async () => {
-      const form = new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: creds.viewer.clientId,
-        client_secret: creds.viewer.clientSecret,
-      });
-      const body = ok(
-        await registry.request('POST', '/oauth2/token', {
-          raw: form.toString(),
-          contentType: 'application/x-www-form-urlencoded',
-        }),
-      );
-      expect(body.token_type).toBe('Bearer');
-      const listed = await registry.request('GET', `${registry.base}/buckets`, {
-        token: body.access_token,
-      });
-      expect(listed.status).toBe(200);
-    });
-
-    it('accepts form-encoded Basic credentials (RFC 6749 §2.3.1)', async () => {
-      const encoded = {
-        clientId: encodeURIComponent(creds.viewer.clientId),
-        clientSecret: encodeURIComponent(creds.viewer.clientSecret),
-      };
-      const res = await registry.request('POST', '/oauth2/token', {
-        raw: 'grant_type=client_credentials',
-        contentType: 'application/x-www-form-urlencoded',
-        headers: { authorization: basic(encoded) },
-      });
-      expect(res.status).toBe(200);
-    });
-
-    it('refuses a wrong secret, an unknown client and missing credentials with 401 / code 16', async () => {
-      const wrong = { ...creds.viewer, clientSecret: `${creds.viewer.clientSecret}x` };
-      const attempts: Record<string, string>[] = [
-        { authorization: basic(wrong) },
-        { authorization: basic({ clientId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', clientSecret: 'nope' }) },
-        { authorization: 'Basic !!!' },
-        {},
-      ];
-      for (const headers of attempts) {
-        const res = await registry.request('POST', '/oauth2/token', {
-          raw: 'grant_type=client_credentials',
-          contentType: 'application/x-www-form-urlencoded',
-          headers,
-        });
-        const body = expectStatus(res, 401, 16);
-        expect(body.details[0].reason).toBe('REGISTRY_ERR_INVALID_CLIENT');
-      }
-      const form = new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: creds.viewer.clientId,
-        client_secret: 'wrong',
-      });
-      expectStatus(
-        await registry.request('POST', '/oauth2/token', {
-          raw: form.toString(),
-          contentType: 'application/x-www-form-urlencoded',
-        }),
-        401,
-        16,
-      );
-    });
-
-    it('refuses other grant types with 400 / code 3', async () => {
-      const res = await registry.request('POST', '/oauth2/token', {
-        raw: 'grant_type=password&username=a&password=b',
-        contentType: 'application/x-www-form-urlencoded',
-        headers: { authorization: basic(creds.viewer) },
-      });
-      const body = expectStatus(res, 400, 3);
-      expect(body.details[0].reason).toBe('REGISTRY_ERR_UNSUPPORTED_GRANT_TYPE');
-      expectStatus(
-        await registry.request('POST', '/oauth2/token', {
-          raw: 'audience=x',
-          contentType: 'application/x-www-form-urlencoded',
-          headers: { authorization: basic(creds.viewer) },
-        }),
-        400,
-        3,
-      );
-    });
-  });
-
   describe('bearer tokens', () => {
     it('are required: none, malformed or unknown is 401 / code 16 with WWW-Authenticate', async () => {
       const missing = await registry.request('GET', `${registry.base}/buckets`);
@@ -230,7 +130,68 @@ describe.each(testEngines())('authentication and roles (%s)', (engine) => {
       expect(channel.author_id).toBe('contributor-sp');
     });
 
-    it('contributor cannot create, update or delete buckets, revoke, restore or delete', async () => {
+    it('contributor creates and updates buckets, as Packer does on HCP (200, 200)', async () => {
+      const created = ok(
+        await registry.request('PUT', `${registry.base}/buckets`, {
+          token: tokens.contributor,
+          body: { name: 'ci-made', description: 'first', labels: { os: 'ubuntu' } },
+        }),
+      ).bucket;
+      expect(created).toMatchObject({ name: 'ci-made', description: 'first' });
+      // What Packer sends when the template's description or labels differ.
+      const updated = ok(
+        await registry.request('PATCH', `${registry.base}/buckets/ci-made`, {
+          token: tokens.contributor,
+          body: { description: 'second', labels: { os: 'debian' }, platforms: null },
+        }),
+      ).bucket;
+      expect(updated).toMatchObject({ description: 'second', labels: { os: 'debian' } });
+      const read = ok(
+        await registry.request('GET', `${registry.base}/buckets/ci-made`, { token: tokens.viewer }),
+      ).bucket;
+      expect(read).toMatchObject({ description: 'second', labels: { os: 'debian' } });
+
+      const deleteDenied = expectStatus(
+        await registry.request('DELETE', `${registry.base}/buckets/ci-made`, {
+          token: tokens.contributor,
+        }),
+        403,
+        7,
+      );
+      expect(deleteDenied.details[0]).toMatchObject({
+        reason: 'REGISTRY_ERR_PERMISSION_DENIED',
+        required_role: 'admin',
+        principal_role: 'contributor',
+      });
+      for (const [method, path, body] of [
+        ['PUT', `${registry.base}/buckets`, { name: 'viewer-made' }],
+        ['PATCH', `${registry.base}/buckets/ci-made`, { description: 'x' }],
+      ] as const) {
+        const denied = expectStatus(
+          await registry.request(method, path, { token: tokens.viewer, body }),
+          403,
+          7,
+        );
+        expect(denied.details[0]).toMatchObject({
+          required_role: 'contributor',
+          principal_role: 'viewer',
+        });
+      }
+      expectStatus(
+        await registry.request('GET', `${registry.base}/buckets/viewer-made`, {
+          token: tokens.admin,
+        }),
+        404,
+        5,
+      );
+      ok(
+        await registry.request('DELETE', `${registry.base}/buckets/ci-made`, {
+          token: tokens.admin,
+        }),
+      );
+    });
+
+    it('contributor cannot delete buckets, revoke, restore or delete', async () => {
       const fp = fingerprint();
       ok(
         await registry.request('POST', `${registry.base}/buckets/secured/versions`, {
@@ -239,8 +200,6 @@ describe.each(testEngines())('authentication and roles (%s)', (engine) => {
         }),
       );
       const attempts: [string, string, unknown?][] = [
-        ['PUT', `${registry.base}/buckets`, { name: 'not-allowed' }],
-        ['PATCH', `${registry.base}/buckets/secured`, { description: 'x' }],
         ['DELETE', `${registry.base}/buckets/secured`],
         ['PATCH', `${registry.base}/buckets/secured/versions/${fp}`, { revoke_in: '0s' }],
         ['PATCH', `${registry.base}/buckets/secured/versions/${fp}`, { restore: true }],

@@ -75,7 +75,12 @@ describe.each(testEngines())('GET /openapi.json (%s)', (engine) => {
   it('documents request schemas, error responses and roles', () => {
     const create = doc.paths[`${P}/buckets`].put;
     expect(create.requestBody.content['application/json'].schema.required).toEqual(['name']);
-    expect(create.description).toContain('Role: admin');
+    // Packer creates and updates buckets as a CI (contributor) principal; deleting stays admin.
+    expect(create.description).toContain('Role: contributor.');
+    expect(doc.paths[`${P}/buckets/{bucket_name}`].patch.description).toContain(
+      'Role: contributor.',
+    );
+    expect(doc.paths[`${P}/buckets/{bucket_name}`].delete.description).toContain('Role: admin.');
     expect(create.responses['4XX'] ?? create.responses['4xx']).toBeDefined();
     const list = doc.paths[`${P}/buckets`].get;
     expect(list.parameters.map((p: any) => p.name)).toEqual(

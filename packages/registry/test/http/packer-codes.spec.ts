@@ -66,6 +66,32 @@ describe.each(testEngines())('error codes Packer depends on (%s)', (engine) => {
     );
   });
 
+  it('changing a set-once parent id is 400 / code 6, as on HCP (setting the same one again is fine)', async () => {
+    const parent = await completeVersion(registry, 'codes', fingerprint());
+    const other = await completeVersion(registry, 'codes', fingerprint());
+    const fp = fingerprint();
+    ok(
+      await registry.request('POST', `${registry.base}/buckets/codes/versions`, {
+        body: { fingerprint: fp },
+      }),
+    );
+    const build = ok(
+      await registry.request('POST', `${registry.base}/buckets/codes/versions/${fp}/builds`, {
+        body: { component_type: 'null.child', parent_version_id: parent.id },
+      }),
+    ).build;
+    const path = `${registry.base}/buckets/codes/versions/${fp}/builds/${build.id}`;
+    ok(await registry.request('PATCH', path, { body: { parent_version_id: parent.id } }));
+    const raw = await registry.request('PATCH', path, { body: { parent_version_id: other.id } });
+    const body = expectStatus(raw, 400, 6);
+    expect(body.details[0]).toMatchObject({
+      reason: 'REGISTRY_ERR_BUILD_PARENT_IMMUTABLE',
+      field: 'parent_version_id',
+      build_id: build.id,
+    });
+    expect(raw.text).toMatch(/"code":6[,}]/);
+  });
+
   it('updating the managed latest channel is 400 / code 9', async () => {
     const v = await completeVersion(registry, 'codes', fingerprint());
     expectStatus(

@@ -1,6 +1,6 @@
 import type { Actor } from '@imprint/registry';
 import { testEngines, useTestRegistry } from '@imprint/registry/testing';
-import { ROLE_PRINCIPALS, completeVersion, expectStatus, ok } from '../helpers/http';
+import { ROLE_PRINCIPALS, completeVersion, expectStatus, ok, roleTokens } from '../helpers/http';
 
 /**
  * Regression: GetChannel, ListChannels and the history hide restricted
@@ -33,20 +33,9 @@ describe.each(testEngines())('ancestry through restricted channels (%s)', (engin
   const get = (role: Role, path: string) => registry.request('GET', path, { token: tokens[role] });
 
   beforeAll(async () => {
-    for (const role of ['admin', 'contributor', 'viewer'] as const) {
-      const { clientId, clientSecret } = registry.credentials.get(`${role}-sp`)!;
-      actors[role] = { principalId: clientId, name: `${role}-sp`, role };
-      const form = new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: clientId,
-        client_secret: clientSecret,
-      });
-      tokens[role] = ok(
-        await registry.request('POST', '/oauth2/token', {
-          raw: form.toString(),
-          contentType: 'application/x-www-form-urlencoded',
-        }),
-      ).access_token;
+    Object.assign(tokens, await roleTokens(registry));
+    for (const { name, role } of ROLE_PRINCIPALS) {
+      actors[role] = { principalId: registry.credentials.get(name)!.clientId, name, role };
     }
     const token = tokens.admin;
     for (const name of ['base-img', 'app']) {

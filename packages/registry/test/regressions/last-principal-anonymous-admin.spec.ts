@@ -6,7 +6,7 @@ import {
   type TestRegistry,
   type TestStorage,
 } from '@imprint/registry/testing';
-import { expectStatus, ok } from '../helpers/http';
+import { expectOAuthError, expectStatus, ok } from '../helpers/http';
 
 /**
  * Regression: embedded mode re-counted principals every second, so deleting
@@ -156,13 +156,14 @@ describe.each(testEngines())('the last principal and anonymous access (%s)', (en
         16,
       );
       // No anonymous tokens either.
-      expectStatus(
+      expectOAuthError(
         await registry.request('POST', '/oauth2/token', {
           raw: 'grant_type=client_credentials',
           contentType: 'application/x-www-form-urlencoded',
           headers: { authorization: basic('any', 'thing') },
         }),
         401,
+        'invalid_client',
         16,
       );
       await sleep(RECHECK_MS);

@@ -5,7 +5,7 @@ import {
   type TestRegistry,
   type TestStorage,
 } from '@imprint/registry/testing';
-import { expectStatus, ok } from '../helpers/http';
+import { expectOAuthError, expectStatus, ok } from '../helpers/http';
 
 /**
  * Regressions of request logging: secrets sent in a URL query (`?client_secret=`,
@@ -61,12 +61,13 @@ describe.each(testEngines())('request logs (%s)', (engine) => {
       400,
       3,
     );
-    expectStatus(
+    expectOAuthError(
       await r.request('POST', `/oauth2/token?client_secret=${secrets[4]}`, {
         raw: 'grant_type=password',
         contentType: 'application/x-www-form-urlencoded',
       }),
       400,
+      'unsupported_grant_type',
       3,
     );
     expectStatus(await r.request('GET', `/bad%zzurl?refresh_token=${secrets[5]}`), 400, 3);

@@ -8,7 +8,7 @@ import {
   type TestRegistry,
   type TestStorage,
 } from '@imprint/registry/testing';
-import { expectStatus, ok } from '../helpers/http';
+import { expectOAuthError, ok } from '../helpers/http';
 
 /**
  * Regressions of the public token endpoint: it parsed bodies up to the global
@@ -76,7 +76,8 @@ describe.each(testEngines())('POST /oauth2/token hardening (%s)', (engine) => {
   const wrong = (): Credentials => ({ ...good, clientSecret: `${good.clientSecret}x` });
 
   function expectRateLimited(res: JsonResponse, scope: 'client' | 'global'): number {
-    const body = expectStatus(res, 429, 8);
+    // RFC 6749 has no code for this; invalid_request is the one every OAuth client knows.
+    const body = expectOAuthError(res, 429, 'invalid_request', 8);
     expect(body.details[0]).toMatchObject({
       reason: 'REGISTRY_ERR_TOKEN_RATE_LIMITED',
       scope,
@@ -130,7 +131,7 @@ describe.each(testEngines())('POST /oauth2/token hardening (%s)', (engine) => {
     const registry = await start({ perClient: 3, global: 6, windowSeconds: 60 });
     for (const from of ['127.0.0.11', '127.0.0.12', '127.0.0.13']) {
       for (let i = 0; i < 2; i += 1) {
-        expectStatus(await tokenRequest(registry, from, wrong()), 401, 16);
+        expectOAuthError(await tokenRequest(registry, from, wrong()), 401, 'invalid_client', 16);
       }
     }
     expectRateLimited(await tokenRequest(registry, '127.0.0.14', wrong()), 'global');
@@ -140,7 +141,12 @@ describe.each(testEngines())('POST /oauth2/token hardening (%s)', (engine) => {
   it('successful requests are never counted, however many', async () => {
     const registry = await start({ perClient: 2, global: 3, windowSeconds: 60 });
     for (let i = 0; i < 10; i += 1) ok(await tokenRequest(registry, '127.0.0.21', good));
-    expectStatus(await tokenRequest(registry, '127.0.0.21', wrong()), 401, 16);
+    expectOAuthError(
+      await tokenRequest(registry, '127.0.0.21', wrong()),
+      401,
+      'invalid_client',
+      16,
+    );
     ok(await tokenRequest(registry, '127.0.0.21', good));
   });
 
@@ -158,7 +164,7 @@ describe.each(testEngines())('POST /oauth2/token hardening (%s)', (engine) => {
       const started = Date.now();
       const res = await tokenRequest(registry, '127.0.0.31', good, extra);
       const elapsed = Date.now() - started;
-      const body = expectStatus(res, 413, 3);
+      const body = expectOAuthError(res, 413, 'invalid_request', 3);
       expect(body.details[0]).toMatchObject({
         reason: 'REGISTRY_ERR_BODY_TOO_LARGE',
         limit_bytes: TOKEN_BODY_LIMIT,
@@ -208,16 +214,22 @@ describe.each(testEngines())('POST /oauth2/token hardening (%s)', (engine) => {
       [{ headers: { authorization: basic('ab\u0000cd', 'secret') } }, 'headers.authorization'],
     ];
     for (const [extra, field] of cases) {
-      const body = expectStatus(await tokenRequest(registry, from, good, extra), 400, 3);
+      const body = expectOAuthError(
+        await tokenRequest(registry, from, good, extra),
+        400,
+        'invalid_request',
+        3,
+      );
       expect(body.details[0]).toMatchObject({ reason: 'REGISTRY_ERR_INVALID_ARGUMENT', field });
       expect(body.message).toContain(field);
     }
     // Form-encoded Basic credentials (RFC 6749 §2.3.1) whose decoded id holds a NUL: just wrong.
-    expectStatus(
+    expectOAuthError(
       await tokenRequest(registry, from, good, {
         headers: { authorization: basic('ab%00cd', 'secret') },
       }),
       401,
+      'invalid_client',
       16,
     );
     ok(await tokenRequest(registry, from, good));

@@ -30,7 +30,9 @@ export const bucketRoutes = packerResource('buckets', (app, operation, service) 
     '/buckets',
     operation({
       operationId: 'CreateBucket',
-      access: 'admin',
+      // Contributor, as on HCP: Packer creates a missing bucket itself (PUT /buckets) and a CI
+      // principal is a contributor.
+      access: 'contributor',
       summary: 'Create a bucket',
       description: 'Also creates its managed `latest` channel. A duplicate name is 409 / code 6.',
       body: CreateBucketBody,
@@ -56,7 +58,9 @@ export const bucketRoutes = packerResource('buckets', (app, operation, service) 
     '/buckets/:bucket_name',
     operation({
       operationId: 'UpdateBucket',
-      access: 'admin',
+      // Contributor, as on HCP: Packer PATCHes the bucket whenever the template's description or
+      // labels differ, and aborts the build when that is refused.
+      access: 'contributor',
       summary: 'Update a bucket',
       description: 'Description, labels and platforms.',
       params: BUCKET_PARAM,

@@ -2,6 +2,7 @@ import {
   BuildResponse,
   CreateBuildBody,
   EmptyResponse,
+  LIMITS,
   ListBuildsResponse,
   ListQuerystring,
   UpdateBuildBody,
@@ -34,7 +35,9 @@ export const buildRoutes = packerResource('builds', (app, operation, service) =>
       operationId: 'ListBuilds',
       access: 'viewer',
       summary: 'List the builds of a version',
-      description: 'With their artifacts.',
+      description:
+        'With their artifacts. Without pagination.page_size, every build of the version ' +
+        `(at most ${LIMITS.unpagedBuilds}; Packer never pages); with it, pages as other lists do.`,
       params: VERSION_PARAMS,
       querystring: ListQuerystring(),
       response: ListBuildsResponse,

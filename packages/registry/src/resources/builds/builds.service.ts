@@ -1,10 +1,10 @@
-import type { Build, ListBuildsResponse, ListOptions } from '@imprint/client';
+import { LIMITS, type Build, type ListBuildsResponse, type ListOptions } from '@imprint/client';
 import type { ArtifactTable, BucketTable, BuildTable, Db } from '../../storage/schema';
 import { fetchPage } from '../../storage/keyset';
 import { isNotNullViolation, uniqueAs } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
 import { BUILD_STATUSES, checkBuildTransition } from '../../domain/lifecycle';
-import { parsePageRequest, tableListSpec } from '../../domain/pagination';
+import { parsePageRequest, tableListSpec, type ListSpec } from '../../domain/pagination';
 import type { Actor } from '../../domain/registry-contract';
 import { RegistryErrors } from '../../errors/registry-errors';
 import type { RegistryError } from '../../errors/registry-error';
@@ -28,11 +28,11 @@ import { INSERT_BUILD, INSERT_BUILD_INTO_V0, TOUCH_VERSION, insertArtifacts } fr
 /** Longest accepted component type. */
 const MAX_COMPONENT_TYPE = 255;
 
-const BUILD_LIST = tableListSpec(
-  'builds',
-  ['created_at', 'updated_at', 'component_type'],
-  'created_at asc',
-);
+/** Without a page size, every build of the version (up to LIMITS.unpagedBuilds): Packer never pages. */
+const BUILD_LIST: ListSpec = {
+  ...tableListSpec('builds', ['created_at', 'updated_at', 'component_type'], 'created_at asc'),
+  defaultPageSize: LIMITS.unpagedBuilds,
+};
 
 export function buildNotFound(
   bucket: string,

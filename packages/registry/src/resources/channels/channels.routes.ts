@@ -110,7 +110,8 @@ export const channelRoutes = packerResource('channels', (app, operation, service
       summary: 'Assign or unassign a version, or change restricted',
       description:
         'update_mask names the fields to change (versionFingerprint, restricted). ' +
-        'The managed latest channel cannot be updated (400 / code 9).',
+        'On the managed latest channel only restricted can be changed; a mask naming ' +
+        'versionFingerprint is 400 / code 9.',
       params: CHANNEL_PARAMS,
       body: UpdateChannelBody,
       response: ChannelResponse,

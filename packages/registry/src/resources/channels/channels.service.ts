@@ -196,7 +196,8 @@ export async function getChannel(
  * absent `version_fingerprint` unassigns, an absent `restricted` is false.
  * Re-assigning the current version records nothing. Every assignment
  * change appends a history entry and makes the actor the channel's
- * `author_id` (who last moved it).
+ * `author_id` (who last moved it). On the managed `latest` channel only
+ * `restricted` may be masked.
  */
 export async function updateChannel(
   ctx: ServiceContext,
@@ -213,7 +214,10 @@ export async function updateChannel(
   return ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
     const channel = await lockedChannel(ctx, trx, bucketRow, name);
-    if (channel.managed === 1) {
+    // The managed `latest` follows the newest complete version, so its version is the registry's
+    // to set; whether it is restricted is the owner's choice, as on HCP (terraform-provider-hcp
+    // adopts `latest` and PATCHes update_mask=restricted on it).
+    if (channel.managed === 1 && mask.version) {
       throw new RegistryErrors.ChannelManagedUpdate({
         bucket_name: bucketRow.name,
         channel_name: channel.name,
