@@ -9,6 +9,7 @@ import {
   VersionResponse,
 } from '@imprint/client';
 import { actorOf, requireRole } from '../../auth/auth.plugin';
+import { withoutGoZeroRevokeAt } from '../../http/go-zero-time';
 import { toListOptions } from '../../http/list-query';
 import { packerResource } from '../../http/packer-operation';
 import { sharedBody } from '../../http/shared-body';
@@ -98,7 +99,8 @@ export const versionRoutes = packerResource('versions', (app, operation, service
     }),
     async (request) => {
       const actor = actorOf(request);
-      const { body, params } = request;
+      const { params } = request;
+      const body = withoutGoZeroRevokeAt(request.body);
       if (isRevocationChange(body)) requireRole(actor, 'admin', 'revoking or restoring a version');
       return service.updateVersion(actor, params.bucket_name, params.fingerprint, body);
     },
