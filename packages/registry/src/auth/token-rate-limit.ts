@@ -3,10 +3,10 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RegistryError } from '../errors/registry-error';
 import { RegistryErrors } from '../errors/registry-errors';
 
-/** Failed token requests one client address may make per window (default). */
-export const DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT = 10;
-/** Failed token requests all clients together may make per window (default). */
-export const DEFAULT_TOKEN_RATE_LIMIT_GLOBAL = 300;
+export {
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+} from '../config/defaults';
 /** Length of the rate-limit window, in seconds (default). */
 export const DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS = 60;
 

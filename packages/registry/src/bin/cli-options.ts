@@ -1,13 +1,18 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { DEFAULT_DATABASE_WAIT_MS } from '../config/defaults';
 import { ConfigValueError, defaultDataDir, parseUnsignedDurationMs } from '../config/parse';
-import { openRegistryStorage } from '../domain';
 import type { RegistryStorage } from '../domain/registry-contract';
-import { DEFAULT_DATABASE_WAIT_MS } from '../storage/open-registry-storage';
+import { availability, domain } from './lazy';
 
 /*
  * What every command of the registry CLI shares: its output, exit codes, names
  * and the storage flags (`--data-dir`, `--database`, `--database-wait`).
+ *
+ * This module and the command files load only commander and `config/`: the
+ * program with all its commands is built for `--help`, `--version` and usage
+ * errors, which must not load fastify or the storage engines. A command loads
+ * what it runs in its action, through ./lazy.
  */
 
 /** Where the CLI writes; replaceable in tests. */
@@ -41,6 +46,14 @@ export interface StorageFlags {
   readCache?: boolean;
 }
 
+/** What every `add…Command(program, cli)` gets: where to write, how to name itself, where its outcome goes. */
+export interface CliContext {
+  readonly io: CliIo;
+  readonly names: Names;
+  /** Records the running command's outcome: its exit code. */
+  readonly run: (result: Promise<number>) => void;
+}
+
 /** How the program names itself: in help, hints and error lines. */
 export interface Names {
   /** The command as a user types it: `imprint-registry`, or `imprint registry` when mounted. */
@@ -52,13 +65,16 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
+/** `--data-dir` with its default; `what` says what the command keeps there. */
+export function dataDirOption(names: Names, what = 'directory of the SQLite database'): Option {
+  return new Option('--data-dir <dir>', what)
+    .env('IMPRINT_DATA_DIR')
+    .default(defaultDataDir(names.env), '$IMPRINT_DATA_DIR or ~/.local/share/imprint');
+}
+
 export function withStorageOptions(command: Command, names: Names): Command {
   return command
-    .addOption(
-      new Option('--data-dir <dir>', 'directory of the SQLite database')
-        .env('IMPRINT_DATA_DIR')
-        .default(defaultDataDir(names.env), '$IMPRINT_DATA_DIR or ~/.local/share/imprint'),
-    )
+    .addOption(dataDirOption(names))
     .addOption(
       new Option('--database <url>', 'PostgreSQL URL (postgres://...); replaces SQLite').env(
         'IMPRINT_DATABASE_URL',
@@ -87,12 +103,21 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 }
 
+/** The one line a failed command prints (after `imprint-registry: `). */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // Loaded only on this failure path (the storage loads it anyway).
+  if (error instanceof availability().DatabaseWaitExpiredError)
+    return `${error.message} (--database-wait)`;
+  return error.message;
+}
+
 export async function openStorage(
   flags: StorageFlags,
   io: CliIo,
   names: Names,
 ): Promise<RegistryStorage> {
-  return openRegistryStorage({
+  return domain().openRegistryStorage({
     dataDir: flags.dataDir,
     ...(flags.database ? { databaseUrl: flags.database } : {}),
     databaseWaitMs: flags.databaseWait,

@@ -1,41 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import {
-  ConfigValueError,
-  DEFAULT_LISTEN,
-  parseByteSize,
-  parseUnsignedDurationMs,
-  parseListenAddress,
-  type ListenAddress,
-} from '../config/parse';
-import { DatabaseWaitExpiredError } from '../storage/availability';
-import { RegistryError } from '../domain/registry.errors';
-import {
-  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
-  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
-} from '../auth/token-rate-limit';
-import {
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_SWEEP_INTERVAL_MS,
-  DEFAULT_TOKEN_TTL_SECONDS,
-  startRegistryServer,
-  type RunningRegistryServer,
-} from '../http/server';
+import { Command, CommanderError } from 'commander';
+import { ConfigValueError } from '../config/parse';
 import {
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_USAGE,
-  examples,
-  openStorage,
-  parser,
-  validateDatabaseUrl,
-  withStorageOptions,
+  errorMessage,
+  type CliContext,
   type CliIo,
   type Names,
-  type StorageFlags,
 } from './cli-options';
+import { addEnvCommand } from './env.command';
 import { addPrincipalsCommands } from './principals.command';
+import { addServeCommand } from './serve.command';
+import { addTlsCommands } from './tls.command';
+
+/*
+ * Only commander and the light `config/` modules load here: `--help`,
+ * `--version` and usage errors build the whole program and run no command.
+ * Each command loads what it runs in its action (see cli-options.ts).
+ */
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-options';
 export type { CliIo } from './cli-options';
@@ -44,107 +29,6 @@ const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function positiveDuration(min: number, max: number, what: string): (value: string) => number {
-  return parser((value) => {
-    const ms = parseUnsignedDurationMs(value);
-    if (ms < min || ms > max) {
-      throw new ConfigValueError(`'${value}' is out of range: ${what}`);
-    }
-    return ms;
-  });
-}
-
-/** A whole number of failed token requests per minute; `0` turns the limit off. */
-function parseRequestCount(value: string): number {
-  if (!/^\d{1,9}$/.test(value)) {
-    throw new InvalidArgumentError('use a whole number of requests per minute (0 turns it off)');
-  }
-  return Number(value);
-}
-
-interface ServeFlags extends StorageFlags {
-  listen: ListenAddress;
-  bodyLimit: number;
-  sweepInterval: number;
-  tokenTtl: number;
-  tokenRateLimit: number;
-  tokenRateLimitGlobal: number;
-  logLevel: string;
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof DatabaseWaitExpiredError) return `${error.message} (--database-wait)`;
-  if (error instanceof RegistryError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
-/** Runs `serve` until SIGTERM/SIGINT; resolves with the exit code. */
-async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise<number> {
-  const storage = await openStorage(flags, io, names);
-  let server: RunningRegistryServer;
-  try {
-    server = await startRegistryServer({
-      storage,
-      host: flags.listen.host,
-      port: flags.listen.port,
-      bodyLimit: flags.bodyLimit,
-      sweepIntervalMs: flags.sweepInterval,
-      tokenTtlSeconds: Math.max(1, Math.round(flags.tokenTtl / 1000)),
-      // The window keeps its default, one minute, which the flags' help speaks of.
-      tokenRateLimit: { perClient: flags.tokenRateLimit, global: flags.tokenRateLimitGlobal },
-      logger: { level: flags.logLevel },
-    });
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
-  const { location } = await storage.service.getRegistry();
-  server.app.log.info(
-    {
-      engine: storage.engine,
-      url: server.url,
-      organization_id: location.organization_id,
-      project_id: location.project_id,
-    },
-    `imprint registry ready at ${server.url} (${storage.engine}); ` +
-      `HCP_ORGANIZATION_ID=${location.organization_id} HCP_PROJECT_ID=${location.project_id}`,
-  );
-
-  return new Promise<number>((resolve) => {
-    let closing = false;
-    const shutdown = (signal: NodeJS.Signals): void => {
-      if (closing) {
-        io.stderr(`${names.path}: ${signal} again, exiting without waiting\n`);
-        resolve(EXIT_FAILURE);
-        return;
-      }
-      closing = true;
-      server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-      const force = setTimeout(() => {
-        io.stderr(`${names.path}: shutdown took longer than 30s, exiting\n`);
-        resolve(EXIT_FAILURE);
-      }, 30_000);
-      force.unref();
-      server
-        .close()
-        .then(() => storage.close())
-        .then(() => {
-          clearTimeout(force);
-          resolve(EXIT_OK);
-        })
-        .catch((error: unknown) => {
-          io.stderr(`${names.path}: error while shutting down: ${errorMessage(error)}\n`);
-          resolve(EXIT_FAILURE);
-        });
-    };
-    process.on('SIGTERM', shutdown);
-    process.on('SIGINT', shutdown);
-  });
-}
 
 function buildProgram(
   io: CliIo,
@@ -158,80 +42,11 @@ function buildProgram(
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
 
-  withStorageOptions(
-    program
-      .command('serve', { isDefault: true })
-      .description('run the HTTP server (the default command)'),
-    names,
-  )
-    .addOption(
-      new Option('--listen <host:port>', 'address to listen on; non-loopback needs a principal')
-        .env('IMPRINT_LISTEN')
-        .argParser(parser(parseListenAddress))
-        .default(DEFAULT_LISTEN, `${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}`),
-    )
-    .addOption(
-      new Option('--heartbeat-timeout <duration>', 'cancel RUNNING builds silent this long')
-        .argParser(positiveDuration(1000, 7 * 86_400_000, 'use 1s to 7d'))
-        .default(5 * 60_000, '5m'),
-    )
-    .addOption(
-      new Option('--sweep-interval <duration>', 'how often to look for stale builds')
-        .argParser(parser(parseUnsignedDurationMs))
-        .default(DEFAULT_SWEEP_INTERVAL_MS, '1m'),
-    )
-    .addOption(
-      new Option('--body-limit <size>', 'largest request body accepted')
-        .argParser(parser(parseByteSize))
-        .default(DEFAULT_BODY_LIMIT, '1mb'),
-    )
-    .addOption(
-      new Option('--token-ttl <duration>', 'lifetime of issued bearer tokens')
-        .argParser(positiveDuration(1000, 365 * 86_400_000, 'use 1s to 365d'))
-        .default(DEFAULT_TOKEN_TTL_SECONDS * 1000, '1h'),
-    )
-    .addOption(
-      new Option(
-        '--token-rate-limit <n>',
-        'failed token requests one client address may make per minute before 429 (0: no limit)',
-      )
-        .argParser(parseRequestCount)
-        .default(DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT),
-    )
-    .addOption(
-      new Option(
-        '--token-rate-limit-global <n>',
-        'failed token requests all clients together may make per minute before 429 (0: no limit)',
-      )
-        .argParser(parseRequestCount)
-        .default(DEFAULT_TOKEN_RATE_LIMIT_GLOBAL),
-    )
-    .addOption(
-      new Option(
-        '--no-read-cache',
-        'read every GetChannel/GetVersion from the database (default: cached until a write)',
-      ),
-    )
-    .addOption(
-      new Option('--log-level <level>', 'log level')
-        .choices(LOG_LEVELS)
-        .env('IMPRINT_LOG_LEVEL')
-        .default('info'),
-    )
-    .addHelpText(
-      'after',
-      examples(
-        `${names.path} serve`,
-        `${names.path} serve --listen 127.0.0.1:9090 --data-dir /var/lib/imprint`,
-        `${names.path} serve --listen 0.0.0.0:8080 --database postgres://imprint@db/imprint`,
-      ),
-    )
-    .action((flags: ServeFlags) => {
-      validateDatabaseUrl(flags.database);
-      setResult(serve(flags, io, names));
-    });
-
-  addPrincipalsCommands(program, io, names, setResult);
+  const cli: CliContext = { io, names, run: setResult };
+  addServeCommand(program, cli);
+  addPrincipalsCommands(program, cli);
+  addTlsCommands(program, cli);
+  addEnvCommand(program, cli);
 
   return program;
 }
@@ -254,7 +69,8 @@ export interface RegistryCliOptions {
 /** The registry's command-line program, and the outcome of the command it ran. */
 export interface RegistryCli {
   /**
-   * The commander program: `serve` (the default), `principals create|list|delete`.
+   * The commander program: `serve` (the default), `principals create|list|delete`,
+   * `tls create`, `env`.
    * Parse it, or mount it in another program with `program.addCommand(cli.command)`.
    */
   readonly command: Command;

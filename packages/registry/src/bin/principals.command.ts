@@ -1,18 +1,20 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { ROLES, isRole, type Role } from '../auth/roles';
+import type { Role } from '../auth/roles';
 import {
   EXIT_OK,
   examples,
   validateDatabaseUrl,
   withStorage,
   withStorageOptions,
-  type CliIo,
   type Names,
   type StorageFlags,
+  type CliContext,
 } from './cli-options';
+import { roles } from './lazy';
 
 function parseRole(value: string): Role {
+  const { ROLES, isRole } = roles();
   if (!isRole(value)) throw new InvalidArgumentError(`use one of ${ROLES.join(', ')}`);
   return value;
 }
@@ -32,9 +34,7 @@ function lastAdminWarning(name: string, principalsLeft: number, names: Names): s
 /** `principals create | list | delete`: manage service principals over the storage directly. */
 export function addPrincipalsCommands(
   program: Command,
-  io: CliIo,
-  names: Names,
-  setResult: (result: Promise<number>) => void,
+  { io, names, run: setResult }: CliContext,
 ): void {
   const principals = program
     .command('principals')
@@ -48,9 +48,12 @@ export function addPrincipalsCommands(
   )
     .requiredOption('--name <name>', 'principal name, recorded as author of its changes')
     .addOption(
-      new Option('--role <role>', `${ROLES.join(', ')}`).argParser(parseRole).makeOptionMandatory(),
+      new Option('--role <role>', 'what the principal may do (see Roles below)')
+        .argParser(parseRole)
+        .makeOptionMandatory(),
     )
     .option('--json', 'print JSON')
+    .addHelpText('after', () => `\nRoles: ${roles().ROLES.join(', ')}\n`)
     .addHelpText(
       'after',
       examples(

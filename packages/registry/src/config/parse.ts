@@ -1,6 +1,15 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { durationMs } from '../domain/time';
+import type * as Time from '../domain/time';
+
+/**
+ * The API's duration grammar, loaded when a duration is parsed: `domain/time`
+ * brings the error table (and the client) along, which `imprint-registry
+ * --help` must not load.
+ */
+const durationMs = (text: string): number | undefined =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('../domain/time') as typeof Time).durationMs(text);
 
 /** A value given to a flag or option could not be understood. */
 export class ConfigValueError extends Error {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions, Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { authPlugin } from '../auth/auth.plugin';
@@ -6,13 +7,18 @@ import { EmbeddedMode } from '../auth/embedded-mode';
 import { callerIdentityRoutes } from '../auth/caller-identity.routes';
 import { principalRoutes } from '../auth/principals.routes';
 import {
-  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
-  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
   DEFAULT_TOKEN_RATE_LIMIT_WINDOW_SECONDS,
   type TokenRateLimitOptions,
   type TokenRateLimitSettings,
 } from '../auth/token-rate-limit';
 import { tokenRoutes } from '../auth/token.routes';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_TOKEN_RATE_LIMIT_GLOBAL,
+  DEFAULT_TOKEN_RATE_LIMIT_PER_CLIENT,
+  DEFAULT_TOKEN_TTL_SECONDS,
+} from '../config/defaults';
 import { DEFAULT_LISTEN, isLoopbackHost } from '../config/parse';
 import type { RegistryStorage } from '../domain/registry-contract';
 import { RegistryErrors } from '../errors/registry-errors';
@@ -39,12 +45,11 @@ import { PACKER_PREFIX, packerApi } from './routes/packer-api';
 import { resourceManagerRoutes } from './routes/resource-manager.routes';
 import { MODEL_SCHEMAS, openApiNullable, openApiNullableModels } from './schemas/models.schemas';
 
-/** Default request body limit: 1 MiB. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-/** Default bearer token lifetime: one hour. */
-export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
-/** Default interval of the stale-build sweep: one minute. */
-export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+} from '../config/defaults';
 
 export type { RegistryLogDestination } from './request-logging';
 
@@ -90,15 +95,33 @@ export interface RegistryServerOptions {
    * `false` serves no console. A missing build answers 503 on `/`.
    */
   readonly consoleDir?: string | false;
+  /**
+   * Serve HTTPS with this certificate (PEM, the leaf first, then any
+   * intermediates) and private key (PEM) instead of plain HTTP. Swap them later
+   * with {@link RunningRegistryServer.setSecureContext}.
+   */
+  readonly tls?: RegistryTlsOptions;
+}
+
+/** The certificate and key of {@link RegistryServerOptions.tls}. */
+export interface RegistryTlsOptions {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
 }
 
 /** A listening registry server. */
 export interface RunningRegistryServer {
   readonly app: FastifyInstance;
-  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  /** Base URL, e.g. `http://127.0.0.1:8080` (`https://` with {@link RegistryServerOptions.tls}). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * With TLS: serves new connections with another certificate and key (a
+   * renewed pair), as `tls.Server#setSecureContext`; open connections keep
+   * theirs. Throws a `TypeError` on a server started without `tls`.
+   */
+  setSecureContext(options: SecureContextOptions): void;
   /** Stops accepting connections, finishes in-flight requests, then stops timers (and storage, with `closeStorage`). */
   close(): Promise<void>;
 }
@@ -198,6 +221,9 @@ export async function buildRegistryServer(
     schemaErrorFormatter,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    // fastify creates an https server when given `https`; its type is chosen
+    // at compile time, and this function returns one type for both.
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   });
 
   await app.register(storagePlugin, { storage, closeStorage: options.closeStorage === true });
@@ -332,11 +358,16 @@ export async function startRegistryServer(
   }
   const address = app.server.address() as AddressInfo;
   const actualPort = address.port;
+  const tls = options.tls !== undefined;
   return {
     app,
     host,
     port: actualPort,
-    url: `http://${urlHost(host)}:${actualPort}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost(host)}:${actualPort}`,
+    setSecureContext(context) {
+      if (!tls) throw new TypeError('setSecureContext: this server was started without tls');
+      (app.server as unknown as TlsServer).setSecureContext(context);
+    },
     close: () => app.close(),
   };
 }

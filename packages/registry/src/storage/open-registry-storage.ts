@@ -28,19 +28,18 @@ import type { Engine } from './sql-helpers';
 import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
 import { SqliteCheckpointer, WAL_LIMIT_BYTES } from './sqlite-checkpointer';
 import { SqliteWriteBatcher } from './sqlite-write-batcher';
+import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
+
+export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
 /** File name of the SQLite database inside `dataDir`. */
 export const SQLITE_FILE_NAME = 'imprint-registry.db';
-/** Default {@link StorageOptions.heartbeatTimeoutMs}: 5 minutes (Packer heartbeats every 2). */
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5 * 60_000;
 /** SQLite page cache of the registry's connection (KiB). */
 const SQLITE_CACHE_KIB = 64 * 1024;
 /** How much of the SQLite file is memory-mapped (bytes); the OS pages it in and out. */
 const SQLITE_MMAP_BYTES = 1024 * 1024 * 1024;
 /** How long a SQLite writer waits for another process's lock before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
-/** Default {@link StorageOptions.databaseWaitMs}: how long opening waits for PostgreSQL to answer. */
-export const DEFAULT_DATABASE_WAIT_MS = 30_000;
 /** A PostgreSQL connection attempt that takes longer fails (and is retried by the next request). */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
 
