@@ -79,13 +79,13 @@ export function addTlsCommands(program: Command, { io, names, run: setResult }: 
     .addOption(
       new Option(
         '--host <name-or-ip>',
-        'a DNS name or IP address the certificate is for; repeat for more (default: localhost, 127.0.0.1, ::1)',
+        'a DNS name or IP address the certificate is for; repeat for more',
       )
         .argParser((value: string, previous: TlsHost[]) => [
           ...previous,
           parser(parseTlsHost)(value),
         ])
-        .default([]),
+        .default([], 'localhost, 127.0.0.1, ::1'),
     )
     .addOption(
       new Option(
