@@ -13,6 +13,7 @@ const workspaceModules: Record<string, string> = {
   '^@imprint/sdk/testing$': path.join(root, 'packages/sdk/src/testing/index.ts'),
   '^@imprint/cli$': path.join(root, 'packages/cli/src/index.ts'),
   '^@imprint/core$': path.join(root, 'packages/core/src/index.ts'),
+  '^@imprint/core/template$': path.join(root, 'packages/core/src/template/index.ts'),
   '^@imprint/client$': path.join(root, 'packages/client/src/index.ts'),
   '^@imprint/registry$': path.join(root, 'packages/registry/src/index.ts'),
   '^@imprint/registry/testing$': path.join(root, 'packages/registry/src/testing/index.ts'),

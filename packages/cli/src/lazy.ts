@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as Client from '@imprint/client';
 import type * as Core from '@imprint/core';
+import type * as CoreTemplate from '@imprint/core/template';
 import type * as Registry from '@imprint/registry';
 import type * as Sdk from '@imprint/sdk';
 import type * as CliErrors from './commands/cli-errors';
@@ -17,6 +18,7 @@ import type * as Progress from './progress';
 const loaded: {
   client?: typeof Client;
   core?: typeof Core;
+  coreTemplate?: typeof CoreTemplate;
   registry?: typeof Registry;
   sdk?: typeof Sdk;
   cliErrors?: typeof CliErrors;
@@ -33,9 +35,14 @@ const progress = (): typeof Progress => (loaded.progress ??= require('./progress
 export const cliErrors = (): typeof CliErrors =>
   (loaded.cliErrors ??= require('./commands/cli-errors'));
 
-export const loadTemplate: typeof Core.loadTemplate = (...args) => core().loadTemplate(...args);
+/** Templates without the runner (and its registry client): all `imprint validate` loads. */
+const coreTemplate = (): typeof CoreTemplate =>
+  (loaded.coreTemplate ??= require('@imprint/core/template'));
+
+export const loadTemplate: typeof Core.loadTemplate = (...args) =>
+  coreTemplate().loadTemplate(...args);
 export const validateTemplate: typeof Core.validateTemplate = (...args) =>
-  core().validateTemplate(...args);
+  coreTemplate().validateTemplate(...args);
 export const runBuild: typeof Core.runBuild = (...args) => core().runBuild(...args);
 export const pushSpool: typeof Core.pushSpool = (...args) => core().pushSpool(...args);
 

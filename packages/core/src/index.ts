@@ -22,7 +22,12 @@ export {
   RunOptionsError,
 } from './errors';
 export type { CoreErrorCode, TemplateLocation } from './errors';
-export { loadTemplate, parseTemplate, TEMPLATE_SCHEMA_PATH } from './template/load-template';
+export {
+  loadTemplate,
+  parseTemplate,
+  TEMPLATE_SCHEMA_PATH,
+  validateTemplate,
+} from './template';
 export type {
   Template,
   SourceDefinition,
@@ -31,9 +36,10 @@ export type {
   RegistryBlock,
   VariableOptions,
   VariableType,
-} from './template/template';
-export { validateTemplate } from './template/validate-template';
-export type { PlannedBuild, PreparedTemplate, ValidateOptions } from './template/validate-template';
+  PlannedBuild,
+  PreparedTemplate,
+  ValidateOptions,
+} from './template';
 export { runBuild, DEFAULT_HEARTBEAT_MS } from './run/run-build';
 export type { RunBuildOptions, RunResult, BuildResult, BuildOutcome } from './run/run-build';
 export type { RegistrySummary } from './registry/registry-port';

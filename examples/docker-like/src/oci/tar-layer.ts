@@ -1,7 +1,14 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import { Header, Pax } from 'tar';
+import type * as Tar from 'tar';
 import { sha256Digest } from './digest';
+
+// `tar` is loaded when a layer is first written, not when the plugin loads:
+// `imprint validate` loads every plugin a template names and never writes a
+// layer, and tar's module graph was the largest part of loading this one.
+let tarModule: typeof Tar | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tar = (): typeof Tar => (tarModule ??= require('tar') as typeof Tar);
 
 const gzipAsync = promisify(gzip);
 
@@ -84,7 +91,7 @@ export async function buildLayer(
 function encodeEntry(entry: LayerEntry, mtime: Date): Buffer[] {
   const path = entry.type === 'directory' ? `${entry.path}/` : entry.path;
   const data = entry.type === 'file' ? entry.data : Buffer.alloc(0);
-  const header = new Header({
+  const header = new (tar().Header)({
     path,
     mode: entry.type === 'symlink' ? 0o777 : entry.mode,
     uid: 0,
@@ -102,7 +109,10 @@ function encodeEntry(entry: LayerEntry, mtime: Date): Buffer[] {
   if (header.encode(block)) {
     // Long or non-ASCII names do not fit ustar: a PAX record carries them.
     out.push(
-      new Pax({ path, ...(entry.type === 'symlink' ? { linkpath: entry.target } : {}) }).encode(),
+      new (tar().Pax)({
+        path,
+        ...(entry.type === 'symlink' ? { linkpath: entry.target } : {}),
+      }).encode(),
     );
   }
   out.push(block, data);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isUnsafeKey } from '@imprint/sdk';
-import { Ajv, type ValidateFunction } from 'ajv';
 import {
   TemplateError,
   TemplateInvalidError,
@@ -19,6 +18,7 @@ import {
   lineOf,
   pointerToField,
 } from './json-lines';
+import { validateTemplateSchema } from './generated-validators';
 import { hclToRawTemplate, isHclTemplate } from './hcl';
 import { registryBlockProblems } from './registry-block';
 import { describeSchemaError, errorPointer, relevantErrors } from './schema-errors';
@@ -34,15 +34,6 @@ import type {
 
 /** Path of the published JSON Schema of templates. */
 export const TEMPLATE_SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'template.schema.json');
-
-let compiled: ValidateFunction | undefined;
-function schemaValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    compiled = ajv.compile(JSON.parse(readFileSync(TEMPLATE_SCHEMA_PATH, 'utf8')) as object);
-  }
-  return compiled;
-}
 
 const VAR_REF = /\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}/g;
 const WHOLE_VAR_REF = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/;
@@ -90,7 +81,7 @@ export async function parseTemplate(
   rejectUnsafeKeys(raw, '', at);
 
   const problems: TemplateError[] = [];
-  const validate = schemaValidator();
+  const validate = validateTemplateSchema;
   if (!validate(raw)) {
     const errors = relevantErrors(validate.errors ?? []);
     for (const e of errors) {

@@ -1,6 +1,6 @@
-import { CreateBucketBody, CreateBuildBody, CreateChannelBody } from '@imprint/client';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { TemplateInvalidError } from '../errors';
+import { registryFieldValidator, type RegistryField } from './generated-validators';
 import { escapePointer } from './json-lines';
 
 /*
@@ -10,33 +10,14 @@ import { escapePointer } from './json-lines';
  * registry accepts too.
  */
 
-/** Each field of the block → the contract schema of the request field it is sent as. */
-const FIELD_SCHEMAS = {
-  bucket_name: { schema: CreateBucketBody.properties.name, as: 'bucket name' },
-  description: { schema: CreateBucketBody.properties.description, as: 'bucket description' },
-  bucket_labels: { schema: CreateBucketBody.properties.labels, as: 'bucket label' },
-  build_labels: { schema: CreateBuildBody.properties.labels, as: 'build label' },
-  channels: {
-    schema: { type: 'array', items: CreateChannelBody.properties.name },
-    as: 'channel name',
-  },
-} as const;
-
-type Field = keyof typeof FIELD_SCHEMAS;
-
-let validators: Map<Field, ValidateFunction> | undefined;
-function fieldValidators(): Map<Field, ValidateFunction> {
-  if (validators === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    validators = new Map(
-      (Object.keys(FIELD_SCHEMAS) as Field[]).map((f) => [
-        f,
-        ajv.compile(FIELD_SCHEMAS[f].schema as object),
-      ]),
-    );
-  }
-  return validators;
-}
+/** How a problem names each field of the block (its rule: the contract schema, in generated/). */
+const FIELD_NAMES: Record<RegistryField, string> = {
+  bucket_name: 'bucket name',
+  description: 'bucket description',
+  bucket_labels: 'bucket label',
+  build_labels: 'build label',
+  channels: 'channel name',
+};
 
 type At = (pointer: string) => { file: string; line?: number; field: string };
 
@@ -80,8 +61,9 @@ export function registryBlockProblems(
 ): TemplateInvalidError[] {
   if (typeof registry !== 'object' || registry === null || Array.isArray(registry)) return [];
   const problems: TemplateInvalidError[] = [];
-  for (const [field, validate] of fieldValidators()) {
+  for (const field of Object.keys(FIELD_NAMES) as RegistryField[]) {
     if (!Object.hasOwn(registry, field)) continue;
+    const validate = registryFieldValidator(field);
     const base = `/registry/${field}`;
     if (skip.some((p) => p === base || p.startsWith(`${base}/`) || base.startsWith(`${p}/`))) {
       continue;
@@ -94,7 +76,7 @@ export function registryBlockProblems(
       // ajv adds a generic `propertyNames` error after the specific one of the key.
       if (error.keyword === 'propertyNames') continue;
       const pointer = pointerOf(error, base);
-      const problem = describe(error, FIELD_SCHEMAS[field].as);
+      const problem = describe(error, FIELD_NAMES[field]);
       if (seen.has(`${pointer} ${problem}`)) continue;
       seen.add(`${pointer} ${problem}`);
       problems.push(new TemplateInvalidError(at(pointer), problem));
