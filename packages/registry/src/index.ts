@@ -49,6 +49,7 @@ export type { RegistryErrorCode } from './errors/registry-error-codes';
 export type {
   Actor,
   AncestryQuery,
+  BuildLocation,
   DeletedPrincipal,
   DeletePrincipalOptions,
   Principal,
@@ -56,6 +57,7 @@ export type {
   RegistryService,
   RegistryStorage,
   StorageOptions,
+  VersionSelector,
 } from './domain/registry-contract';
 export { MAX_ANCESTRY_DEPTH, SQLITE_FILE_NAME, SYSTEM_AUTHOR, openRegistryStorage } from './domain';
 export {

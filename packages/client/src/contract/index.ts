@@ -19,3 +19,4 @@ export * from './requests';
 export * from './responses';
 export { FreeObject, Model, ModelRef, Nullable, StringEnum, StringMap, Typed } from './kinds';
 export type { StringMapOptions, TModel } from './kinds';
+export * from './v2021';

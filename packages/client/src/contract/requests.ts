@@ -21,7 +21,9 @@ import {
  */
 
 /** An object of exactly `properties` (unknown fields are dropped). */
-function Closed<Properties extends TProperties>(properties: Properties): TObject<Properties> {
+export function Closed<Properties extends TProperties>(
+  properties: Properties,
+): TObject<Properties> {
   return Type.Object(properties, { additionalProperties: false });
 }
 

@@ -3,10 +3,13 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import {
+  CLIENT_KINDS,
+  LEGACY_INSECURE_REFUSED,
   SHELLS,
   clientEnvironment,
   parseClientUrl,
   renderEnvironment,
+  type ClientKind,
   type Shell,
 } from '../config/client-env';
 import { TLS_CERT_FILE_NAME, TLS_DIR_NAME } from '../config/defaults';
@@ -27,6 +30,7 @@ import { tlsPair } from './lazy';
 
 interface EnvFlags extends StorageFlags {
   shell: Shell;
+  client: ClientKind;
   url?: URL;
   tlsCert?: string;
   insecure?: boolean;
@@ -81,6 +85,7 @@ async function printEnv(flags: EnvFlags, url: URL, io: CliIo, names: Names): Pro
       organizationId: location.organization_id,
       projectId: location.project_id,
       insecure: flags.insecure === true,
+      client: flags.client,
       notes,
       ...(certFile !== undefined ? { certFile } : {}),
     });
@@ -101,6 +106,14 @@ export function addEnvCommand(program: Command, { io, names, run: setResult }: C
   )
     .addOption(new Option('--shell <shell>', 'syntax of the output').choices(SHELLS).default('sh'))
     .addOption(
+      new Option(
+        '--client <client>',
+        'current: Packer >= 1.10, OpenTofu/Terraform, imprint; packer-1.9: Packer v1.9.4 (2021-04-30 API)',
+      )
+        .choices(CLIENT_KINDS)
+        .default('current'),
+    )
+    .addOption(
       new Option('--url <url>', 'the registry as clients reach it, https://HOST:PORT')
         .argParser(parser(parseClientUrl))
         .default(undefined, 'https:// and $IMPRINT_LISTEN, or https://127.0.0.1:8080'),
@@ -120,11 +133,15 @@ export function addEnvCommand(program: Command, { io, names, run: setResult }: C
         `eval "$(${names.path} env)"`,
         `${names.path} env --url https://registry.lan:8443 --tls-cert /etc/imprint/tls/cert.pem`,
         `${names.path} env --shell fish | source`,
+        `eval "$(${names.path} env --client packer-1.9 --tls-cert ./tls/cert.pem)"`,
         `${names.path} env --shell powershell | Out-String | Invoke-Expression`,
       ),
     )
     .action((flags: EnvFlags) => {
       validateDatabaseUrl(flags.database);
+      if (flags.client === 'packer-1.9' && flags.insecure === true) {
+        throw new ConfigValueError(LEGACY_INSECURE_REFUSED);
+      }
       const url = flags.url ?? defaultUrl(names.env);
       setResult(printEnv(flags, url, io, names));
     });

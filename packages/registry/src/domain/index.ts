@@ -6,11 +6,13 @@
 export type {
   Actor,
   AncestryQuery,
+  BuildLocation,
   Principal,
   PrincipalStore,
   RegistryService,
   RegistryStorage,
   StorageOptions,
+  VersionSelector,
 } from './registry-contract';
 export { MAX_ANCESTRY_DEPTH } from './registry-contract';
 export { GrpcCode, RegistryError, RegistryErrorReason, RegistryErrors } from './registry.errors';

@@ -49,6 +49,22 @@ export interface AncestryQuery extends ListOptions {
   readonly depth?: number | 'all';
 }
 
+/**
+ * How the 2021-04-30 API names a version (an iteration) besides its
+ * fingerprint: by id (optionally only within `bucket`), or by incremental
+ * version N, the number of a complete version's name `vN`.
+ */
+export type VersionSelector =
+  | { readonly id: string; readonly bucket?: string }
+  | { readonly bucket: string; readonly incrementalVersion: number };
+
+/** A build found by id alone, with the bucket and version it belongs to. */
+export interface BuildLocation {
+  readonly bucket_name: string;
+  readonly fingerprint: string;
+  readonly build: Build;
+}
+
 /** Largest numeric {@link AncestryQuery.depth}; beyond it, ask for `'all'`. */
 export const MAX_ANCESTRY_DEPTH = 100;
 
@@ -87,6 +103,8 @@ export interface RegistryService {
     fingerprint: string,
     body: UpdateVersionBody,
   ): Promise<UpdateVersionResponse>;
+  /** A version by id or incremental version ({@link VersionSelector}). Unknown → 5. */
+  findVersion(selector: VersionSelector): Promise<Version>;
   /** Refused (9) while assigned to a user channel unless `rollbackChannels`. */
   deleteVersion(
     actor: Actor,
@@ -108,6 +126,8 @@ export interface RegistryService {
     body: CreateBuildBody,
   ): Promise<Build>;
   getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build>;
+  /** A build by id alone (the 2021-04-30 API's `/builds/{id}`). Unknown → 5. */
+  locateBuild(buildId: string): Promise<BuildLocation>;
   /**
    * Status transitions checked; BUILD_DONE needs ≥1 artifact and is then
    * immutable; parent ids set once; heartbeat = RUNNING → RUNNING. When the

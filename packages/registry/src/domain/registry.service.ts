@@ -29,6 +29,7 @@ import {
   deleteBuild,
   getBuild,
   listBuilds,
+  locateBuild,
 } from '../resources/builds/builds.service';
 import { updateBuild } from '../resources/builds/update-build.service';
 import {
@@ -45,12 +46,19 @@ import { searchExternalArtifact } from '../resources/search/search.service';
 import {
   createVersion,
   deleteVersion,
+  findVersion,
   getVersion,
   listVersions,
 } from '../resources/versions/versions.service';
 import type { ServiceContext } from './context';
 import { ReadCache } from './read-cache';
-import type { Actor, AncestryQuery, RegistryService } from './registry-contract';
+import type {
+  Actor,
+  AncestryQuery,
+  BuildLocation,
+  RegistryService,
+  VersionSelector,
+} from './registry-contract';
 import { toIso } from './time';
 
 /**
@@ -126,6 +134,10 @@ export class SqlRegistryService implements RegistryService {
     return getVersion(this.ctx, this.reads, bucket, fingerprint);
   }
 
+  findVersion(selector: VersionSelector): Promise<Version> {
+    return findVersion(this.ctx, selector);
+  }
+
   /** Revoke, restore or complete a version: see {@link updateVersion}. */
   updateVersion(
     actor: Actor,
@@ -161,6 +173,10 @@ export class SqlRegistryService implements RegistryService {
 
   getBuild(bucket: string, fingerprint: string, buildId: string): Promise<Build> {
     return getBuild(this.ctx, bucket, fingerprint, buildId);
+  }
+
+  locateBuild(buildId: string): Promise<BuildLocation> {
+    return locateBuild(this.ctx, buildId);
   }
 
   /** See {@link updateBuild} for the rules. */

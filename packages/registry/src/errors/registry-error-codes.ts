@@ -80,6 +80,8 @@ export const RegistryErrorReason = {
   BUILD_STATUS_TRANSITION: 'REGISTRY_ERR_BUILD_STATUS_TRANSITION',
   /** 9: the build is BUILD_DONE and immutable. */
   BUILD_DONE: 'REGISTRY_ERR_BUILD_DONE',
+  /** 9: CreateRegistry, UpdateRegistry or DeleteRegistry (2021-04-30): the registry is fixed. */
+  REGISTRY_MANAGED: 'REGISTRY_ERR_REGISTRY_MANAGED',
   /** 9: deleting the last admin principal over HTTP; create another admin first. */
   LAST_ADMIN: 'REGISTRY_ERR_LAST_ADMIN',
 

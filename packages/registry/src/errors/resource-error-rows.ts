@@ -52,6 +52,27 @@ export const RESOURCE_ERROR_ROWS = {
     (p) =>
       `Build ${quote(p.build_id)} does not exist in version ${quote(p.fingerprint)} of bucket ${quote(p.bucket_name)}. List the version's builds to find its id.`,
   ),
+  /** The 2021-04-30 API names versions (iterations) by id: `/iterations/{id}`, `?iteration_id=`. */
+  VersionIdNotFound: row<{ version_id: string }>(
+    R.VERSION_NOT_FOUND,
+    NOT_FOUND,
+    (p) =>
+      `Version (iteration) with id ${quote(p.version_id)} does not exist in this registry. List the bucket's versions (iterations) to find its id.`,
+  ),
+  /** The 2021-04-30 API's `incremental_version`: N of a complete version's name vN. */
+  VersionNameNotFound: row<{ bucket_name: string; version_name: string }>(
+    R.VERSION_NOT_FOUND,
+    NOT_FOUND,
+    (p) =>
+      `Bucket ${quote(p.bucket_name)} has no version ${p.version_name}. Only complete versions have an incremental version; list the bucket's versions to find one.`,
+  ),
+  /** The 2021-04-30 API names builds by id alone: `/builds/{build_id}`. */
+  BuildIdNotFound: row<{ build_id: string }>(
+    R.BUILD_NOT_FOUND,
+    NOT_FOUND,
+    (p) =>
+      `Build ${quote(p.build_id)} does not exist in this registry. List the version's builds to find its id.`,
+  ),
   ChannelNotFound: row<Channel>(
     R.CHANNEL_NOT_FOUND,
     NOT_FOUND,
@@ -232,6 +253,13 @@ export const RESOURCE_ERROR_ROWS = {
     FAILED_PRECONDITION,
     (p) =>
       `Build ${p.build_id} is BUILD_DONE and can no longer change. To rebuild, create a new version with a new fingerprint.`,
+  ),
+  /** The 2021-04-30 API's CreateRegistry, UpdateRegistry and DeleteRegistry. */
+  RegistryManaged: row<{ operation: string }>(
+    R.REGISTRY_MANAGED,
+    FAILED_PRECONDITION,
+    (p) =>
+      `${p.operation} is refused: this self-hosted registry always exists, is active and has every feature (feature_tier PLUS). Read it with GetRegistry; stop the server to take it down.`,
   ),
   LastAdmin: row<{ id: string; name: string }>(
     R.LAST_ADMIN,

@@ -42,6 +42,7 @@ import {
 import { healthRoutes } from './routes/health.routes';
 import { openApiRoutes } from './routes/openapi.routes';
 import { PACKER_PREFIX, packerApi } from './routes/packer-api';
+import { PACKER_2021_PREFIX, packer2021Api } from '../resources-2021/packer-2021-api';
 import { resourceManagerRoutes } from './routes/resource-manager.routes';
 import { MODEL_SCHEMAS, openApiNullable, openApiNullableModels } from './schemas/models.schemas';
 
@@ -257,7 +258,8 @@ export async function buildRegistryServer(
       info: {
         title: 'Imprint registry',
         description:
-          'A self-hosted image metadata registry speaking the HCP Packer registry API (2023-01-01). ' +
+          'A self-hosted image metadata registry speaking the HCP Packer registry API (2023-01-01), ' +
+          'and its 2021-04-30 predecessor (Packer <= 1.9) over the same data. ' +
           'Errors are google.rpc.Status bodies {code, message, details}.',
         version: '2023-01-01',
       },
@@ -314,6 +316,7 @@ export async function buildRegistryServer(
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
   await app.register(packerApi, { ...context, prefix: PACKER_PREFIX });
+  await app.register(packer2021Api, { ...context, prefix: PACKER_2021_PREFIX });
 
   return app;
 }

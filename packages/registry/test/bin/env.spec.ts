@@ -158,6 +158,54 @@ describe('imprint-registry env', () => {
     expect(remote.stderr).toContain('tls create --host registry.example.com --force');
   });
 
+  it('prints what Packer v1.9.4 (hcp-sdk-go v0.36.0) reads with --client packer-1.9', async () => {
+    const out = await awkwardDir();
+    expect((await runInProcess(['tls', 'create', '--out', out])).code).toBe(0);
+    const cert = path.join(out, 'cert.pem');
+    const run = await runInProcess([
+      'env',
+      '--data-dir',
+      data,
+      '--client',
+      'packer-1.9',
+      '--tls-cert',
+      cert,
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const env = await evalInSh(run.stdout);
+    expect(env).toMatchObject({
+      HCP_API_ADDRESS: '127.0.0.1:8080',
+      HCP_AUTH_URL: 'https://127.0.0.1:8080',
+      SSL_CERT_FILE: cert,
+      CHECKPOINT_DISABLE: '1',
+      HCP_CLIENT_ID: PLACEHOLDER_ID,
+      HCP_CLIENT_SECRET: '<client secret from imprint-registry principals create>',
+      IMPRINT_REGISTRY_URL: 'https://127.0.0.1:8080',
+    });
+    expect(env.HCP_ORGANIZATION_ID).toMatch(/\S/);
+    expect(env.HCP_PROJECT_ID).toMatch(/\S/);
+    // v0.36.0 reads neither: printing them would suggest they help.
+    expect(env.HCP_AUTH_TLS).toBeUndefined();
+    expect(env.HCP_SKIP_STATUS_CHECK).toBeUndefined();
+    expect(run.stdout).toMatch(/^# .*HCP_PACKER_BUCKET_NAME=<bucket> per template/m);
+    expect(run.stdout).not.toContain('creds-cache.json');
+    // The default is today's output.
+    const current = await evalInSh(
+      (await runInProcess(['env', '--data-dir', data, '--client', 'current', '--tls-cert', cert]))
+        .stdout,
+    );
+    expect(current).toMatchObject({ HCP_SKIP_STATUS_CHECK: 'true', SSL_CERT_FILE: cert });
+    expect(current.CHECKPOINT_DISABLE).toBeUndefined();
+  });
+
+  it('refuses --insecure with --client packer-1.9 (exit 2): v0.36.0 cannot skip verification', async () => {
+    const run = await runBin(['env', '--data-dir', data, '--client', 'packer-1.9', '--insecure']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--insecure cannot serve --client packer-1.9');
+    expect(run.stderr).toContain('SSL_CERT_FILE');
+    expect(run.stdout).toBe('');
+  });
+
   it('prints insecure TLS settings with --insecure, and no trust settings without a certificate', async () => {
     const insecure = await evalInSh(
       (await runInProcess(['env', '--data-dir', data, '--insecure'])).stdout,
@@ -178,6 +226,7 @@ describe('imprint-registry env', () => {
     [['--url', 'http://127.0.0.1:8080'], /--url.*not https/],
     [['--url', 'https://registry.example.com/api'], /--url.*bare https:\/\/HOST\[:PORT\]/],
     [['--url', 'not a url'], /--url.*not a URL/],
+    [['--client', 'packer-1.8'], /--client.*Allowed choices are current, packer-1\.9/],
   ])('exits 2 naming the flag for %j', async (flags, message) => {
     const run = await runBin(['env', '--data-dir', data, ...(flags as string[])]);
     expect(run.code).toBe(2);

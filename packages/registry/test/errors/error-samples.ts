@@ -68,6 +68,9 @@ export const ERROR_SAMPLES: RegistryErrorParams = {
   VersionNotFound: { bucket_name: 'ubuntu-base', fingerprint: '01J9ZK' },
   GetVersionNotFound: { bucket_name: 'ubuntu-base', fingerprint: '01J9ZK' },
   BuildNotFound: { bucket_name: 'ubuntu-base', fingerprint: '01J9ZK', build_id: '01J9ZKB' },
+  VersionIdNotFound: { version_id: '01J9ZKV' },
+  VersionNameNotFound: { bucket_name: 'ubuntu-base', version_name: 'v3' },
+  BuildIdNotFound: { build_id: '01J9ZKB' },
   ChannelNotFound: channel,
   PrincipalNotFound: { id: '01J9ZKP' },
   TokenPrincipalGone: { id: '01J9ZKP' },
@@ -102,6 +105,7 @@ export const ERROR_SAMPLES: RegistryErrorParams = {
     next: ['BUILD_RUNNING', 'BUILD_FAILED'],
   },
   BuildDone: { build_id: '01J9ZKB' },
+  RegistryManaged: { operation: 'DeleteRegistry' },
   LastAdmin: { id: '01J9ZKP', name: 'admin' },
   DatabaseUnavailable: {
     engine: 'PostgreSQL',

@@ -2,6 +2,37 @@ import { testEngines, useTestRegistry } from '@imprint/registry/testing';
 import { ok } from '../helpers/http';
 
 const P = '/packer/2023-01-01/organizations/{organization_id}/projects/{project_id}';
+const P21 = '/packer/2021-04-30/organizations/{organization_id}/projects/{project_id}';
+
+/** The 2021-04-30 operations (Packer v1.9.4, hcp-sdk-go v0.36.0): [method, path, operationId]. */
+const ROUTES_2021: readonly [string, string, string][] = [
+  ['get', `${P21}/registry`, 'V2021_GetRegistry'],
+  ['put', `${P21}/registry`, 'V2021_CreateRegistry'],
+  ['patch', `${P21}/registry`, 'V2021_UpdateRegistry'],
+  ['delete', `${P21}/registry`, 'V2021_DeleteRegistry'],
+  ['get', `${P21}/images`, 'V2021_ListBuckets'],
+  ['put', `${P21}/images`, 'V2021_CreateBucket'],
+  ['get', `${P21}/images/{bucket_slug}`, 'V2021_GetBucket'],
+  ['patch', `${P21}/images/{bucket_slug}`, 'V2021_UpdateBucket'],
+  ['delete', `${P21}/images/{bucket_slug}`, 'V2021_DeleteBucket'],
+  ['get', `${P21}/images/{bucket_slug}/ancestry`, 'V2021_ListBucketAncestry'],
+  ['get', `${P21}/images/{bucket_slug}/iterations`, 'V2021_ListIterations'],
+  ['post', `${P21}/images/{bucket_slug}/iterations`, 'V2021_CreateIteration'],
+  ['get', `${P21}/images/{bucket_slug}/iteration`, 'V2021_GetIteration'],
+  ['patch', `${P21}/iterations/{iteration_id}`, 'V2021_UpdateIteration'],
+  ['delete', `${P21}/iterations/{iteration_id}`, 'V2021_DeleteIteration'],
+  ['get', `${P21}/images/{bucket_slug}/iterations/{iteration_id}/builds`, 'V2021_ListBuilds'],
+  ['post', `${P21}/images/{bucket_slug}/iterations/{iteration_id}`, 'V2021_CreateBuild'],
+  ['get', `${P21}/builds/{build_id}`, 'V2021_GetBuild'],
+  ['patch', `${P21}/builds/{build_id}`, 'V2021_UpdateBuild'],
+  ['delete', `${P21}/builds/{build_id}`, 'V2021_DeleteBuild'],
+  ['get', `${P21}/images/{bucket_slug}/channels`, 'V2021_ListChannels'],
+  ['post', `${P21}/images/{bucket_slug}/channels`, 'V2021_CreateChannel'],
+  ['get', `${P21}/images/{bucket_slug}/channels/{slug}`, 'V2021_GetChannel'],
+  ['patch', `${P21}/images/{bucket_slug}/channels/{slug}`, 'V2021_UpdateChannel'],
+  ['delete', `${P21}/images/{bucket_slug}/channels/{slug}`, 'V2021_DeleteChannel'],
+  ['get', `${P21}/images/{bucket_slug}/channels/{slug}/history`, 'V2021_ListChannelHistory'],
+];
 
 /** Every route the server serves: [method, OpenAPI path, operationId]. */
 const ROUTES: readonly [string, string, string][] = [
@@ -46,6 +77,7 @@ const ROUTES: readonly [string, string, string][] = [
     'ListChannelAssignmentHistory',
   ],
   ['post', `${P}/_search/external_artifact`, 'SearchExternalArtifact'],
+  ...ROUTES_2021,
 ];
 
 describe.each(testEngines())('GET /openapi.json (%s)', (engine) => {
@@ -116,6 +148,35 @@ describe.each(testEngines())('GET /openapi.json (%s)', (engine) => {
     const assign = doc.paths[`${P}/buckets/{bucket_name}/channels/assign`].post;
     const body = assign.responses['200'].content['application/json'].schema;
     expect(body.properties.version).toEqual(nullableVersion);
+  });
+
+  it('documents the 2021-04-30 models and tags each operation with its version', () => {
+    for (const [method, path] of ROUTES_2021) {
+      expect({ path, tags: doc.paths[path][method].tags }).toEqual({
+        path,
+        tags: [expect.stringMatching(/^v2021-/)],
+      });
+    }
+    const iteration = doc.components.schemas.V2021Iteration.properties;
+    expect(Object.keys(iteration)).toEqual(
+      expect.arrayContaining(['id', 'complete', 'incremental_version', 'revoke_at', 'builds']),
+    );
+    expect(doc.components.schemas.V2021Build.properties.status.enum).toEqual([
+      'UNSET',
+      'RUNNING',
+      'DONE',
+      'CANCELLED',
+      'FAILED',
+    ]);
+    expect(doc.components.schemas.V2021Channel.properties.iteration).toEqual({
+      anyOf: [{ $ref: '#/components/schemas/V2021Iteration' }, { type: 'null' }],
+    });
+    const update = doc.paths[`${P21}/builds/{build_id}`].patch;
+    const body = update.requestBody.content['application/json'].schema;
+    expect(body.properties.updates.properties).toHaveProperty('source_iteration_id');
+    expect(doc.paths[`${P21}/iterations/{iteration_id}`].patch.description).toContain(
+      'Role: contributor / admin.',
+    );
   });
 
   it('marks public routes as needing no token', () => {

@@ -1,4 +1,4 @@
-import { EmptyResponse, RESPONSE_MODELS } from '@imprint/client';
+import { EmptyResponse, RESPONSE_MODELS, V2021_RESPONSE_MODELS } from '@imprint/client';
 
 /*
  * Response schemas, derived from the contract's models (@imprint/client).
@@ -110,9 +110,9 @@ export function openApiNullableModels<T extends { components?: { schemas?: objec
   return document;
 }
 
-/** Every registered model, in the contract's order. */
-export const MODEL_SCHEMAS: readonly Schema[] = RESPONSE_MODELS.map((model) =>
-  responseSchema(model as unknown as Schema),
+/** Every registered model, in the contract's order: 2023-01-01's, then 2021-04-30's. */
+export const MODEL_SCHEMAS: readonly Schema[] = [...RESPONSE_MODELS, ...V2021_RESPONSE_MODELS].map(
+  (model) => responseSchema(model as unknown as Schema),
 );
 
 /** Every response: the success body, and google.rpc.Status for errors. */

@@ -5,7 +5,7 @@ import { isNotNullViolation, uniqueAs } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
 import { BUILD_STATUSES, checkBuildTransition } from '../../domain/lifecycle';
 import { parsePageRequest, tableListSpec, type ListSpec } from '../../domain/pagination';
-import type { Actor } from '../../domain/registry-contract';
+import type { Actor, BuildLocation } from '../../domain/registry-contract';
 import { RegistryErrors } from '../../errors/registry-errors';
 import type { RegistryError } from '../../errors/registry-error';
 import { checkNow } from '../../domain/time';
@@ -257,6 +257,26 @@ export async function getBuild(
   const version = await requireVersion(ctx.db, bucketRow, fingerprint);
   const build = await requireBuild(ctx.db, bucketRow, version, buildId);
   return buildWire(ctx.db, build);
+}
+
+/** A build by id alone, with its bucket and version fingerprint. */
+export async function locateBuild(ctx: ServiceContext, buildId: string): Promise<BuildLocation> {
+  const row = await requireNamed(
+    buildId,
+    'build_id',
+    (key) =>
+      ctx.db
+        .selectFrom('builds')
+        .innerJoin('versions', 'versions.id', 'builds.version_id')
+        .innerJoin('buckets', 'buckets.id', 'versions.bucket_id')
+        .selectAll('builds')
+        .select(['versions.fingerprint as fingerprint', 'buckets.name as bucket_name'])
+        .where('builds.id', '=', key)
+        .executeTakeFirst(),
+    (shown) => new RegistryErrors.BuildIdNotFound({ build_id: shown }),
+  );
+  const { fingerprint, bucket_name, ...build } = row;
+  return { bucket_name, fingerprint, build: await buildWire(ctx.db, build) };
 }
 
 /** Deletes a build of an incomplete version (9 once complete); the version may complete if every remaining build is DONE. */

@@ -11,7 +11,8 @@ import type { ServiceContext } from '../../domain/context';
 import { parsePageRequest, tableListSpec } from '../../domain/pagination';
 import { expiring } from '../../domain/read-cache';
 import type { ReadCache } from '../../domain/read-cache';
-import type { Actor } from '../../domain/registry-contract';
+import type { Actor, VersionSelector } from '../../domain/registry-contract';
+import { versionName } from '../../domain/context';
 import { RegistryErrors } from '../../errors/registry-errors';
 import {
   checkActor,
@@ -77,6 +78,45 @@ export async function missingVersion(db: Db, bucket: string, fingerprint: string
     bucket_name: bucketRow.name,
     fingerprint: shownName(fingerprint),
   });
+}
+
+/** A version by id or incremental version: see {@link VersionSelector}. */
+export async function findVersion(
+  ctx: ServiceContext,
+  selector: VersionSelector,
+): Promise<Version> {
+  if ('id' in selector) {
+    const bucket =
+      selector.bucket === undefined ? undefined : await requireBucket(ctx.db, selector.bucket);
+    const row = await requireNamed(
+      selector.id,
+      'iteration_id',
+      (key) =>
+        selectVersions(ctx.db)
+          .where('versions.id', '=', key)
+          .$if(bucket !== undefined, (query) => query.where('versions.bucket_id', '=', bucket!.id))
+          .executeTakeFirst(),
+      (shown) => new RegistryErrors.VersionIdNotFound({ version_id: shown }),
+    );
+    return (await versionsToWire(ctx, ctx.db, [row]))[0];
+  }
+  const bucket = await requireBucket(ctx.db, selector.bucket);
+  const seq = selector.incrementalVersion;
+  // v0 names every incomplete version: it is no incremental version.
+  const row =
+    Number.isSafeInteger(seq) && seq > 0
+      ? await selectVersions(ctx.db)
+          .where('versions.bucket_id', '=', bucket.id)
+          .where('versions.seq', '=', seq)
+          .executeTakeFirst()
+      : undefined;
+  if (!row) {
+    throw new RegistryErrors.VersionNameNotFound({
+      bucket_name: bucket.name,
+      version_name: versionName(seq),
+    });
+  }
+  return (await versionsToWire(ctx, ctx.db, [row]))[0];
 }
 
 export async function versionWire(ctx: ServiceContext, db: Db, id: string): Promise<Version> {
