@@ -110,3 +110,8 @@ require (
 	golang.org/x/tools v0.45.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+require github.com/imprint-dev/imprint/compat/harness v0.0.0
+
+// The shared harness lives in this repository (compat/harness/).
+replace github.com/imprint-dev/imprint/compat/harness => ./harness

@@ -5,7 +5,9 @@ import (
 
 	svc "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	models "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/models"
+	cloud "github.com/hashicorp/hcp-sdk-go/clients/cloud-shared/v1/models"
 
+	"github.com/imprint-dev/imprint/compat/harness/sdk"
 	"github.com/imprint-dev/imprint/compat/internal/hcp"
 )
 
@@ -28,25 +30,11 @@ func (r result[T]) must(t *testing.T, what string) T {
 	return r.v
 }
 
-// refused expects a decoded google.rpc.Status answer with this HTTP status and
-// code, and that Packer's regular expression reads the same code from
-// err.Error().
+// refused expects a decoded google.rpc.Status with this HTTP status and
+// code, and that Packer's match reads the same code from err.Error().
 func refused(t *testing.T, what string, err error, httpStatus, code int) {
 	t.Helper()
-	apiErr, asErr := hcp.AsAPIError(err)
-	if asErr != nil {
-		t.Fatalf("%s: %v", what, asErr)
-	}
-	if apiErr.Code() != httpStatus || apiErr.GetPayload().Code != int32(code) {
-		t.Fatalf("%s: got HTTP %d / code %d (%s), want HTTP %d / code %d",
-			what, apiErr.Code(), apiErr.GetPayload().Code, apiErr.GetPayload().Message, httpStatus, code)
-	}
-	if got := hcp.PackerCode(err); got != code {
-		t.Fatalf("%s: Packer's regexp reads code %d from %q, want %d", what, got, err.Error(), code)
-	}
-	if apiErr.GetPayload().Message == "" {
-		t.Fatalf("%s: the error has no message", what)
-	}
+	sdk.Refused[cloud.GoogleRPCStatus](t, what, err, httpStatus, code)
 }
 
 // loc fills the location every packer_service call carries.

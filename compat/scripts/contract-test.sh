@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs the Go contract suite and the shared SDK vectors (compat/, its own Go
-# module): go vet, then go test ./... -count=1. Needs the built registry
-# (`npm run build` first) unless IMPRINT_REGISTRY_FROM_SOURCES=1. Adds a
-# PostgreSQL run when IMPRINT_TEST_POSTGRES_URL is set. Works from any cwd.
+# Runs both Go contract modules: compat/ (hcp-sdk-go v0.174.0, the
+# 2023-01-01 API, and the shared SDK vectors) and compat/legacy/ (the
+# 2021-04-30 API through hcp-sdk-go v0.36.0, and the stock Packer v1.9.4
+# binary): go vet, then go test ./... -count=1 in each. Needs the built
+# registry and CLI (`npm run build` first) unless IMPRINT_REGISTRY_FROM_SOURCES=1,
+# and Packer v1.9.4 at IMPRINT_PACKER_BIN (default compat/.bin/packer).
+# Adds a PostgreSQL run when IMPRINT_TEST_POSTGRES_URL is set. Works from any cwd.
 set -euo pipefail
 
 compat="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,25 +18,45 @@ fi
 command -v go >/dev/null || { echo "contract-test: go is not on PATH" >&2; exit 2; }
 command -v node >/dev/null || { echo "contract-test: node is not on PATH" >&2; exit 2; }
 
-cd "$compat"
+# Only the Packer built here, by absolute path: never one from PATH.
+IMPRINT_PACKER_BIN="${IMPRINT_PACKER_BIN:-$compat/.bin/packer}"
+[[ "$IMPRINT_PACKER_BIN" == /* ]] || IMPRINT_PACKER_BIN="$PWD/$IMPRINT_PACKER_BIN"
+if [[ ! -x "$IMPRINT_PACKER_BIN" ]]; then
+  echo "contract-test: no Packer v1.9.4 at $IMPRINT_PACKER_BIN; build it with: BUILD_CLIENTS=packer $compat/scripts/build-clients.sh" >&2
+  exit 2
+fi
+export IMPRINT_PACKER_BIN
+
 # go.mod and go.sum are committed: never rewrite them here.
 export GOFLAGS="${GOFLAGS:--mod=readonly}"
 
-echo "contract-test: go vet ./..."
-go vet ./...
-
-echo "contract-test: go test ./... -count=1 ($(go env GOVERSION); postgres: $([[ -n "${IMPRINT_TEST_POSTGRES_URL:-}" ]] && echo yes || echo no))"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+logs=()
+trap 'rm -f "${logs[@]}"' EXIT
 status=0
-go test ./... -count=1 -v 2>&1 | tee "$log" >/dev/null || status=$?
-# Failures in full, then the summary lines.
-grep -E '^\s*(--- FAIL|\S+_test\.go:[0-9]+:)' "$log" || true
-echo "contract-test: summary"
-grep -E '^(ok|FAIL|---|PASS|panic:)|^ok  \tOpenAPI|OpenAPI coverage|^\s+[A-Za-z]+ \((GET|PUT|POST|PATCH|DELETE) ' "$log" | grep -vE '^\s+--- PASS' || true
-printf 'contract-test: %s passed, %s failed (top-level tests x engines)\n' \
-  "$(grep -cE '^\s+--- PASS: Test\w+/(sqlite|postgres) ' "$log" || true)" \
-  "$(grep -cE '^\s+--- FAIL: Test\w+/(sqlite|postgres) ' "$log" || true)"
+
+# run_module DIR: vet and test one module, then print its failures and summary.
+run_module() {
+  local dir=$1 name=${1#"$compat"/}
+  [[ "$dir" == "$compat" ]] && name=compat
+  echo "contract-test: [$name] go vet ./..."
+  (cd "$dir" && go vet ./...) || { status=1; return; }
+  echo "contract-test: [$name] go test ./... -count=1 ($(go env GOVERSION); postgres: $([[ -n "${IMPRINT_TEST_POSTGRES_URL:-}" ]] && echo yes || echo no))"
+  local log
+  log="$(mktemp)"
+  logs+=("$log")
+  (cd "$dir" && go test ./... -count=1 -v) >"$log" 2>&1 || status=1
+  # Failures in full, then the summary lines.
+  grep -E '^\s*(--- FAIL|\S+_test\.go:[0-9]+:)' "$log" || true
+  echo "contract-test: [$name] summary"
+  grep -E '^(ok|FAIL|---|PASS|panic:)|OpenAPI .*coverage|^\s+[A-Za-z]+ \((GET|PUT|POST|PATCH|DELETE) ' "$log" | grep -vE '^\s+--- PASS' || true
+  printf 'contract-test: [%s] %s passed, %s failed (top-level tests x engines)\n' "$name" \
+    "$(grep -cE '^\s+--- PASS: Test\w+/(sqlite|postgres) ' "$log" || true)" \
+    "$(grep -cE '^\s+--- FAIL: Test\w+/(sqlite|postgres) ' "$log" || true)"
+}
+
+run_module "$compat"
+run_module "$compat/legacy"
+
 if [[ $status -ne 0 ]]; then
   echo "contract-test: FAILED" >&2
 fi

@@ -1,6 +1,7 @@
-// Package registry runs the real Imprint registry for the contract suite:
-// its CLI (tls create, principals create, env) and `serve` as a child process,
-// on SQLite or on a fresh PostgreSQL database.
+// Package registry runs the real Imprint registry for the Go contract suites
+// (compat/ and compat/legacy/): its CLI (tls create, principals create, env)
+// and `serve` as a child process, on SQLite or on a fresh PostgreSQL database,
+// and the `imprint` CLI against it.
 package registry
 
 import (
@@ -54,23 +55,30 @@ func FindRepo() (Repo, error) {
 
 // command is the node invocation of imprint-registry.
 func (r Repo) command(args ...string) (*exec.Cmd, error) {
+	return r.nodeCommand("registry", "imprint-registry", os.Getenv(EnvBin), args)
+}
+
+// nodeCommand runs the bin NAME of packages/PKG: its sources through ts-node
+// when EnvFromSources is 1, else binOverride when set, else the built dist/.
+func (r Repo) nodeCommand(pkg, name, binOverride string, args []string) (*exec.Cmd, error) {
+	dir := filepath.Join(r.Root, "packages", pkg)
 	var base []string
 	switch {
 	case os.Getenv(EnvFromSources) == "1":
 		base = []string{"-r", filepath.Join(r.Root, "node_modules", "ts-node", "register", "transpile-only"),
-			filepath.Join(r.Root, "packages", "registry", "src", "bin", "imprint-registry.ts")}
-	case os.Getenv(EnvBin) != "":
-		base = []string{os.Getenv(EnvBin)}
+			filepath.Join(dir, "src", "bin", name+".ts")}
+	case binOverride != "":
+		base = []string{binOverride}
 	default:
-		dist := filepath.Join(r.Root, "packages", "registry", "dist", "bin", "imprint-registry.js")
+		dist := filepath.Join(dir, "dist", "bin", name+".js")
 		if _, err := os.Stat(dist); err != nil {
 			return nil, fmt.Errorf("%s is missing: run `npm run build` in %s first (or set %s=1 to run the sources)", dist, r.Root, EnvFromSources)
 		}
-		base = []string{filepath.Join(r.Root, "packages", "registry", "bin", "imprint-registry.js")}
+		base = []string{filepath.Join(dir, "bin", name+".js")}
 	}
 	cmd := exec.Command("node", append(base, args...)...)
-	cmd.Dir = filepath.Join(r.Root, "packages", "registry")
-	cmd.Env = append(os.Environ(), "TS_NODE_PROJECT="+filepath.Join(r.Root, "packages", "registry", "tsconfig.json"))
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TS_NODE_PROJECT="+filepath.Join(dir, "tsconfig.json"))
 	return cmd, nil
 }
 
@@ -198,9 +206,11 @@ func (r Repo) CreateTLS(dir string) (TLSPair, error) {
 
 var exportLine = regexp.MustCompile(`^export ([A-Z_][A-Z0-9_]*)=(.*)$`)
 
-// ClientEnv runs `env --shell sh` for a server and parses its exports.
-func (r Repo) ClientEnv(db Database, serverURL, certFile string) (map[string]string, error) {
-	out, err := r.CLI(append([]string{"env", "--shell", "sh", "--url", serverURL, "--tls-cert", certFile}, db.StorageFlags()...)...)
+// ClientEnv runs `env --shell sh` for a server (plus extra flags, such as
+// `--client packer-1.9`) and parses its exports.
+func (r Repo) ClientEnv(db Database, serverURL, certFile string, extra ...string) (map[string]string, error) {
+	args := append([]string{"env", "--shell", "sh", "--url", serverURL, "--tls-cert", certFile}, extra...)
+	out, err := r.CLI(append(args, db.StorageFlags()...)...)
 	if err != nil {
 		return nil, err
 	}
