@@ -22,12 +22,7 @@ export {
   RunOptionsError,
 } from './errors';
 export type { CoreErrorCode, TemplateLocation } from './errors';
-export {
-  loadTemplate,
-  parseTemplate,
-  TEMPLATE_SCHEMA_PATH,
-  validateTemplate,
-} from './template';
+export { loadTemplate, parseTemplate, TEMPLATE_SCHEMA_PATH, validateTemplate } from './template';
 export type {
   Template,
   SourceDefinition,
