@@ -49,18 +49,20 @@ export class SourceImageNotFoundError extends AwsLikeError {
   }
 }
 
-/** A `source_ami_filter` without `most_recent` matched more than one image. */
+/** A filter (`source_ami_filter`, or the `aws-like-ami` data source's) without `most_recent` matched more than one image. */
 export class AmbiguousSourceImageError extends AwsLikeError {
   readonly code = AWS_LIKE_ERROR_CODES.SOURCE_AMBIGUOUS;
 
+  /** @param narrow - what the user narrows: `source_ami_filter`, or the data source's filter fields. */
   constructor(
     readonly region: string,
     readonly query: string,
     readonly imageIds: readonly string[],
     readonly where: string,
+    narrow = 'source_ami_filter',
   ) {
     super(
-      `${where}: ${imageIds.length} images in ${region} match ${query} (${imageIds.join(', ')}). Narrow source_ami_filter, or set most_recent = true to take the newest.`,
+      `${where}: ${imageIds.length} images in ${region} match ${query} (${imageIds.join(', ')}). Narrow ${narrow}, or set most_recent = true to take the newest.`,
     );
   }
 }
@@ -241,13 +243,23 @@ export class InvalidCloudRequestError extends AwsLikeError {
   }
 }
 
-/** `run()` was called on a builder that was not prepared (the runner always prepares first). */
+/**
+ * `run()` was called on a builder (or `execute()` on a data source) that was
+ * not prepared; the runner always prepares first.
+ */
 export class BuilderNotPreparedError extends AwsLikeError {
   readonly code = AWS_LIKE_ERROR_CODES.NOT_PREPARED;
 
-  constructor() {
+  /** @param component - which component and call; the builder's `run()` by default. */
+  constructor(
+    component: { call: string; kind: string; factory: string } = {
+      call: 'AwsLikeBuilder.run()',
+      kind: 'builders',
+      factory: 'plugin.createBuilder()',
+    },
+  ) {
     super(
-      'AwsLikeBuilder.run() was called before prepare(). Create builders with plugin.createBuilder(), which prepares them, or call prepare(config, location) first.',
+      `${component.call} was called before prepare(). Create ${component.kind} with ${component.factory}, which prepares them, or call prepare(config, location) first.`,
     );
   }
 }

@@ -1,11 +1,12 @@
 /**
  * `@imprint/example-aws-like`: an example Imprint plugin with one builder,
- * `aws-like`, for an EC2-like cloud (a local, file-backed implementation is
- * included). Copy this package to start a plugin; see the README.
+ * `aws-like`, and one data source, `aws-like-ami`, for an EC2-like cloud (a
+ * local, file-backed implementation is included). Copy this package to start a plugin; see the README.
  * @packageDocumentation
  */
 import { PluginSet } from '@imprint/sdk';
 import { AwsLikeBuilder } from './builder/aws-like.builder';
+import { AwsLikeAmiDataSource } from './data-source/aws-like-ami.data-source';
 import { PLUGIN_NAME, PLUGIN_VERSION } from './version';
 
 /**
@@ -18,10 +19,9 @@ import { PLUGIN_NAME, PLUGIN_VERSION } from './version';
  * const { component, warnings } = await plugin.createBuilder('aws-like', rawConfig, { name: 'base' });
  * ```
  */
-const plugin = new PluginSet({ name: PLUGIN_NAME, version: PLUGIN_VERSION }).registerBuilder(
-  'aws-like',
-  AwsLikeBuilder,
-);
+const plugin = new PluginSet({ name: PLUGIN_NAME, version: PLUGIN_VERSION })
+  .registerBuilder('aws-like', AwsLikeBuilder)
+  .registerDataSource('aws-like-ami', AwsLikeAmiDataSource);
 
 export default plugin;
 export { plugin };
@@ -30,6 +30,9 @@ export { PLUGIN_NAME, PLUGIN_VERSION } from './version';
 export { AwsLikeBuilder, connectLocalCloud } from './builder/aws-like.builder';
 export type { CloudConnector } from './builder/aws-like.builder';
 export { AwsLikeConfig } from './config/aws-like.config';
+export { AwsLikeAmiDataSource } from './data-source/aws-like-ami.data-source';
+export type { AmiCloudConnector } from './data-source/aws-like-ami.data-source';
+export { AwsLikeAmiConfig } from './config/aws-like-ami.config';
 export { SourceAmiFilterConfig } from './config/source-ami-filter.config';
 export { ProvisionStepConfig, PROVISION_STEP_TYPES } from './config/provision-step.config';
 export type { ProvisionStepType } from './config/provision-step.config';

@@ -81,6 +81,15 @@ export type { BuildContext, ComponentLocation } from './plugin/build-context';
 export { describeLocation } from './plugin/build-context';
 export type { Builder, BuilderClass } from './plugin/builder';
 export type { PostProcessor, PostProcessorClass, PostProcessResult } from './plugin/post-processor';
+export { DATA_SOURCE_OUTPUT_TYPES, DATA_SOURCE_OUTPUT_NAME } from './plugin/data-source';
+export type {
+  DataSource,
+  DataSourceClass,
+  DataSourceContext,
+  DataSourceOutput,
+  DataSourceOutputType,
+} from './plugin/data-source';
+export { executeDataSource, checkDataSourceOutputs } from './plugin/data-source-outputs';
 export type { ConfigClass } from './plugin/config/config-class';
 export { Field } from './plugin/config/field.decorator';
 export type { FieldOptions, FieldType } from './plugin/config/field.decorator';
@@ -93,6 +102,8 @@ export type {
   PluginDescription,
   ComponentDescription,
   ConfigFieldDescription,
+  DataSourceDescription,
+  DataSourceLocation,
   Prepared,
 } from './plugin/plugin-set';
 export { loadPlugin } from './plugin/load-plugin';
@@ -104,5 +115,6 @@ export {
   PluginNotFoundError,
   PluginLoadError,
   PluginApiVersionError,
+  DataSourceOutputError,
 } from './errors/plugin.errors';
-export type { ConfigProblem } from './errors/plugin.errors';
+export type { ConfigProblem, DataSourceOutputProblem } from './errors/plugin.errors';

@@ -50,6 +50,9 @@ describe('package contract', () => {
       new sdk.PluginNotFoundError('p', '/tmp'),
       new sdk.PluginLoadError('p', 'bad'),
       new sdk.PluginApiVersionError('p', 2, '2.0.0', 1, '1.0.0'),
+      new sdk.DataSourceOutputError({ kind: 'data', component: 'c' }, [
+        { output: 'x', problem: 'is missing' },
+      ]),
     ];
     const exportedErrorClasses = Object.entries(sdk)
       .filter(

@@ -8,6 +8,7 @@ import {
   Matches,
 } from 'class-validator';
 import { Field } from '@imprint/sdk';
+import { CloudDirField } from './cloud-dir';
 import { IsStringMap } from './is-string-map.validator';
 import { ProvisionStepConfig } from './provision-step.config';
 import { SourceAmiFilterConfig } from './source-ami-filter.config';
@@ -89,11 +90,6 @@ export class AwsLikeConfig {
   @IsBoolean()
   forceDeregister = false;
 
-  @Field({
-    doc: 'Directory where the local cloud keeps its state; default $IMPRINT_AWS_LIKE_CLOUD_DIR, else ~/.imprint/aws-like-cloud.',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @CloudDirField()
   cloudDir?: string;
 }

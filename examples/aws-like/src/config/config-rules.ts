@@ -33,19 +33,14 @@ export function checkConfig(config: AwsLikeConfig, knownRegions: readonly string
     });
   }
 
-  const regionProblem = (path: string, region: string): void => {
-    if (knownRegions.includes(region)) return;
-    const near = closest(region, knownRegions);
-    problems.push({
-      path,
-      kind: 'invalid',
-      message: `unknown region "${region}"${near ? `; did you mean "${near}"?` : '.'} This cloud has: ${knownRegions.join(', ')}`,
-    });
+  const checkRegion = (path: string, region: string): void => {
+    const problem = regionProblem(path, region, knownRegions);
+    if (problem !== undefined) problems.push(problem);
   };
-  regionProblem('region', config.region);
+  checkRegion('region', config.region);
   const copyRegions: string[] = [];
   config.amiRegions.forEach((region, i) => {
-    regionProblem(`ami_regions[${i}]`, region);
+    checkRegion(`ami_regions[${i}]`, region);
     if (region === config.region) {
       warnings.push(
         `ami_regions[${i}] is the build region ${region}; the image is created there anyway, so it is not copied`,
@@ -59,6 +54,21 @@ export function checkConfig(config: AwsLikeConfig, knownRegions: readonly string
 
   config.provision.forEach((step, i) => problems.push(...checkStep(step, `provision[${i}]`)));
   return { problems, warnings, copyRegions };
+}
+
+/** The problem with a region the cloud does not have (naming the closest one), if any. */
+export function regionProblem(
+  path: string,
+  region: string,
+  knownRegions: readonly string[],
+): ConfigProblem | undefined {
+  if (knownRegions.includes(region)) return undefined;
+  const near = closest(region, knownRegions);
+  return {
+    path,
+    kind: 'invalid',
+    message: `unknown region "${region}"${near ? `; did you mean "${near}"?` : '.'} This cloud has: ${knownRegions.join(', ')}`,
+  };
 }
 
 function checkStep(step: AwsLikeConfig['provision'][number], at: string): ConfigProblem[] {

@@ -74,13 +74,13 @@ export class PluginRegistrationError extends ImprintError {
   }
 }
 
-/** A template asked a plugin for a builder or post-processor it does not have. */
+/** A template asked a plugin for a builder, post-processor or data source it does not have. */
 export class UnknownComponentError extends ImprintError {
   readonly code = SDK_ERROR_CODES.UNKNOWN_COMPONENT;
 
   constructor(
     readonly plugin: string,
-    readonly kind: 'builder' | 'post-processor',
+    readonly kind: 'builder' | 'post-processor' | 'data source',
     readonly component: string,
     readonly available: readonly string[],
     suggestion?: string,
@@ -133,6 +133,40 @@ export class PluginApiVersionError extends ImprintError {
   ) {
     super(
       `Plugin '${packageName}' speaks plugin API version ${String(pluginApiVersion)} (built with @imprint/sdk ${String(pluginSdkVersion)}), but this runner speaks version ${expectedApiVersion} (@imprint/sdk ${sdkVersion}). Install a release of the plugin built for @imprint/sdk ${sdkVersion}, or a runner that matches the plugin.`,
+    );
+  }
+}
+
+/** One thing wrong with what a data source's `execute()` returned. */
+export interface DataSourceOutputProblem {
+  /** The output's name, or `(result)` when the result is not an object of outputs. */
+  readonly output: string;
+  /** Human message, without the output and location. */
+  readonly problem: string;
+}
+
+/**
+ * A data source's `execute()` returned outputs that do not match its declared
+ * `outputs`: one missing or of the wrong type, or one it does not declare.
+ * This is a bug in the plugin, not in the template.
+ */
+export class DataSourceOutputError extends ImprintError {
+  readonly code = SDK_ERROR_CODES.DATA_SOURCE_OUTPUT;
+
+  constructor(
+    readonly location: ComponentLocation,
+    readonly problems: readonly DataSourceOutputProblem[],
+  ) {
+    const where = describeLocation(location);
+    const lines = problems.map((p) =>
+      p.output === '(result)' ? p.problem : `output '${p.output}' ${p.problem}`,
+    );
+    const fix =
+      "The data source's execute() must return exactly its declared outputs, each of its declared type; fix execute() or its static outputs.";
+    super(
+      lines.length === 1
+        ? `${where} returned invalid outputs: ${lines[0]}. ${fix}`
+        : `${where} returned invalid outputs (${lines.length} problems):\n${lines.map((l) => `  - ${l}`).join('\n')}\n${fix}`,
     );
   }
 }

@@ -2,8 +2,8 @@ import type { Ui } from './ui';
 
 /** Where a component is configured, for messages: `aws-like source 'base'`. */
 export interface ComponentLocation {
-  /** `source` for builders, `post-processor` for post-processors. */
-  readonly kind: 'source' | 'post-processor';
+  /** `source` for builders, `post-processor` for post-processors, `data` for data sources. */
+  readonly kind: 'source' | 'post-processor' | 'data';
   /** Registered component name, e.g. `aws-like`. */
   readonly component: string;
   /** Name given in the template, e.g. `base`; absent for unnamed post-processors. */
@@ -24,7 +24,7 @@ export interface BuildContext {
   readonly buildName: string;
 }
 
-/** Describes a location the way errors print it: `aws-like source 'base'`. */
+/** Describes a location the way errors print it: `aws-like source 'base'`, `imprint-artifact data 'base'`. */
 export function describeLocation(location: ComponentLocation): string {
   const named = location.name === undefined ? '' : ` '${location.name}'`;
   const file = location.file === undefined ? '' : ` (${location.file})`;

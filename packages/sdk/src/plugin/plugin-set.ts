@@ -9,6 +9,13 @@ import type { ConfigClass } from './config/config-class';
 import type { ConfigSchema } from './config/config-schema.builder';
 import { compileConfigSchema } from './config/config-schema.builder';
 import { parseConfig } from './config/parse-config';
+import type {
+  DataSource,
+  DataSourceClass,
+  DataSourceContext,
+  DataSourceOutput,
+} from './data-source';
+import { freezeOutputs, outputDeclarationProblems, executeAndCheck } from './data-source-outputs';
 import type { PostProcessor, PostProcessorClass } from './post-processor';
 
 /** Identity of a plugin package. */
@@ -37,6 +44,14 @@ export interface ComponentDescription {
   readonly fields: readonly ConfigFieldDescription[];
 }
 
+/** One data source as `describe()` reports it: its configuration fields and its outputs. */
+export interface DataSourceDescription extends ComponentDescription {
+  readonly outputs: readonly DataSourceOutput[];
+}
+
+/** Where a data source is configured, as `executeDataSource` takes it: `component` is its registered name. */
+export type DataSourceLocation = Omit<ComponentLocation, 'kind'> & { readonly kind?: 'data' };
+
 /** What a plugin offers: the output of `PluginSet.describe()`. */
 export interface PluginDescription {
   readonly name: string;
@@ -45,6 +60,7 @@ export interface PluginDescription {
   readonly apiVersion: number;
   readonly builders: readonly ComponentDescription[];
   readonly postProcessors: readonly ComponentDescription[];
+  readonly dataSources: readonly DataSourceDescription[];
 }
 
 /** A prepared component and its validated configuration. */
@@ -56,8 +72,17 @@ export interface Prepared<T, C extends object = object> {
 
 const COMPONENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
+type ComponentKind = 'builder' | 'post-processor' | 'data source';
+
+/** What each kind's class must implement. */
+const CONTRACT_METHODS: Readonly<Record<ComponentKind, readonly string[]>> = {
+  builder: ['prepare', 'run'],
+  'post-processor': ['prepare', 'postProcess'],
+  'data source': ['prepare', 'execute'],
+};
+
 /**
- * The builders and post-processors one plugin package offers. A plugin
+ * The builders, post-processors and data sources one plugin package offers. A plugin
  * package's main export is its `PluginSet` (`module.exports = plugin` or
  * `export default plugin`); the runner finds it with `loadPlugin`.
  *
@@ -65,7 +90,8 @@ const COMPONENT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
  * ```ts
  * const plugin = new PluginSet({ name: '@acme/imprint-plugin-tar', version: '1.0.0' })
  *   .registerBuilder('tar', TarBuilder)
- *   .registerPostProcessor('tar-compress', CompressPostProcessor);
+ *   .registerPostProcessor('tar-compress', CompressPostProcessor)
+ *   .registerDataSource('tar-latest', LatestTarDataSource);
  * export default plugin;
  * ```
  */
@@ -76,6 +102,9 @@ export class PluginSet {
   readonly sdkVersion = SDK_VERSION;
   private readonly builders = new Map<string, BuilderClass>();
   private readonly postProcessors = new Map<string, PostProcessorClass>();
+  private readonly dataSources = new Map<string, DataSourceClass>();
+  /** Each data source's outputs, as checked at registration. */
+  private readonly outputs = new Map<string, readonly DataSourceOutput[]>();
 
   constructor(readonly info: PluginInfo) {
     if (typeof info?.name !== 'string' || info.name === '') {
@@ -96,7 +125,7 @@ export class PluginSet {
    *   that do not implement {@link Builder}, and inconsistent config classes.
    */
   registerBuilder<C extends object>(name: string, builder: BuilderClass<C>): this {
-    this.register('builder', name, builder, ['prepare', 'run'], this.builders);
+    this.register('builder', name, builder, this.builders);
     return this;
   }
 
@@ -108,13 +137,18 @@ export class PluginSet {
     name: string,
     postProcessor: PostProcessorClass<C>,
   ): this {
-    this.register(
-      'post-processor',
-      name,
-      postProcessor,
-      ['prepare', 'postProcess'],
-      this.postProcessors,
-    );
+    this.register('post-processor', name, postProcessor, this.postProcessors);
+    return this;
+  }
+
+  /**
+   * Registers a data source class under `name` (the template's data type:
+   * `data "<name>" "<label>" { … }`).
+   * @throws {@link PluginRegistrationError} as {@link PluginSet.registerBuilder}
+   *   does, and for a missing or invalid static `outputs` list.
+   */
+  registerDataSource<C extends object>(name: string, dataSource: DataSourceClass<C>): this {
+    this.register('data source', name, dataSource, this.dataSources);
     return this;
   }
 
@@ -128,7 +162,12 @@ export class PluginSet {
     return [...this.postProcessors.keys()];
   }
 
-  /** Everything the plugin offers, with each component's configuration fields. */
+  /** Names of the registered data sources, in registration order. */
+  dataSourceNames(): string[] {
+    return [...this.dataSources.keys()];
+  }
+
+  /** Everything the plugin offers, with each component's configuration fields (and data sources' outputs). */
   describe(): PluginDescription {
     const components = (map: Map<string, { configClass: ConfigClass }>): ComponentDescription[] =>
       [...map].map(([name, cls]) => ({
@@ -142,6 +181,10 @@ export class PluginSet {
       apiVersion: this.apiVersion,
       builders: components(this.builders),
       postProcessors: components(this.postProcessors),
+      dataSources: components(this.dataSources).map((c) => ({
+        ...c,
+        outputs: this.outputs.get(c.name)!.map((o) => ({ ...o })),
+      })),
     };
   }
 
@@ -178,7 +221,44 @@ export class PluginSet {
     });
   }
 
-  private lookup<T>(kind: 'builder' | 'post-processor', name: string, map: Map<string, T>): T {
+  /**
+   * Creates the data source registered as `name`, converts and validates its
+   * raw configuration, and prepares it; run it with {@link PluginSet.executeDataSource}.
+   * @throws {@link UnknownComponentError} when there is no such data source.
+   * @throws {@link ConfigError} for invalid configuration.
+   */
+  async createDataSource(
+    name: string,
+    rawConfig: unknown,
+    location: Omit<ComponentLocation, 'kind' | 'component'> = {},
+  ): Promise<Prepared<DataSource>> {
+    const cls = this.lookup('data source', name, this.dataSources);
+    return prepare(new cls(), cls.configClass, rawConfig, {
+      ...location,
+      kind: 'data',
+      component: name,
+    });
+  }
+
+  /**
+   * Runs a prepared data source and checks the result against the outputs
+   * declared by the class registered as `location.component`: every output
+   * present with its type, nothing undeclared. Returns a copy holding exactly
+   * the declared outputs.
+   * @throws {@link UnknownComponentError} when there is no such data source.
+   * @throws {@link DataSourceOutputError} when the result does not match.
+   * @throws whatever the data source's `execute()` throws.
+   */
+  async executeDataSource(
+    dataSource: DataSource,
+    context: DataSourceContext,
+    location: DataSourceLocation,
+  ): Promise<Record<string, unknown>> {
+    const outputs = this.lookup('data source', location.component, this.outputs);
+    return executeAndCheck(dataSource, outputs, context, { ...location, kind: 'data' });
+  }
+
+  private lookup<T>(kind: ComponentKind, name: string, map: Map<string, T>): T {
     const found = map.get(name);
     if (found !== undefined) return found;
     const names = [...map.keys()];
@@ -191,10 +271,9 @@ export class PluginSet {
   }
 
   private register(
-    kind: 'builder' | 'post-processor',
+    kind: ComponentKind,
     name: unknown,
     cls: unknown,
-    methods: readonly string[],
     into: Map<string, unknown>,
   ): void {
     const shownName = typeof name === 'string' ? name : String(name);
@@ -212,10 +291,9 @@ export class PluginSet {
         `${kind} names use lower-case letters, digits, '.', '_' and '-' (e.g. 'aws-like'), got '${shownName}'`,
       );
     }
-    if (this.builders.has(shownName) || this.postProcessors.has(shownName)) {
-      fail(
-        `the name is already registered as a ${this.builders.has(shownName) ? 'builder' : 'post-processor'}; names are unique within a plugin`,
-      );
+    const taken = this.kindOf(shownName);
+    if (taken !== undefined) {
+      fail(`the name is already registered as a ${taken}; names are unique within a plugin`);
     }
     if (
       typeof cls !== 'function' ||
@@ -223,8 +301,13 @@ export class PluginSet {
     ) {
       fail(`expected a ${kind} class, got ${typeof cls}`);
     }
-    const ctor = cls as { name: string; prototype: Record<string, unknown>; configClass?: unknown };
-    const missing = methods.filter((m) => typeof ctor.prototype[m] !== 'function');
+    const ctor = cls as {
+      name: string;
+      prototype: Record<string, unknown>;
+      configClass?: unknown;
+      outputs?: unknown;
+    };
+    const missing = CONTRACT_METHODS[kind].filter((m) => typeof ctor.prototype[m] !== 'function');
     if (missing.length > 0) {
       fail(
         `${ctor.name || 'the class'} does not implement the ${kind} contract: missing method${missing.length > 1 ? 's' : ''} ${missing.map((m) => `${m}()`).join(', ')}`,
@@ -240,7 +323,24 @@ export class PluginSet {
     } catch (error) {
       fail(error instanceof Error ? error.message : String(error), error);
     }
+    if (kind === 'data source') {
+      const problems = outputDeclarationProblems(ctor.outputs);
+      if (problems.length > 0) {
+        fail(
+          `${ctor.name || 'the class'} declares invalid outputs (declare \`static readonly outputs: readonly DataSourceOutput[] = [{ name, type, description }]\`):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+      }
+      // A frozen copy: later changes to the class's array cannot change what was checked.
+      this.outputs.set(shownName, freezeOutputs(ctor.outputs as readonly DataSourceOutput[]));
+    }
     into.set(shownName, cls);
+  }
+
+  private kindOf(name: string): ComponentKind | undefined {
+    if (this.builders.has(name)) return 'builder';
+    if (this.postProcessors.has(name)) return 'post-processor';
+    if (this.dataSources.has(name)) return 'data source';
+    return undefined;
   }
 }
 

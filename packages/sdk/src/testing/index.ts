@@ -1,5 +1,5 @@
 /**
- * Helpers for plugin authors' tests: `import { MockArtifact, expectRegistryMetadata } from '@imprint/sdk/testing'`.
+ * Helpers for plugin authors' tests: `import { MockArtifact, expectRegistryMetadata, runDataSource } from '@imprint/sdk/testing'`.
  * @packageDocumentation
  */
 export { MockArtifact } from './mock-artifact';
@@ -9,3 +9,5 @@ export { RecordingUi } from './recording-ui';
 export type { UiEntry } from './recording-ui';
 export { createTestBuildContext } from './test-build-context';
 export type { TestBuildContext } from './test-build-context';
+export { createTestDataSourceContext, runDataSource } from './test-data-source';
+export type { TestDataSourceContext, DataSourceRun } from './test-data-source';

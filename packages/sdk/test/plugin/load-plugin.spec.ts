@@ -1,14 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IsString } from 'class-validator';
 import {
+  Field,
   PLUGIN_API_VERSION,
   PluginApiVersionError,
   PluginLoadError,
   PluginNotFoundError,
+  PluginSet,
   SDK_ERROR_CODES,
   loadPlugin,
 } from '@imprint/sdk';
+import { runDataSource } from '@imprint/sdk/testing';
 
 // Fixture plugins are real packages on disk, loaded through Node's resolver.
 // They stand in for a PluginSet structurally, so they do not need a built SDK.
@@ -40,6 +44,7 @@ beforeAll(() => {
   writePackage('not-a-plugin', 'module.exports = { hello: "world" };');
   writePackage('throws-on-load', 'throw new Error("boom at load");');
   writePackage('unbuilt', '', { main: 'dist/index.js' });
+  writePackage('data-only', 'module.exports = globalThis.__imprintDataOnlyPlugin;');
 });
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -89,6 +94,52 @@ describe('loadPlugin', () => {
     await expect(loadPlugin('plugin-future', project)).rejects.toThrow(
       `Plugin 'plugin-future' speaks plugin API version ${PLUGIN_API_VERSION + 1} (built with @imprint/sdk 9.9.9), but this runner speaks version ${PLUGIN_API_VERSION}`,
     );
+  });
+});
+
+describe('loadPlugin with a plugin that has only data sources', () => {
+  class EchoConfig {
+    @Field({ doc: 'Value to echo.' }) @IsString() value!: string;
+  }
+  class Echo {
+    static readonly configClass = EchoConfig;
+    static readonly outputs = [
+      { name: 'value', type: 'string', description: 'The value.' },
+    ] as const;
+    private config!: EchoConfig;
+    prepare(config: EchoConfig) {
+      this.config = config;
+    }
+    async execute() {
+      return { value: this.config.value };
+    }
+  }
+
+  // The fixture package exports a PluginSet built by this test (through a
+  // global), so the real loader checks a real data-source-only set.
+  beforeAll(() => {
+    (globalThis as Record<string, unknown>).__imprintDataOnlyPlugin = new PluginSet({
+      name: 'data-only',
+      version: '1.0.0',
+    }).registerDataSource('echo', Echo);
+  });
+  afterAll(() => {
+    delete (globalThis as Record<string, unknown>).__imprintDataOnlyPlugin;
+  });
+
+  it('loads it, describes it and runs its data source', async () => {
+    const plugin = await loadPlugin('data-only', project);
+    expect(plugin.builderNames()).toEqual([]);
+    expect(plugin.postProcessorNames()).toEqual([]);
+    expect(plugin.describe().dataSources).toEqual([
+      {
+        name: 'echo',
+        fields: [{ name: 'value', type: 'string', required: true, doc: 'Value to echo.' }],
+        outputs: [{ name: 'value', type: 'string', description: 'The value.' }],
+      },
+    ]);
+    const { outputs } = await runDataSource(plugin, 'echo', { value: 'hi' });
+    expect(outputs).toEqual({ value: 'hi' });
   });
 });
 

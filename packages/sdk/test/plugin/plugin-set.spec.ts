@@ -120,6 +120,7 @@ describe('PluginSet', () => {
           ],
         },
       ],
+      dataSources: [],
     });
     expect(isPluginSet(plugin())).toBe(true);
     expect(isPluginSet({ describe() {} })).toBe(false);

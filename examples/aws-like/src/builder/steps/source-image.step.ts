@@ -1,5 +1,6 @@
 import type { CloudImage } from '../../cloud/cloud-client';
-import { AmbiguousSourceImageError, SourceImageNotFoundError } from '../../errors';
+import { describeFilter, findImageByFilter } from '../../cloud/find-image';
+import { SourceImageNotFoundError } from '../../errors';
 import type { BuildState, BuildStep } from '../build-state';
 
 /** Finds the source image by `source_ami` or `source_ami_filter`. */
@@ -18,25 +19,13 @@ export const sourceImageStep: BuildStep = {
     } else {
       // prepare() guarantees exactly one of the two.
       const filter = config.sourceAmiFilter!;
-      const owners = filter.owners.length > 0 ? `, owners ${filter.owners.join(', ')}` : '';
-      const query = `source_ami_filter (name "${filter.name}"${owners})`;
+      const query = describeFilter('source_ami_filter', filter);
       context.ui.say(`Looking up source image by ${query} in ${region}`);
-      const images = await client.describeImages({
-        region,
-        name: filter.name,
-        owners: filter.owners,
+      image = await findImageByFilter(client, region, filter, {
+        query,
+        where,
+        narrow: 'source_ami_filter',
       });
-      if (images.length === 0) throw new SourceImageNotFoundError(region, query, where);
-      if (images.length > 1 && !filter.mostRecent) {
-        throw new AmbiguousSourceImageError(
-          region,
-          query,
-          images.map((i) => i.imageId),
-          where,
-        );
-      }
-      // Ties go to the later entry: images are listed in creation order.
-      image = images.reduce((newest, i) => (i.creationDate >= newest.creationDate ? i : newest));
     }
     context.ui.message(
       `Found source image ${image.imageId} (${image.name}, owner ${image.ownerId})`,
