@@ -155,6 +155,20 @@ describe('imprint (built bin, child process)', () => {
     expect(d.postProcessors.map((p: { name: string }) => p.name)).toContain('docker-like-tag');
   });
 
+  it("describes a plugin's data sources with their outputs", async () => {
+    const res = await imprint([
+      'plugins',
+      'describe',
+      '@imprint/example-aws-like',
+      '--from',
+      REPO_ROOT,
+    ]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('\ndata source aws-like-ami\n');
+    expect(res.stdout).toMatch(/^ {2}→ id: string {2}Id of the image/m);
+    expect(res.stdout).toMatch(/^ {2}→ tags: map {2}Tags of the image/m);
+  });
+
   it('exits 3 with one clear line when the registry refuses connections', async () => {
     const port = await closedPort();
     const res = await imprint(['buckets', 'list', '--registry', `http://127.0.0.1:${port}`]);

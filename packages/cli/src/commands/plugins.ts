@@ -12,7 +12,9 @@ export function addPluginsCommands(program: Command, c: Context): void {
   const plugins = program.command('plugins').description('inspect plugins');
   plugins
     .command('describe')
-    .description("a plugin's builders, post-processors and their configuration fields")
+    .description(
+      "a plugin's builders, post-processors and data sources, their configuration fields and outputs",
+    )
     .argument('<package>', 'plugin package name')
     .option('--from <dir>', 'directory the package is resolved from', '.')
     .option('--json', 'print the raw JSON')
@@ -28,6 +30,8 @@ export function addPluginsCommands(program: Command, c: Context): void {
       for (const [kind, list] of [
         ['builder', d.builders],
         ['post-processor', d.postProcessors],
+        // A plugin built with an SDK before data sources describes none.
+        ['data source', d.dataSources ?? []],
       ] as const) {
         for (const comp of list) {
           lines.push('', `${kind} ${comp.name}`);
@@ -35,6 +39,9 @@ export function addPluginsCommands(program: Command, c: Context): void {
             lines.push(
               `  ${f.name}${f.required ? '' : '?'}: ${f.type}${f.default === undefined ? '' : ` = ${JSON.stringify(f.default)}`}${f.doc ? `  ${f.doc}` : ''}`,
             );
+          }
+          for (const o of 'outputs' in comp ? comp.outputs : []) {
+            lines.push(`  → ${o.name}: ${o.type}  ${o.description}`);
           }
         }
       }
