@@ -3,7 +3,7 @@
 /* eslint-disable */
 "use strict";
 exports.template = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imprint.dev/schema/template.schema.json","title":"Imprint JSON template (*.pkr.json)","type":"object","additionalProperties":false,"required":["sources","build"],"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"required_plugins":{"description":"Component type (source or post-processor type) to the npm package of the plugin providing it.","type":"object","propertyNames":{"pattern":"^[a-z0-9][a-z0-9._-]*$"},"additionalProperties":{"type":"string","minLength":1}},"variables":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"default":{},"type":{"enum":["string","number","bool","list","map"]},"description":{"type":"string"},"sensitive":{"type":"boolean"}}}},"sources":{"description":"\"<type>.<name>\" to the source's configuration, e.g. \"docker-like.base\".","type":"object","minProperties":1,"propertyNames":{"pattern":"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"},"additionalProperties":{"type":"object"}},"build":{"oneOf":[{"$ref":"#/definitions/build"},{"type":"array","minItems":1,"items":{"$ref":"#/definitions/build"}}]},"registry":{"type":"object","additionalProperties":false,"required":["bucket_name"],"properties":{"bucket_name":{"type":"string","minLength":1},"description":{"type":"string"},"bucket_labels":{"$ref":"#/definitions/labels"},"build_labels":{"$ref":"#/definitions/labels"},"channels":{"type":"array","items":{"type":"string","minLength":1}}}}},"definitions":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"build":{"type":"object","additionalProperties":false,"required":["sources"],"properties":{"name":{"type":"string","minLength":1},"description":{"type":"string"},"sources":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"post_processors":{"description":"Chains of post-processors; each inner list runs in order on the builder's artifact.","type":"array","items":{"type":"array","minItems":1,"items":{"type":"object","required":["type"],"properties":{"type":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]*$"},"name":{"type":"string"}}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imprint.dev/schema/template.schema.json","title":"Imprint JSON template (*.pkr.json)","type":"object","additionalProperties":false,"required":["sources","build"],"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"required_plugins":{"description":"Component type (source or post-processor type) to the npm package of the plugin providing it.","type":"object","propertyNames":{"pattern":"^[a-z0-9][a-z0-9._-]*$"},"additionalProperties":{"type":"string","minLength":1}},"variables":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"default":{},"type":{"enum":["string","number","bool","list","map"]},"description":{"type":"string"},"sensitive":{"type":"boolean"}}}},"data":{"description":"\"<type>.<name>\" to a data source's arguments, e.g. \"imprint-artifact.base\": read once per run, before any source; reference an output as ${data.<type>.<name>.<output>}.","type":"object","propertyNames":{"pattern":"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"},"additionalProperties":{"type":"object"}},"sources":{"description":"\"<type>.<name>\" to the source's configuration, e.g. \"docker-like.base\".","type":"object","minProperties":1,"propertyNames":{"pattern":"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"},"additionalProperties":{"type":"object"}},"build":{"oneOf":[{"$ref":"#/definitions/build"},{"type":"array","minItems":1,"items":{"$ref":"#/definitions/build"}}]},"registry":{"type":"object","additionalProperties":false,"required":["bucket_name"],"properties":{"bucket_name":{"type":"string","minLength":1},"description":{"type":"string"},"bucket_labels":{"$ref":"#/definitions/labels"},"build_labels":{"$ref":"#/definitions/labels"},"channels":{"type":"array","items":{"type":"string","minLength":1}}}}},"definitions":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"build":{"type":"object","additionalProperties":false,"required":["sources"],"properties":{"name":{"type":"string","minLength":1},"description":{"type":"string"},"sources":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"post_processors":{"description":"Chains of post-processors; each inner list runs in order on the builder's artifact.","type":"array","items":{"type":"array","minItems":1,"items":{"type":"object","required":["type"],"properties":{"type":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]*$"},"name":{"type":"string"}}}}}}}}};
 const schema12 = {"type":"object","additionalProperties":false,"required":["sources"],"properties":{"name":{"type":"string","minLength":1},"description":{"type":"string"},"sources":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"post_processors":{"description":"Chains of post-processors; each inner list runs in order on the builder's artifact.","type":"array","items":{"type":"array","minItems":1,"items":{"type":"object","required":["type"],"properties":{"type":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]*$"},"name":{"type":"string"}}}}}}};
 const schema14 = {"type":"object","additionalProperties":{"type":"string"}};
 const pattern0 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
@@ -37,7 +37,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "$schema") || (key0 === "description")) || (key0 === "required_plugins")) || (key0 === "variables")) || (key0 === "sources")) || (key0 === "build")) || (key0 === "registry"))){
+if(!((((((((key0 === "$schema") || (key0 === "description")) || (key0 === "required_plugins")) || (key0 === "variables")) || (key0 === "data")) || (key0 === "sources")) || (key0 === "build")) || (key0 === "registry"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -247,11 +247,14 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.sources !== undefined){
-let data9 = data.sources;
+if(data.data !== undefined){
+let data9 = data.data;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(Object.keys(data9).length < 1){
-const err18 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.sources,data:data9};
+for(const key6 in data9){
+const _errs26 = errors;
+if(typeof key6 === "string"){
+if(!pattern2.test(key6)){
+const err18 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$",parentSchema:schema11.properties.data.propertyNames,data:key6,propertyName:key6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -260,11 +263,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key6 in data9){
-const _errs26 = errors;
-if(typeof key6 === "string"){
-if(!pattern2.test(key6)){
-const err19 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$",parentSchema:schema11.properties.sources.propertyNames,data:key6,propertyName:key6};
+}
+var valid6 = _errs26 === errors;
+if(!valid6){
+const err19 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema11.properties.data.propertyNames,parentSchema:schema11.properties.data,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -274,9 +276,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-var valid6 = _errs26 === errors;
-if(!valid6){
-const err20 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema11.properties.sources.propertyNames,parentSchema:schema11.properties.sources,data:data9};
+for(const key7 in data9){
+let data10 = data9[key7];
+if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
+const err20 = {instancePath:instancePath+"/data/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.data.additionalProperties.type,parentSchema:schema11.properties.data.additionalProperties,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -286,10 +289,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-for(const key7 in data9){
-let data10 = data9[key7];
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-const err21 = {instancePath:instancePath+"/sources/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sources/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sources.additionalProperties.type,parentSchema:schema11.properties.sources.additionalProperties,data:data10};
+}
+else {
+const err21 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.data.type,parentSchema:schema11.properties.data,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -299,9 +301,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sources.type,parentSchema:schema11.properties.sources,data:data9};
+if(data.sources !== undefined){
+let data11 = data.sources;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(Object.keys(data11).length < 1){
+const err22 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.sources,data:data11};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -310,16 +314,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.build !== undefined){
-let data11 = data.build;
-const _errs31 = errors;
-let valid8 = false;
-let passing0 = null;
+for(const key8 in data11){
 const _errs32 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.sources === undefined){
-const err23 = {instancePath:instancePath+"/build",schemaPath:"#/definitions/build/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'",schema:schema12.required,parentSchema:schema12,data:data11};
+if(typeof key8 === "string"){
+if(!pattern2.test(key8)){
+const err23 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*\\.[A-Za-z0-9_-]+$",parentSchema:schema11.properties.sources.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -328,9 +327,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-for(const key8 in data11){
-if(!((((key8 === "name") || (key8 === "description")) || (key8 === "sources")) || (key8 === "post_processors"))){
-const err24 = {instancePath:instancePath+"/build",schemaPath:"#/definitions/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data11};
+}
+var valid8 = _errs32 === errors;
+if(!valid8){
+const err24 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema11.properties.sources.propertyNames,parentSchema:schema11.properties.sources,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -340,11 +340,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data11.name !== undefined){
-let data12 = data11.name;
-if(typeof data12 === "string"){
-if(func2(data12) < 1){
-const err25 = {instancePath:instancePath+"/build/name",schemaPath:"#/definitions/build/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.name,data:data12};
+for(const key9 in data11){
+let data12 = data11[key9];
+if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
+const err25 = {instancePath:instancePath+"/sources/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/sources/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sources.additionalProperties.type,parentSchema:schema11.properties.sources.additionalProperties,data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -354,8 +353,9 @@ vErrors.push(err25);
 errors++;
 }
 }
+}
 else {
-const err26 = {instancePath:instancePath+"/build/name",schemaPath:"#/definitions/build/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data12};
+const err26 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sources.type,parentSchema:schema11.properties.sources,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -365,10 +365,15 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data11.description !== undefined){
-let data13 = data11.description;
-if(typeof data13 !== "string"){
-const err27 = {instancePath:instancePath+"/build/description",schemaPath:"#/definitions/build/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.description.type,parentSchema:schema12.properties.description,data:data13};
+if(data.build !== undefined){
+let data13 = data.build;
+const _errs37 = errors;
+let valid10 = false;
+let passing0 = null;
+const _errs38 = errors;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.sources === undefined){
+const err27 = {instancePath:instancePath+"/build",schemaPath:"#/definitions/build/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'",schema:schema12.required,parentSchema:schema12,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -377,12 +382,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data11.sources !== undefined){
-let data14 = data11.sources;
-if(Array.isArray(data14)){
-if(data14.length < 1){
-const err28 = {instancePath:instancePath+"/build/sources",schemaPath:"#/definitions/build/properties/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.sources,data:data14};
+for(const key10 in data13){
+if(!((((key10 === "name") || (key10 === "description")) || (key10 === "sources")) || (key10 === "post_processors"))){
+const err28 = {instancePath:instancePath+"/build",schemaPath:"#/definitions/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -391,12 +393,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-const len0 = data14.length;
-for(let i0=0; i0<len0; i0++){
-let data15 = data14[i0];
-if(typeof data15 === "string"){
-if(func2(data15) < 1){
-const err29 = {instancePath:instancePath+"/build/sources/" + i0,schemaPath:"#/definitions/build/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.sources.items,data:data15};
+}
+if(data13.name !== undefined){
+let data14 = data13.name;
+if(typeof data14 === "string"){
+if(func2(data14) < 1){
+const err29 = {instancePath:instancePath+"/build/name",schemaPath:"#/definitions/build/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.name,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -407,7 +409,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/build/sources/" + i0,schemaPath:"#/definitions/build/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.sources.items.type,parentSchema:schema12.properties.sources.items,data:data15};
+const err30 = {instancePath:instancePath+"/build/name",schemaPath:"#/definitions/build/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -417,9 +419,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/build/sources",schemaPath:"#/definitions/build/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.sources.type,parentSchema:schema12.properties.sources,data:data14};
+if(data13.description !== undefined){
+let data15 = data13.description;
+if(typeof data15 !== "string"){
+const err31 = {instancePath:instancePath+"/build/description",schemaPath:"#/definitions/build/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.description.type,parentSchema:schema12.properties.description,data:data15};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -429,15 +432,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data11.post_processors !== undefined){
-let data16 = data11.post_processors;
+if(data13.sources !== undefined){
+let data16 = data13.sources;
 if(Array.isArray(data16)){
-const len1 = data16.length;
-for(let i1=0; i1<len1; i1++){
-let data17 = data16[i1];
-if(Array.isArray(data17)){
-if(data17.length < 1){
-const err32 = {instancePath:instancePath+"/build/post_processors/" + i1,schemaPath:"#/definitions/build/properties/post_processors/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.post_processors.items,data:data17};
+if(data16.length < 1){
+const err32 = {instancePath:instancePath+"/build/sources",schemaPath:"#/definitions/build/properties/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.sources,data:data16};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -446,12 +445,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-const len2 = data17.length;
-for(let i2=0; i2<len2; i2++){
-let data18 = data17[i2];
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.type === undefined){
-const err33 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2,schemaPath:"#/definitions/build/properties/post_processors/items/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.post_processors.items.items.required,parentSchema:schema12.properties.post_processors.items.items,data:data18};
+const len0 = data16.length;
+for(let i0=0; i0<len0; i0++){
+let data17 = data16[i0];
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+const err33 = {instancePath:instancePath+"/build/sources/" + i0,schemaPath:"#/definitions/build/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.sources.items,data:data17};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -460,11 +459,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data18.type !== undefined){
-let data19 = data18.type;
-if(typeof data19 === "string"){
-if(!pattern0.test(data19)){
-const err34 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data19};
+}
+else {
+const err34 = {instancePath:instancePath+"/build/sources/" + i0,schemaPath:"#/definitions/build/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.sources.items.type,parentSchema:schema12.properties.sources.items,data:data17};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -474,8 +471,9 @@ vErrors.push(err34);
 errors++;
 }
 }
+}
 else {
-const err35 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.type.type,parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data19};
+const err35 = {instancePath:instancePath+"/build/sources",schemaPath:"#/definitions/build/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.sources.type,parentSchema:schema12.properties.sources,data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -485,10 +483,15 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data18.name !== undefined){
-let data20 = data18.name;
-if(typeof data20 !== "string"){
-const err36 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2+"/name",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.name.type,parentSchema:schema12.properties.post_processors.items.items.properties.name,data:data20};
+if(data13.post_processors !== undefined){
+let data18 = data13.post_processors;
+if(Array.isArray(data18)){
+const len1 = data18.length;
+for(let i1=0; i1<len1; i1++){
+let data19 = data18[i1];
+if(Array.isArray(data19)){
+if(data19.length < 1){
+const err36 = {instancePath:instancePath+"/build/post_processors/" + i1,schemaPath:"#/definitions/build/properties/post_processors/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.post_processors.items,data:data19};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -497,10 +500,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2,schemaPath:"#/definitions/build/properties/post_processors/items/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.post_processors.items.items.type,parentSchema:schema12.properties.post_processors.items.items,data:data18};
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+let data20 = data19[i2];
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.type === undefined){
+const err37 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2,schemaPath:"#/definitions/build/properties/post_processors/items/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.post_processors.items.items.required,parentSchema:schema12.properties.post_processors.items.items,data:data20};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -509,10 +514,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/build/post_processors/" + i1,schemaPath:"#/definitions/build/properties/post_processors/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.items.type,parentSchema:schema12.properties.post_processors.items,data:data17};
+if(data20.type !== undefined){
+let data21 = data20.type;
+if(typeof data21 === "string"){
+if(!pattern0.test(data21)){
+const err38 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data21};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -522,9 +528,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
 else {
-const err39 = {instancePath:instancePath+"/build/post_processors",schemaPath:"#/definitions/build/properties/post_processors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.type,parentSchema:schema12.properties.post_processors,data:data16};
+const err39 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.type.type,parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data21};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -534,9 +539,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
-else {
-const err40 = {instancePath:instancePath+"/build",schemaPath:"#/definitions/build/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data11};
+if(data20.name !== undefined){
+let data22 = data20.name;
+if(typeof data22 !== "string"){
+const err40 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2+"/name",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.name.type,parentSchema:schema12.properties.post_processors.items.items.properties.name,data:data22};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -545,15 +551,10 @@ vErrors.push(err40);
 }
 errors++;
 }
-var _valid0 = _errs32 === errors;
-if(_valid0){
-valid8 = true;
-passing0 = 0;
 }
-const _errs54 = errors;
-if(Array.isArray(data11)){
-if(data11.length < 1){
-const err41 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.build.oneOf[1],data:data11};
+}
+else {
+const err41 = {instancePath:instancePath+"/build/post_processors/" + i1+"/" + i2,schemaPath:"#/definitions/build/properties/post_processors/items/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.post_processors.items.items.type,parentSchema:schema12.properties.post_processors.items.items,data:data20};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -562,12 +563,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len3 = data11.length;
-for(let i3=0; i3<len3; i3++){
-let data21 = data11[i3];
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.sources === undefined){
-const err42 = {instancePath:instancePath+"/build/" + i3,schemaPath:"#/definitions/build/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'",schema:schema12.required,parentSchema:schema12,data:data21};
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/build/post_processors/" + i1,schemaPath:"#/definitions/build/properties/post_processors/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.items.type,parentSchema:schema12.properties.post_processors.items,data:data19};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -576,9 +575,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key9 in data21){
-if(!((((key9 === "name") || (key9 === "description")) || (key9 === "sources")) || (key9 === "post_processors"))){
-const err43 = {instancePath:instancePath+"/build/" + i3,schemaPath:"#/definitions/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data21};
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/build/post_processors",schemaPath:"#/definitions/build/properties/post_processors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.type,parentSchema:schema12.properties.post_processors,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -588,11 +588,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data21.name !== undefined){
-let data22 = data21.name;
-if(typeof data22 === "string"){
-if(func2(data22) < 1){
-const err44 = {instancePath:instancePath+"/build/" + i3+"/name",schemaPath:"#/definitions/build/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.name,data:data22};
+}
+else {
+const err44 = {instancePath:instancePath+"/build",schemaPath:"#/definitions/build/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data13};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -601,9 +599,15 @@ vErrors.push(err44);
 }
 errors++;
 }
+var _valid0 = _errs38 === errors;
+if(_valid0){
+valid10 = true;
+passing0 = 0;
 }
-else {
-const err45 = {instancePath:instancePath+"/build/" + i3+"/name",schemaPath:"#/definitions/build/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data22};
+const _errs60 = errors;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err45 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.build.oneOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -612,11 +616,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data21.description !== undefined){
-let data23 = data21.description;
-if(typeof data23 !== "string"){
-const err46 = {instancePath:instancePath+"/build/" + i3+"/description",schemaPath:"#/definitions/build/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.description.type,parentSchema:schema12.properties.description,data:data23};
+const len3 = data13.length;
+for(let i3=0; i3<len3; i3++){
+let data23 = data13[i3];
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.sources === undefined){
+const err46 = {instancePath:instancePath+"/build/" + i3,schemaPath:"#/definitions/build/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'",schema:schema12.required,parentSchema:schema12,data:data23};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -625,12 +630,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-if(data21.sources !== undefined){
-let data24 = data21.sources;
-if(Array.isArray(data24)){
-if(data24.length < 1){
-const err47 = {instancePath:instancePath+"/build/" + i3+"/sources",schemaPath:"#/definitions/build/properties/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.sources,data:data24};
+for(const key11 in data23){
+if(!((((key11 === "name") || (key11 === "description")) || (key11 === "sources")) || (key11 === "post_processors"))){
+const err47 = {instancePath:instancePath+"/build/" + i3,schemaPath:"#/definitions/build/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data23};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -639,12 +641,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-const len4 = data24.length;
-for(let i4=0; i4<len4; i4++){
-let data25 = data24[i4];
-if(typeof data25 === "string"){
-if(func2(data25) < 1){
-const err48 = {instancePath:instancePath+"/build/" + i3+"/sources/" + i4,schemaPath:"#/definitions/build/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.sources.items,data:data25};
+}
+if(data23.name !== undefined){
+let data24 = data23.name;
+if(typeof data24 === "string"){
+if(func2(data24) < 1){
+const err48 = {instancePath:instancePath+"/build/" + i3+"/name",schemaPath:"#/definitions/build/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.name,data:data24};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -655,7 +657,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/build/" + i3+"/sources/" + i4,schemaPath:"#/definitions/build/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.sources.items.type,parentSchema:schema12.properties.sources.items,data:data25};
+const err49 = {instancePath:instancePath+"/build/" + i3+"/name",schemaPath:"#/definitions/build/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data24};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -665,9 +667,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/build/" + i3+"/sources",schemaPath:"#/definitions/build/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.sources.type,parentSchema:schema12.properties.sources,data:data24};
+if(data23.description !== undefined){
+let data25 = data23.description;
+if(typeof data25 !== "string"){
+const err50 = {instancePath:instancePath+"/build/" + i3+"/description",schemaPath:"#/definitions/build/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.description.type,parentSchema:schema12.properties.description,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -677,15 +680,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data21.post_processors !== undefined){
-let data26 = data21.post_processors;
+if(data23.sources !== undefined){
+let data26 = data23.sources;
 if(Array.isArray(data26)){
-const len5 = data26.length;
-for(let i5=0; i5<len5; i5++){
-let data27 = data26[i5];
-if(Array.isArray(data27)){
-if(data27.length < 1){
-const err51 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5,schemaPath:"#/definitions/build/properties/post_processors/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.post_processors.items,data:data27};
+if(data26.length < 1){
+const err51 = {instancePath:instancePath+"/build/" + i3+"/sources",schemaPath:"#/definitions/build/properties/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.sources,data:data26};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -694,12 +693,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-const len6 = data27.length;
-for(let i6=0; i6<len6; i6++){
-let data28 = data27[i6];
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.type === undefined){
-const err52 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6,schemaPath:"#/definitions/build/properties/post_processors/items/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.post_processors.items.items.required,parentSchema:schema12.properties.post_processors.items.items,data:data28};
+const len4 = data26.length;
+for(let i4=0; i4<len4; i4++){
+let data27 = data26[i4];
+if(typeof data27 === "string"){
+if(func2(data27) < 1){
+const err52 = {instancePath:instancePath+"/build/" + i3+"/sources/" + i4,schemaPath:"#/definitions/build/properties/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.sources.items,data:data27};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -708,11 +707,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data28.type !== undefined){
-let data29 = data28.type;
-if(typeof data29 === "string"){
-if(!pattern0.test(data29)){
-const err53 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data29};
+}
+else {
+const err53 = {instancePath:instancePath+"/build/" + i3+"/sources/" + i4,schemaPath:"#/definitions/build/properties/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.sources.items.type,parentSchema:schema12.properties.sources.items,data:data27};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -722,8 +719,9 @@ vErrors.push(err53);
 errors++;
 }
 }
+}
 else {
-const err54 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.type.type,parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data29};
+const err54 = {instancePath:instancePath+"/build/" + i3+"/sources",schemaPath:"#/definitions/build/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.sources.type,parentSchema:schema12.properties.sources,data:data26};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -733,10 +731,15 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data28.name !== undefined){
-let data30 = data28.name;
-if(typeof data30 !== "string"){
-const err55 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6+"/name",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.name.type,parentSchema:schema12.properties.post_processors.items.items.properties.name,data:data30};
+if(data23.post_processors !== undefined){
+let data28 = data23.post_processors;
+if(Array.isArray(data28)){
+const len5 = data28.length;
+for(let i5=0; i5<len5; i5++){
+let data29 = data28[i5];
+if(Array.isArray(data29)){
+if(data29.length < 1){
+const err55 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5,schemaPath:"#/definitions/build/properties/post_processors/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.post_processors.items,data:data29};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -745,10 +748,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6,schemaPath:"#/definitions/build/properties/post_processors/items/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.post_processors.items.items.type,parentSchema:schema12.properties.post_processors.items.items,data:data28};
+const len6 = data29.length;
+for(let i6=0; i6<len6; i6++){
+let data30 = data29[i6];
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.type === undefined){
+const err56 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6,schemaPath:"#/definitions/build/properties/post_processors/items/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.post_processors.items.items.required,parentSchema:schema12.properties.post_processors.items.items,data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -757,10 +762,11 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5,schemaPath:"#/definitions/build/properties/post_processors/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.items.type,parentSchema:schema12.properties.post_processors.items,data:data27};
+if(data30.type !== undefined){
+let data31 = data30.type;
+if(typeof data31 === "string"){
+if(!pattern0.test(data31)){
+const err57 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\"",schema:"^[a-z0-9][a-z0-9._-]*$",parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -770,9 +776,8 @@ vErrors.push(err57);
 errors++;
 }
 }
-}
 else {
-const err58 = {instancePath:instancePath+"/build/" + i3+"/post_processors",schemaPath:"#/definitions/build/properties/post_processors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.type,parentSchema:schema12.properties.post_processors,data:data26};
+const err58 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6+"/type",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.type.type,parentSchema:schema12.properties.post_processors.items.items.properties.type,data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -782,9 +787,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/build/" + i3,schemaPath:"#/definitions/build/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data21};
+if(data30.name !== undefined){
+let data32 = data30.name;
+if(typeof data32 !== "string"){
+const err59 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6+"/name",schemaPath:"#/definitions/build/properties/post_processors/items/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.post_processors.items.items.properties.name.type,parentSchema:schema12.properties.post_processors.items.items.properties.name,data:data32};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -796,7 +802,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.build.oneOf[1].type,parentSchema:schema11.properties.build.oneOf[1],data:data11};
+const err60 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5+"/" + i6,schemaPath:"#/definitions/build/properties/post_processors/items/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.post_processors.items.items.type,parentSchema:schema12.properties.post_processors.items.items,data:data30};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -805,19 +811,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid0 = _errs54 === errors;
-if(_valid0 && valid8){
-valid8 = false;
-passing0 = [passing0, 1];
+}
 }
 else {
-if(_valid0){
-valid8 = true;
-passing0 = 1;
-}
-}
-if(!valid8){
-const err61 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema11.properties.build.oneOf,parentSchema:schema11.properties.build,data:data11};
+const err61 = {instancePath:instancePath+"/build/" + i3+"/post_processors/" + i5,schemaPath:"#/definitions/build/properties/post_processors/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.items.type,parentSchema:schema12.properties.post_processors.items,data:data29};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -826,23 +823,10 @@ vErrors.push(err61);
 }
 errors++;
 }
-else {
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.registry !== undefined){
-let data31 = data.registry;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.bucket_name === undefined){
-const err62 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/required",keyword:"required",params:{missingProperty: "bucket_name"},message:"must have required property '"+"bucket_name"+"'",schema:schema11.properties.registry.required,parentSchema:schema11.properties.registry,data:data31};
+const err62 = {instancePath:instancePath+"/build/" + i3+"/post_processors",schemaPath:"#/definitions/build/properties/post_processors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.post_processors.type,parentSchema:schema12.properties.post_processors,data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -851,9 +835,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key10 in data31){
-if(!(((((key10 === "bucket_name") || (key10 === "description")) || (key10 === "bucket_labels")) || (key10 === "build_labels")) || (key10 === "channels"))){
-const err63 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.registry,data:data31};
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/build/" + i3,schemaPath:"#/definitions/build/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data23};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -863,11 +848,9 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data31.bucket_name !== undefined){
-let data32 = data31.bucket_name;
-if(typeof data32 === "string"){
-if(func2(data32) < 1){
-const err64 = {instancePath:instancePath+"/registry/bucket_name",schemaPath:"#/properties/registry/properties/bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.registry.properties.bucket_name,data:data32};
+}
+else {
+const err64 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.build.oneOf[1].type,parentSchema:schema11.properties.build.oneOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -876,9 +859,19 @@ vErrors.push(err64);
 }
 errors++;
 }
+var _valid0 = _errs60 === errors;
+if(_valid0 && valid10){
+valid10 = false;
+passing0 = [passing0, 1];
 }
 else {
-const err65 = {instancePath:instancePath+"/registry/bucket_name",schemaPath:"#/properties/registry/properties/bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registry.properties.bucket_name.type,parentSchema:schema11.properties.registry.properties.bucket_name,data:data32};
+if(_valid0){
+valid10 = true;
+passing0 = 1;
+}
+}
+if(!valid10){
+const err65 = {instancePath:instancePath+"/build",schemaPath:"#/properties/build/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema11.properties.build.oneOf,parentSchema:schema11.properties.build,data:data13};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -887,11 +880,23 @@ vErrors.push(err65);
 }
 errors++;
 }
+else {
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
 }
-if(data31.description !== undefined){
-let data33 = data31.description;
-if(typeof data33 !== "string"){
-const err66 = {instancePath:instancePath+"/registry/description",schemaPath:"#/properties/registry/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registry.properties.description.type,parentSchema:schema11.properties.registry.properties.description,data:data33};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.registry !== undefined){
+let data33 = data.registry;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.bucket_name === undefined){
+const err66 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/required",keyword:"required",params:{missingProperty: "bucket_name"},message:"must have required property '"+"bucket_name"+"'",schema:schema11.properties.registry.required,parentSchema:schema11.properties.registry,data:data33};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -900,14 +905,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data31.bucket_labels !== undefined){
-let data34 = data31.bucket_labels;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key11 in data34){
-let data35 = data34[key11];
-if(typeof data35 !== "string"){
-const err67 = {instancePath:instancePath+"/registry/bucket_labels/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.additionalProperties.type,parentSchema:schema14.additionalProperties,data:data35};
+for(const key12 in data33){
+if(!(((((key12 === "bucket_name") || (key12 === "description")) || (key12 === "bucket_labels")) || (key12 === "build_labels")) || (key12 === "channels"))){
+const err67 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.registry,data:data33};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -917,9 +917,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/registry/bucket_labels",schemaPath:"#/definitions/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data34};
+if(data33.bucket_name !== undefined){
+let data34 = data33.bucket_name;
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+const err68 = {instancePath:instancePath+"/registry/bucket_name",schemaPath:"#/properties/registry/properties/bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.registry.properties.bucket_name,data:data34};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -929,13 +931,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data31.build_labels !== undefined){
-let data36 = data31.build_labels;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key12 in data36){
-let data37 = data36[key12];
-if(typeof data37 !== "string"){
-const err69 = {instancePath:instancePath+"/registry/build_labels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.additionalProperties.type,parentSchema:schema14.additionalProperties,data:data37};
+else {
+const err69 = {instancePath:instancePath+"/registry/bucket_name",schemaPath:"#/properties/registry/properties/bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registry.properties.bucket_name.type,parentSchema:schema11.properties.registry.properties.bucket_name,data:data34};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -945,9 +942,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/registry/build_labels",schemaPath:"#/definitions/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data36};
+if(data33.description !== undefined){
+let data35 = data33.description;
+if(typeof data35 !== "string"){
+const err70 = {instancePath:instancePath+"/registry/description",schemaPath:"#/properties/registry/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registry.properties.description.type,parentSchema:schema11.properties.registry.properties.description,data:data35};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -957,15 +955,13 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data31.channels !== undefined){
-let data38 = data31.channels;
-if(Array.isArray(data38)){
-const len7 = data38.length;
-for(let i7=0; i7<len7; i7++){
-let data39 = data38[i7];
-if(typeof data39 === "string"){
-if(func2(data39) < 1){
-const err71 = {instancePath:instancePath+"/registry/channels/" + i7,schemaPath:"#/properties/registry/properties/channels/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.registry.properties.channels.items,data:data39};
+if(data33.bucket_labels !== undefined){
+let data36 = data33.bucket_labels;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key13 in data36){
+let data37 = data36[key13];
+if(typeof data37 !== "string"){
+const err71 = {instancePath:instancePath+"/registry/bucket_labels/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.additionalProperties.type,parentSchema:schema14.additionalProperties,data:data37};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -975,8 +971,9 @@ vErrors.push(err71);
 errors++;
 }
 }
+}
 else {
-const err72 = {instancePath:instancePath+"/registry/channels/" + i7,schemaPath:"#/properties/registry/properties/channels/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registry.properties.channels.items.type,parentSchema:schema11.properties.registry.properties.channels.items,data:data39};
+const err72 = {instancePath:instancePath+"/registry/bucket_labels",schemaPath:"#/definitions/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data36};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -986,9 +983,13 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
-else {
-const err73 = {instancePath:instancePath+"/registry/channels",schemaPath:"#/properties/registry/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.registry.properties.channels.type,parentSchema:schema11.properties.registry.properties.channels,data:data38};
+if(data33.build_labels !== undefined){
+let data38 = data33.build_labels;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key14 in data38){
+let data39 = data38[key14];
+if(typeof data39 !== "string"){
+const err73 = {instancePath:instancePath+"/registry/build_labels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.additionalProperties.type,parentSchema:schema14.additionalProperties,data:data39};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1000,7 +1001,7 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.registry.type,parentSchema:schema11.properties.registry,data:data31};
+const err74 = {instancePath:instancePath+"/registry/build_labels",schemaPath:"#/definitions/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data38};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1010,14 +1011,67 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-else {
-const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data33.channels !== undefined){
+let data40 = data33.channels;
+if(Array.isArray(data40)){
+const len7 = data40.length;
+for(let i7=0; i7<len7; i7++){
+let data41 = data40[i7];
+if(typeof data41 === "string"){
+if(func2(data41) < 1){
+const err75 = {instancePath:instancePath+"/registry/channels/" + i7,schemaPath:"#/properties/registry/properties/channels/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.registry.properties.channels.items,data:data41};
 if(vErrors === null){
 vErrors = [err75];
 }
 else {
 vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/registry/channels/" + i7,schemaPath:"#/properties/registry/properties/channels/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registry.properties.channels.items.type,parentSchema:schema11.properties.registry.properties.channels.items,data:data41};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/registry/channels",schemaPath:"#/properties/registry/properties/channels/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.registry.properties.channels.type,parentSchema:schema11.properties.registry.properties.channels,data:data40};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.registry.type,parentSchema:schema11.properties.registry,data:data33};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+else {
+const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
 }
 errors++;
 }
@@ -1027,13 +1081,13 @@ return errors === 0;
 
 exports["registry.bucket_name"] = validate11;
 const schema16 = {"pattern":"^[a-zA-Z0-9-]{3,36}$","description":"3-36 letters, digits or hyphens","type":"string"};
-const pattern5 = new RegExp("^[a-zA-Z0-9-]{3,36}$", "u");
+const pattern6 = new RegExp("^[a-zA-Z0-9-]{3,36}$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(!pattern5.test(data)){
+if(!pattern6.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]{3,36}$"},message:"must match pattern \""+"^[a-zA-Z0-9-]{3,36}$"+"\"",schema:"^[a-zA-Z0-9-]{3,36}$",parentSchema:schema16,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -1317,7 +1371,7 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(typeof data0 === "string"){
-if(!pattern5.test(data0)){
+if(!pattern6.test(data0)){
 const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9-]{3,36}$"},message:"must match pattern \""+"^[a-zA-Z0-9-]{3,36}$"+"\"",schema:"^[a-zA-Z0-9-]{3,36}$",parentSchema:schema20.items,data:data0};
 if(vErrors === null){
 vErrors = [err0];

@@ -14,6 +14,7 @@ export const CORE_ERROR_CODES = {
   TEMPLATE_TYPE_MISMATCH: 'IMPRINT_ERR_RUN_TEMPLATE_TYPE_MISMATCH',
   SPOOL_INVALID: 'IMPRINT_ERR_SPOOL_INVALID',
   RUN_OPTIONS: 'IMPRINT_ERR_RUN_OPTIONS',
+  DATA_SOURCE_FAILED: 'IMPRINT_ERR_RUN_DATA_SOURCE',
 } as const;
 
 /** One of {@link CORE_ERROR_CODES}. */
@@ -117,13 +118,35 @@ export class RunOptionsError extends ImprintError {
   }
 }
 
-/** The template has a `registry` block but no registry client or URL was given. */
+/**
+ * The template has a `registry` block, or reads the registry through data
+ * sources, but no registry client or URL was given.
+ */
 export class RegistryNotConfiguredError extends ImprintError {
   readonly code = CORE_ERROR_CODES.REGISTRY_NOT_CONFIGURED;
-  constructor(file: string) {
+  constructor(file: string, dataBlocks: readonly string[] = []) {
     super(
-      `${file} has a registry block but no registry is configured: pass the registry option (a RegistryClient or client options), set IMPRINT_REGISTRY_URL, or disable publishing with registry: 'off'`,
+      dataBlocks.length > 0
+        ? `${file} reads the registry (${dataBlocks.map((b) => `data.${b}`).join(', ')}) but no registry is configured: pass the registry option (a RegistryClient or client options) or set IMPRINT_REGISTRY_URL`
+        : `${file} has a registry block but no registry is configured: pass the registry option (a RegistryClient or client options), set IMPRINT_REGISTRY_URL, or disable publishing with registry: 'off'`,
     );
+  }
+}
+
+/**
+ * A data block could not be read at run time: the registry has no such
+ * channel, version or artifact, the version is revoked, or a plugin's data
+ * source failed.
+ */
+export class DataSourceFailedError extends ImprintError {
+  readonly code = CORE_ERROR_CODES.DATA_SOURCE_FAILED;
+  constructor(
+    /** The block, as messages name it: `imprint-artifact data 'base' (file)`. */
+    readonly block: string,
+    problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${block}: ${problem}`, options);
   }
 }
 

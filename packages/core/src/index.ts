@@ -20,11 +20,21 @@ export {
   TemplateTypeMismatchError,
   SpoolInvalidError,
   RunOptionsError,
+  DataSourceFailedError,
 } from './errors';
 export type { CoreErrorCode, TemplateLocation } from './errors';
-export { loadTemplate, parseTemplate, TEMPLATE_SCHEMA_PATH, validateTemplate } from './template';
+export {
+  loadTemplate,
+  parseTemplate,
+  TEMPLATE_SCHEMA_PATH,
+  validateTemplate,
+  registryDataBlocks,
+  BUILTIN_DATA_SOURCE_NAMES,
+} from './template';
 export type {
   Template,
+  DataDefinition,
+  DataReferenceSite,
   SourceDefinition,
   PostProcessorDefinition,
   BuildBlock,

@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
-import { loadTemplate, runBuild } from '../lazy';
+import { core, loadTemplate, runBuild } from '../lazy';
 import type { RunEvent, RunResult } from '@imprint/core';
 import type { Image } from '@imprint/sdk';
 import type { Command } from 'commander';
@@ -137,6 +137,14 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
   const { io, env } = ctx;
   const now = io.now ?? (() => new Date());
   const template = await loadTemplate(resolve(file), loadVars(flags, env));
+  // Registry data blocks (imprint-artifact, hcp-packer-version, …) read the registry even without a registry block.
+  const dataBlocks = core().registryDataBlocks(template);
+  if (flags.registryOff && dataBlocks.length > 0) {
+    io.stderr(
+      `imprint: --registry-off, but ${file} reads the registry through ${dataBlocks.map((b) => `data.${b}`).join(', ')}; drop --registry-off (without --registry the embedded registry is used) or remove those data blocks\n`,
+    );
+    return EXIT.USAGE;
+  }
   const pluginDir = flags.pluginDir === undefined ? undefined : resolve(flags.pluginDir);
   const controller = new AbortController();
   let signals = 0;
@@ -154,7 +162,8 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const useRegistry = template.registry !== undefined && !flags.registryOff;
+  const useRegistry =
+    (template.registry !== undefined || dataBlocks.length > 0) && !flags.registryOff;
   const connection = useRegistry ? await connectRegistry(flags, env) : undefined;
   try {
     if (connection?.embeddedUrl) {

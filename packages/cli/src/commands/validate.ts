@@ -30,6 +30,12 @@ export function addValidateCommand(program: Command, c: Context): void {
       for (const b of prepared.builds) {
         for (const w of b.warnings) c.io.stderr(`warning: ${b.name}: ${w}\n`);
       }
-      out(`${template.file}: valid (${prepared.builds.length} build(s))\n`);
+      for (const name of prepared.deferred) {
+        c.io.stderr(
+          `note: ${name}: fields set from data blocks are checked when \`imprint build\` reads the data\n`,
+        );
+      }
+      const count = prepared.builds.length + prepared.deferred.length;
+      out(`${template.file}: valid (${count} build(s))\n`);
     });
 }

@@ -3,7 +3,7 @@ import type { ArtifactReport } from '../run/artifacts';
 import type { Emit } from '../run/events';
 import type { SpoolBuild } from '../run/spool';
 import { writeSpool } from '../run/spool';
-import type { BuildEnd, RegistryPort, RegistrySummary } from './registry-port';
+import type { BuildEnd, DeclaredParent, RegistryPort, RegistrySummary } from './registry-port';
 import type { TrackedBuild, VersionTarget } from './registry-version';
 import { assignChannels, openVersion } from './registry-version';
 
@@ -19,6 +19,8 @@ export interface ClientRegistryOptions {
   readonly metadata: BuildMetadata;
   /** Labels every build of the run carries: `git_sha` (when known), then the template's `build_labels`. */
   readonly buildLabels: Readonly<Record<string, string>>;
+  /** Parents read by artifact data blocks, by their `external_identifier`. */
+  readonly parents?: ReadonlyMap<string, DeclaredParent>;
 }
 
 function isConnectionError(error: unknown): boolean {
@@ -30,15 +32,25 @@ function isConnectionError(error: unknown): boolean {
  * The UpdateBuild body of a build's end: a done build's deduplicated images
  * (`external_identifier`, `region`), platform, source image and labels.
  */
-export function completionBody(end: BuildEnd): UpdateBuildBody {
+export function completionBody(
+  end: BuildEnd,
+  parents: ReadonlyMap<string, DeclaredParent> = new Map(),
+): UpdateBuildBody {
   if (end.status !== 'BUILD_DONE') return { status: end.status };
   const { images, sourceImageId, labels } = end.artifacts;
+  // Packer's rule: a parent is declared only when an artifact's source image is
+  // the external_identifier an artifact data block of the template read.
+  const parent = [sourceImageId, ...images.map((i) => i.sourceImageId)]
+    .map((id) => (id ? parents.get(id) : undefined))
+    .find((p) => p !== undefined);
   return {
     status: 'BUILD_DONE',
     artifacts: images.map((i) => ({ external_identifier: i.imageId, region: i.providerRegion })),
     ...(images[0] ? { platform: images[0].providerName } : {}),
     ...(sourceImageId ? { source_external_identifier: sourceImageId } : {}),
     labels: { ...labels },
+    ...(parent === undefined ? {} : { parent_version_id: parent.versionId }),
+    ...(parent?.channelId === undefined ? {} : { parent_channel_id: parent.channelId }),
   };
 }
 
@@ -137,7 +149,7 @@ export class ClientRegistry implements RegistryPort {
     if (timer) clearInterval(timer);
     this.heartbeats.delete(name);
     const error = 'error' in end ? end.error : undefined;
-    const body = completionBody(end);
+    const body = completionBody(end, this.options.parents);
     const full: UpdateBuildBody = {
       ...body,
       packer_run_uuid: this.options.runId,

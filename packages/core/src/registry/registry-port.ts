@@ -6,6 +6,15 @@ export type BuildEnd =
   | { readonly status: 'BUILD_DONE'; readonly artifacts: ArtifactReport }
   | { readonly status: 'BUILD_FAILED' | 'BUILD_CANCELLED'; readonly error?: string };
 
+/** A parent version a build declares (`parent_version_id`, `parent_channel_id`), read by an artifact data block. */
+export interface DeclaredParent {
+  readonly versionId: string;
+  /** Set when the data block read a channel: the registry then tracks UP_TO_DATE / OUT_OF_DATE. */
+  readonly channelId?: string;
+  /** The data block that read it, `<type>.<name>`. */
+  readonly block: string;
+}
+
 /** The registry's state at the end of a run (`RunResult.registry`). */
 export interface RegistrySummary {
   readonly bucket: string;

@@ -1,6 +1,6 @@
 import type { BuildMetadata, RegistryClientOptions } from '@imprint/client';
 import { RegistryClient } from '@imprint/client';
-import { RegistryNotConfiguredError } from '../errors';
+import { RegistryNotConfiguredError, RunOptionsError } from '../errors';
 import type { Emit } from '../run/events';
 import { ciMetadata, gitCommit } from '../run/metadata';
 import type { Template } from '../template/template';
@@ -8,7 +8,7 @@ import type { PreparedTemplate } from '../template/validate-template';
 import { RUNNER_VERSION } from '../version';
 import { ClientRegistry } from './client-registry';
 import { NullRegistry } from './null-registry';
-import type { RegistryPort } from './registry-port';
+import type { DeclaredParent, RegistryPort } from './registry-port';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,7 +17,10 @@ export type RegistryOption = 'off' | RegistryClient | RegistryClientOptions;
 
 /** What a run's registry needs besides the template. */
 export interface RunRegistryOptions {
-  readonly registry: RegistryOption | undefined;
+  /** The run's client ({@link registryClient}); `undefined` when publishing is off. */
+  readonly client: RegistryClient | undefined;
+  /** Parents read by artifact data blocks, by `external_identifier`. */
+  readonly parents: ReadonlyMap<string, DeclaredParent>;
   readonly env: Env;
   readonly fingerprint: string;
   readonly runId: string;
@@ -37,7 +40,7 @@ export async function runRegistry(
   options: RunRegistryOptions,
 ): Promise<RegistryPort> {
   const { template } = prepared;
-  const client = resolveClient(template, options.registry, options.env);
+  const { client } = options;
   if (client === undefined || template.registry === undefined) return new NullRegistry();
   const block = template.registry;
   const { metadata, gitSha } = await buildMetadata(prepared, options.env, options.runId);
@@ -60,15 +63,32 @@ export async function runRegistry(
       ...(gitSha === undefined ? {} : { git_sha: gitSha }),
       ...block.buildLabels,
     },
+    parents: options.parents,
   });
 }
 
-function resolveClient(
+/**
+ * The client of a run, used to publish (`registry` block) and by the registry
+ * data blocks (`dataBlocks`, e.g. `imprint-artifact.base`): `undefined` when
+ * neither needs one or publishing is off.
+ *
+ * @throws {@link RunOptionsError} when the registry is off but data blocks read it;
+ *   {@link RegistryNotConfiguredError} when it is needed and nothing says where.
+ */
+export function registryClient(
   template: Template,
   option: RegistryOption | undefined,
   env: Env,
+  dataBlocks: readonly string[],
 ): RegistryClient | undefined {
-  if (template.registry === undefined || option === 'off') return undefined;
+  const off = option === 'off' || (option === undefined && isOff(env));
+  if (off && dataBlocks.length > 0) {
+    throw new RunOptionsError(
+      'registry',
+      `the registry is off, but ${template.file} reads it through ${dataBlocks.map((b) => `data.${b}`).join(', ')}; give a registry (a client, client options or IMPRINT_REGISTRY_URL) or remove those data blocks`,
+    );
+  }
+  if ((template.registry === undefined && dataBlocks.length === 0) || off) return undefined;
   if (option instanceof RegistryClient) return option;
   if (
     option !== undefined &&
@@ -77,7 +97,6 @@ function resolveClient(
     return option as unknown as RegistryClient;
   }
   if (option !== undefined) return new RegistryClient(option as RegistryClientOptions);
-  if (env.IMPRINT_REGISTRY === 'off' || env.IMPRINT_REGISTRY === '0') return undefined;
   if (env.IMPRINT_REGISTRY_URL) {
     return new RegistryClient({
       baseUrl: env.IMPRINT_REGISTRY_URL,
@@ -85,7 +104,14 @@ function resolveClient(
       ...(env.IMPRINT_CLIENT_SECRET ? { clientSecret: env.IMPRINT_CLIENT_SECRET } : {}),
     });
   }
-  throw new RegistryNotConfiguredError(template.file);
+  throw new RegistryNotConfiguredError(
+    template.file,
+    template.registry === undefined ? dataBlocks : [],
+  );
+}
+
+function isOff(env: Env): boolean {
+  return env.IMPRINT_REGISTRY === 'off' || env.IMPRINT_REGISTRY === '0';
 }
 
 /** What Packer gathers once per run: runner, plugins and run id; git commit; CI system. */

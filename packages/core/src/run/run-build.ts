@@ -5,7 +5,10 @@ import type { BuildContext, Image, PackerArtifact, Ui } from '@imprint/sdk';
 import pLimit from 'p-limit';
 import { ulid } from 'ulid';
 import type { RegistryPort, RegistrySummary } from '../registry/registry-port';
-import { runRegistry } from '../registry/run-registry';
+import { registryClient, runRegistry } from '../registry/run-registry';
+import { readData } from '../data/read-data';
+import { registryDataBlocks } from '../data/builtin-data-sources';
+import { withDataValues } from '../data/data-plan';
 import { loadTemplate } from '../template/load-template';
 import type { Template, VariableOptions } from '../template/template';
 import type { PlannedBuild } from '../template/validate-template';
@@ -128,13 +131,23 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
     typeof options.template === 'string'
       ? await loadTemplate(options.template, options)
       : options.template;
-  const prepared = await validateTemplate(template, {
-    ...(options.pluginDir === undefined ? {} : { pluginDir: options.pluginDir }),
-  });
+  const validateOptions = options.pluginDir === undefined ? {} : { pluginDir: options.pluginDir };
+  const checked = await validateTemplate(template, validateOptions);
   const emit = emitter(options.onEvent);
   const runId = options.runId ?? randomUUID();
+  const client = registryClient(template, options.registry, env, registryDataBlocks(template));
+  // Data blocks are read once, before any source; components are then prepared with their outputs.
+  const data = await readData(template, checked.data, client, {
+    signal: options.signal ?? new AbortController().signal,
+    emit,
+  });
+  const prepared =
+    checked.data.length === 0
+      ? checked
+      : await validateTemplate(withDataValues(template, data.values), validateOptions);
   const registry = await runRegistry(prepared, {
-    registry: options.registry,
+    client,
+    parents: data.parents,
     env,
     fingerprint: options.fingerprint ?? env.IMPRINT_BUILD_FINGERPRINT ?? ulid(),
     runId,

@@ -17,7 +17,7 @@ export function isHclTemplate(file: string): boolean {
 
 /**
  * Parses an HCL2 template with `@cdktf/hcl2json` and maps it onto the JSON
- * template form (`sources`, `build`, `variables`, `required_plugins`,
+ * template form (`sources`, `data`, `build`, `variables`, `required_plugins`,
  * `registry`), with the line of each mapped JSON pointer.
  */
 export async function hclToRawTemplate(
@@ -79,16 +79,26 @@ export async function hclToRawTemplate(
         raw.variables = variables;
         break;
       }
-      case 'source': {
-        const sources: Record<string, unknown> = {};
+      case 'source':
+      case 'data': {
+        // `source "<type>" "<name>"` → sources["<type>.<name>"]; `data` blocks alike.
+        const target = key === 'source' ? 'sources' : 'data';
+        const blocks: Record<string, unknown> = {};
         for (const [type, named] of Object.entries(value as Record<string, unknown>)) {
-          for (const [name, blocks] of Object.entries(named as Record<string, unknown>)) {
+          for (const [name, list] of Object.entries(named as Record<string, unknown>)) {
             const k = `${type}.${name}`;
-            sources[k] = asList(blocks)[0];
-            setLine(`/sources/${escapePointer(k)}`, headerLine(['source', type, name]));
+            blocks[k] = asList(list)[0];
+            const line = headerLine([key, type, name]);
+            setLine(`/${target}/${escapePointer(k)}`, line);
+            // Data arguments get their own lines: references in them are checked one by one.
+            if (key === 'data') {
+              for (const [attr, at] of attributeLines(text, line)) {
+                setLine(`/data/${escapePointer(k)}/${escapePointer(attr)}`, at);
+              }
+            }
           }
         }
-        raw.sources = sources;
+        raw[target] = blocks;
         break;
       }
       case 'build': {

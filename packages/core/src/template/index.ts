@@ -3,8 +3,11 @@
  * runner (and so without the registry client): what `imprint validate` needs.
  */
 export { loadTemplate, parseTemplate, TEMPLATE_SCHEMA_PATH } from './load-template';
+export { registryDataBlocks, BUILTIN_DATA_SOURCE_NAMES } from '../data/builtin-data-sources';
 export type {
   Template,
+  DataDefinition,
+  DataReferenceSite,
   SourceDefinition,
   PostProcessorDefinition,
   BuildBlock,

@@ -9,8 +9,11 @@ import {
   TemplateVariableError,
   UnknownPluginError,
   UnknownSourceError,
-  UnknownVariableError,
 } from '../errors';
+import type { DataReference } from '../data/data-refs';
+import { collectDataRefs } from '../data/data-refs';
+import { orderDataBlocks } from './data-blocks';
+import { interpolateValue } from './interpolate';
 import {
   jsonPointerLines,
   escapePointer,
@@ -24,6 +27,7 @@ import { registryBlockProblems } from './registry-block';
 import { describeSchemaError, errorPointer, relevantErrors } from './schema-errors';
 import type {
   BuildBlock,
+  DataDefinition,
   PostProcessorDefinition,
   RegistryBlock,
   SourceDefinition,
@@ -34,9 +38,6 @@ import type {
 
 /** Path of the published JSON Schema of templates. */
 export const TEMPLATE_SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'template.schema.json');
-
-const VAR_REF = /\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}/g;
-const WHOLE_VAR_REF = /^\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$/;
 
 /**
  * Reads, validates and resolves a template: JSON (`*.pkr.json`) or HCL2 (`*.pkr.hcl`,
@@ -100,10 +101,29 @@ export async function parseTemplate(
     problems.push(error);
   }
   // Without resolved variables, references are left as they are (their problem is reported).
-  const interpolate = <T>(value: T, pointer: string): T =>
-    variables === undefined
-      ? value
-      : (interpolateValue(value, pointer, variables, at, (e) => problems.push(e)) as T);
+  // Data references are kept (resolved at run time) and collected where variables may appear.
+  const dataRefs: DataReference[] = [];
+  const interpolate = <T>(value: T, pointer: string): T => {
+    const result =
+      variables === undefined
+        ? value
+        : (interpolateValue(value, pointer, variables, at, (e) => problems.push(e)) as T);
+    collectDataRefs(result, pointer, dataRefs);
+    return result;
+  };
+
+  const dataBlocks = Object.entries(doc.data ?? {}).map(([key, config]): DataDefinition => {
+    const dot = key.lastIndexOf('.');
+    const pointer = `/data/${escapePointer(key)}`;
+    const line = lineOf(lines, pointer);
+    return {
+      key,
+      type: key.slice(0, dot),
+      name: key.slice(dot + 1),
+      config: interpolate(config, pointer),
+      ...(line === undefined ? {} : { line }),
+    };
+  });
 
   const requiredPlugins = doc.required_plugins ?? {};
   const sources = new Map<string, SourceDefinition>();
@@ -186,6 +206,8 @@ export async function parseTemplate(
     };
   }
 
+  const ordered = orderDataBlocks(dataBlocks, dataRefs, requiredPlugins, at);
+  problems.push(...ordered.problems);
   if (problems.length > 0) throw allProblems(problems);
   return {
     file: path,
@@ -193,6 +215,8 @@ export async function parseTemplate(
     templateType: isHclTemplate(path) ? 'HCL2' : 'JSON',
     requiredPlugins,
     variables: variables ?? {},
+    data: ordered.data,
+    dataReferences: dataRefs.map(({ pointer, ...ref }) => ({ ...ref, ...at(pointer) })),
     sources,
     builds,
     ...(registry === undefined ? {} : { registry }),
@@ -222,6 +246,7 @@ function parseJson(text: string, path: string): unknown {
 interface RawTemplate {
   required_plugins?: Record<string, string>;
   variables?: Record<string, { default?: unknown; type?: VariableType; description?: string }>;
+  data?: Record<string, Record<string, unknown>>;
   sources: Record<string, Record<string, unknown>>;
   build: RawBuild | RawBuild[];
   registry?: {
@@ -401,44 +426,4 @@ function hasType(value: unknown, type: VariableType): boolean {
     case 'map':
       return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
-}
-
-/** Replaces `${var.x}` references; an unknown variable is reported and its reference left as is. */
-function interpolateValue(
-  value: unknown,
-  pointer: string,
-  variables: Record<string, unknown>,
-  at: At,
-  report: (problem: TemplateError) => void,
-): unknown {
-  if (typeof value === 'string') {
-    const lookup = (name: string, text: string): unknown => {
-      if (!Object.hasOwn(variables, name)) {
-        report(
-          new UnknownVariableError(
-            at(pointer),
-            `unknown variable 'var.${name}'${Object.keys(variables).length > 0 ? ` (declared: ${Object.keys(variables).join(', ')})` : '; declare it under "variables"'}`,
-          ),
-        );
-        return text;
-      }
-      return variables[name];
-    };
-    const whole = WHOLE_VAR_REF.exec(value);
-    if (whole) return lookup(whole[1], value);
-    return value.replace(VAR_REF, (m, name: string) => {
-      const v = lookup(name, m);
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    });
-  }
-  if (Array.isArray(value))
-    return value.map((v, i) => interpolateValue(v, `${pointer}/${i}`, variables, at, report));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = interpolateValue(v, `${pointer}/${escapePointer(k)}`, variables, at, report);
-    }
-    return out;
-  }
-  return value;
 }

@@ -15,6 +15,31 @@ export interface SourceDefinition {
   readonly line?: number;
 }
 
+/** One `data` block: `"<type>.<name>": { ...arguments }` (HCL2: `data "<type>" "<name>" { … }`). */
+export interface DataDefinition {
+  /** `<type>.<name>`, e.g. `imprint-artifact.base`; referenced as `data.<type>.<name>.<output>`. */
+  readonly key: string;
+  /** Data source type, e.g. `imprint-artifact` (built in) or a plugin's. */
+  readonly type: string;
+  readonly name: string;
+  /** Arguments after variable interpolation; `${data.…}` references stay until run time. */
+  readonly config: Record<string, unknown>;
+  readonly line?: number;
+}
+
+/** A `${data.<type>.<name>.<output>}` reference and where it is. */
+export interface DataReferenceSite {
+  /** `<type>.<name>` of the data block. */
+  readonly block: string;
+  readonly output: string;
+  /** `true` when it is the whole value, `false` inside a longer string. */
+  readonly whole: boolean;
+  readonly file: string;
+  readonly line?: number;
+  /** Dotted field path, e.g. `sources.plain.a.source_image`. */
+  readonly field: string;
+}
+
 /** One post-processor of a chain. */
 export interface PostProcessorDefinition {
   readonly type: string;
@@ -59,6 +84,10 @@ export interface Template {
   readonly requiredPlugins: Readonly<Record<string, string>>;
   /** Resolved variable values. */
   readonly variables: Readonly<Record<string, unknown>>;
+  /** Data blocks in dependency order: a block comes after those it references. */
+  readonly data: ReadonlyMap<string, DataDefinition>;
+  /** Every `${data.…}` reference of the template, in data blocks, sources, post-processors and the registry block. */
+  readonly dataReferences: readonly DataReferenceSite[];
   readonly sources: ReadonlyMap<string, SourceDefinition>;
   readonly builds: readonly BuildBlock[];
   readonly registry?: RegistryBlock;

@@ -1,5 +1,8 @@
 import type { Builder, PluginInfo, PluginSet, PostProcessor } from '@imprint/sdk';
 import { loadPlugin } from '@imprint/sdk';
+import type { PlannedData } from '../data/data-plan';
+import { checkBuiltinArguments, mockValues, planData, withDataValues } from '../data/data-plan';
+import { dataValuedPaths, withoutDataValuedProblems } from '../data/unknown-values';
 import { TemplateConfigError } from '../errors';
 import type { SourceDefinition, Template } from './template';
 
@@ -21,8 +24,15 @@ export interface PlannedBuild {
 export interface PreparedTemplate {
   readonly template: Template;
   readonly builds: readonly PlannedBuild[];
+  /** The data blocks, in dependency order, with their data sources (executed by the run, not here). */
+  readonly data: readonly PlannedData[];
   /** The plugins used, for the build metadata. */
   readonly plugins: readonly PluginInfo[];
+  /**
+   * Builds whose components could not be fully checked yet because a field's
+   * value comes from a data block (checked again once the data is read).
+   */
+  readonly deferred: readonly string[];
 }
 
 /** Options of {@link validateTemplate}. */
@@ -34,7 +44,9 @@ export interface ValidateOptions {
 /**
  * Loads every plugin the template needs and prepares every builder and
  * post-processor, so that all configuration problems are reported at once,
- * before anything runs.
+ * before anything runs. Data blocks are checked (type, arguments, every
+ * reference's output and type) but not executed: components are prepared
+ * with stand-in outputs, so validation never contacts the registry.
  *
  * @throws {@link TemplateConfigError} listing each failing component (the SDK's
  *   `ConfigError`, `UnknownComponentError`, `PluginNotFoundError` with the `npm install` to run…).
@@ -65,26 +77,55 @@ export async function validateTemplate(
     return undefined;
   };
 
+  const data = await planData(template, pluginFor, fail);
+  const mocked = data.length === 0 ? template : withDataValues(template, mockValues(data));
+  for (const plan of data) {
+    const { definition } = plan;
+    const config = mocked.data.get(definition.key)?.config ?? definition.config;
+    if ('builtin' in plan.source) {
+      try {
+        checkBuiltinArguments(plan.source.builtin, definition, config, template.file);
+      } catch (error) {
+        fail(error);
+      }
+    } else {
+      await plan.source.plugin
+        .createDataSource(definition.type, config, { name: definition.name, file: template.file })
+        .catch(fail);
+    }
+  }
+
   const counts = new Map<string, number>();
   for (const block of template.builds)
     for (const s of block.sources) counts.set(s, (counts.get(s) ?? 0) + 1);
 
+  // A problem on a field fed by a data block waits for the block's real output.
+  const deferred = new Set<string>();
+  const failOrDefer =
+    (build: string, rawConfig: unknown) =>
+    (error: unknown): undefined => {
+      const left = withoutDataValuedProblems(error, dataValuedPaths(rawConfig));
+      if (left === undefined) deferred.add(build);
+      else fail(left);
+      return undefined;
+    };
+
   const planned: (PlannedBuild | undefined)[] = [];
-  for (const [b, block] of template.builds.entries()) {
+  for (const [b, block] of mocked.builds.entries()) {
     for (const key of block.sources) {
-      const source = template.sources.get(key) as SourceDefinition;
+      const source = mocked.sources.get(key) as SourceDefinition;
       const name = (counts.get(key) ?? 0) > 1 ? `${block.name ?? `build${b}`}.${key}` : key;
       const builder = await pluginFor(source.type)
         .then((p) =>
           p.createBuilder(source.type, source.config, { name: source.name, file: template.file }),
         )
-        .catch(fail);
+        .catch(failOrDefer(name, template.sources.get(key)?.config));
       const warnings: string[] = [...(builder?.warnings ?? [])];
       const chains: { type: string; component: PostProcessor }[][] = [];
       let ok = builder !== undefined;
-      for (const chain of block.postProcessors) {
+      for (const [c, chain] of block.postProcessors.entries()) {
         const prepared: { type: string; component: PostProcessor }[] = [];
-        for (const pp of chain) {
+        for (const [i, pp] of chain.entries()) {
           const result = await pluginFor(pp.type)
             .then((p) =>
               p.createPostProcessor(pp.type, pp.config, {
@@ -92,7 +133,7 @@ export async function validateTemplate(
                 file: template.file,
               }),
             )
-            .catch(fail);
+            .catch(failOrDefer(name, template.builds[b].postProcessors[c][i].config));
           if (result === undefined) ok = false;
           else {
             warnings.push(...result.warnings);
@@ -116,7 +157,9 @@ export async function validateTemplate(
   const infos = await Promise.all([...plugins.values()]);
   return {
     template,
-    builds: planned as PlannedBuild[],
+    builds: planned.filter((p): p is PlannedBuild => p !== undefined),
+    data,
+    deferred: [...deferred],
     plugins: infos.map((p) => ({ name: p.info.name, version: p.info.version })),
   };
 }

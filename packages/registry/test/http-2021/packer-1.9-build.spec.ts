@@ -3,9 +3,9 @@ import { expectStatus, ok } from '../helpers/http';
 import { fingerprint } from '../helpers/fixtures';
 
 /*
- * Packer v1.9.4's exact calls against the 2021-04-30 API
- * (../shared/reference/real-clients-2021.md §5-§7), and the same data read
- * back through 2023-01-01: one registry, two views.
+ * Packer v1.9.4's exact calls against the 2021-04-30 API (the sequence its
+ * internal/hcp/registry package makes, and what its two data sources read),
+ * and the same data read back through 2023-01-01: one registry, two views.
  */
 
 type Json = any;
