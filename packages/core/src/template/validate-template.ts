@@ -77,6 +77,17 @@ export async function validateTemplate(
     return undefined;
   };
 
+  // A problem on a field fed by a data block waits for the block's real output.
+  const deferred = new Set<string>();
+  const failOrDefer =
+    (build: string | undefined, rawConfig: unknown) =>
+    (error: unknown): undefined => {
+      const left = withoutDataValuedProblems(error, dataValuedPaths(rawConfig));
+      if (left !== undefined) fail(left);
+      else if (build !== undefined) deferred.add(build);
+      return undefined;
+    };
+
   const data = await planData(template, pluginFor, fail);
   const mocked = data.length === 0 ? template : withDataValues(template, mockValues(data));
   for (const plan of data) {
@@ -91,24 +102,13 @@ export async function validateTemplate(
     } else {
       await plan.source.plugin
         .createDataSource(definition.type, config, { name: definition.name, file: template.file })
-        .catch(fail);
+        .catch(failOrDefer(undefined, definition.config));
     }
   }
 
   const counts = new Map<string, number>();
   for (const block of template.builds)
     for (const s of block.sources) counts.set(s, (counts.get(s) ?? 0) + 1);
-
-  // A problem on a field fed by a data block waits for the block's real output.
-  const deferred = new Set<string>();
-  const failOrDefer =
-    (build: string, rawConfig: unknown) =>
-    (error: unknown): undefined => {
-      const left = withoutDataValuedProblems(error, dataValuedPaths(rawConfig));
-      if (left === undefined) deferred.add(build);
-      else fail(left);
-      return undefined;
-    };
 
   const planned: (PlannedBuild | undefined)[] = [];
   for (const [b, block] of mocked.builds.entries()) {
