@@ -4,10 +4,13 @@
 'use strict';
 
 /**
- * The one-command demo: builds a docker-like base image, an app image FROM it, and an aws-like
- * image in two regions, publishing each to the embedded registry (SQLite in the data dir: no
- * server, no network, no credentials), revokes the demo-aws versions whose AMIs a later run
- * deregistered, then shows the base → app ancestry and the channels the templates assigned.
+ * The one-command demo: builds a docker-like base image, then an app image FROM whatever the base's
+ * `production` channel points at (read through data sources: `imprint-artifact` in the registry,
+ * `docker-like-layout` on disk), and an aws-like image in two regions, publishing each to the
+ * embedded registry (SQLite in the data dir: no server, no network, no credentials). It revokes the
+ * demo-aws versions whose AMIs a later run deregistered, shows the app's declared link to its base
+ * (UP_TO_DATE), builds a new base (which moves `production`), shows the link OUT_OF_DATE with the
+ * command that rebuilds the app, and lists the channels the templates assigned.
  *
  * Usage (after `npx tsc -b tsconfig.json`): node demo/run-demo.js
  * Data dir: $IMPRINT_DEMO_DIR, else <repo>/.imprint/demo. Safe to run again: every run makes new
@@ -203,6 +206,39 @@ async function revokeVanishedAwsVersions() {
   imprint('versions list demo-aws', ['versions', 'list', 'demo-aws']);
 }
 
+/** Builds demo-base with a run label of its own (so a new image, a new version) and returns its fingerprint. */
+function buildBase(step, outputDir, runLabel) {
+  return build(step, 'base.pkr.json', {
+    output_dir: outputDir,
+    files_dir: join(__dirname, 'files'),
+    run_id: runLabel,
+  });
+}
+
+/** The arguments that build demo-app FROM demo-base's production channel into `outputDir`. */
+function appBuildArgs(outputDir) {
+  return { images_dir: IMAGES_DIR, output_dir: outputDir };
+}
+
+/**
+ * The link from demo-app's version to its demo-base parent, as `imprint ancestry --json` reports
+ * it; fails unless the build declared it (through the imprint-artifact data block) rather than the
+ * registry inferring it from image ids, and unless its status is `expected`.
+ */
+function parentLink(step, appFp, expected) {
+  const { relations = [] } = imprintJson(step, ['ancestry', 'demo-app', '--version', appFp]);
+  const link = relations.find((r) => r.parent && r.parent.bucket_name === 'demo-base');
+  if (!link) throw new StepError(`${step}: demo-app ${appFp} has no demo-base parent`);
+  const declared = link.inferred === false && link.parent.channel_name === 'production';
+  if (!declared || link.status !== expected) {
+    throw new StepError(
+      `${step}: expected a link declared through demo-base's production channel with status ` +
+        `${expected}, got ${JSON.stringify(link)}`,
+    );
+  }
+  return link;
+}
+
 async function main() {
   if (!existsSync(BIN)) {
     throw new StepError(`find the CLI: ${BIN} is missing; run \`npx tsc -b tsconfig.json\` first`);
@@ -210,26 +246,21 @@ async function main() {
   mkdirSync(DEMO_DIR, { recursive: true });
   process.stdout.write(`Imprint demo, data dir ${DEMO_DIR}\n`);
 
-  // Each run writes its layouts to a directory of its own and labels the base with the run id, so
-  // each run's base is a distinct image and demo-app's ancestry points at this run's base only.
+  // Each run writes its layouts to a directory of its own under IMAGES_DIR and labels each base
+  // with a run id, so each base build is a distinct image: demo-app's data blocks find the layout
+  // of the base production points at by its image id, searching IMAGES_DIR.
   const runId = new Date().toISOString().replace(/[-:.]/g, '').toLowerCase();
   const runImages = join(IMAGES_DIR, runId);
 
-  heading('1/6 Build demo-base (docker-like, FROM scratch)');
-  const baseOut = join(runImages, 'base');
-  const baseFp = build('build demo-base', 'base.pkr.json', {
-    output_dir: baseOut,
-    files_dir: join(__dirname, 'files'),
-    run_id: runId,
-  });
+  heading('1/8 Build demo-base (docker-like, FROM scratch); production moves to it');
+  const baseFp = buildBase('build demo-base', join(runImages, 'base'), runId);
 
-  heading("2/6 Build demo-app (docker-like, FROM demo-base's OCI layout)");
-  const appFp = build('build demo-app', 'app.pkr.json', {
-    base_dir: baseOut,
-    output_dir: join(runImages, 'app'),
-  });
+  heading(
+    "2/8 Build demo-app (docker-like, FROM demo-base's production channel, via data sources)",
+  );
+  const appFp = build('build demo-app', 'app.pkr.json', appBuildArgs(join(runImages, 'app')));
 
-  heading('3/6 Build demo-aws (aws-like, us-east-1 + eu-west-1)');
+  heading('3/8 Build demo-aws (aws-like, us-east-1 + eu-west-1)');
   try {
     await seedCloud();
   } catch (error) {
@@ -238,18 +269,51 @@ async function main() {
   }
   const awsFp = build('build demo-aws', 'aws.pkr.json', { cloud_dir: CLOUD_DIR });
 
-  heading('4/6 Keep demo-aws in step with the local cloud (revoke versions whose AMIs are gone)');
+  heading('4/8 Keep demo-aws in step with the local cloud (revoke versions whose AMIs are gone)');
   await revokeVanishedAwsVersions();
 
-  heading('5/6 Ancestry of demo-app');
+  heading("5/8 Ancestry of demo-app: built from demo-base's production channel");
   imprint('ancestry demo-app', ['ancestry', 'demo-app', '--version', appFp]);
+  parentLink('check the demo-app link', appFp, 'UP_TO_DATE');
 
-  heading('6/6 Channels');
+  heading('6/8 Build a new demo-base (a new run label, so a new image); production moves to it');
+  const newBaseFp = buildBase('build the new demo-base', join(runImages, 'base-2'), `${runId}-2`);
+
+  heading('7/8 Ancestry of demo-app again: its base is no longer the one production points at');
+  imprint('ancestry demo-app again', ['ancestry', 'demo-app', '--version', appFp]);
+  const link = parentLink('check the demo-app link again', appFp, 'OUT_OF_DATE');
+  const rebuild = [
+    'node',
+    BIN,
+    'build',
+    join(__dirname, 'app.pkr.json'),
+    '--plugin-dir',
+    REPO_ROOT,
+    ...Object.entries(appBuildArgs(join(runImages, 'app-2'))).flatMap(([k, v]) => [
+      '--var',
+      `${k}=${v}`,
+    ]),
+    '--data-dir',
+    REGISTRY_DIR,
+  ];
+  const { parent, child } = link;
+  const now = parent.channel_version || {};
+  process.stdout.write(
+    `demo-app ${child.version_name} (${child.version_fingerprint}) is built from demo-base ` +
+      `${parent.version_name} (${parent.version_fingerprint}); ${parent.channel_name} now points ` +
+      `at ${now.name} (${now.fingerprint}). Rebuild demo-app (its data blocks read production ` +
+      `again, so it builds FROM ${now.name}) with:\n  ${rebuild.map(shellWord).join(' ')}\n`,
+  );
+  if (now.fingerprint !== newBaseFp) {
+    throw new StepError(`check the demo-app link again: production is not on ${newBaseFp}`);
+  }
+
+  heading('8/8 Channels');
   imprint('channels list demo-base', ['channels', 'list', 'demo-base']);
   imprint('channels list demo-app', ['channels', 'list', 'demo-app']);
 
   process.stdout.write(
-    `\nDemo done. demo-base ${baseFp}, demo-app ${appFp}, demo-aws ${awsFp}\n` +
+    `\nDemo done. demo-base ${baseFp} then ${newBaseFp}, demo-app ${appFp}, demo-aws ${awsFp}\n` +
       `Explore: node packages/cli/dist/bin/imprint.js versions list demo-base --data-dir ${REGISTRY_DIR}\n`,
   );
 }

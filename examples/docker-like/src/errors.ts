@@ -20,6 +20,9 @@ export const DOCKER_LIKE_ERROR_CODES = {
   OUTPUT_CONFLICT: 'DOCKER_LIKE_ERR_OUTPUT_CONFLICT',
   INPUT_ARTIFACT: 'DOCKER_LIKE_ERR_INPUT_ARTIFACT',
   PUSH_TARGET: 'DOCKER_LIKE_ERR_PUSH_TARGET',
+  IMAGE_NOT_FOUND: 'DOCKER_LIKE_ERR_IMAGE_NOT_FOUND',
+  IMAGE_AMBIGUOUS: 'DOCKER_LIKE_ERR_IMAGE_AMBIGUOUS',
+  IMAGE_UNNAMED: 'DOCKER_LIKE_ERR_IMAGE_UNNAMED',
 } as const;
 
 /** One of {@link DOCKER_LIKE_ERROR_CODES}. */
@@ -269,5 +272,73 @@ export class PushTargetError extends DockerLikeError {
     options?: ErrorOptions,
   ) {
     super(`Cannot push to ${target}: ${problem}. ${fix}`, options);
+  }
+}
+
+/** A layout directory the `docker-like-layout` data source could not read while searching. */
+export interface UnreadableLayout {
+  readonly dir: string;
+  /** Why, e.g. the message of a `LayoutInvalidError`. */
+  readonly reason: string;
+}
+
+/** No OCI layout under `search_dir` holds the image the `docker-like-layout` data source looks for. */
+export class ImageNotFoundError extends DockerLikeError {
+  readonly code = DOCKER_LIKE_ERROR_CODES.IMAGE_NOT_FOUND;
+
+  constructor(
+    /** Where the data block is, e.g. `docker-like-layout data 'base'`. */
+    readonly where: string,
+    readonly imageId: string,
+    readonly searchDir: string,
+    /** How many directory levels below `searchDir` were searched. */
+    readonly depth: number,
+    /** How many layouts were found and read. */
+    readonly layoutCount: number,
+    readonly unreadable: readonly UnreadableLayout[] = [],
+  ) {
+    const skipped =
+      unreadable.length === 0
+        ? ''
+        : ` ${unreadable.length} layout${unreadable.length === 1 ? '' : 's'} could not be read: ${unreadable.map((u) => `${u.dir} (${u.reason})`).join('; ')}.`;
+    super(
+      `${where}: no OCI image layout in ${searchDir} (searched ${depth} directory levels deep, ${layoutCount} layout${layoutCount === 1 ? '' : 's'} found) holds image ${imageId}.${skipped} Check that this machine has the image (build it, or copy its layout with \`skopeo copy\`) and that search_dir is a directory above its layout, at most ${depth} levels up.`,
+    );
+  }
+}
+
+/** Several OCI layouts (or manifests) under `search_dir` hold the image, and nothing says which to use. */
+export class AmbiguousImageError extends DockerLikeError {
+  readonly code = DOCKER_LIKE_ERROR_CODES.IMAGE_AMBIGUOUS;
+
+  constructor(
+    readonly where: string,
+    readonly imageId: string,
+    readonly searchDir: string,
+    /** Each holder: `<layout dir> (manifest sha256:…)`. */
+    readonly holders: readonly string[],
+  ) {
+    super(
+      `${where}: ${holders.length} manifests under ${searchDir} hold image ${imageId}: ${holders.join(', ')}. Narrow search_dir to a directory holding only one of them (e.g. one of those layout directories), or delete the copies you do not need.`,
+    );
+  }
+}
+
+/** The image's manifest has no ref name in a layout that holds other images, so `base_ref` cannot pick it. */
+export class UnnamedImageError extends DockerLikeError {
+  readonly code = DOCKER_LIKE_ERROR_CODES.IMAGE_UNNAMED;
+
+  constructor(
+    readonly where: string,
+    readonly imageId: string,
+    /** The layout directory. */
+    readonly dir: string,
+    readonly manifestDigest: string,
+    /** How many manifests the layout lists in all. */
+    readonly manifestCount: number,
+  ) {
+    super(
+      `${where}: image ${imageId} is in ${dir} under manifest ${manifestDigest}, which has no ref name (org.opencontainers.image.ref.name), and the layout lists ${manifestCount} manifests, so a build cannot pick it with base_ref. Tag it (the docker-like-tag post-processor, or \`skopeo copy oci:${dir}@${manifestDigest} oci:${dir}:NAME\`), or copy it into a layout of its own.`,
+    );
   }
 }

@@ -5,13 +5,15 @@
  *
  * - builder `docker-like`: base (`scratch` or an OCI layout) + files + config → OCI image layout;
  * - post-processor `docker-like-tag`: adds ref names in the layout's `index.json`;
- * - post-processor `docker-like-push`: copies the image into a directory registry.
+ * - post-processor `docker-like-push`: copies the image into a directory registry;
+ * - data source `docker-like-layout`: finds the OCI layout holding an image, by image ID.
  *
  * Copy this package to start a plugin of your own; see its README.
  * @packageDocumentation
  */
 import { PluginSet } from '@imprint/sdk';
 import { DockerLikeBuilder } from './builder/docker-like.builder';
+import { DockerLikeLayoutDataSource } from './data-source/docker-like-layout.data-source';
 import { DockerLikePushPostProcessor } from './post-processors/push.post-processor';
 import { DockerLikeTagPostProcessor } from './post-processors/tag.post-processor';
 import { PLUGIN_NAME, PLUGIN_VERSION } from './version';
@@ -28,7 +30,8 @@ import { PLUGIN_NAME, PLUGIN_VERSION } from './version';
 const plugin = new PluginSet({ name: PLUGIN_NAME, version: PLUGIN_VERSION })
   .registerBuilder('docker-like', DockerLikeBuilder)
   .registerPostProcessor('docker-like-tag', DockerLikeTagPostProcessor)
-  .registerPostProcessor('docker-like-push', DockerLikePushPostProcessor);
+  .registerPostProcessor('docker-like-push', DockerLikePushPostProcessor)
+  .registerDataSource('docker-like-layout', DockerLikeLayoutDataSource);
 
 export default plugin;
 export { plugin };
@@ -39,11 +42,16 @@ export { SCRATCH } from './builder/build-settings';
 export { HISTORY_AUTHOR } from './builder/image-config';
 export { DockerLikeTagPostProcessor } from './post-processors/tag.post-processor';
 export { DockerLikePushPostProcessor } from './post-processors/push.post-processor';
+export {
+  DockerLikeLayoutDataSource,
+  LAYOUT_SEARCH_DEPTH,
+} from './data-source/docker-like-layout.data-source';
 
 export { DockerLikeConfig } from './config/docker-like.config';
 export { FileConfig } from './config/file.config';
 export { DockerLikeTagConfig } from './config/tag.config';
 export { DockerLikePushConfig, REPOSITORY_PATTERN, TAG_PATTERN } from './config/push.config';
+export { DockerLikeLayoutConfig } from './config/docker-like-layout.config';
 
 export { LayoutImageArtifact } from './artifact/layout-image.artifact';
 export type { LayoutImageFields } from './artifact/layout-image.artifact';
@@ -101,5 +109,8 @@ export {
   OutputConflictError,
   InputArtifactError,
   PushTargetError,
+  ImageNotFoundError,
+  AmbiguousImageError,
+  UnnamedImageError,
 } from './errors';
-export type { DockerLikeErrorCode } from './errors';
+export type { DockerLikeErrorCode, UnreadableLayout } from './errors';

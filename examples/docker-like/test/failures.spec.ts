@@ -17,21 +17,12 @@ import {
   UnsupportedImageError,
   sha256Digest,
 } from '@imprint/example-docker-like';
-import type { DockerLikeError } from '@imprint/example-docker-like';
 import { build } from './helpers/build';
+import { failure } from './helpers/failure';
 import { tempDirs } from './helpers/temp-dirs';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
-
-async function failure(promise: Promise<unknown>): Promise<DockerLikeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as DockerLikeError;
-}
 
 /** A base layout built by the plugin itself, to damage in each test. */
 async function baseLayout(tag = 'latest'): Promise<{ dir: string; index: any; manifest: any }> {

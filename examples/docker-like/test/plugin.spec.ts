@@ -30,9 +30,10 @@ describe('the plugin package', () => {
     expect(PLUGIN_VERSION).toBe('0.1.0');
   });
 
-  it('offers the docker-like builder and its two post-processors', () => {
+  it('offers the docker-like builder, its two post-processors and its data source', () => {
     expect(plugin.builderNames()).toEqual(['docker-like']);
     expect(plugin.postProcessorNames()).toEqual(['docker-like-tag', 'docker-like-push']);
+    expect(plugin.dataSourceNames()).toEqual(['docker-like-layout']);
   });
 
   it("documents describe()'s output in the README, exactly", () => {
@@ -67,6 +68,12 @@ describe('errors', () => {
     new example.OutputConflictError('/o', 'taken'),
     new example.InputArtifactError('docker-like-tag', 'x', 'not an image'),
     new example.PushTargetError('/r', 'bad', 'Fix it.'),
+    new example.ImageNotFoundError("docker-like-layout data 'b'", 'sha256:a', '/i', 4, 0),
+    new example.AmbiguousImageError("docker-like-layout data 'b'", 'sha256:a', '/i', [
+      '/i/x',
+      '/i/y',
+    ]),
+    new example.UnnamedImageError("docker-like-layout data 'b'", 'sha256:a', '/i/x', 'sha256:m', 2),
   ];
 
   it('every exported error class has a sample here, with a distinct code', () => {

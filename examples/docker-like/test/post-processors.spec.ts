@@ -12,9 +12,9 @@ import {
   PushedImageArtifact,
   TAG_POST_PROCESSOR_ID,
 } from '@imprint/example-docker-like';
-import type { DockerLikeError } from '@imprint/example-docker-like';
 import { build, postProcess } from './helpers/build';
 import { checkOciLayout } from './helpers/oci-check';
+import { failure } from './helpers/failure';
 import { tempDirs } from './helpers/temp-dirs';
 
 const dirs = tempDirs();
@@ -44,15 +44,6 @@ async function appImage(): Promise<DockerLikeImageArtifact> {
       work,
     )
   ).artifact;
-}
-
-async function failure(promise: Promise<unknown>): Promise<DockerLikeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as DockerLikeError;
 }
 
 describe('docker-like-tag', () => {

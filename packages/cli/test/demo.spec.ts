@@ -30,15 +30,24 @@ function runDemo(dir: string): Promise<Result> {
   });
 }
 
-/** The ancestry tree the demo prints: demo-base as the parent line, demo-app below it. */
-function expectBaseAboveApp(output: string, version: string): void {
-  const tree = output.slice(output.indexOf('Ancestry of demo-app'));
-  const lines = tree.split('\n');
-  const parent = lines.findIndex((l) => /^└─ parent demo-base v\d+ \(/.test(l));
-  const self = lines.findIndex((l) => l.startsWith(`● demo-app ${version} (`));
-  expect(parent).toBeGreaterThanOrEqual(0);
-  expect(self).toBe(parent + 1);
-  expect(lines[parent]).toContain(`demo-base ${version} (`);
+/**
+ * The ancestry trees the demo prints: demo-base as the parent line, demo-app
+ * below it, the link UP_TO_DATE while production points at that base, and
+ * OUT_OF_DATE once the demo has built a new base (issue 15).
+ */
+function expectBaseAboveApp(output: string, appVersion: string, baseVersion: string): void {
+  const trees = output.split('Ancestry of demo-app').slice(1);
+  expect(trees).toHaveLength(2);
+  trees.forEach((tree, i) => {
+    const lines = tree.split('\n');
+    const parent = lines.findIndex((l) => /^└─ parent demo-base v\d+ \(/.test(l));
+    const self = lines.findIndex((l) => l.startsWith(`● demo-app ${appVersion} (`));
+    expect(parent).toBeGreaterThanOrEqual(0);
+    expect(self).toBe(parent + 1);
+    expect(lines[parent]).toContain(`demo-base ${baseVersion} (`);
+    expect(lines[parent]).toContain(i === 0 ? 'link: UP_TO_DATE' : 'link: OUT_OF_DATE');
+  });
+  expect(output).toMatch(/Rebuild demo-app .* with:\n {2}\S+ \S+imprint\.js build /);
 }
 
 let dir: string;
@@ -53,12 +62,13 @@ describe('demo/run-demo.js', () => {
   it('runs twice in the same data dir, each time showing demo-base above demo-app', async () => {
     const first = await runDemo(dir);
     expect({ code: first.code, tail: first.output.slice(-2000) }).toMatchObject({ code: 0 });
-    expectBaseAboveApp(first.output, 'v1');
+    expectBaseAboveApp(first.output, 'v1', 'v1');
     expect(first.output).toMatch(/production\s+v1\s+\S+\s+no/);
 
     const second = await runDemo(dir);
     expect({ code: second.code, tail: second.output.slice(-2000) }).toMatchObject({ code: 0 });
-    expectBaseAboveApp(second.output, 'v2');
+    // Each run builds two bases: the second run's app is built from v3.
+    expectBaseAboveApp(second.output, 'v2', 'v3');
     expect(second.output).toMatch(/production\s+v2\s+\S+\s+no/);
     expect(second.output).toContain('Demo done.');
   });
@@ -113,7 +123,12 @@ describe('demo/run-demo.js, run twice (issue 12, item 16)', () => {
       const builds = [...steps(run.output)].filter(([, lines]) =>
         lines.some((l) => l.startsWith('$ imprint build ')),
       );
-      expect(builds.map(([heading]) => heading.slice(4, 8))).toEqual(['1/6 ', '2/6 ', '3/6 ']);
+      expect(builds.map(([heading]) => heading.slice(4, 8))).toEqual([
+        '1/8 ',
+        '2/8 ',
+        '3/8 ',
+        '6/8 ',
+      ]);
       for (const [heading, lines] of builds) {
         const command = lines.findIndex((l) => l.startsWith('$ imprint build '));
         const embedded = lines.findIndex((l) =>
@@ -121,10 +136,12 @@ describe('demo/run-demo.js, run twice (issue 12, item 16)', () => {
         );
         const tracking = lines.findIndex((l) => / Tracking build on the registry /.test(l));
         const summary = lines.findIndex((l) => l.startsWith('Registry: bucket '));
+        // The app's build reads its data blocks between the two.
         expect({ heading, order: [command, embedded, tracking, summary] }).toEqual({
           heading,
-          order: [command, command + 1, command + 2, expect.any(Number)],
+          order: [command, command + 1, expect.any(Number), expect.any(Number)],
         });
+        expect(tracking).toBeGreaterThan(embedded);
         expect(summary).toBeGreaterThan(tracking);
       }
     }
@@ -133,7 +150,7 @@ describe('demo/run-demo.js, run twice (issue 12, item 16)', () => {
   it('12.16 re-assigns no channel the templates already assigned, and shows the demo-aws versions instead', () => {
     for (const run of runs) {
       expect(run.output).not.toContain('channels assign');
-      const step4 = [...steps(run.output)].find(([heading]) => heading.startsWith('==> 4/6 '));
+      const step4 = [...steps(run.output)].find(([heading]) => heading.startsWith('==> 4/8 '));
       expect(step4?.[1]).toContain(
         `$ imprint versions list demo-aws --data-dir ${join(twiceDir, 'registry')}`,
       );

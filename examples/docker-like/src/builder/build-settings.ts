@@ -63,15 +63,16 @@ export function resolveBuildSettings(
   const invalid = (path: string, message: string) =>
     problems.push({ path, kind: 'invalid', message });
 
+  const baseRef = config.baseRef === '' ? undefined : config.baseRef;
   const base: BaseSource =
     config.base === SCRATCH
       ? { kind: 'scratch' }
       : {
           kind: 'layout',
           dir: resolve(config.base),
-          ...(config.baseRef === undefined ? {} : { ref: config.baseRef }),
+          ...(baseRef === undefined ? {} : { ref: baseRef }),
         };
-  if (base.kind === 'scratch' && config.baseRef !== undefined) {
+  if (base.kind === 'scratch' && baseRef !== undefined) {
     invalid(
       'base_ref',
       'only applies when base is an OCI layout directory, not "scratch"; remove it',

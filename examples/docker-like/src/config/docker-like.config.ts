@@ -7,6 +7,7 @@ import {
   IsString,
   Matches,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { Field } from '@imprint/sdk';
 import { REF_NAME_PATTERN } from '../oci/media-types';
@@ -38,11 +39,13 @@ export class DockerLikeConfig {
   @IsNotEmpty()
   base!: string;
 
-  /** Ref name of the base manifest, when the base layout holds several. */
+  /** Ref name of the base manifest, when the base layout holds several; `''` is the same as unset. */
   @Field({
-    doc: 'Ref name (org.opencontainers.image.ref.name) of the manifest to use in the base layout; required when it holds several images.',
+    doc: "Ref name (org.opencontainers.image.ref.name) of the manifest to use in the base layout; required when it holds several images. An empty string is the same as unset (what the docker-like-layout data source's ref output holds for an image without a ref name).",
   })
   @IsOptional()
+  // An empty ref comes from templates that pass a data source's `ref` output through as it is.
+  @ValidateIf((config: DockerLikeConfig) => config.baseRef !== '')
   @IsString()
   @Matches(REF_NAME_PATTERN, { message: REF_MESSAGE })
   baseRef?: string;

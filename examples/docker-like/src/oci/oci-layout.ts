@@ -9,13 +9,15 @@ import {
   UnsupportedImageError,
 } from '../errors';
 import { BlobStore } from './blob-store';
-import { isSha256Digest } from './digest';
 import {
-  OCI_ANNOTATIONS,
-  OCI_LAYOUT_VERSION,
-  OCI_MEDIA_TYPES,
-  SUPPORTED_LAYER_MEDIA_TYPES,
-} from './media-types';
+  REPAIR_HINT,
+  checkConfig,
+  checkManifest,
+  descriptorProblems,
+  isRecord,
+  parseJson,
+} from './oci-checks';
+import { OCI_ANNOTATIONS, OCI_LAYOUT_VERSION, OCI_MEDIA_TYPES } from './media-types';
 import type { OciDescriptor, OciImageConfig, OciIndex, OciManifest } from './oci-types';
 
 /** An image read from a layout, with every blob checked against its digest. */
@@ -30,9 +32,6 @@ export interface LoadedImage {
 
 /** Builds the error thrown when a layout to open does not exist. */
 export type MissingLayoutError = (problem: string, cause?: unknown) => Error;
-
-const REPAIR_HINT =
-  'The layout is damaged or was not written by an OCI tool: rebuild it, or copy it again with `skopeo copy`.';
 
 /**
  * An OCI image layout directory: `oci-layout`, `index.json` and
@@ -219,6 +218,24 @@ export class OciLayout {
   }
 
   /**
+   * Reads the manifest a descriptor points at (checked against its digest and
+   * the spec) without reading its config or layers: enough to learn the image
+   * ID (`manifest.config.digest`) of each image in a layout cheaply.
+   *
+   * @throws {@link BlobMissingError}, {@link DigestMismatchError}, {@link LayoutInvalidError}
+   *   or {@link UnsupportedImageError} naming the file at fault.
+   */
+  async readManifest(descriptor: OciDescriptor): Promise<OciManifest> {
+    const manifestFile = this.blobs.pathOf(descriptor.digest);
+    const manifest = parseJson(
+      await this.blobs.read(descriptor, `${describeManifest(descriptor)} in index.json`),
+      manifestFile,
+    );
+    checkManifest(manifest, manifestFile);
+    return manifest;
+  }
+
+  /**
    * Reads the manifest and config a descriptor points at, checks them against
    * the specs, and re-hashes every layer blob.
    *
@@ -226,14 +243,8 @@ export class OciLayout {
    *   or {@link UnsupportedImageError} naming the file at fault.
    */
   async loadImage(descriptor: OciDescriptor, signal?: AbortSignal): Promise<LoadedImage> {
-    const name = descriptor.annotations?.[OCI_ANNOTATIONS.refName];
-    const what = `manifest ${descriptor.digest}${name === undefined ? '' : ` ('${name}')`}`;
-    const manifestFile = this.blobs.pathOf(descriptor.digest);
-    const manifest = parseJson(
-      await this.blobs.read(descriptor, `${what} in index.json`),
-      manifestFile,
-    );
-    checkManifest(manifest, manifestFile);
+    const what = describeManifest(descriptor);
+    const manifest = await this.readManifest(descriptor);
     const configFile = this.blobs.pathOf(manifest.config.digest);
     const config = parseJson(
       await this.blobs.read(manifest.config, `config of ${what}`),
@@ -309,102 +320,17 @@ export class OciLayout {
   }
 }
 
+/** `manifest sha256:… ('stable')`, for messages. */
+function describeManifest(descriptor: OciDescriptor): string {
+  const name = descriptor.annotations?.[OCI_ANNOTATIONS.refName];
+  return `manifest ${descriptor.digest}${name === undefined ? '' : ` ('${name}')`}`;
+}
+
 function refNames(descriptors: readonly OciDescriptor[]): string[] {
   return descriptors.flatMap((d) => {
     const name = d.annotations?.[OCI_ANNOTATIONS.refName];
     return name === undefined ? [] : [name];
   });
-}
-
-function checkManifest(value: unknown, file: string): asserts value is OciManifest {
-  if (!isRecord(value))
-    throw new LayoutInvalidError(file, 'the manifest is not a JSON object', REPAIR_HINT);
-  const problems: string[] = [];
-  if (value.schemaVersion !== 2)
-    problems.push(`schemaVersion is ${JSON.stringify(value.schemaVersion)}, expected 2`);
-  if (value.mediaType !== undefined && value.mediaType !== OCI_MEDIA_TYPES.manifest) {
-    throw new UnsupportedImageError(
-      file,
-      `the manifest's mediaType is ${JSON.stringify(value.mediaType)}, not '${OCI_MEDIA_TYPES.manifest}'`,
-      'Convert the image to OCI format first, e.g. `skopeo copy oci:SRC:TAG oci:DST:TAG --format oci`.',
-    );
-  }
-  problems.push(...descriptorProblems(value.config, 'config'));
-  if (!Array.isArray(value.layers)) problems.push('layers is not a list');
-  else value.layers.forEach((d, i) => problems.push(...descriptorProblems(d, `layers[${i}]`)));
-  if (problems.length > 0) throw new LayoutInvalidError(file, problems.join('; '), REPAIR_HINT);
-  const manifest = value as unknown as OciManifest;
-  if (manifest.config.mediaType !== OCI_MEDIA_TYPES.config) {
-    throw new UnsupportedImageError(
-      file,
-      `the config has media type '${manifest.config.mediaType}', not '${OCI_MEDIA_TYPES.config}' (is it an artifact rather than a container image?)`,
-      'Use a container image as the base.',
-    );
-  }
-  manifest.layers.forEach((layer, i) => {
-    if (!SUPPORTED_LAYER_MEDIA_TYPES.has(layer.mediaType)) {
-      throw new UnsupportedImageError(
-        file,
-        `layers[${i}] has media type '${layer.mediaType}'; supported: ${[...SUPPORTED_LAYER_MEDIA_TYPES].join(', ')}`,
-        'Convert the image to OCI format first, e.g. `skopeo copy --format oci oci:SRC:TAG oci:DST:TAG`.',
-      );
-    }
-  });
-}
-
-function checkConfig(
-  value: unknown,
-  file: string,
-  layerCount: number,
-): asserts value is OciImageConfig {
-  if (!isRecord(value))
-    throw new LayoutInvalidError(file, 'the image config is not a JSON object', REPAIR_HINT);
-  const problems: string[] = [];
-  if (typeof value.architecture !== 'string' || value.architecture === '')
-    problems.push('architecture is missing');
-  if (typeof value.os !== 'string' || value.os === '') problems.push('os is missing');
-  if (value.config !== undefined && value.config !== null && !isRecord(value.config))
-    problems.push('config is not an object');
-  const rootfs = value.rootfs;
-  if (!isRecord(rootfs)) {
-    problems.push('rootfs is missing');
-  } else {
-    if (rootfs.type !== 'layers')
-      problems.push(`rootfs.type is ${JSON.stringify(rootfs.type)}, expected 'layers'`);
-    if (!Array.isArray(rootfs.diff_ids) || !rootfs.diff_ids.every(isSha256Digest)) {
-      problems.push('rootfs.diff_ids must be a list of sha256 digests');
-    } else if (rootfs.diff_ids.length !== layerCount) {
-      problems.push(
-        `rootfs.diff_ids lists ${rootfs.diff_ids.length} layers but the manifest has ${layerCount}`,
-      );
-    }
-  }
-  if (value.history !== undefined && !Array.isArray(value.history))
-    problems.push('history is not a list');
-  if (problems.length > 0) throw new LayoutInvalidError(file, problems.join('; '), REPAIR_HINT);
-}
-
-function descriptorProblems(value: unknown, where: string): string[] {
-  if (!isRecord(value)) return [`${where} is not a descriptor object`];
-  const problems: string[] = [];
-  if (typeof value.mediaType !== 'string' || value.mediaType === '')
-    problems.push(`${where}.mediaType is missing`);
-  if (
-    typeof value.digest !== 'string' ||
-    !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(value.digest)
-  ) {
-    problems.push(`${where}.digest ${JSON.stringify(value.digest)} is not a digest`);
-  }
-  if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0) {
-    problems.push(`${where}.size must be a non-negative integer`);
-  }
-  if (value.annotations !== undefined) {
-    const annotations = value.annotations;
-    if (!isRecord(annotations) || !Object.values(annotations).every((v) => typeof v === 'string')) {
-      problems.push(`${where}.annotations must map strings to strings`);
-    }
-  }
-  return problems;
 }
 
 async function readJson(file: string, onMissing?: MissingLayoutError): Promise<unknown> {
@@ -421,25 +347,6 @@ async function readJson(file: string, onMissing?: MissingLayoutError): Promise<u
     throw error;
   }
   return parseJson(Buffer.from(text), file);
-}
-
-function parseJson(data: Buffer, file: string): unknown {
-  try {
-    return JSON.parse(data.toString('utf8')) as unknown;
-  } catch (error) {
-    throw new LayoutInvalidError(
-      file,
-      `it is not valid JSON (${(error as Error).message})`,
-      REPAIR_HINT,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function writeProbe(dir: string): Promise<void> {
