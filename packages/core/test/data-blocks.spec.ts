@@ -240,6 +240,35 @@ describe('data blocks in JSON templates', () => {
   });
 });
 
+describe('the registry block with data outputs', () => {
+  it("is checked by the registry's rules once the outputs are in, before anything is built", async () => {
+    const work = await dirs.make();
+    const file = await writeTemplate(work, 'bucket.pkr.json', {
+      required_plugins: FROM_PLUGINS,
+      data: { 'from-lookup.name': { prefix: 'Bad_Name' } },
+      sources: { 'from.app': { id: 'app-1', source_image: 'img-0' } },
+      build: { sources: ['from.app'] },
+      registry: { bucket_name: '${data.from-lookup.name.image}' },
+    });
+    // validate cannot know the output yet, so it lets the reference through…
+    await expect(
+      validateTemplate(await loadTemplate(file), { pluginDir: plugin.dir }),
+    ).resolves.toMatchObject({ deferred: [] });
+    // …and the run refuses the value the data block gave, naming the field.
+    const error = await runBuild({
+      template: file,
+      env: {},
+      pluginDir: plugin.dir,
+      registry: 'off',
+      runDir: join(work, 'run'),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TemplateInvalidError);
+    expect((error as Error).message).toMatch(
+      /bucket\.pkr\.json \(registry\.bucket_name\): 'Bad_Name-found' is not a valid bucket name for the registry/,
+    );
+  });
+});
+
 describe('data blocks in HCL2 templates', () => {
   const hcl = `packer {
   required_plugins {

@@ -13,6 +13,7 @@ import { loadTemplate } from '../template/load-template';
 import type { Template, VariableOptions } from '../template/template';
 import type { PlannedBuild } from '../template/validate-template';
 import { validateTemplate } from '../template/validate-template';
+import { assertRegistryBlockWithData } from '../template/registry-block';
 import type { ArtifactState, KeptArtifact } from './artifacts';
 import { postProcess, readState, reportArtifacts } from './artifacts';
 import type { Emit, RunEventHandler } from './events';
@@ -141,10 +142,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunResult> {
     signal: options.signal ?? new AbortController().signal,
     emit,
   });
-  const prepared =
-    checked.data.length === 0
-      ? checked
-      : await validateTemplate(withDataValues(template, data.values), validateOptions);
+  let prepared = checked;
+  if (checked.data.length > 0) {
+    const resolved = withDataValues(template, data.values);
+    assertRegistryBlockWithData(resolved);
+    prepared = await validateTemplate(resolved, validateOptions);
+  }
   const registry = await runRegistry(prepared, {
     client,
     parents: data.parents,

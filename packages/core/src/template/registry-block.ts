@@ -1,7 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import { TemplateInvalidError } from '../errors';
 import { registryFieldValidator, type RegistryField } from './generated-validators';
-import { escapePointer } from './json-lines';
+import { escapePointer, pointerToField } from './json-lines';
+import type { Template } from './template';
 
 /*
  * The `registry` block checked with the registry's own rules: each field is
@@ -83,4 +84,31 @@ export function registryBlockProblems(
     }
   }
   return problems;
+}
+
+/**
+ * The `registry` block once data outputs are in it, by the same rules: values
+ * that held a `${data.…}` reference were skipped when the template was loaded,
+ * so a bad output (a bucket name the registry refuses) is reported here, as a
+ * template error, before the run creates anything in the registry.
+ *
+ * @throws {@link TemplateInvalidError} naming the first problem, with the others listed.
+ */
+export function assertRegistryBlockWithData(template: Template): void {
+  const r = template.registry;
+  if (r === undefined) return;
+  const wire = {
+    bucket_name: r.bucketName,
+    ...(r.description === undefined ? {} : { description: r.description }),
+    bucket_labels: r.bucketLabels,
+    build_labels: r.buildLabels,
+    channels: r.channels,
+  };
+  const [first, ...rest] = registryBlockProblems(wire, (pointer) => ({
+    file: template.file,
+    field: pointerToField(pointer),
+  }));
+  if (first === undefined) return;
+  if (rest.length > 0) first.message += `\n${rest.map((e) => `  - ${e.message}`).join('\n')}`;
+  throw first;
 }
