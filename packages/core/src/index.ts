@@ -23,28 +23,8 @@ export {
   DataSourceFailedError,
 } from './errors';
 export type { CoreErrorCode, TemplateLocation } from './errors';
-export {
-  loadTemplate,
-  parseTemplate,
-  TEMPLATE_SCHEMA_PATH,
-  validateTemplate,
-  registryDataBlocks,
-  BUILTIN_DATA_SOURCE_NAMES,
-} from './template';
-export type {
-  Template,
-  DataDefinition,
-  DataReferenceSite,
-  SourceDefinition,
-  PostProcessorDefinition,
-  BuildBlock,
-  RegistryBlock,
-  VariableOptions,
-  VariableType,
-  PlannedBuild,
-  PreparedTemplate,
-  ValidateOptions,
-} from './template';
+// Everything `@imprint/core/template` offers, defined there once.
+export * from './template';
 export { runBuild, DEFAULT_HEARTBEAT_MS } from './run/run-build';
 export type { RunBuildOptions, RunResult, BuildResult, BuildOutcome } from './run/run-build';
 export type { RegistrySummary } from './registry/registry-port';

@@ -23,9 +23,8 @@ export class DockerLikeLayoutConfig {
   })
   @IsString()
   @IsNotEmpty()
-  // Its sha256 form is checked when the data source executes, not here: `imprint validate`
-  // prepares data blocks with stand-ins for other blocks' outputs, and the runner (for now) does
-  // not set aside a data block's problems on fields fed by such a stand-in as it does for sources.
+  // Its sha256 form is checked when the data source executes (execute() throws the same
+  // ConfigError a decorator would): the value usually comes from another data block's output.
   imageId!: string;
 
   /** Root of the search; relative paths resolve against the directory the build runs from. */

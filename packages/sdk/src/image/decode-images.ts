@@ -74,7 +74,8 @@ function decodeImage(value: unknown, position: string): Image {
 /** The Go name when present; otherwise the one folded match (two would be decoded in random order by Go). */
 function chosenKey(field: keyof ImageFields, keys: string[], position: string): string {
   const exact = WIRE_KEY_BY_FIELD[field];
-  if (keys.includes(exact) || keys.length === 1) return keys.includes(exact) ? exact : keys[0];
+  if (keys.includes(exact)) return exact;
+  if (keys.length === 1) return keys[0];
   throw new ImageDecodeError(
     position,
     `has ${keys.map((k) => `'${k}'`).join(' and ')}, which name the same field; keep one (or use '${exact}')`,
