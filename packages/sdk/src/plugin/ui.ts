@@ -20,4 +20,11 @@ export interface Ui {
   error(message: string): void;
   /** Progress of a long step. */
   progress(update: ProgressUpdate): void;
+  /**
+   * Asks the person running the build a question and resolves with the answer.
+   * Present only when the run can ask someone: under Packer (through
+   * `@imprint/packer-bridge`) it is Packer's `Ui.Ask`; the Imprint runner does
+   * not ask, so check for it first: `if (ctx.ui.ask) { … }`.
+   */
+  ask?(question: string): Promise<string>;
 }
