@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type * as Client from '@imprint/client';
 import type * as Core from '@imprint/core';
+import type * as PackerBridge from '@imprint/packer-bridge';
 import type * as CoreTemplate from '@imprint/core/template';
 import type * as Registry from '@imprint/registry';
 import type * as Sdk from '@imprint/sdk';
@@ -10,8 +11,8 @@ import type * as Progress from './progress';
 /*
  * The heavy packages, each loaded the first time a command needs it: the
  * runner (`@imprint/core`), the registry (fastify, SQLite, PostgreSQL), the
- * client and the SDK (class-validator). `imprint --help` and `--version` load
- * none of them. Command files import what they call from here, under the
+ * client, the SDK (class-validator) and the Packer bridge. `imprint --help`
+ * and `--version` load none of them. Command files import what they call from here, under the
  * package's own names, and take only types from the packages themselves.
  */
 
@@ -19,6 +20,7 @@ const loaded: {
   client?: typeof Client;
   core?: typeof Core;
   coreTemplate?: typeof CoreTemplate;
+  packerBridge?: typeof PackerBridge;
   registry?: typeof Registry;
   sdk?: typeof Sdk;
   cliErrors?: typeof CliErrors;
@@ -29,6 +31,9 @@ export const client = (): typeof Client => (loaded.client ??= require('@imprint/
 export const core = (): typeof Core => (loaded.core ??= require('@imprint/core'));
 export const registry = (): typeof Registry => (loaded.registry ??= require('@imprint/registry'));
 export const sdk = (): typeof Sdk => (loaded.sdk ??= require('@imprint/sdk'));
+/** `imprint plugins package`: the manifest generator and the Go build. */
+export const packerBridge = (): typeof PackerBridge =>
+  (loaded.packerBridge ??= require('@imprint/packer-bridge'));
 /** The live display of `imprint build`: it loads listr2. */
 const progress = (): typeof Progress => (loaded.progress ??= require('./progress'));
 /** The CLI's wording of errors: it loads the client. */

@@ -5,11 +5,14 @@ import { json } from '../format';
 import type { Context } from './context';
 import { actionHelpers } from './context';
 import { examples } from './options';
+import { addPluginsPackageCommand } from './plugins-package';
 
-/** `imprint plugins describe`. */
+/** `imprint plugins describe` and `imprint plugins package`. */
 export function addPluginsCommands(program: Command, c: Context): void {
   const { out } = actionHelpers(c);
-  const plugins = program.command('plugins').description('inspect plugins');
+  const plugins = program
+    .command('plugins')
+    .description('inspect plugins, and package them for Packer');
   plugins
     .command('describe')
     .description(
@@ -47,4 +50,5 @@ export function addPluginsCommands(program: Command, c: Context): void {
       }
       out(lines.join('\n') + '\n');
     });
+  addPluginsPackageCommand(plugins, c);
 }
