@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs both Go contract modules: compat/ (hcp-sdk-go v0.174.0, the
-# 2023-01-01 API, and the shared SDK vectors) and compat/legacy/ (the
-# 2021-04-30 API through hcp-sdk-go v0.36.0, and the stock Packer v1.9.4
-# binary): go vet, then go test ./... -count=1 in each. Needs the built
+# Runs the Go modules: compat/ (hcp-sdk-go v0.174.0, the 2023-01-01 API, and
+# the shared SDK vectors), compat/legacy/ (the 2021-04-30 API through
+# hcp-sdk-go v0.36.0, and the stock Packer v1.9.4 binary, also with the
+# example plugins through the Packer bridge) and packages/packer-bridge/go
+# (the bridge driven through packer-plugin-sdk's RPC client): go vet, then
+# go test ./... -count=1 in each. First packages both example plugins with
+# `imprint plugins package` into compat/.bin/plugins (IMPRINT_BRIDGE_PLUGINS
+# names another directory of packaged plugins to use instead). Needs the built
 # registry and CLI (`npm run build` first) unless IMPRINT_REGISTRY_FROM_SOURCES=1,
 # and Packer v1.9.4 at IMPRINT_PACKER_BIN (default compat/.bin/packer).
 # Adds a PostgreSQL run when IMPRINT_TEST_POSTGRES_URL is set. Works from any cwd.
@@ -30,6 +34,16 @@ export IMPRINT_PACKER_BIN
 # go.mod and go.sum are committed: never rewrite them here.
 export GOFLAGS="${GOFLAGS:--mod=readonly}"
 
+# The example plugins as Packer plugins, once for every module.
+if [[ -z "${IMPRINT_BRIDGE_PLUGINS:-}" ]]; then
+  IMPRINT_BRIDGE_PLUGINS="$compat/.bin/plugins"
+  for pkg in @imprint/example-docker-like @imprint/example-aws-like; do
+    echo "contract-test: imprint plugins package $pkg"
+    node "$repo/packages/cli/bin/imprint.js" plugins package "$pkg" --from "$repo" --output "$IMPRINT_BRIDGE_PLUGINS"
+  done
+fi
+export IMPRINT_BRIDGE_PLUGINS
+
 logs=()
 trap 'rm -f "${logs[@]}"' EXIT
 status=0
@@ -38,6 +52,7 @@ status=0
 run_module() {
   local dir=$1 name=${1#"$compat"/}
   [[ "$dir" == "$compat" ]] && name=compat
+  [[ "$name" == /* ]] && name=${1#"$repo"/}
   echo "contract-test: [$name] go vet ./..."
   (cd "$dir" && go vet ./...) || { status=1; return; }
   echo "contract-test: [$name] go test ./... -count=1 ($(go env GOVERSION); postgres: $([[ -n "${IMPRINT_TEST_POSTGRES_URL:-}" ]] && echo yes || echo no))"
@@ -49,13 +64,16 @@ run_module() {
   grep -E '^\s*(--- FAIL|\S+_test\.go:[0-9]+:)' "$log" || true
   echo "contract-test: [$name] summary"
   grep -E '^(ok|FAIL|---|PASS|panic:)|OpenAPI .*coverage|^\s+[A-Za-z]+ \((GET|PUT|POST|PATCH|DELETE) ' "$log" | grep -vE '^\s+--- PASS' || true
-  printf 'contract-test: [%s] %s passed, %s failed (top-level tests x engines)\n' "$name" \
+  printf 'contract-test: [%s] %s passed, %s failed (top-level tests x engines); top-level tests: %s passed, %s failed\n' "$name" \
     "$(grep -cE '^\s+--- PASS: Test\w+/(sqlite|postgres) ' "$log" || true)" \
-    "$(grep -cE '^\s+--- FAIL: Test\w+/(sqlite|postgres) ' "$log" || true)"
+    "$(grep -cE '^\s+--- FAIL: Test\w+/(sqlite|postgres) ' "$log" || true)" \
+    "$(grep -cE '^--- PASS: Test' "$log" || true)" \
+    "$(grep -cE '^--- FAIL: Test' "$log" || true)"
 }
 
 run_module "$compat"
 run_module "$compat/legacy"
+run_module "$repo/packages/packer-bridge/go"
 
 if [[ $status -ne 0 ]]; then
   echo "contract-test: FAILED" >&2

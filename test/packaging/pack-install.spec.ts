@@ -1,5 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +32,7 @@ const PACKED = [
   '@imprint/core',
   '@imprint/registry',
   '@imprint/cli',
+  '@imprint/packer-bridge',
   // Private (never published) but packable: the plugin a user would install.
   '@imprint/example-docker-like',
 ];
@@ -124,6 +133,33 @@ describe('packed packages, installed outside the repository', () => {
       }),
     ]);
   }, 120_000);
+
+  it('packages an installed plugin as a Packer plugin, from the Go sources and host it ships', async () => {
+    const out = path.join(app, 'packer-plugins');
+    const packaged = await inApp(bin('imprint'), [
+      'plugins',
+      'package',
+      '@imprint/example-docker-like',
+      '--output',
+      out,
+    ]);
+    expect(packaged.stdout).toContain("Built: the Packer plugin 'docker-like' 0.1.0");
+    const binary = readdirSync(out).find(
+      (f) => /^packer-plugin-docker-like_v0\.1\.0_x5\.0_/.test(f) && !f.endsWith('_SHA256SUM'),
+    );
+    expect(binary).toBeDefined();
+    const described = await inApp(path.join(out, binary!), ['describe']);
+    expect(JSON.parse(described.stdout)).toMatchObject({
+      version: '0.1.0',
+      api_version: 'x5.0',
+      builders: ['-packer-default-plugin-name-'],
+      post_processors: ['push', 'tag'],
+      datasources: ['layout'],
+    });
+    // The binary starts the host of the installed package, not the workspace's.
+    const strings = readFileSync(path.join(out, binary!)).toString('latin1');
+    expect(strings).not.toContain(path.join(root, 'packages'));
+  }, 300_000);
 
   it('ships @imprint/registry/testing: a real registry for tests, removed on close', async () => {
     writeFileSync(
