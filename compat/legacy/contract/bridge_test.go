@@ -449,3 +449,98 @@ func processesIn(t *testing.T, dir string) []string {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// packerWithPlugins runs Packer v1.9.4 in dir with the bridge plugins and no
+// registry, and returns what it printed and its exit code.
+func packerWithPlugins(t *testing.T, dir, plugins string, args ...string) (string, int) {
+	t.Helper()
+	home := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, packerBin(t), append([]string{"build", "-color=false"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + home, "CHECKPOINT_DISABLE=1", "PACKER_PLUGIN_PATH=" + plugins}
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("packer build %s did not end within 2 minutes:\n%s", strings.Join(args, " "), out)
+	}
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+// TestStockPackerBridgeTemplates: what a Packer user meets at the edges —
+// a JSON template's typo gets the plugin's own did-you-mean, shell-local runs
+// after an Imprint builder, a provisioner that needs a communicator fails at
+// once saying why, and a communicator other than "none" is refused.
+func TestStockPackerBridgeTemplates(t *testing.T) {
+	plugins := bridgePlugins(t)
+	cases := []struct {
+		name, file, text string
+		code             int
+		want             []string
+	}{
+		{"json typo", "typo.json", `{"builders": [{"type": "docker-like", "bse": "scratch"}]}`, 1, []string{
+			`docker-like source 'docker-like' has 2 configuration problems:`,
+			`unknown field 'bse' in docker-like source 'docker-like': did you mean`,
+			`missing required field 'base' in docker-like source 'docker-like'`,
+		}},
+		{"json shell-local and post-processor", "ok.json", `{
+  "builders": [{"type": "docker-like", "base": "scratch", "created": "2024-01-01T00:00:00Z",
+                "files": [{"content": "x\n", "destination": "/x"}]}],
+  "provisioners": [{"type": "shell-local", "inline": ["echo provisioned > provisioned.txt"]}],
+  "post-processors": [{"type": "docker-like-tag", "tags": ["stable"]}]
+}`, 0, []string{
+			"==> docker-like: Running local shell script:",
+			"==> docker-like (docker-like-tag): Tagged sha256:",
+			"(latest,stable) in ",
+		}},
+		{"shell provisioner", "shell.pkr.hcl", `source "docker-like" "s" {
+  base = "scratch"
+}
+build {
+  sources = ["source.docker-like.s"]
+  provisioner "shell" {
+    inline = ["echo hi"]
+  }
+}`, 1, []string{
+			"==> docker-like.s: Provisioning with shell script:",
+			"Build 'docker-like.s' errored after",
+			"a provisioner needs a communicator (it called Upload ",
+			"the Imprint bridge has no communicator",
+		}},
+		{"communicator ssh", "ssh.pkr.hcl", `source "docker-like" "s" {
+  base         = "scratch"
+  communicator = "ssh"
+}
+build {
+  sources = ["source.docker-like.s"]
+}`, 1, []string{
+			`Error: source "docker-like.s": communicator = "ssh" is not supported by the Imprint bridge`,
+			`How to fix: set communicator = "none"`,
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, c.file, c.text)
+			began := time.Now()
+			out, code := packerWithPlugins(t, dir, plugins, c.file)
+			t.Logf("packer build %s (exit %d, %s):\n%s", c.file, code, time.Since(began).Round(time.Millisecond), out)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d", code, c.code)
+			}
+			// Packer wraps long lines of errors: compare with single spaces.
+			flat := strings.Join(strings.Fields(out), " ")
+			for _, want := range c.want {
+				if !strings.Contains(flat, want) {
+					t.Errorf("the output lacks %q", want)
+				}
+			}
+		})
+	}
+}

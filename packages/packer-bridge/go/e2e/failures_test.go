@@ -29,6 +29,33 @@ func TestPrepareReturnsThePluginsOwnMessage(t *testing.T) {
 	}
 }
 
+// A provisioner that needs a communicator (shell, file) is stopped at its
+// first call, not after Packer's 5-minute upload retries, and the artifact the
+// plugin already made is destroyed.
+func TestProvisionerNeedingACommunicatorFailsAtOnce(t *testing.T) {
+	work := t.TempDir()
+	p := start(t, binary(t, "docker-like"), "builder", plugin.DEFAULT_NAME, startOptions{dir: work})
+	builder := p.client.Builder()
+	cfg := decodeHCL(t, builder.ConfigSpec(), "base = \"scratch\"\noutput_dir = \"layout\"\n")
+	if _, _, err := builder.Prepare(buildVars("docker-like", "web"), cfg); err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	began := time.Now()
+	artifact, err := builder.Run(context.Background(), &testUi{}, &testHook{upload: true})
+	took := time.Since(began)
+	want := "a provisioner needs a communicator (it called Upload /tmp/script.sh): the Imprint bridge has no communicator"
+	if err == nil || !strings.Contains(err.Error(), want) || artifact != nil {
+		t.Fatalf("Run = %v, %v; want an error containing %q", artifact, err, want)
+	}
+	if took > 10*time.Second {
+		t.Fatalf("Run took %s: the refused upload was retried", took)
+	}
+	// docker-like's Destroy removes the layout it created.
+	if _, err := os.Stat(filepath.Join(work, "output-web", "layout")); !os.IsNotExist(err) {
+		t.Fatalf("the image of the failed build is still there: %v", err)
+	}
+}
+
 func TestCommunicatorSSHIsRefusedNamingTheSource(t *testing.T) {
 	p := start(t, binary(t, "docker-like"), "builder", plugin.DEFAULT_NAME, startOptions{
 		dir: t.TempDir(), env: []string{"IMPRINT_BRIDGE_NODE=/nonexistent/node"},

@@ -213,17 +213,36 @@ func (u *testUi) TrackProgress(_ string, _, _ int64, s io.ReadCloser) io.ReadClo
 
 // testHook is Packer core's provisioning hook: it records the call and tries
 // the communicator as a remote provisioner (shell, file) would.
+// testHook is Packer core's hook. By default it runs a provisioner that needs
+// no communicator (as shell-local); with upload set, one that uploads a file
+// and retries a failed upload until its context ends, as Packer's shell
+// provisioner does for start_retry_timeout.
 type testHook struct {
+	upload  bool
 	mu      sync.Mutex
 	names   []string
 	commErr error
 }
 
 func (h *testHook) Run(ctx context.Context, name string, _ packersdk.Ui, comm packersdk.Communicator, _ interface{}) error {
-	err := comm.Upload("/tmp/x", strings.NewReader("x"), nil)
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.names = append(h.names, name)
-	h.commErr = err
-	return nil
+	h.mu.Unlock()
+	if !h.upload {
+		return nil
+	}
+	for {
+		err := comm.Upload("/tmp/script.sh", strings.NewReader("echo hi"), nil)
+		h.mu.Lock()
+		h.commErr = err
+		h.mu.Unlock()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("Error uploading script: %w", err)
+		case <-time.After(time.Second):
+		}
+	}
 }

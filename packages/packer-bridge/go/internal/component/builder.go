@@ -56,15 +56,26 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 	if err := h.Do(ctx, protocol.OpRun, nil, &res, uiEvents(h, ui), b.grace); err != nil {
 		return nil, runError(b.session, err)
 	}
+	var artifact *Artifact
+	if res.Artifact != nil {
+		artifact = &Artifact{h: h, a: *res.Artifact}
+	}
 	if hook != nil {
-		if err := hook.Run(ctx, packersdk.HookProvision, ui, noCommunicator{}, nil); err != nil {
+		if err := provision(ctx, ui, hook); err != nil {
+			// The build failed after the plugin made its artifact: remove it,
+			// as a builder cleans up what a failed build leaves.
+			if artifact != nil {
+				if derr := artifact.Destroy(); derr != nil {
+					ui.Error(fmt.Sprintf("could not destroy %s after the failed provisioning: %v", artifact.Id(), derr))
+				}
+			}
 			return nil, err
 		}
 	}
-	if res.Artifact == nil {
+	if artifact == nil {
 		return nil, nil
 	}
-	return &Artifact{h: h, a: *res.Artifact}, nil
+	return artifact, nil
 }
 
 // runError keeps the plugin's message and says plainly when the run was cancelled.
