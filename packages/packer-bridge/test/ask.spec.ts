@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Event } from '@imprint/packer-bridge';
-import { ASKER, writeAskerPlugin } from './helpers/asker-plugin';
+import { ASKER, linkAskerPlugin } from './helpers/asker-plugin';
 import { HostProcess } from './helpers/host-process';
 
 jest.setTimeout(30_000);
@@ -13,7 +13,7 @@ let host: HostProcess | undefined;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imprint-packer-ask-'));
-  await writeAskerPlugin(dir);
+  await linkAskerPlugin(dir);
 });
 afterEach(async () => {
   host?.kill();

@@ -174,3 +174,35 @@ func hasLine(lines []string, prefix string) bool {
 	}
 	return false
 }
+
+// A question the plugin asks reaches Packer's Ui.Ask and the answer comes
+// back; a step's progress arrives as a few messages, not one per update.
+func TestAskReachesPackersUi(t *testing.T) {
+	p := start(t, binary(t, "asker"), "builder", plugin.DEFAULT_NAME, startOptions{dir: t.TempDir()})
+	builder := p.client.Builder()
+	cfg := decodeHCL(t, builder.ConfigSpec(), `question = "Ship it?"`)
+	if _, _, err := builder.Prepare(buildVars("asker", "q"), cfg); err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	ui := &testUi{answer: "yes"}
+	artifact, err := builder.Run(context.Background(), ui, &testHook{})
+	if err != nil {
+		t.Fatalf("Run: %v (Ui: %q)", err, ui.Lines())
+	}
+	if artifact.Id() != "yes" || artifact.String() != "answered yes" {
+		t.Fatalf("artifact %q / %q, want the answer", artifact.Id(), artifact.String())
+	}
+	lines := ui.Lines()
+	if !hasLine(lines, "ask: Ship it?") {
+		t.Errorf("Ui.Ask was not asked: %q", lines)
+	}
+	progress := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "message: counting") {
+			progress++
+		}
+	}
+	if progress == 0 || progress > 3 || !hasLine(lines, "message: counting (50/50)") {
+		t.Errorf("51 progress updates of one step gave %d messages (want 1 to 3, the last one 50/50): %q", progress, lines)
+	}
+}

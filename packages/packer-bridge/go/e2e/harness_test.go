@@ -28,6 +28,7 @@ import (
 var (
 	repoRoot   string
 	pluginsDir string
+	askerDir   string // the packaged asker fixture
 )
 
 // The two example plugins the tests package.
@@ -61,19 +62,54 @@ func run(m *testing.M) int {
 		}
 		pluginsDir = tmp
 	}
+	// The asker fixture (test/fixtures/imprint-plugin-asker) is packaged here
+	// in any case: it is a test plugin, not one CI packages for Packer.
+	tmp, err := os.MkdirTemp("", "imprint-bridge-asker-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	if err := packageAsker(tmp); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	askerDir = filepath.Join(tmp, "plugins")
 	return m.Run()
+}
+
+// packageAsker links the asker fixture into dir/node_modules and packages it
+// into dir/plugins, as a plugin author would from their project.
+func packageAsker(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
+		return err
+	}
+	fixture := filepath.Join(repoRoot, "packages/packer-bridge/test/fixtures/imprint-plugin-asker")
+	if err := os.Symlink(fixture, filepath.Join(dir, "node_modules", "imprint-plugin-asker")); err != nil {
+		return err
+	}
+	cmd := exec.Command("node", filepath.Join(repoRoot, "packages/cli/dist/bin/imprint.js"),
+		"plugins", "package", "imprint-plugin-asker", "--from", dir, "--output", filepath.Join(dir, "plugins"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s\npackaging the asker fixture with `imprint plugins package` failed: %v", out, err)
+	}
+	return nil
 }
 
 // binary finds the packaged binary of a plugin (installed names carry a version suffix).
 func binary(t *testing.T, name string) string {
 	t.Helper()
-	matches, _ := filepath.Glob(filepath.Join(pluginsDir, "packer-plugin-"+name+"*"))
+	dir := pluginsDir
+	if name == "asker" {
+		dir = askerDir
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "packer-plugin-"+name+"*"))
 	for _, m := range matches {
 		if !strings.HasSuffix(m, "SUM") && !strings.HasSuffix(m, ".json") {
 			return m
 		}
 	}
-	t.Fatalf("no packer-plugin-%s binary in %s", name, pluginsDir)
+	t.Fatalf("no packer-plugin-%s binary in %s", name, dir)
 	return ""
 }
 
@@ -181,6 +217,7 @@ type testUi struct {
 	mu     sync.Mutex
 	lines  []string
 	onLine func(string)
+	answer string // what Ask answers
 }
 
 var _ packersdk.Ui = (*testUi)(nil)
@@ -201,7 +238,7 @@ func (u *testUi) Lines() []string {
 	return append([]string(nil), u.lines...)
 }
 
-func (u *testUi) Ask(q string) (string, error)                                      { u.add("ask", q); return "", nil }
+func (u *testUi) Ask(q string) (string, error)                                      { u.add("ask", q); return u.answer, nil }
 func (u *testUi) Askf(q string, a ...any) (string, error)                           { return u.Ask(fmt.Sprintf(q, a...)) }
 func (u *testUi) Say(s string)                                                      { u.add("say", s) }
 func (u *testUi) Sayf(s string, a ...any)                                           { u.Say(fmt.Sprintf(s, a...)) }
