@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Event } from '@imprint/packer-bridge';
-import { ASKER, linkAskerPlugin } from './helpers/asker-plugin';
+import { ASKER, installAskerPlugin } from './helpers/asker-plugin';
 import { HostProcess } from './helpers/host-process';
 
 jest.setTimeout(30_000);
@@ -12,8 +11,7 @@ let dir: string;
 let host: HostProcess | undefined;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'imprint-packer-ask-'));
-  await linkAskerPlugin(dir);
+  dir = await installAskerPlugin();
 });
 afterEach(async () => {
   host?.kill();

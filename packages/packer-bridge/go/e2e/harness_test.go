@@ -63,8 +63,15 @@ func run(m *testing.M) int {
 		pluginsDir = tmp
 	}
 	// The asker fixture (test/fixtures/imprint-plugin-asker) is packaged here
-	// in any case: it is a test plugin, not one CI packages for Packer.
-	tmp, err := os.MkdirTemp("", "imprint-bridge-asker-")
+	// in any case: it is a test plugin, not one CI packages for Packer. Its
+	// project directory is inside the repository (test/.tmp, ignored by git),
+	// so the plugin's require('@imprint/sdk') finds this repository's SDK.
+	tmpRoot := filepath.Join(repoRoot, "packages/packer-bridge/test/.tmp")
+	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	tmp, err := os.MkdirTemp(tmpRoot, "go-asker-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -78,14 +85,11 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// packageAsker links the asker fixture into dir/node_modules and packages it
-// into dir/plugins, as a plugin author would from their project.
+// packageAsker copies the asker fixture into dir/node_modules and packages
+// it into dir/plugins, as a plugin author would from their project.
 func packageAsker(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
-		return err
-	}
 	fixture := filepath.Join(repoRoot, "packages/packer-bridge/test/fixtures/imprint-plugin-asker")
-	if err := os.Symlink(fixture, filepath.Join(dir, "node_modules", "imprint-plugin-asker")); err != nil {
+	if err := os.CopyFS(filepath.Join(dir, "node_modules", "imprint-plugin-asker"), os.DirFS(fixture)); err != nil {
 		return err
 	}
 	cmd := exec.Command("node", filepath.Join(repoRoot, "packages/cli/dist/bin/imprint.js"),
