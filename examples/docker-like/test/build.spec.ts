@@ -81,6 +81,7 @@ describe('building from scratch', () => {
       expect.stringMatching(
         /^Layer sha256:[a-f0-9]{64}: 12 tar entries, \d+ bytes compressed \(diff ID sha256:[a-f0-9]{64}\)$/,
       ),
+      'SBOM: 0 OS package(s), 4 added file(s)',
       `Writing OCI image layout ${artifact.layoutDir}`,
       `Built image ${artifact.imageId} (manifest ${artifact.manifestDigest}), tagged 'latest'`,
     ]);

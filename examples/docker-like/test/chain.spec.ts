@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Spec } from '@cyclonedx/cyclonedx-library';
 import type { Image } from '@imprint/sdk';
 import { expectRegistryMetadata } from '@imprint/sdk/testing';
 import type { DockerLikeImageArtifact, PushedImageArtifact } from '@imprint/example-docker-like';
 import { build, postProcess } from './helpers/build';
+import { cycloneDxSchemaErrors } from './helpers/cyclonedx-schema';
 import { checkOciLayout } from './helpers/oci-check';
+import { sbomOf } from './helpers/sbom';
 import { findTool, itWithTool, run } from './helpers/oci-tools';
 import { tempDirs } from './helpers/temp-dirs';
 
@@ -164,6 +167,48 @@ describe('base → app chain', () => {
     // On a mismatch after an intended change, regenerate with:
     //   UPDATE_GOLDEN=1 npx jest --selectProjects @imprint/example-docker-like chain
     expect(actual).toEqual(expected);
+  });
+});
+
+describe('SBOM along the chain (imprint.sbom)', () => {
+  it('the builder states one for each image: the base lists its files, the app only the files it added', () => {
+    expect(sbomOf(base).name).toBe('base:base');
+    expect(sbomOf(base).document.components?.map((c) => c.name)).toEqual([
+      '/etc/motd',
+      '/etc/os-release',
+      '/usr/share/imprint/README',
+    ]);
+    expect(sbomOf(app).name).toBe('app:1.0');
+    expect(sbomOf(app).document.components?.map((c) => c.name)).toEqual([
+      '/srv/app/app.json',
+      '/srv/app/start.sh',
+      '/srv/app/static/index.html',
+    ]);
+  });
+
+  it('tag carries the SBOM forward unchanged', () => {
+    expect(sbomOf(tagged)).toEqual(sbomOf(app));
+  });
+
+  it('push carries it forward under the pushed name: same serial and contents, next version', async () => {
+    const before = sbomOf(tagged).document;
+    const after = sbomOf(pushed);
+    const hex = app.manifestDigest.slice('sha256:'.length);
+    expect(after.name).toBe('examples/app:1.0');
+    expect(after.document.serialNumber).toBe(before.serialNumber);
+    expect(after.document.version).toBe(before.version + 1);
+    expect(after.document.components).toEqual(before.components);
+    expect(after.document.metadata.component).toMatchObject({
+      type: 'container',
+      name: 'examples/app',
+      version: '1.0',
+      'bom-ref': app.manifestDigest,
+      purl: `pkg:oci/app@sha256:${hex}?arch=amd64&repository_url=examples%2Fapp&tag=1.0`,
+      hashes: [{ alg: 'SHA-256', content: hex }],
+    });
+    expect(
+      await cycloneDxSchemaErrors(JSON.stringify(after.document), Spec.Version.v1dot7),
+    ).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 
 export { SDK_VERSION, PLUGIN_API_VERSION } from './version';
 
-export { ARTIFACT_STATE_URI } from './image/artifact-state-uri';
+export { ARTIFACT_STATE_URI, ARTIFACT_SBOM_STATE_KEY } from './image/artifact-state-uri';
 export { Image } from './image/image';
 export type { ImageFields, ImageWire } from './image/image';
 export { decodeImages } from './image/decode-images';
@@ -25,6 +25,12 @@ export {
 } from './artifact/from-artifact';
 export type { ArtifactOverride } from './artifact/from-artifact';
 export { fromMappedData } from './artifact/from-mapped-data';
+export {
+  ARTIFACT_SBOM_FORMATS,
+  decodeArtifactSbom,
+  isArtifactSbom,
+} from './artifact/artifact-sbom';
+export type { ArtifactSbom, ArtifactSbomFormat } from './artifact/artifact-sbom';
 
 export { ImageId } from './metadata/decorators/image-id.decorator';
 export { ProviderName } from './metadata/decorators/provider-name.decorator';
@@ -63,6 +69,7 @@ export { ImprintError } from './errors/imprint.error';
 export { ImageValidationError } from './errors/image-validation.error';
 export {
   ImageDecodeError,
+  SbomDecodeError,
   UnsafeKeyError,
   MissingArtifactError,
   InvalidArgumentError,

@@ -16,6 +16,11 @@ describe('package contract', () => {
     expect(sdk.ARTIFACT_STATE_URI).toBe('par.artifact.metadata');
   });
 
+  it('ARTIFACT_SBOM_STATE_KEY is the key the registry reads SBOMs from', () => {
+    expect(sdk.ARTIFACT_SBOM_STATE_KEY).toBe('imprint.sbom');
+    expect(sdk.ARTIFACT_SBOM_FORMATS).toEqual(['cyclonedx', 'spdx']);
+  });
+
   it('UNSAFE_KEYS is the one list of keys that reach a prototype', () => {
     expect([...sdk.UNSAFE_KEYS].sort()).toEqual(['__proto__', 'constructor', 'prototype']);
     expect(sdk.isUnsafeKey('__proto__')).toBe(true);
@@ -34,6 +39,7 @@ describe('package contract', () => {
     const samples: sdk.ImprintError[] = [
       new sdk.ImageValidationError([]),
       new sdk.ImageDecodeError('state', 'is odd'),
+      new sdk.SbomDecodeError('state', 'is odd'),
       new sdk.UnsafeKeyError('state', '__proto__'),
       new sdk.MissingArtifactError(null),
       new sdk.InvalidArgumentError('x', 'a function', 1),

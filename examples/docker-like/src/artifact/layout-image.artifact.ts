@@ -1,6 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Artifact, ImageId, Label, Provider, SourceImageId } from '@imprint/sdk';
+import type { ArtifactSbom } from '@imprint/sdk';
+import {
+  ARTIFACT_SBOM_STATE_KEY,
+  Artifact,
+  ImageId,
+  Label,
+  Provider,
+  SourceImageId,
+} from '@imprint/sdk';
 import { OciLayout } from '../oci/oci-layout';
 import { DOCKER_LIKE_STATE_KEYS } from './state-keys';
 
@@ -19,6 +27,8 @@ export interface LayoutImageFields {
   readonly blobDigests: readonly string[];
   /** Ref names this artifact created; `destroy()` removes them. */
   readonly ownRefs: readonly string[];
+  /** The image's SBOM, stated under `imprint.sbom`; absent when none is known. */
+  readonly sbom?: ArtifactSbom;
 }
 
 /**
@@ -26,6 +36,8 @@ export interface LayoutImageFields {
  * The registry metadata it declares: provider `docker`, the image ID (config
  * digest) as image id, the base's image ID as source, and the manifest digest
  * as the `manifest_digest` label. Subclasses add the region and more labels.
+ * Besides the `docker-like.*` keys, `state('imprint.sbom')` returns the
+ * image's CycloneDX SBOM ({@link ArtifactSbom}), when it has one.
  */
 @Provider('docker')
 export abstract class LayoutImageArtifact extends Artifact {
@@ -56,6 +68,7 @@ export abstract class LayoutImageArtifact extends Artifact {
       [DOCKER_LIKE_STATE_KEYS.manifestDigest]: this.manifestDigest,
       [DOCKER_LIKE_STATE_KEYS.imageId]: this.imageId,
       [DOCKER_LIKE_STATE_KEYS.refs]: [...this.ownRefs],
+      ...(fields.sbom === undefined ? {} : { [ARTIFACT_SBOM_STATE_KEY]: fields.sbom }),
     };
   }
 

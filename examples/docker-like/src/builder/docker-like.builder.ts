@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { BuildContext, Builder, ComponentLocation } from '@imprint/sdk';
 import { DockerLikeImageArtifact } from '../artifact/docker-like-image.artifact';
 import { BUILDER_ID, SCRATCH_SOURCE_IMAGE_ID } from '../artifact/state-keys';
@@ -9,8 +9,10 @@ import { OCI_ANNOTATIONS, OCI_MEDIA_TYPES } from '../oci/media-types';
 import type { LoadedImage } from '../oci/oci-layout';
 import { OciLayout } from '../oci/oci-layout';
 import type { OciDescriptor, OciManifest } from '../oci/oci-types';
-import type { BuiltLayer } from '../oci/tar-layer';
+import type { BuiltLayer, LayerEntry } from '../oci/tar-layer';
 import { buildLayer } from '../oci/tar-layer';
+import { buildImageSbom } from '../sbom/image-sbom';
+import { scanBuiltImage } from '../sbom/scan-image';
 import type { BuildSettings } from './build-settings';
 import { resolveBuildSettings } from './build-settings';
 import { deriveImageConfig } from './image-config';
@@ -77,11 +79,12 @@ export class DockerLikeBuilder implements Builder<DockerLikeConfig> {
 
     signal.throwIfAborted();
     let layer: BuiltLayer | undefined;
+    let entries: LayerEntry[] = [];
     if (settings.files.length > 0) {
       ui.say(
         `Adding ${settings.files.length} file entr${settings.files.length === 1 ? 'y' : 'ies'} as a new layer`,
       );
-      const entries = await collectLayerEntries(settings.files, signal);
+      entries = await collectLayerEntries(settings.files, signal);
       layer = await buildLayer(entries, { mtime: new Date(settings.created) });
       ui.message(
         `Layer ${layer.digest}: ${layer.entryCount} tar entries, ${layer.compressed.length} bytes compressed (diff ID ${layer.diffId})`,
@@ -138,6 +141,12 @@ export class DockerLikeBuilder implements Builder<DockerLikeConfig> {
     };
 
     signal.throwIfAborted();
+    const sbomContents = await scanBuiltImage({ base, added: layer && { layer, entries } }, signal);
+    ui.message(
+      `SBOM: ${sbomContents.packages.length} OS package(s), ${sbomContents.files.length} added file(s)`,
+    );
+
+    signal.throwIfAborted();
     ui.say(`Writing OCI image layout ${outputDir}`);
     const output = await OciLayout.openOrCreate(outputDir);
     const taken = (await output.readIndex()).manifests.find(
@@ -187,6 +196,18 @@ export class DockerLikeBuilder implements Builder<DockerLikeConfig> {
       tags,
       architecture: platform.architecture,
       os: platform.os,
+      sbom: buildImageSbom(
+        {
+          name: basename(outputDir),
+          tag: settings.tag,
+          manifestDigest: manifestDescriptor.digest,
+          imageId: configDescriptor.digest,
+          architecture: platform.architecture,
+          os: platform.os,
+        },
+        settings.created,
+        sbomContents,
+      ),
     });
   }
 }

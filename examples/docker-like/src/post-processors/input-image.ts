@@ -1,5 +1,10 @@
-import type { PackerArtifact } from '@imprint/sdk';
-import { ARTIFACT_STATE_URI, decodeImages } from '@imprint/sdk';
+import type { ArtifactSbom, PackerArtifact } from '@imprint/sdk';
+import {
+  ARTIFACT_SBOM_STATE_KEY,
+  ARTIFACT_STATE_URI,
+  decodeArtifactSbom,
+  decodeImages,
+} from '@imprint/sdk';
 import { DOCKER_LIKE_STATE_KEYS } from '../artifact/state-keys';
 import { InputArtifactError } from '../errors';
 import type { LoadedImage } from '../oci/oci-layout';
@@ -11,12 +16,15 @@ export interface InputImage {
   readonly image: LoadedImage;
   /** The input's registry `sourceImageId`: the parent that outputs inherit. */
   readonly sourceImageId: string;
+  /** The input's SBOM (`imprint.sbom`), which outputs carry forward; absent when it states none. */
+  readonly sbom?: ArtifactSbom;
 }
 
 /**
  * Finds the image behind an artifact of the docker-like builder or
  * post-processors, through its `docker-like.*` state keys (so it works with
- * any artifact class that states them), and re-checks every blob.
+ * any artifact class that states them), and re-checks every blob. The
+ * input's SBOM is read too, for the outputs to carry forward.
  *
  * @throws {@link InputArtifactError} when the artifact is not a docker-like image or its layout lost the image.
  */
@@ -38,6 +46,14 @@ export async function readInputImage(
   if (images.length !== 1)
     throw fail(`it states ${images.length} registry images; expected exactly one`);
   images[0].validate();
+  let sbom: ArtifactSbom | undefined;
+  try {
+    sbom = decodeArtifactSbom(artifact.state(ARTIFACT_SBOM_STATE_KEY));
+  } catch (error) {
+    throw fail(
+      `its '${ARTIFACT_SBOM_STATE_KEY}' state is not an SBOM (${(error as Error).message})`,
+    );
+  }
 
   const layout = await OciLayout.open(layoutDir, (problem) =>
     fail(`its image layout ${layoutDir} is gone (${problem})`),
@@ -49,7 +65,12 @@ export async function readInputImage(
     );
   }
   const image = await layout.loadImage(descriptor, signal);
-  return { layout, image, sourceImageId: images[0].sourceImageId };
+  return {
+    layout,
+    image,
+    sourceImageId: images[0].sourceImageId,
+    ...(sbom === undefined ? {} : { sbom }),
+  };
 }
 
 function safeBuilderId(artifact: PackerArtifact): string {

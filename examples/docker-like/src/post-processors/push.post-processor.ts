@@ -12,6 +12,7 @@ import { PUSH_POST_PROCESSOR_ID } from '../artifact/state-keys';
 import { DockerLikePushConfig } from '../config/push.config';
 import { OutputConflictError, OutputNotWritableError, PushTargetError } from '../errors';
 import { OciLayout } from '../oci/oci-layout';
+import { retargetImageSbom } from '../sbom/image-sbom';
 import { readInputImage } from './input-image';
 
 /**
@@ -24,7 +25,8 @@ import { readInputImage } from './input-image';
  * The returned artifact's registry metadata: image ID = config digest (the
  * image is unchanged), `sourceImageId` = the input's source, region =
  * `<registry_dir>/<repository>`, labels `pushed_ref` (`repository:tag`) and
- * `manifest_digest`. The input is kept.
+ * `manifest_digest`. It states the input's SBOM (`imprint.sbom`) with the
+ * image component renamed to `repository` and `tag`. The input is kept.
  */
 export class DockerLikePushPostProcessor implements PostProcessor<DockerLikePushConfig> {
   /** Describes and validates the configuration. */
@@ -96,6 +98,19 @@ export class DockerLikePushPostProcessor implements PostProcessor<DockerLikePush
       manifestDigest: pushed.descriptor.digest,
       blobDigests: blobs.map((b) => b.ref.digest),
       ownRefs: [tag],
+      ...(input.sbom === undefined
+        ? {}
+        : {
+            sbom: retargetImageSbom(input.sbom, {
+              name: repository,
+              repository,
+              tag,
+              manifestDigest: pushed.descriptor.digest,
+              imageId: pushed.configDigest,
+              architecture: pushed.config.architecture,
+              os: pushed.config.os,
+            }),
+          }),
     });
     return { artifact: result, keepInput: true };
   }

@@ -17,8 +17,8 @@ import { readInputImage } from './input-image';
  *
  * The image is unchanged, so the returned artifact keeps the input's image ID
  * and its `sourceImageId` (the base, not the input: an image is not its own
- * parent); its `tags` label lists every ref of the image after tagging. The
- * input is kept.
+ * parent); its `tags` label lists every ref of the image after tagging, and
+ * it states the input's SBOM (`imprint.sbom`) unchanged. The input is kept.
  */
 export class DockerLikeTagPostProcessor implements PostProcessor<DockerLikeTagConfig> {
   /** Describes and validates the configuration. */
@@ -58,6 +58,8 @@ export class DockerLikeTagPostProcessor implements PostProcessor<DockerLikeTagCo
       tags: await layout.refsOf(image.descriptor.digest),
       architecture: image.config.architecture,
       os: image.config.os,
+      // A tag changes no content and no name: the input's SBOM still describes the image.
+      ...(input.sbom === undefined ? {} : { sbom: input.sbom }),
     });
     return { artifact: result, keepInput: true };
   }

@@ -1,3 +1,4 @@
+import { ARTIFACT_SBOM_STATE_KEY } from '../image/artifact-state-uri';
 import { describeType, describeTypedValue } from './describe-value';
 import { SDK_ERROR_CODES } from './error-codes';
 import { ImprintError } from './imprint.error';
@@ -12,6 +13,21 @@ export class ImageDecodeError extends ImprintError {
     readonly problem: string,
   ) {
     super(`Cannot decode registry metadata: ${position} ${problem}.`);
+  }
+}
+
+/** A value stated under `imprint.sbom` (`ARTIFACT_SBOM_STATE_KEY`) is not an `ArtifactSbom`. */
+export class SbomDecodeError extends ImprintError {
+  readonly code = SDK_ERROR_CODES.SBOM_DECODE;
+
+  constructor(
+    /** Where the offending value sits, e.g. `state.format` or `state.document.components[2]`. */
+    readonly position: string,
+    readonly problem: string,
+  ) {
+    super(
+      `Cannot read the SBOM an artifact states under '${ARTIFACT_SBOM_STATE_KEY}': ${position} ${problem}.`,
+    );
   }
 }
 
