@@ -16,10 +16,13 @@ import type {
   ListChannelsResponse,
   ListOrganizationsResponse,
   ListProjectsResponse,
+  ListSbomsResponse,
   ListVersionsResponse,
+  GetSbomResponse,
   Organization,
   Project,
   Registry,
+  Sbom,
   SearchExternalArtifactResponse,
   TemplateType,
   UpdateVersionResponse,
@@ -35,6 +38,7 @@ import type { ListCallOptions, PaginatedMethod } from './operations/pagination';
 import { PAGINATED, iteratePages } from './operations/pagination';
 import type { ListProjectsOptions } from './operations/resource-manager';
 import * as resourceManager from './operations/resource-manager';
+import * as sboms from './operations/sboms';
 import type { RevokeVersionOptions } from './operations/versions';
 import * as versions from './operations/versions';
 import type { CallOptions, RegistryClientOptions } from './options';
@@ -277,6 +281,24 @@ export class RegistryClient {
   /** Deletes a build (DeleteBuild). */
   deleteBuild(...args: OperationArgs<typeof builds.deleteBuild>): Promise<void> {
     return builds.deleteBuild(this.connection, ...args);
+  }
+
+  /**
+   * Stores an SBOM of a build (UploadSbom): `compressed_sbom` is the
+   * zstd-compressed CycloneDX/SPDX JSON, base64. A name the build has → code 6.
+   */
+  uploadSbom(...args: OperationArgs<typeof sboms.uploadSbom>): Promise<Sbom> {
+    return sboms.uploadSbom(this.connection, ...args);
+  }
+
+  /** Every SBOM of a build (ListSboms; the operation has no pagination). */
+  listSboms(...args: OperationArgs<typeof sboms.listSboms>): Promise<ListSbomsResponse> {
+    return sboms.listSboms(this.connection, ...args);
+  }
+
+  /** A short-lived `download_url` of the compressed document, no token needed (GetSbom). */
+  getSbom(...args: OperationArgs<typeof sboms.getSbom>): Promise<GetSbomResponse> {
+    return sboms.getSbom(this.connection, ...args);
   }
 
   // ---- channels -----------------------------------------------------------------

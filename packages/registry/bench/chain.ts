@@ -8,6 +8,7 @@ import { SQLITE_FILE_NAME, type AncestryQuery, type RegistryService } from '@imp
 import type { TestDatabase } from '@imprint/registry/testing';
 import type { ServiceContext } from '../src/domain/context';
 import { SqlRegistryService } from '../src/domain/registry.service';
+import { SbomBlobStore } from '../src/resources/sboms/sbom-blobs';
 import { NO_OWN_REVOCATION, NO_REVOCATION } from '../src/resources/revocation/revocation';
 import type {
   ArtifactTable,
@@ -225,6 +226,8 @@ async function capturedStatements(
       throw new Error('read-only');
     },
     heartbeatTimeoutMs: 300_000,
+    sbomBlobs: SbomBlobStore.open(database.engine, undefined, (fn) => db.transaction().execute(fn)),
+    urlSigningKey: 'bench',
     changes: { generation: () => undefined },
     close: () => db.destroy(),
   };

@@ -49,6 +49,8 @@ export const ANCESTRY_TYPES = Object.freeze([
 ] as const);
 /** `config.feature_tier` values of a registry. */
 export const FEATURE_TIERS = Object.freeze(['UNSET', 'STANDARD', 'PLUS'] as const);
+/** `format` values of an SBOM: JSON documents only, case-sensitive (HCP's `SbomFormat`). */
+export const SBOM_FORMATS = Object.freeze(['CYCLONEDX', 'SPDX'] as const);
 /** `state` values of a long-running operation. */
 export const OPERATION_STATES = Object.freeze(['PENDING', 'RUNNING', 'DONE'] as const);
 
@@ -60,6 +62,7 @@ export const AncestryStatus = StringEnum(ANCESTRY_STATUSES);
 export const AncestryType = StringEnum(ANCESTRY_TYPES);
 export const FeatureTier = StringEnum(FEATURE_TIERS);
 export const OperationState = StringEnum(OPERATION_STATES);
+export const SbomFormat = StringEnum(SBOM_FORMATS, { description: 'CYCLONEDX or SPDX (JSON)' });
 /** A principal's role ({@link ROLES}), as request bodies carry it. */
 export const RoleSchema = StringEnum(ROLES, { description: 'viewer, contributor or admin' });
 
@@ -77,5 +80,7 @@ export type AncestryStatus = Static<typeof AncestryStatus>;
 export type AncestryType = Static<typeof AncestryType>;
 /** `config.feature_tier` of a registry. */
 export type FeatureTier = Static<typeof FeatureTier>;
+/** `format` of an SBOM. */
+export type SbomFormat = Static<typeof SbomFormat>;
 /** `state` of a long-running operation. */
 export type OperationState = Static<typeof OperationState>;

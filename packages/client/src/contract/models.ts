@@ -7,6 +7,7 @@ import {
   OperationState,
   RevocationType,
   RoleSchema,
+  SbomFormat,
   TemplateType,
   VersionStatus,
 } from './enums';
@@ -135,6 +136,16 @@ export const Build = Model(
   { $id: 'Build', description: 'One component of a version.' },
 );
 export type Build = Static<typeof Build>;
+
+/** A software bill of materials stored with a build (its document is fetched by GetSbom's URL). */
+export const Sbom = Model(
+  { id: str(), name: str(), format: SbomFormat },
+  {
+    $id: 'Sbom',
+    description: 'An SBOM of a build: CycloneDX or SPDX JSON, stored zstd-compressed.',
+  },
+);
+export type Sbom = Static<typeof Sbom>;
 
 /** The ancestor version an inherited revocation comes from. */
 export const RevocationInheritedFrom = Type.Object({
@@ -375,6 +386,7 @@ export const RESPONSE_MODELS: readonly TModel[] = [
   Registry,
   Artifact,
   Build,
+  Sbom,
   Version,
   Bucket,
   ChannelVersion,

@@ -50,6 +50,14 @@ export const LIMITS = Object.freeze({
   duration: 32,
   /** `update_mask` of UpdateChannel. */
   updateMask: 200,
+  /**
+   * An uploaded SBOM as sent (zstd-compressed, before base64): 4 MiB. HCP documents no limit
+   * (its edge takes bodies of 17 MB); Packer's hcp-sbom compresses with zstd's best level, so a
+   * JSON document of tens of MiB fits.
+   */
+  sbomCompressedBytes: 4 * 1024 * 1024,
+  /** An uploaded SBOM decompressed (64 MiB): decompression stops past it (a zstd bomb). */
+  sbomDecompressedBytes: 64 * 1024 * 1024,
 } as const);
 
 /** Regular expressions (JSON Schema `pattern` syntax, which is also JavaScript's). */
@@ -62,6 +70,10 @@ export const PATTERNS = Object.freeze({
   lookupFingerprint: '^[a-zA-Z0-9"][a-zA-Z0-9_."-]{0,39}$',
   /** A fingerprint to assign to a channel; empty unassigns. */
   assignFingerprint: '^(?:[a-zA-Z0-9"][a-zA-Z0-9_."-]{0,39})?$',
+  /** An SBOM name sent to UploadSbom (HCP: 3-36 of [A-Za-z0-9_-]). */
+  sbomName: '^[A-Za-z0-9_-]{3,36}$',
+  /** An SBOM name looked up: also a default name, which is the version fingerprint. */
+  lookupSbomName: '^[A-Za-z0-9_."-]{1,40}$',
   /** Server-made ids. */
   ulid: '^[0-9A-Za-z]{26}$',
   /** Organization and project ids. */
@@ -110,6 +122,15 @@ export const FingerprintSchema = Pattern(
 export const AssignFingerprintSchema = Pattern(
   PATTERNS.assignFingerprint,
   'a version fingerprint, or empty to unassign',
+);
+
+/** An SBOM name in an UploadSbom body. */
+export const SbomNameSchema = Pattern(PATTERNS.sbomName, '3-36 letters, digits, "-" or "_"');
+
+/** An SBOM name in a path (GetSbom). */
+export const LookupSbomNameSchema = Pattern(
+  PATTERNS.lookupSbomName,
+  'an SBOM name (3-36 letters, digits, "-" or "_"), or the version fingerprint when none was given',
 );
 
 /** Server-made ids (ULIDs). */

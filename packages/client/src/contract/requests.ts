@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
-import { AncestryType, BuildStatus, TemplateType } from './enums';
+import { AncestryType, BuildStatus, SbomFormat, TemplateType } from './enums';
 import { FreeObject, StringEnum } from './kinds';
 import type { BuildMetadata } from './models';
 import {
@@ -10,6 +10,7 @@ import {
   NameSchema,
   NewFingerprintSchema,
   PATTERNS,
+  SbomNameSchema,
   Text,
 } from './patterns-and-limits';
 
@@ -110,6 +111,22 @@ export const UpdateBuildBody = Closed({
   ),
 });
 export type UpdateBuildBody = Static<typeof UpdateBuildBody>;
+
+/**
+ * Body of UploadSbom (`PUT …/builds/{build_id}/sboms`). `compressed_sbom` is
+ * the zstd-compressed JSON document, base64 in JSON (at most
+ * LIMITS.sbomCompressedBytes compressed, LIMITS.sbomDecompressedBytes
+ * decompressed); without `name` the SBOM is named after the version
+ * fingerprint, as on HCP.
+ */
+export const UploadSbomBody = Closed({
+  compressed_sbom: Type.String({
+    description: `the zstd-compressed document, base64 (at most ${LIMITS.sbomCompressedBytes} bytes compressed)`,
+  }),
+  format: SbomFormat,
+  name: opt(SbomNameSchema),
+});
+export type UploadSbomBody = Static<typeof UploadSbomBody>;
 
 /** Body of CreateChannel (`POST /buckets/{bucket}/channels`). */
 export const CreateChannelBody = Closed({

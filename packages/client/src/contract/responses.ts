@@ -19,6 +19,7 @@ import {
   Pagination,
   Project,
   Registry,
+  Sbom,
   Version,
 } from './models';
 
@@ -108,6 +109,21 @@ export const AssignChannelVersionResponse = Type.Object({
   version: Type.Optional(Nullable(Version)),
 });
 
+/** Response of UploadSbom. */
+export const UploadSbomResponse = Wrapped('sbom', Sbom);
+
+/** Response of ListSboms: every SBOM of the build (the operation has no pagination). */
+export const ListSbomsResponse = Type.Object({ sboms: Type.Array(ModelRef(Sbom)) });
+
+/**
+ * Response of GetSbom: a short-lived signed URL that answers the document as
+ * uploaded (zstd-compressed bytes), without a bearer token, as HCP's presigned
+ * S3 URL does.
+ */
+export const GetSbomResponse = Type.Object({
+  download_url: Type.String({ description: 'short-lived signed URL of the compressed document' }),
+});
+
 /** `{}`: what HCP's Delete operations answer. */
 export const EmptyResponse = Type.Object({});
 
@@ -139,5 +155,8 @@ export type BuildResponse = Static<typeof BuildResponse>;
 export type ChannelResponse = Static<typeof ChannelResponse>;
 export type AssignChannelVersionResponse = Static<typeof AssignChannelVersionResponse>;
 export type EmptyResponse = Static<typeof EmptyResponse>;
+export type UploadSbomResponse = Static<typeof UploadSbomResponse>;
+export type ListSbomsResponse = Static<typeof ListSbomsResponse>;
+export type GetSbomResponse = Static<typeof GetSbomResponse>;
 export type ListOrganizationsResponse = Static<typeof ListOrganizationsResponse>;
 export type ListProjectsResponse = Static<typeof ListProjectsResponse>;

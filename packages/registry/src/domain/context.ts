@@ -3,6 +3,7 @@ import type { Location } from '@imprint/client';
 import type { ChangeSource } from '../storage/change-tracking';
 import type { Database, Db } from '../storage/schema';
 import type { Engine } from '../storage/sql-helpers';
+import type { SbomBlobStore } from '../resources/sboms/sbom-blobs';
 
 /** What every domain operation needs: the database, the clock and the registry identity. */
 export interface ServiceContext {
@@ -26,6 +27,10 @@ export interface ServiceContext {
   /** A new ULID; monotonic within the process so ids sort by creation. */
   newId(): string;
   readonly heartbeatTimeoutMs: number;
+  /** Where SBOM documents are kept (database or files, see SbomBlobStore). */
+  readonly sbomBlobs: SbomBlobStore;
+  /** HMAC key of GetSbom's download URLs (hex), the same for every instance over the database. */
+  readonly urlSigningKey: string;
   /** How far the data has changed, for read caches; `undefined` generations disable them. */
   readonly changes: ChangeSource;
   /** Closes the database (once; later calls return the same promise). */

@@ -7,10 +7,12 @@ export type {
   Actor,
   AncestryQuery,
   BuildLocation,
+  BuildRef,
   Principal,
   PrincipalStore,
   RegistryService,
   RegistryStorage,
+  SbomDownload,
   StorageOptions,
   VersionSelector,
 } from './registry-contract';

@@ -14,8 +14,10 @@ import type {
   ListChannelHistoryResponse,
   ListChannelsResponse,
   ListOptions,
+  ListSbomsResponse,
   ListVersionsResponse,
   Registry,
+  Sbom,
   SearchExternalArtifactBody,
   SearchExternalArtifactResponse,
   UpdateBucketBody,
@@ -23,9 +25,24 @@ import type {
   UpdateChannelBody,
   UpdateVersionBody,
   UpdateVersionResponse,
+  UploadSbomBody,
   Role,
   Version,
 } from '@imprint/client';
+
+/** A build as the API addresses it: bucket name, version fingerprint, build id. */
+export interface BuildRef {
+  readonly bucket: string;
+  readonly fingerprint: string;
+  readonly buildId: string;
+}
+
+/** What an SBOM download URL answers: the document as uploaded (zstd). */
+export interface SbomDownload {
+  readonly name: string;
+  readonly format: Sbom['format'];
+  readonly compressed: Buffer;
+}
 
 /** Who performs an operation: recorded as author ids and revocation authors. */
 export interface Actor {
@@ -143,6 +160,19 @@ export interface RegistryService {
     body: UpdateBuildBody,
   ): Promise<Build>;
   deleteBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string): Promise<void>;
+
+  /**
+   * Stores an SBOM of a build (contributor): checked (base64, zstd, size
+   * limits, JSON of the declared format → 3), stored once per distinct
+   * document. Complete version → 9; a name the build has → 6.
+   */
+  uploadSbom(actor: Actor, build: BuildRef, body: UploadSbomBody): Promise<Sbom>;
+  /** Every SBOM of a build. */
+  listSboms(build: BuildRef): Promise<ListSbomsResponse>;
+  /** GetSbom: the path + signed query of a short-lived download URL. Unknown name → 5. */
+  getSbomLink(build: BuildRef, name: string): Promise<string>;
+  /** The compressed document behind a download URL; a bad or expired signature → 7. */
+  readSbomLink(sbomId: string, expires: string, signature: string): Promise<SbomDownload>;
 
   /** With an `actor` who is a viewer, restricted channels are left out. */
   listChannels(bucket: string, options?: ListOptions, actor?: Actor): Promise<ListChannelsResponse>;

@@ -8,11 +8,14 @@ import type {
   ListChannelHistoryResponse,
   ListChannelsResponse,
   ListOptions,
+  ListSbomsResponse,
   ListVersionsResponse,
   Location,
   Registry,
+  Sbom,
   SearchExternalArtifactResponse,
   UpdateVersionResponse,
+  UploadSbomBody,
   Version,
 } from '@imprint/client';
 import { listBucketAncestry } from '../resources/ancestry/ancestry.service';
@@ -56,10 +59,13 @@ import type {
   Actor,
   AncestryQuery,
   BuildLocation,
+  BuildRef,
   RegistryService,
+  SbomDownload,
   VersionSelector,
 } from './registry-contract';
 import { toIso } from './time';
+import { getSbomLink, listSboms, readSbomLink, uploadSbom } from '../resources/sboms/sboms.service';
 
 /**
  * The registry service over one Kysely database (SQLite or PostgreSQL).
@@ -192,6 +198,24 @@ export class SqlRegistryService implements RegistryService {
 
   deleteBuild(actor: Actor, bucket: string, fingerprint: string, buildId: string): Promise<void> {
     return deleteBuild(this.ctx, actor, bucket, fingerprint, buildId);
+  }
+
+  // ---- SBOMs ----------------------------------------------------------------
+
+  uploadSbom(actor: Actor, build: BuildRef, body: UploadSbomBody): Promise<Sbom> {
+    return uploadSbom(this.ctx, actor, build, body);
+  }
+
+  listSboms(build: BuildRef): Promise<ListSbomsResponse> {
+    return listSboms(this.ctx, build);
+  }
+
+  getSbomLink(build: BuildRef, name: string): Promise<string> {
+    return getSbomLink(this.ctx, build, name);
+  }
+
+  readSbomLink(sbomId: string, expires: string, signature: string): Promise<SbomDownload> {
+    return readSbomLink(this.ctx, sbomId, expires, signature);
   }
 
   // ---- channels -------------------------------------------------------------

@@ -57,6 +57,16 @@ export const RegistryErrorReason = {
   CHANNEL_EXISTS: 'REGISTRY_ERR_CHANNEL_EXISTS',
   /** 6 */
   PRINCIPAL_EXISTS: 'REGISTRY_ERR_PRINCIPAL_EXISTS',
+  /** 5: no SBOM of that name on the build, or the SBOM of a download URL was deleted since. */
+  SBOM_NOT_FOUND: 'REGISTRY_ERR_SBOM_NOT_FOUND',
+  /** 6: the build already has an SBOM of that name (names are unique per build, as on HCP). */
+  SBOM_EXISTS: 'REGISTRY_ERR_SBOM_EXISTS',
+  /** 3: `compressed_sbom` is not base64, not zstd, not JSON, or not the declared format. */
+  SBOM_INVALID: 'REGISTRY_ERR_SBOM_INVALID',
+  /** 3: the SBOM is larger than LIMITS.sbomCompressedBytes, or decompresses past LIMITS.sbomDecompressedBytes. */
+  SBOM_TOO_LARGE: 'REGISTRY_ERR_SBOM_TOO_LARGE',
+  /** 7: an SBOM download URL whose signature is wrong or whose time is up. */
+  SBOM_LINK_INVALID: 'REGISTRY_ERR_SBOM_LINK_INVALID',
   /** 6: a build's parent_version_id / parent_channel_id is already set to another value. */
   BUILD_PARENT_IMMUTABLE: 'REGISTRY_ERR_BUILD_PARENT_IMMUTABLE',
 

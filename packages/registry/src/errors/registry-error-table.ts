@@ -1,6 +1,7 @@
 import { HTTP_ERROR_ROWS } from './http-error-rows';
 import { INPUT_ERROR_ROWS } from './input-error-rows';
 import { RESOURCE_ERROR_ROWS } from './resource-error-rows';
+import { SBOM_ERROR_ROWS } from './sbom-error-rows';
 
 export type { RegistryErrorRow } from './registry-error-row';
 export type { VersionRef } from './resource-error-rows';
@@ -11,13 +12,14 @@ export type { VersionRef } from './resource-error-rows';
  * Call sites pass values, never sentences (`new RegistryErrors.BucketNotFound({
  * bucket_name })`). Several rows share a code where one code has several
  * messages (`REGISTRY_ERR_VERSION_NOT_FOUND` is 5/404 in general and 10/409
- * from GetVersion). The rows sit in three files by layer (each under the size
+ * from GetVersion). The rows sit in four files by layer (SBOMs apart) (each under the size
  * one can read at once); this is the one table: docs/reference/errors.md shows
  * it and test/contract/error-docs.spec.ts keeps the two in step.
  */
 export const REGISTRY_ERROR_TABLE = {
   ...INPUT_ERROR_ROWS,
   ...RESOURCE_ERROR_ROWS,
+  ...SBOM_ERROR_ROWS,
   ...HTTP_ERROR_ROWS,
 } as const;
 

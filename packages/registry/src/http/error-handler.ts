@@ -223,6 +223,10 @@ export function toRegistryError(
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      // A route whose limit is a documented payload limit (UploadSbom) names that limit.
+      const named = (request.routeOptions.config as { bodyTooLarge?: () => RegistryError })
+        .bodyTooLarge;
+      if (named) return named();
       // A route may take less than the server-wide limit (POST /oauth2/token does).
       const limit = request.routeOptions.bodyLimit ?? bodyLimit;
       const limitOf =

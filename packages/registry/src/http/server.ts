@@ -44,6 +44,7 @@ import { openApiRoutes } from './routes/openapi.routes';
 import { PACKER_PREFIX, packerApi } from './routes/packer-api';
 import { PACKER_2021_PREFIX, packer2021Api } from '../resources-2021/packer-2021-api';
 import { resourceManagerRoutes } from './routes/resource-manager.routes';
+import { sbomDownloadRoutes } from '../resources/sboms/sboms.routes';
 import { MODEL_SCHEMAS, openApiNullable, openApiNullableModels } from './schemas/models.schemas';
 
 export {
@@ -315,6 +316,7 @@ export async function buildRegistryServer(
   await app.register(callerIdentityRoutes, context);
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
+  await app.register(sbomDownloadRoutes, context);
   await app.register(packerApi, { ...context, prefix: PACKER_PREFIX });
   await app.register(packer2021Api, { ...context, prefix: PACKER_2021_PREFIX });
 

@@ -29,6 +29,7 @@ import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect';
 import { SqliteCheckpointer, WAL_LIMIT_BYTES } from './sqlite-checkpointer';
 import { SqliteWriteBatcher } from './sqlite-write-batcher';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
+import { SbomBlobStore } from '../resources/sboms/sbom-blobs';
 
 export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
@@ -304,6 +305,12 @@ async function ensureRegistryRecord(db: Kysely<Database>, now: number, newId: ()
     })
     .onConflict((oc) => oc.column('singleton').doNothing())
     .execute();
+  // Databases from before migration 0004 get their key here, once.
+  await db
+    .updateTable('registry')
+    .set({ url_signing_key: randomBytes(32).toString('hex') })
+    .where('url_signing_key', 'is', null)
+    .execute();
   return db.selectFrom('registry').selectAll().executeTakeFirstOrThrow();
 }
 
@@ -378,16 +385,23 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     let closing: Promise<void> | undefined;
     // One once-only shutdown shared by storage.close() and service.close().
     const close = () => (closing ??= stopFollowing().then(destroy));
+    const transaction: ServiceContext['transaction'] = (fn) =>
+      batcher ? batcher.run(fn) : db.transaction().execute(fn);
+    const sbomBlobs = SbomBlobStore.open(engine, options.dataDir, transaction);
+    // Files of uploads or deletes a crash cut short.
+    await sbomBlobs.sweep();
     const ctx: ServiceContext = {
       db,
       engine,
-      transaction: (fn) => (batcher ? batcher.run(fn) : db.transaction().execute(fn)),
+      transaction,
       singleStatement: (fn) => (batcher ? batcher.run(fn) : fn(db)),
       location,
       registryId: registry.id,
       nowMs,
       newId,
       heartbeatTimeoutMs,
+      sbomBlobs,
+      urlSigningKey: registry.url_signing_key ?? '',
       changes: readCache ? tracker : NOT_FOLLOWED,
       close,
     };

@@ -15,6 +15,8 @@ export interface RegistryTable {
   project_id: string;
   created_at: number;
   updated_at: number;
+  /** HMAC key of GetSbom's download URLs (hex); set on first open after migration 0004. */
+  url_signing_key: string | null;
 }
 
 /** A bucket. */
@@ -154,6 +156,30 @@ export interface TokenTable {
   created_at: number;
 }
 
+/**
+ * A stored SBOM document, content-addressed: identical documents are stored
+ * once. `data` holds the compressed bytes on PostgreSQL (bytea) and in an
+ * in-memory SQLite database; a SQLite database on disk keeps them in
+ * `<data dir>/sboms/<2 hex>/<sha256>` and `data` is NULL (see sbom-blobs.ts).
+ */
+export interface SbomBlobTable {
+  /** Hex sha256 of the compressed bytes. */
+  sha256: string;
+  size: number;
+  data: Uint8Array | null;
+  created_at: number;
+}
+
+/** An SBOM of a build: a name, a format and the blob of its document. */
+export interface SbomTable {
+  id: string;
+  build_id: string;
+  name: string;
+  format: string;
+  blob_sha256: string;
+  created_at: number;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   registry: RegistryTable;
@@ -166,6 +192,8 @@ export interface Database {
   version_links: VersionLinkTable;
   principals: PrincipalTable;
   tokens: TokenTable;
+  sbom_blobs: SbomBlobTable;
+  sboms: SbomTable;
 }
 
 /** Every table of {@link Database}, by name (the compiler checks none is missing). */
@@ -180,6 +208,8 @@ export const REGISTRY_TABLES = [
   'version_links',
   'principals',
   'tokens',
+  'sbom_blobs',
+  'sboms',
 ] as const satisfies readonly (keyof Database)[];
 const everyTableListed: Exclude<keyof Database, (typeof REGISTRY_TABLES)[number]> extends never
   ? true

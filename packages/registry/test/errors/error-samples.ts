@@ -79,6 +79,25 @@ export const ERROR_SAMPLES: RegistryErrorParams = {
   VersionExists: { bucket_name: 'ubuntu-base', fingerprint: '01J9ZK' },
   BuildExists: { bucket_name: 'ubuntu-base', fingerprint: '01J9ZK', component_type: 'docker.base' },
   ChannelExists: channel,
+  SbomInvalid: {
+    problem:
+      'is not valid base64. Send the zstd-compressed document base64-encoded (standard alphabet, e.g. base64 -w0 sbom.json.zst).',
+  },
+  SbomTooLarge: { what: 'compressed', max: 4194304 },
+  SbomNotFound: {
+    bucket_name: 'ubuntu-base',
+    fingerprint: '01J9ZK',
+    build_id: '01J9ZKB',
+    name: 'sbom-os',
+  },
+  SbomGone: { sbom_id: '01J9ZKS' },
+  SbomExists: {
+    bucket_name: 'ubuntu-base',
+    fingerprint: '01J9ZK',
+    build_id: '01J9ZKB',
+    name: 'sbom-os',
+  },
+  SbomLinkInvalid: { problem: 'expired' },
   PrincipalExists: { name: 'ci-packer' },
   BuildParentImmutable: { field: 'parent_version_id', build_id: '01J9ZKB', stored: '01J9ZKV' },
   ChannelManagedDelete: { bucket_name: 'ubuntu-base', channel_name: 'latest' },

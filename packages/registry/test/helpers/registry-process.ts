@@ -4,6 +4,8 @@ import * as path from 'node:path';
 const PACKAGE = path.join(__dirname, '..', '..');
 const BIN = path.join(PACKAGE, 'src', 'bin', 'imprint-registry.ts');
 const TS_NODE = require.resolve('ts-node/register/transpile-only');
+/** See workspace-sources.ts. */
+const WORKSPACE_SOURCES = path.join(__dirname, 'workspace-sources.ts');
 
 /** A real `imprint-registry serve` in a child process (the TypeScript sources through ts-node). */
 export interface RegistryProcess {
@@ -20,9 +22,17 @@ export interface RegistryProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `imprint-registry` with `args` (e.g. `['serve', '--database', url, '--listen', '127.0.0.1:0']`). */
-export function spawnRegistry(args: string[], env: Record<string, string> = {}): RegistryProcess {
-  const child = spawn(process.execPath, ['-r', TS_NODE, BIN, ...args], {
+/**
+ * Starts `imprint-registry` with `args` (e.g. `['serve', '--database', url, '--listen', '127.0.0.1:0']`).
+ * `sources`: the workspace packages it imports from their sources too, not their `dist`.
+ */
+export function spawnRegistry(
+  args: string[],
+  env: Record<string, string> = {},
+  { sources = false }: { sources?: boolean } = {},
+): RegistryProcess {
+  const preload = sources ? ['-r', WORKSPACE_SOURCES] : [];
+  const child = spawn(process.execPath, ['-r', TS_NODE, ...preload, BIN, ...args], {
     cwd: PACKAGE,
     env: {
       PATH: process.env['PATH'] ?? '',

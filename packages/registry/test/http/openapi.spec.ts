@@ -65,6 +65,17 @@ const ROUTES: readonly [string, string, string][] = [
   ['get', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}`, 'GetBuild'],
   ['patch', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}`, 'UpdateBuild'],
   ['delete', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}`, 'DeleteBuild'],
+  [
+    'put',
+    `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}/sboms`,
+    'UploadSbom',
+  ],
+  ['get', `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}/sboms`, 'ListSboms'],
+  [
+    'get',
+    `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}/sboms/{sbom_name}`,
+    'GetSbom',
+  ],
   ['get', `${P}/buckets/{bucket_name}/channels`, 'ListChannels'],
   ['post', `${P}/buckets/{bucket_name}/channels`, 'CreateChannel'],
   ['post', `${P}/buckets/{bucket_name}/channels/assign`, 'AssignChannelVersion'],

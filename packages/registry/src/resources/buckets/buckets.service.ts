@@ -17,6 +17,7 @@ import {
 } from '../../domain/validation';
 import { bucketsToWire } from '../../domain/wire';
 import { requireNamed } from '../lookup';
+import { deleteSbomsOf } from '../sboms/sbom-cleanup';
 
 const BUCKET_LIST = tableListSpec('buckets', ['name', 'created_at', 'updated_at'], 'name asc');
 
@@ -135,9 +136,12 @@ export async function updateBucket(
 
 export async function deleteBucket(ctx: ServiceContext, actor: Actor, name: string): Promise<void> {
   checkActor(actor);
-  await ctx.transaction(async (trx) => {
+  const orphaned = await ctx.transaction(async (trx) => {
     const bucket = await requireBucket(trx, name);
+    const blobs = await deleteSbomsOf(ctx, trx, { bucketId: bucket.id });
     // Foreign keys cascade to versions, builds, artifacts, channels, history and links.
     await trx.deleteFrom('buckets').where('id', '=', bucket.id).execute();
+    return blobs;
   });
+  await ctx.sbomBlobs.removeFiles(orphaned);
 }

@@ -23,6 +23,7 @@ import { maybeCompleteVersion } from '../versions/completion';
 import { lockedVersion, missingVersion, requireVersion } from '../versions/versions.service';
 import { requireNamed, shownName } from '../lookup';
 import { completeError, parseBuildFields } from './build-requests';
+import { deleteSbomsOf } from '../sboms/sbom-cleanup';
 import { INSERT_BUILD, INSERT_BUILD_INTO_V0, TOUCH_VERSION, insertArtifacts } from './builds.sql';
 
 /** Longest accepted component type. */
@@ -46,7 +47,7 @@ export function buildNotFound(
   });
 }
 
-function requireBuild(
+export function requireBuild(
   db: Db,
   bucket: BucketTable,
   version: VersionRow,
@@ -288,12 +289,13 @@ export async function deleteBuild(
   buildId: string,
 ): Promise<void> {
   checkActor(actor);
-  await ctx.transaction(async (trx) => {
+  const orphaned = await ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
     // Read under the lock: the version may have completed while we waited.
     const version = await lockedVersion(ctx, trx, bucketRow, fingerprint);
     const build = await requireBuild(trx, bucketRow, version, buildId);
     if (version.seq > 0) throw completeError(version, bucketRow.name);
+    const blobs = await deleteSbomsOf(ctx, trx, { buildId: build.id });
     await trx.deleteFrom('builds').where('id', '=', build.id).execute();
     const now = ctx.nowMs();
     await trx
@@ -302,7 +304,9 @@ export async function deleteBuild(
       .where('id', '=', version.id)
       .execute();
     await maybeCompleteVersion(ctx, trx, version, now);
+    return blobs;
   });
+  await ctx.sbomBlobs.removeFiles(orphaned);
 }
 
 export async function cancelStaleBuilds(ctx: ServiceContext, now?: Date): Promise<number> {

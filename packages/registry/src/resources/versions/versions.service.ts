@@ -25,6 +25,7 @@ import {
 import { selectVersions, versionToWire, versionsToWire } from '../../domain/wire';
 import type { VersionRow } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
+import { deleteSbomsOf } from '../sboms/sbom-cleanup';
 import { lockedChannels, rollBackChannel } from '../channels/channel-assignment';
 import { requireNamed, shownName } from '../lookup';
 import { INSERT_VERSION, NEW_VERSION } from './versions.sql';
@@ -214,7 +215,7 @@ export async function deleteVersion(
   checkActor(actor);
   const opts = options === undefined ? {} : checkBody(options, 'DeleteVersion options');
   const rollback = optionalBoolean(opts, 'rollbackChannels') ?? false;
-  await ctx.transaction(async (trx) => {
+  const orphaned = await ctx.transaction(async (trx) => {
     const bucketRow = await requireBucket(trx, bucket);
     const version = await requireVersion(trx, bucketRow, fingerprint);
     await lockRows(trx, ctx.engine, 'versions', [version.id]);
@@ -241,6 +242,9 @@ export async function deleteVersion(
         .where('version_id', '=', version.id),
     );
     for (const channel of locked) await rollBackChannel(ctx, trx, channel, actor.name, now, true);
+    const blobs = await deleteSbomsOf(ctx, trx, { versionId: version.id });
     await trx.deleteFrom('versions').where('id', '=', version.id).execute();
+    return blobs;
   });
+  await ctx.sbomBlobs.removeFiles(orphaned);
 }

@@ -3,6 +3,7 @@ import type { Engine } from '../sql-helpers';
 import { initialMigration } from './0001-initial';
 import { changeNotifyTriggerMigration } from './0002-change-notify-trigger';
 import { versionRevisionMigration } from './0003-version-revision';
+import { sbomsMigration } from './0004-sboms';
 
 /**
  * Every schema migration for `engine`, keyed by a name that sorts in
@@ -15,6 +16,7 @@ export function migrationsFor(engine: Engine): Readonly<Record<string, Migration
     '0001-initial': initialMigration,
     '0002-change-notify-trigger': changeNotifyTriggerMigration(engine),
     '0003-version-revision': versionRevisionMigration,
+    '0004-sboms': sbomsMigration(engine),
   });
 }
 
