@@ -77,7 +77,6 @@ require (
 	github.com/hashicorp/vault/api v1.14.0 // indirect
 	github.com/jehiah/go-strftime v0.0.0-20171201141054-1d33003b3869 // indirect
 	github.com/josharian/intern v1.0.0 // indirect
-	github.com/klauspost/compress v1.13.6 // indirect
 	github.com/mailru/easyjson v0.9.0 // indirect
 	github.com/mattn/go-colorable v0.1.13 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
@@ -111,7 +110,10 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
-require github.com/imprint-dev/imprint/compat/harness v0.0.0
+require (
+	github.com/imprint-dev/imprint/compat/harness v0.0.0
+	github.com/klauspost/compress v1.18.2
+)
 
 // The shared harness lives in this repository (compat/harness/).
 replace github.com/imprint-dev/imprint/compat/harness => ./harness
