@@ -17,6 +17,7 @@ var notCalledThroughTheSDK = map[string]string{
 	"ListPrincipals":  "Imprint's principals API; hcp-sdk-go has no method for it (the suite uses the CLI)",
 	"CreatePrincipal": "Imprint's principals API; hcp-sdk-go has no method for it (the suite uses the CLI)",
 	"DeletePrincipal": "Imprint's principals API; hcp-sdk-go has no method for it",
+	"SearchPackages":  "Imprint's own package search; hcp-sdk-go has no method for it",
 }
 
 // legacyPrefix marks the 2021-04-30 operations: compat/legacy/ covers them

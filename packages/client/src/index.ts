@@ -20,6 +20,8 @@ export type {
   ListCallOptions,
   ListBucketAncestryOptions,
   ListProjectsOptions,
+  ListPackagesOptions,
+  SearchPackagesOptions,
   DeleteVersionOptions,
   RevokeVersionOptions,
   UpsertBucketOptions,

@@ -10,7 +10,9 @@ import type {
   Channel,
   ChannelAssignment,
   ListBucketAncestryResponse,
+  ListBucketPackagesResponse,
   ListBucketsResponse,
+  ListBuildPackagesResponse,
   ListBuildsResponse,
   ListChannelHistoryResponse,
   ListChannelsResponse,
@@ -24,6 +26,7 @@ import type {
   Registry,
   Sbom,
   SearchExternalArtifactResponse,
+  SearchPackagesResponse,
   TemplateType,
   UpdateVersionResponse,
   Version,
@@ -38,6 +41,7 @@ import type { ListCallOptions, PaginatedMethod } from './operations/pagination';
 import { PAGINATED, iteratePages } from './operations/pagination';
 import type { ListProjectsOptions } from './operations/resource-manager';
 import * as resourceManager from './operations/resource-manager';
+import * as packages from './operations/packages';
 import * as sboms from './operations/sboms';
 import type { RevokeVersionOptions } from './operations/versions';
 import * as versions from './operations/versions';
@@ -58,6 +62,7 @@ export type { IssuedToken, ResolvedLocation } from './internal/connection';
 export type { ListCallOptions } from './operations/pagination';
 export type { ListBucketAncestryOptions } from './operations/ancestry';
 export type { ListProjectsOptions } from './operations/resource-manager';
+export type { ListPackagesOptions, SearchPackagesOptions } from './operations/packages';
 export type { UpsertBucketOptions } from './operations/buckets';
 
 /**
@@ -299,6 +304,30 @@ export class RegistryClient {
   /** A short-lived `download_url` of the compressed document, no token needed (GetSbom). */
   getSbom(...args: OperationArgs<typeof sboms.getSbom>): Promise<GetSbomResponse> {
     return sboms.getSbom(this.connection, ...args);
+  }
+
+  /** Packages the SBOMs of a build name, by name (ListBuildPackages; `vuln_details` empty). */
+  listBuildPackages(
+    ...args: OperationArgs<typeof packages.listBuildPackages>
+  ): Promise<ListBuildPackagesResponse> {
+    return packages.listBuildPackages(this.connection, ...args);
+  }
+
+  /** Packages of the versions a bucket's channels point at (ListBucketPackages). */
+  listBucketPackages(
+    ...args: OperationArgs<typeof packages.listBucketPackages>
+  ): Promise<ListBucketPackagesResponse> {
+    return packages.listBucketPackages(this.connection, ...args);
+  }
+
+  /**
+   * Which versions, across buckets, contain a package: by `name` (and
+   * `version`) or `purl` (`GET /packages/search`, an Imprint extension).
+   */
+  searchPackages(
+    ...args: OperationArgs<typeof packages.searchPackages>
+  ): Promise<SearchPackagesResponse> {
+    return packages.searchPackages(this.connection, ...args);
   }
 
   // ---- channels -----------------------------------------------------------------

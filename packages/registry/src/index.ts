@@ -51,6 +51,8 @@ export type {
   AncestryQuery,
   BuildLocation,
   BuildRef,
+  PackageQuery,
+  PackageSearchQuery,
   DeletedPrincipal,
   DeletePrincipalOptions,
   Principal,

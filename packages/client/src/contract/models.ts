@@ -147,6 +147,49 @@ export const Sbom = Model(
 );
 export type Sbom = Static<typeof Sbom>;
 
+/**
+ * A package named by SBOMs (HCP: Package): one per name, version and purl,
+ * with every SBOM in scope that names it. The build and channel fields are
+ * those HCP fills in ListBucketPackagesWithVulnerabilities only; the
+ * registry leaves them out, and `vuln_details` is always empty.
+ */
+export const Package = Model(
+  {
+    name: str(),
+    version: str(),
+    purl: str(),
+    build_id: opt(str()),
+    build_name: opt(str()),
+    channel_id: opt(str()),
+    channel_name: opt(str()),
+    sboms: Type.Array(ModelRef(Sbom)),
+    vuln_details: Typed<Record<string, unknown>[]>(Type.Array(FreeObject())),
+  },
+  { $id: 'Package', description: 'A package the SBOMs of a build or bucket name.' },
+);
+export type Package = Static<typeof Package>;
+
+/** One hit of the package search: a package in one SBOM of one build (Imprint extension). */
+export const PackageSearchHit = Model(
+  {
+    bucket_name: str(),
+    version_id: str(),
+    version_fingerprint: str(),
+    version_name: str(),
+    build_id: str(),
+    component_type: str(),
+    name: str(),
+    version: str(),
+    purl: str(),
+    type: str({ description: 'CycloneDX component type or SPDX primaryPackagePurpose' }),
+    licenses: Type.Array(str()),
+    sbom: ModelRef(Sbom),
+    created_at: dateTime(),
+  },
+  { $id: 'PackageSearchHit', description: 'A version that contains a package, and where.' },
+);
+export type PackageSearchHit = Static<typeof PackageSearchHit>;
+
 /** The ancestor version an inherited revocation comes from. */
 export const RevocationInheritedFrom = Type.Object({
   bucket_name: str(),
@@ -387,6 +430,8 @@ export const RESPONSE_MODELS: readonly TModel[] = [
   Artifact,
   Build,
   Sbom,
+  Package,
+  PackageSearchHit,
   Version,
   Bucket,
   ChannelVersion,

@@ -231,3 +231,24 @@ export const DeleteVersionQuerystring = Closed({
   ...IGNORED_LOCATION_QUERY,
 });
 export type DeleteVersionQuerystring = Static<typeof DeleteVersionQuerystring>;
+
+/**
+ * Query of ListBuildPackages and ListBucketPackages: `package_name` (exact,
+ * case-insensitive), `package_name_starts_with`, `package_version` (exact).
+ */
+export const PackagesQuerystring = ListQuerystring({
+  package_name: opt(Text(LIMITS.identifier, 0, 'a package name (case-insensitive)')),
+  package_name_starts_with: opt(
+    Text(LIMITS.identifier, 0, 'the start of package names (case-insensitive)'),
+  ),
+  package_version: opt(Text(LIMITS.identifier, 0, 'a package version, exactly')),
+});
+export type PackagesQuerystring = Static<typeof PackagesQuerystring>;
+
+/** Query of SearchPackages (`GET /packages/search`): `name` or `purl` is required. */
+export const SearchPackagesQuerystring = ListQuerystring({
+  name: opt(Text(LIMITS.identifier, 0, 'a package name (case-insensitive)')),
+  version: opt(Text(LIMITS.identifier, 0, 'a package version, exactly')),
+  purl: opt(Text(LIMITS.identifier, 0, 'a package URL, exactly')),
+});
+export type SearchPackagesQuerystring = Static<typeof SearchPackagesQuerystring>;

@@ -16,6 +16,8 @@ import {
   ExternalArtifactMatch,
   Operation,
   Organization,
+  Package,
+  PackageSearchHit,
   Pagination,
   Project,
   Registry,
@@ -124,6 +126,13 @@ export const GetSbomResponse = Type.Object({
   download_url: Type.String({ description: 'short-lived signed URL of the compressed document' }),
 });
 
+/** Response of ListBuildPackages. */
+export const ListBuildPackagesResponse = ListOf('packages', Package);
+/** Response of ListBucketPackages. */
+export const ListBucketPackagesResponse = ListOf('packages', Package);
+/** Response of SearchPackages (`GET /packages/search`, an Imprint extension), newest first. */
+export const SearchPackagesResponse = ListOf('packages', PackageSearchHit);
+
 /** `{}`: what HCP's Delete operations answer. */
 export const EmptyResponse = Type.Object({});
 
@@ -148,6 +157,9 @@ export type ListChannelHistoryResponse = Static<typeof ListChannelHistoryRespons
 export type ListBucketAncestryResponse = Static<typeof ListBucketAncestryResponse>;
 export type SearchExternalArtifactResponse = Static<typeof SearchExternalArtifactResponse>;
 export type UpdateVersionResponse = Static<typeof UpdateVersionResponse>;
+export type ListBuildPackagesResponse = Static<typeof ListBuildPackagesResponse>;
+export type ListBucketPackagesResponse = Static<typeof ListBucketPackagesResponse>;
+export type SearchPackagesResponse = Static<typeof SearchPackagesResponse>;
 export type GetRegistryResponse = Static<typeof GetRegistryResponse>;
 export type BucketResponse = Static<typeof BucketResponse>;
 export type VersionResponse = Static<typeof VersionResponse>;

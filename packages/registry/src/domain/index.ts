@@ -8,6 +8,8 @@ export type {
   AncestryQuery,
   BuildLocation,
   BuildRef,
+  PackageQuery,
+  PackageSearchQuery,
   Principal,
   PrincipalStore,
   RegistryService,

@@ -13,6 +13,8 @@ import type {
   ListBuildsResponse,
   ListChannelHistoryResponse,
   ListChannelsResponse,
+  ListBucketPackagesResponse,
+  ListBuildPackagesResponse,
   ListOptions,
   ListSbomsResponse,
   ListVersionsResponse,
@@ -20,6 +22,7 @@ import type {
   Sbom,
   SearchExternalArtifactBody,
   SearchExternalArtifactResponse,
+  SearchPackagesResponse,
   UpdateBucketBody,
   UpdateBuildBody,
   UpdateChannelBody,
@@ -64,6 +67,26 @@ export interface AncestryQuery extends ListOptions {
    * gives every relation on the way to all ancestors and/or descendants.
    */
   readonly depth?: number | 'all';
+}
+
+/** Filters of ListBuildPackages / ListBucketPackages (HCP's query parameters). */
+export interface PackageQuery extends ListOptions {
+  /** `package_name`: exactly this name, compared case-insensitively. */
+  readonly packageName?: string;
+  /** `package_name_starts_with`, case-insensitive. */
+  readonly packageNameStartsWith?: string;
+  /** `package_version`: exactly this version. */
+  readonly packageVersion?: string;
+}
+
+/** Query of {@link RegistryService.searchPackages}: `name` or `purl` is required. */
+export interface PackageSearchQuery extends ListOptions {
+  /** A package name, compared case-insensitively. */
+  readonly name?: string;
+  /** With `name`: exactly this version. */
+  readonly version?: string;
+  /** A package URL, exactly. */
+  readonly purl?: string;
 }
 
 /**
@@ -173,6 +196,20 @@ export interface RegistryService {
   getSbomLink(build: BuildRef, name: string): Promise<string>;
   /** The compressed document behind a download URL; a bad or expired signature → 7. */
   readSbomLink(sbomId: string, expires: string, signature: string): Promise<SbomDownload>;
+
+  /** The packages the SBOMs of a build name, one per name/version/purl, by name. */
+  listBuildPackages(build: BuildRef, query?: PackageQuery): Promise<ListBuildPackagesResponse>;
+  /**
+   * The packages of the versions the bucket's channels point at. With an
+   * `actor` who is a viewer, restricted channels are left out.
+   */
+  listBucketPackages(
+    bucket: string,
+    query?: PackageQuery,
+    actor?: Actor,
+  ): Promise<ListBucketPackagesResponse>;
+  /** Which builds, across buckets, have a package (name [+ version], or purl); newest first. */
+  searchPackages(query: PackageSearchQuery): Promise<SearchPackagesResponse>;
 
   /** With an `actor` who is a viewer, restricted channels are left out. */
   listChannels(bucket: string, options?: ListOptions, actor?: Actor): Promise<ListChannelsResponse>;

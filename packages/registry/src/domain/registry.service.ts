@@ -8,11 +8,14 @@ import type {
   ListChannelHistoryResponse,
   ListChannelsResponse,
   ListOptions,
+  ListBucketPackagesResponse,
+  ListBuildPackagesResponse,
   ListSbomsResponse,
   ListVersionsResponse,
   Location,
   Registry,
   Sbom,
+  SearchPackagesResponse,
   SearchExternalArtifactResponse,
   UpdateVersionResponse,
   UploadSbomBody,
@@ -60,12 +63,19 @@ import type {
   AncestryQuery,
   BuildLocation,
   BuildRef,
+  PackageQuery,
+  PackageSearchQuery,
   RegistryService,
   SbomDownload,
   VersionSelector,
 } from './registry-contract';
 import { toIso } from './time';
 import { getSbomLink, listSboms, readSbomLink, uploadSbom } from '../resources/sboms/sboms.service';
+import {
+  listBucketPackages,
+  listBuildPackages,
+  searchPackages,
+} from '../resources/packages/packages.service';
 
 /**
  * The registry service over one Kysely database (SQLite or PostgreSQL).
@@ -216,6 +226,24 @@ export class SqlRegistryService implements RegistryService {
 
   readSbomLink(sbomId: string, expires: string, signature: string): Promise<SbomDownload> {
     return readSbomLink(this.ctx, sbomId, expires, signature);
+  }
+
+  // ---- packages ---------------------------------------------------------------
+
+  listBuildPackages(build: BuildRef, query?: PackageQuery): Promise<ListBuildPackagesResponse> {
+    return listBuildPackages(this.ctx, build, query);
+  }
+
+  listBucketPackages(
+    bucket: string,
+    query?: PackageQuery,
+    actor?: Actor,
+  ): Promise<ListBucketPackagesResponse> {
+    return listBucketPackages(this.ctx, bucket, query, actor);
+  }
+
+  searchPackages(query: PackageSearchQuery): Promise<SearchPackagesResponse> {
+    return searchPackages(this.ctx, query);
   }
 
   // ---- channels -------------------------------------------------------------

@@ -30,6 +30,7 @@ import { SqliteCheckpointer, WAL_LIMIT_BYTES } from './sqlite-checkpointer';
 import { SqliteWriteBatcher } from './sqlite-write-batcher';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 import { SbomBlobStore } from '../resources/sboms/sbom-blobs';
+import { indexPendingSboms } from '../resources/packages/package-rows';
 
 export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
@@ -405,6 +406,8 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       changes: readCache ? tracker : NOT_FOLLOWED,
       close,
     };
+    // Packages of SBOMs stored before migration 0005 (or by an older registry).
+    await indexPendingSboms(ctx);
     const service = new SqlRegistryService(ctx);
     const principals = new SqlPrincipalStore(ctx);
     return {

@@ -178,6 +178,28 @@ export interface SbomTable {
   format: string;
   blob_sha256: string;
   created_at: number;
+  /** 1 once its packages are in `packages` (0: stored before migration 0005, parsed at open). */
+  packages_indexed: number;
+}
+
+/** One package of one SBOM (see migration 0005). */
+export interface PackageTable {
+  id: string;
+  sbom_id: string;
+  build_id: string;
+  /** Hex sha256 of the JSON of [name, version, purl]: the package's identity. */
+  package_key: string;
+  name: string;
+  /** `name` lower-cased, for case-insensitive search. */
+  name_lower: string;
+  /** '' when the SBOM gives none (also `purl`, `type`). */
+  version: string;
+  purl: string;
+  /** CycloneDX component type (`library`, `operating-system`, …), SPDX primaryPackagePurpose lower-cased. */
+  type: string;
+  /** JSON array of licence ids, names or expressions. */
+  licenses: string;
+  created_at: number;
 }
 
 /** The whole database, as Kysely sees it. */
@@ -194,6 +216,7 @@ export interface Database {
   tokens: TokenTable;
   sbom_blobs: SbomBlobTable;
   sboms: SbomTable;
+  packages: PackageTable;
 }
 
 /** Every table of {@link Database}, by name (the compiler checks none is missing). */
@@ -210,6 +233,7 @@ export const REGISTRY_TABLES = [
   'tokens',
   'sbom_blobs',
   'sboms',
+  'packages',
 ] as const satisfies readonly (keyof Database)[];
 const everyTableListed: Exclude<keyof Database, (typeof REGISTRY_TABLES)[number]> extends never
   ? true

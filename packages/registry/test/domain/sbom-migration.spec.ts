@@ -1,37 +1,17 @@
-import * as path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Client } from 'pg';
-import { SQLITE_FILE_NAME, openRegistryStorage } from '@imprint/registry';
-import { openTestStorage, testEngines, type TestDatabaseLocation } from '@imprint/registry/testing';
+import { openRegistryStorage } from '@imprint/registry';
+import { openTestStorage, testEngines } from '@imprint/registry/testing';
 import { ALICE, fingerprint } from '../helpers/fixtures';
-import { cycloneDx, zstd, zstdReady } from '../helpers/sboms';
+import { cycloneDx, runStatements, zstd, zstdReady } from '../helpers/sboms';
 
-/** What migration 0004 added, taken away again: a database as it was before SBOMs. */
+/** What migrations 0004 and 0005 (packages of SBOMs) added, taken away again: a database as it was before SBOMs. */
 const BEFORE_0004 = [
+  'drop table packages',
+  "delete from kysely_migration where name = '0005-packages'",
   'drop table sboms',
   'drop table sbom_blobs',
   'alter table registry drop column url_signing_key',
   "delete from kysely_migration where name = '0004-sboms'",
 ];
-
-async function revertTo0003(location: TestDatabaseLocation): Promise<void> {
-  if (location.databaseUrl) {
-    const client = new Client({ connectionString: location.databaseUrl });
-    await client.connect();
-    try {
-      for (const statement of BEFORE_0004) await client.query(statement);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  const db = new BetterSqlite3(path.join(location.dataDir, SQLITE_FILE_NAME));
-  try {
-    for (const statement of BEFORE_0004) db.exec(statement);
-  } finally {
-    db.close();
-  }
-}
 
 /** A database made before SBOM storage migrates on open, and its builds take SBOMs. */
 describe.each(testEngines())('migration 0004-sboms (%s)', (engine) => {
@@ -48,7 +28,7 @@ describe.each(testEngines())('migration 0004-sboms (%s)', (engine) => {
       });
       const build = await service.createBuild(ALICE, 'before-sboms', fp, { component_type: 'a' });
       await test.storage.close();
-      await revertTo0003(test.location);
+      await runStatements(test.location, BEFORE_0004);
 
       const reopened = await openRegistryStorage(test.location);
       try {

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { compress, init } from '@bokuweb/zstd-wasm';
-import { rawQuery, type TestDatabaseLocation } from '@imprint/registry/testing';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
+import { SQLITE_FILE_NAME } from '@imprint/registry';
+import { rawQuery, type TestDatabaseLocation, type TestRegistry } from '@imprint/registry/testing';
+import { ok, type PrincipalRole } from './http';
 
 /*
  * SBOM documents for the SBOM specs: real CycloneDX / SPDX JSON, compressed
@@ -97,4 +101,71 @@ export async function blobRows(location: TestDatabaseLocation, sha256: string): 
 /** Whether the SBOM file of `sha256` exists (SQLite keeps documents as files). */
 export function blobFileExists(location: TestDatabaseLocation, sha256: string): boolean {
   return existsSync(path.join(location.dataDir, 'sboms', sha256.slice(0, 2), sha256));
+}
+
+/**
+ * Creates `count` builds (`source.null.c<i>`) of a new version `fp` of
+ * `bucket`, creating the bucket unless it exists. Returns their ids.
+ */
+export async function newBuilds(
+  registry: TestRegistry,
+  tokens: Record<PrincipalRole, string>,
+  bucket: string,
+  fp: string,
+  count: number,
+): Promise<string[]> {
+  const found = await registry.request('GET', `${registry.base}/buckets/${bucket}`, {
+    token: tokens.viewer,
+  });
+  if (found.status === 404) {
+    ok(
+      await registry.request('PUT', `${registry.base}/buckets`, {
+        token: tokens.admin,
+        body: { name: bucket },
+      }),
+    );
+  }
+  ok(
+    await registry.request('POST', `${registry.base}/buckets/${bucket}/versions`, {
+      token: tokens.contributor,
+      body: { fingerprint: fp, template_type: 'HCL2' },
+    }),
+  );
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const created = ok(
+      await registry.request('POST', `${registry.base}/buckets/${bucket}/versions/${fp}/builds`, {
+        token: tokens.contributor,
+        body: { component_type: `source.null.c${i}` },
+      }),
+    );
+    ids.push(created.build.id);
+  }
+  return ids;
+}
+
+/**
+ * Runs SQL statements on a closed test database (PostgreSQL or the SQLite
+ * file), e.g. to take a migration back and see the registry migrate again.
+ */
+export async function runStatements(
+  location: TestDatabaseLocation,
+  statements: readonly string[],
+): Promise<void> {
+  if (location.databaseUrl) {
+    const client = new Client({ connectionString: location.databaseUrl });
+    await client.connect();
+    try {
+      for (const statement of statements) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = new BetterSqlite3(path.join(location.dataDir, SQLITE_FILE_NAME));
+  try {
+    for (const statement of statements) db.exec(statement);
+  } finally {
+    db.close();
+  }
 }

@@ -4,6 +4,8 @@ import type { TModel } from '@imprint/client';
 import type { Actor } from '@imprint/registry';
 import { testEngines, useTestRegistry } from '@imprint/registry/testing';
 import { ok } from '../helpers/http';
+import { cycloneDxOf, deb } from '../helpers/package-sboms';
+import { uploadBody, zstd, zstdReady } from '../helpers/sboms';
 
 /*
  * The response schemas are fastify's serialisation allow-list: a field the
@@ -26,6 +28,11 @@ const NEVER_SENT = [
   'Location.region.provider',
   'Location.region.region',
   'Pagination.previous_page_token', // paging backwards is not supported
+  // HCP fills these in ListBucketPackagesWithVulnerabilities only, which the registry does not serve
+  'Package.build_id',
+  'Package.build_name',
+  'Package.channel_id',
+  'Package.channel_name',
 ];
 
 const MODELS = new Map(contract.RESPONSE_MODELS.map((model) => [model.$id, model as Schema]));
@@ -92,17 +99,22 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
   const suffix = randomBytes(3).toString('hex');
   const parent = `parent-${suffix}`;
   const child = `child-${suffix}`;
+  const packaged = `packaged-${suffix}`;
   const send = async (method: string, path: string, body?: unknown): Promise<Json> =>
     ok(await registry.request(method, `${registry.base}${path}`, body ? { body } : {}));
 
-  /** Publishes a one-build version with labels, metadata and an artifact. */
-  async function publish(bucket: string, fp: string, extra: Json = {}): Promise<void> {
+  /**
+   * Publishes a one-build version with labels, metadata and an artifact (and
+   * an SBOM, uploaded while the version is incomplete, when given).
+   */
+  async function publish(bucket: string, fp: string, extra: Json = {}, sbom?: Buffer) {
     await send('POST', `/buckets/${bucket}/versions`, { fingerprint: fp, template_type: 'HCL2' });
     const { build } = await send('POST', `/buckets/${bucket}/versions/${fp}/builds`, {
       component_type: 'amazon-ebs.ubuntu',
       labels: { os: 'ubuntu' },
     });
     const path = `/buckets/${bucket}/versions/${fp}/builds/${build.id}`;
+    if (sbom) await send('PUT', `${path}/sboms`, uploadBody(zstd(sbom), 'CYCLONEDX', 'os-sbom'));
     await send('PATCH', path, { status: 'BUILD_RUNNING', packer_run_uuid: 'run-1' });
     await send('PATCH', path, {
       status: 'BUILD_DONE',
@@ -111,6 +123,7 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
       metadata: { packer: { version: '1.16.0' }, vcs: { sha: 'abc123' } },
       ...extra,
     });
+    return build.id as string;
   }
 
   /** Pairs of [HTTP path, the service's value for the same call]; filled by the scenario. */
@@ -146,6 +159,15 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
       revoke_in: '7d',
       revocation_message: 'CVE-2026-0001',
     });
+
+    await zstdReady();
+    await send('PUT', '/buckets', { name: packaged });
+    const sbom = cycloneDxOf([
+      { type: 'library', name: 'openssl', version: '3.0.2', purl: deb('openssl', '3.0.2') },
+      { type: 'library', name: 'zlib', version: '1.2.11', licenses: [{ expression: 'Zlib' }] },
+    ]);
+    const packagedBuild = await publish(packaged, 'k1', {}, sbom);
+    const buildRef = { bucket: packaged, fingerprint: 'k1', buildId: packagedBuild };
 
     const build = async (bucket: string, fp: string) =>
       (await service.listBuilds(bucket, fp)).builds[0]!.id;
@@ -187,6 +209,15 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
         `/buckets/${parent}/ancestry?type=ANCESTRY_TYPE_CHILDREN`,
         () => service.listBucketAncestry(parent, { type: 'ANCESTRY_TYPE_CHILDREN' }, ANONYMOUS),
       ],
+      [
+        `/buckets/${packaged}/versions/k1/builds/${packagedBuild}/packages`,
+        () => service.listBuildPackages(buildRef),
+      ],
+      [
+        `/buckets/${packaged}/packages?pagination.page_size=1`,
+        () => service.listBucketPackages(packaged, { pageSize: 1 }, ANONYMOUS),
+      ],
+      ['/packages/search?name=openssl', () => service.searchPackages({ name: 'openssl' })],
     );
   });
 
@@ -218,6 +249,11 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
     ];
     const schemaOf = (path: string): Schema => {
       if (path === '/registry') return contract.GetRegistryResponse;
+      if (path.startsWith('/packages/search')) return contract.SearchPackagesResponse;
+      if (path.includes('/builds/') && path.endsWith('/packages')) {
+        return contract.ListBuildPackagesResponse;
+      }
+      if (path.includes('/packages')) return contract.ListBucketPackagesResponse;
       if (path.includes('/ancestry')) return contract.ListBucketAncestryResponse;
       if (path.endsWith('/history')) return contract.ListChannelHistoryResponse;
       if (/\/builds\/\w+$/.test(path)) return contract.BuildResponse;

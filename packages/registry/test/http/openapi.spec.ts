@@ -76,6 +76,13 @@ const ROUTES: readonly [string, string, string][] = [
     `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}/sboms/{sbom_name}`,
     'GetSbom',
   ],
+  [
+    'get',
+    `${P}/buckets/{bucket_name}/versions/{fingerprint}/builds/{build_id}/packages`,
+    'ListBuildPackages',
+  ],
+  ['get', `${P}/buckets/{bucket_name}/packages`, 'ListBucketPackages'],
+  ['get', `${P}/packages/search`, 'SearchPackages'],
   ['get', `${P}/buckets/{bucket_name}/channels`, 'ListChannels'],
   ['post', `${P}/buckets/{bucket_name}/channels`, 'CreateChannel'],
   ['post', `${P}/buckets/{bucket_name}/channels/assign`, 'AssignChannelVersion'],

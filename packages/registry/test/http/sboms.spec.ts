@@ -13,6 +13,7 @@ import {
   withoutContentSize,
   zstd,
   zstdReady,
+  newBuilds as createBuilds,
 } from '../helpers/sboms';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -41,31 +42,8 @@ describe.each(testEngines())('SBOMs (%s)', (engine) => {
     };
   };
 
-  async function newBuilds(b: string, f: string, count: number): Promise<string[]> {
-    ok(
-      await registry.request('PUT', `${registry.base}/buckets`, {
-        token: tokens.admin,
-        body: { name: b },
-      }),
-    );
-    ok(
-      await registry.request('POST', `${registry.base}/buckets/${b}/versions`, {
-        token: tokens.contributor,
-        body: { fingerprint: f, template_type: 'HCL2' },
-      }),
-    );
-    const ids: string[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const created = ok(
-        await registry.request('POST', `${registry.base}/buckets/${b}/versions/${f}/builds`, {
-          token: tokens.contributor,
-          body: { component_type: `source.null.c${i}` },
-        }),
-      );
-      ids.push(created.build.id);
-    }
-    return ids;
-  }
+  const newBuilds = (b: string, f: string, count: number) =>
+    createBuilds(registry, tokens, b, f, count);
 
   beforeAll(async () => {
     await zstdReady();

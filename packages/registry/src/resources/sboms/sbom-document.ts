@@ -8,6 +8,8 @@ export interface SbomDocument {
   readonly compressed: Buffer;
   /** Hex sha256 of `compressed`. */
   readonly sha256: string;
+  /** The parsed JSON document (what the package index reads). */
+  readonly json: unknown;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -106,8 +108,11 @@ function invalidFrame() {
   );
 }
 
-/** The document must be the JSON of the format it is declared as (what Packer checks before uploading). */
-function checkFormat(document: Buffer, format: SbomFormat): void {
+/**
+ * The document must be the JSON of the format it is declared as (what Packer
+ * checks before uploading). Returns the parsed document.
+ */
+function checkFormat(document: Buffer, format: SbomFormat): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(document.toString('utf8'));
@@ -131,6 +136,7 @@ function checkFormat(document: Buffer, format: SbomFormat): void {
         : 'is not an SPDX document (no "spdxVersion" starting with "SPDX-"). Send an SPDX JSON SBOM, or set format to the document\'s format.',
     );
   }
+  return parsed;
 }
 
 /**
@@ -152,6 +158,16 @@ export async function checkSbomDocument(base64: string, format: SbomFormat): Pro
   if (compressed.length > LIMITS.sbomCompressedBytes) {
     throw new RegistryErrors.SbomTooLarge({ what: 'compressed', max: LIMITS.sbomCompressedBytes });
   }
-  checkFormat(decompressBounded(compressed, LIMITS.sbomDecompressedBytes), format);
-  return { compressed, sha256: createHash('sha256').update(compressed).digest('hex') };
+  const json = checkFormat(decompressBounded(compressed, LIMITS.sbomDecompressedBytes), format);
+  return { compressed, sha256: createHash('sha256').update(compressed).digest('hex'), json };
+}
+
+/**
+ * The JSON of a stored document (compressed bytes as uploaded), for SBOMs
+ * stored before packages were parsed at upload. Throws what
+ * {@link checkSbomDocument} would for a document that is not one.
+ */
+export async function readStoredDocument(compressed: Buffer, format: SbomFormat): Promise<unknown> {
+  await zstdReady();
+  return checkFormat(decompressBounded(compressed, LIMITS.sbomDecompressedBytes), format);
 }

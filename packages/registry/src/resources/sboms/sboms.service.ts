@@ -10,6 +10,8 @@ import { requireBucket } from '../buckets/buckets.service';
 import { completeError } from '../builds/build-requests';
 import { requireBuild } from '../builds/builds.service';
 import { lockedVersion, requireVersion } from '../versions/versions.service';
+import { insertPackages } from '../packages/package-rows';
+import { parseSbomPackages } from '../packages/sbom-packages';
 import { checkSbomDocument } from './sbom-document';
 
 /** How long a GetSbom download URL stays valid (HCP: a short-lived presigned URL). */
@@ -44,6 +46,8 @@ function sbomNamed(db: Db, buildId: string, name: string) {
  * while the version is incomplete (code 9 once complete: HCP takes SBOMs
  * during the build only). A name the build already has → 6 (HCP: names are
  * unique per build); without a name, the version fingerprint (HCP's default).
+ * The packages the document names are parsed before the transaction too and
+ * written in it (ListBuildPackages, ListBucketPackages, the package search).
  */
 export async function uploadSbom(
   ctx: ServiceContext,
@@ -54,6 +58,7 @@ export async function uploadSbom(
   checkActor(actor);
   const input = checkBody(body, 'UploadSbom body') as UploadSbomBody;
   const document = await checkSbomDocument(input.compressed_sbom, input.format);
+  const packages = parseSbomPackages(document.json, input.format);
   let shown = { bucket_name: bucket, fingerprint, build_id: buildId, name: input.name ?? '' };
   return uniqueAs(
     () => new RegistryErrors.SbomExists(shown),
@@ -80,8 +85,10 @@ export async function uploadSbom(
           format: input.format,
           blob_sha256: document.sha256,
           created_at: now,
+          packages_indexed: 1,
         };
         await trx.insertInto('sboms').values(row).execute();
+        await insertPackages(ctx, trx, row, packages);
         return toWire(row);
       }),
   );

@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial';
 import { changeNotifyTriggerMigration } from './0002-change-notify-trigger';
 import { versionRevisionMigration } from './0003-version-revision';
 import { sbomsMigration } from './0004-sboms';
+import { packagesMigration } from './0005-packages';
 
 /**
  * Every schema migration for `engine`, keyed by a name that sorts in
@@ -17,6 +18,7 @@ export function migrationsFor(engine: Engine): Readonly<Record<string, Migration
     '0002-change-notify-trigger': changeNotifyTriggerMigration(engine),
     '0003-version-revision': versionRevisionMigration,
     '0004-sboms': sbomsMigration(engine),
+    '0005-packages': packagesMigration,
   });
 }
 
