@@ -7,7 +7,8 @@
  * The one-command demo: builds a docker-like base image, then an app image FROM whatever the base's
  * `production` channel points at (read through data sources: `imprint-artifact` in the registry,
  * `docker-like-layout` on disk), and an aws-like image in two regions, publishing each to the
- * embedded registry (SQLite in the data dir: no server, no network, no credentials). It revokes the
+ * embedded registry (SQLite in the data dir: no server, no network, no credentials), the docker-like
+ * images with their SBOMs (the app's listed with `imprint sbom list`). It revokes the
  * demo-aws versions whose AMIs a later run deregistered, shows the app's declared link to its base
  * (UP_TO_DATE), builds a new base (which moves `production`), shows the link OUT_OF_DATE with the
  * command that rebuilds the app, and lists the channels the templates assigned.
@@ -259,6 +260,23 @@ async function main() {
     "2/8 Build demo-app (docker-like, FROM demo-base's production channel, via data sources)",
   );
   const appFp = build('build demo-app', 'app.pkr.json', appBuildArgs(join(runImages, 'app')));
+  // docker-like states a CycloneDX SBOM per image; the build uploaded it with the registry build.
+  const appBuilds = imprintJson('builds of demo-app', ['builds', 'list', 'demo-app', appFp]);
+  if (appBuilds.length !== 1) {
+    throw new StepError(
+      `builds of demo-app: expected one build of ${appFp}, got ${appBuilds.length}`,
+    );
+  }
+  const appSboms = imprint('sbom list demo-app', [
+    'sbom',
+    'list',
+    'demo-app',
+    appFp,
+    appBuilds[0].id,
+  ]);
+  if (!/ CYCLONEDX /.test(appSboms)) {
+    throw new StepError('sbom list demo-app: the app build has no CycloneDX SBOM');
+  }
 
   heading('3/8 Build demo-aws (aws-like, us-east-1 + eu-west-1)');
   try {

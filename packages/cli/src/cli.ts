@@ -12,6 +12,7 @@ import { examples } from './commands/options';
 import { addPluginsCommands } from './commands/plugins';
 import { addPushCommand } from './commands/push';
 import { addRevocationCommands } from './commands/revocation';
+import { addSbomCommands } from './commands/sbom';
 import { addSearchCommand } from './commands/search';
 import { addValidateCommand } from './commands/validate';
 import { addVersionsCommands } from './commands/versions';
@@ -88,6 +89,7 @@ function assemble(io: CliIo, ctx: Context | undefined, mountRegistry: boolean): 
   addBucketsCommands(program, c);
   addVersionsCommands(program, c);
   addBuildsCommands(program, c);
+  addSbomCommands(program, c);
   addChannelsCommands(program, c);
   addRevocationCommands(program, c);
   addAncestryCommand(program, c);

@@ -147,6 +147,28 @@ describe('demo/run-demo.js, run twice (issue 12, item 16)', () => {
     }
   });
 
+  it("uploads the app image's SBOM with its build and lists it with imprint sbom list", () => {
+    for (const run of runs) {
+      const step2 = [...steps(run.output)].find(([heading]) => heading.startsWith('==> 2/8 '));
+      const lines = step2?.[1] ?? [];
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^\S+ \[docker-like\.app\] SBOM app-1-0 \(cyclonedx, [\d.]+ (B|KiB), [\d.]+ (B|KiB) zstd\) uploaded$/,
+        ),
+      );
+      const list = lines.findIndex((l) => l.startsWith('$ imprint sbom list demo-app '));
+      expect(lines[list]).toMatch(
+        new RegExp(
+          `^\\$ imprint sbom list demo-app \\S+ \\S+ --data-dir ${join(twiceDir, 'registry')}$`,
+        ),
+      );
+      expect(lines.slice(list + 1, list + 3)).toEqual([
+        expect.stringMatching(/^NAME +FORMAT +ID$/),
+        expect.stringMatching(/^app-1-0 +CYCLONEDX +\S+$/),
+      ]);
+    }
+  });
+
   it('12.16 re-assigns no channel the templates already assigned, and shows the demo-aws versions instead', () => {
     for (const run of runs) {
       expect(run.output).not.toContain('channels assign');

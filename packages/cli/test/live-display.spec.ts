@@ -93,6 +93,10 @@ describeWithPty('imprint build on a terminal (listr2 under script)', () => {
 
     // The whole error is still printed once the display has ended.
     expect(text).toContain(`cannot read ${LONG_MISSING}`);
+    // The display shows each build's latest line only: the SBOM line is printed after it.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^docker-like\.good: SBOM out-latest \(cyclonedx, .+\) uploaded$/),
+    );
     // Summary, registry and resume lines.
     expect(lines).toContain('Build failed.');
     expect(lines.some((l) => /^BUILD\s+STATUS\s+REGISTRY\s+IMAGES\s+ERROR$/.test(l))).toBe(true);

@@ -28,6 +28,8 @@ export * from './template';
 export { runBuild, DEFAULT_HEARTBEAT_MS } from './run/run-build';
 export type { RunBuildOptions, RunResult, BuildResult, BuildOutcome } from './run/run-build';
 export type { RegistrySummary } from './registry/registry-port';
+export type { SbomOutcome, SbomUpload } from './sbom/registry-sboms';
+export { downloadSbom, decompressSbom } from './sbom/registry-sboms';
 export type { RunEvent, RunEventKind, RunEventHandler } from './run/events';
 export { pushSpool, SPOOL_FORMAT } from './run/spool';
 export type { PushSpoolOptions, PushSpoolResult, SpoolContent, SpoolBuild } from './run/spool';

@@ -91,7 +91,7 @@ describe('artifacts, metadata and scheduling', () => {
     expect(builds[0].artifacts.map((a) => a.external_identifier)).toEqual(['meta-plain-1']);
   });
 
-  it("reads each kept artifact's state once, the builder's included", async () => {
+  it("reads each kept artifact's states once (metadata and SBOM), the builder's included", async () => {
     const work = await dirs.make();
     const result = await runBuild({
       template: await writeTemplate(work, 'once.pkr.json', {
@@ -106,7 +106,12 @@ describe('artifacts, metadata and scheduling', () => {
     });
     expect(result.status).toBe('done');
     expect(result.builds[0].artifacts).toHaveLength(2);
-    expect(stats().stateReads).toMatchObject({ once: 1, 'meta-once': 1 });
+    expect(stats().stateReads).toMatchObject({
+      'once par.artifact.metadata': 1,
+      'once imprint.sbom': 1,
+      'meta-once par.artifact.metadata': 1,
+      'meta-once imprint.sbom': 1,
+    });
   });
 
   it('runs at most `parallel` builds at once', async () => {

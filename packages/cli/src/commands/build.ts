@@ -94,6 +94,13 @@ function runDocument(result: RunResult) {
       })),
       images: b.images.map(imageJson),
       withoutMetadata: b.withoutMetadata,
+      sboms: b.sboms.map(({ name, format, documentBytes, compressedBytes, outcome }) => ({
+        name,
+        format,
+        documentBytes,
+        compressedBytes,
+        outcome,
+      })),
     })),
     registry: reg
       ? {
@@ -201,6 +208,9 @@ async function build(ctx: Context, file: string, flags: VarFlags & BuildFlags): 
     if (live) {
       await live.finish(result);
       for (const line of live.deferred) io.stderr(line);
+      // The display shows each build's latest line only: the SBOM lines are kept, as in plain output.
+      for (const b of result.builds)
+        for (const s of b.sboms) io.stdout(`${b.name}: ${s.message}\n`);
     }
     if (flags.json) io.stdout(json(runDocument(result)));
     else io.stdout(summary(result, flags));

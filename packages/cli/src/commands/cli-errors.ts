@@ -39,6 +39,11 @@ const BY_REASON: Readonly<Record<string, Sentence>> = {
   REGISTRY_ERR_VERSION_NOT_FOUND: versionNotFound,
   REGISTRY_ERR_BUILD_NOT_FOUND: (d) =>
     `build ${text(d.build_id)} not found in version ${text(d.fingerprint)} of bucket '${text(d.bucket_name)}'; list its builds with: imprint builds list ${text(d.bucket_name)} ${text(d.fingerprint)}`,
+  // Also a download URL whose SBOM was deleted since (details: sbom_id): the registry's words then.
+  REGISTRY_ERR_SBOM_NOT_FOUND: (d, error) =>
+    d.build_id === undefined
+      ? withoutApiWording(error.serverMessage)
+      : `build ${text(d.build_id)} of version ${text(d.fingerprint)} in bucket '${text(d.bucket_name)}' has no SBOM named '${text(d.name)}'; list its SBOMs with: imprint sbom list ${text(d.bucket_name)} ${text(d.fingerprint)} ${text(d.build_id)}`,
   REGISTRY_ERR_CHANNEL_NOT_FOUND: (d) =>
     `channel '${text(d.channel_name)}' not found in bucket '${text(d.bucket_name)}'; list its channels with: imprint channels list ${text(d.bucket_name)}, or create it with: imprint channels create ${text(d.bucket_name)} ${text(d.channel_name)}`,
   REGISTRY_ERR_VERSION_ASSIGNED: (d) => {

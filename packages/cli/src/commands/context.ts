@@ -19,6 +19,8 @@ export const EXIT = {
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Writes bytes to stdout as they are (`imprint sbom download --compressed`); without it, such output needs a file. */
+  stdoutBytes?(bytes: Uint8Array): void;
   env?: Env;
   /** Current time, for the timestamps of build lines. */
   now?: () => Date;
@@ -27,6 +29,7 @@ export interface CliIo {
 export const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stdoutBytes: (bytes) => process.stdout.write(bytes),
 };
 
 /** A bad flag value or combination: exit code 2. */

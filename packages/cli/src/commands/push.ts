@@ -28,6 +28,7 @@ export function addPushCommand(program: Command, c: Context): void {
         (result) =>
           `Pushed ${result.pushed.length} build(s) to ${result.bucket} ${result.fingerprint}` +
           (result.skipped.length > 0 ? `; ${result.skipped.length} already done` : '') +
+          (result.sboms.length > 0 ? `; ${result.sboms.length} SBOM(s)` : '') +
           `; version ${result.versionComplete ? 'complete' : 'incomplete'}` +
           (result.channels.length > 0 ? `; channels ${result.channels.join(', ')}` : '') +
           '\n',

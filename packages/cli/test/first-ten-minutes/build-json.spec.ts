@@ -54,6 +54,16 @@ describe('imprint build --json (built bin, real registry)', () => {
           ],
           images: [expect.objectContaining({ imageId: stored.artifacts![0].external_identifier })],
           withoutMetadata: [],
+          // docker-like states a CycloneDX SBOM of the image: uploaded with the build.
+          sboms: [
+            {
+              name: expect.stringMatching(/^[A-Za-z0-9_-]{3,36}$/),
+              format: 'cyclonedx',
+              documentBytes: expect.any(Number),
+              compressedBytes: expect.any(Number),
+              outcome: 'uploaded',
+            },
+          ],
         },
       ],
       registry: {

@@ -3,7 +3,16 @@ import type { ArtifactReport } from '../run/artifacts';
 import type { Emit } from '../run/events';
 import type { SpoolBuild } from '../run/spool';
 import { writeSpool } from '../run/spool';
-import type { BuildEnd, DeclaredParent, RegistryPort, RegistrySummary } from './registry-port';
+import type { StatedSbom } from '../sbom/artifact-sboms';
+import type { SbomOutcome, SbomUpload } from '../sbom/registry-sboms';
+import { byteSize, prepareSbom, uploadSbom } from '../sbom/registry-sboms';
+import type {
+  BuildEnd,
+  DeclaredParent,
+  RegistryPort,
+  RegistrySummary,
+  SbomsSent,
+} from './registry-port';
 import type { TrackedBuild, VersionTarget } from './registry-version';
 import { assignChannels, openVersion } from './registry-version';
 
@@ -64,6 +73,8 @@ export class ClientRegistry implements RegistryPort {
   private readonly ids = new Map<string, TrackedBuild>();
   private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private readonly spool: SpoolBuild[] = [];
+  /** SBOMs of each build not sent yet (the registry was unreachable): they go with its spool entry. */
+  private readonly unsentSboms = new Map<string, SbomUpload[]>();
   /** Set once the version is known complete, with the channels assigned then. */
   private completion?: Promise<{ complete: boolean; channels: string[] }>;
   /** The version's name as the registry last gave it. */
@@ -116,6 +127,49 @@ export class ClientRegistry implements RegistryPort {
   unpublishable(build: string, report: ArtifactReport): string | undefined {
     if (report.images.length > 0) return undefined;
     return `no artifact of build ${build} states registry metadata (${report.withoutMetadata.join('; ')}); the registry build cannot be done`;
+  }
+
+  async uploadSboms(name: string, sboms: readonly StatedSbom[]): Promise<SbomsSent> {
+    // Every SBOM is checked before the first is sent: a build fails whole, not half uploaded.
+    const prepared = [];
+    for (const sbom of sboms) {
+      const ready = await prepareSbom(sbom);
+      if ('problem' in ready) return ready;
+      prepared.push(ready);
+    }
+    const outcomes: SbomOutcome[] = [];
+    const unsent: SbomUpload[] = [];
+    for (const { upload, documentBytes, compressedBytes } of prepared) {
+      const build = this.ids.get(name);
+      let outcome: SbomOutcome['outcome'] = 'spooled';
+      if (!this.offline && build !== undefined) {
+        const ref = { bucket: this.bucket, fingerprint: this.fp, buildId: build.id };
+        try {
+          outcome = await uploadSbom(this.client, ref, upload);
+        } catch (error) {
+          if (!isConnectionError(error)) {
+            return {
+              problem: `uploading the SBOM '${upload.name}' failed: ${(error as Error).message}`,
+            };
+          }
+          this.goOffline(error);
+        }
+      }
+      if (outcome === 'spooled') unsent.push(upload);
+      const format = upload.format === 'CYCLONEDX' ? 'cyclonedx' : 'spdx';
+      const message = `SBOM ${upload.name} (${format}, ${byteSize(documentBytes)}, ${byteSize(compressedBytes)} zstd) ${outcome === 'present' ? 'already uploaded' : outcome}`;
+      this.options.emit('say', message, name);
+      outcomes.push({
+        name: upload.name,
+        format,
+        documentBytes,
+        compressedBytes,
+        outcome,
+        message,
+      });
+    }
+    if (unsent.length > 0) this.unsentSboms.set(name, unsent);
+    return { sboms: outcomes };
   }
 
   async startBuild(name: string): Promise<void> {
@@ -185,8 +239,9 @@ export class ClientRegistry implements RegistryPort {
         return status;
       }
     }
+    const sboms = status === 'BUILD_DONE' ? this.unsentSboms.get(name) : undefined;
     if (status === 'BUILD_DONE' || status === 'BUILD_FAILED') {
-      this.spool.push({ componentType: name, status, body: full });
+      this.spool.push({ componentType: name, status, body: full, ...(sboms ? { sboms } : {}) });
     }
     return status;
   }

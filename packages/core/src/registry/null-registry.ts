@@ -1,4 +1,4 @@
-import type { RegistryPort } from './registry-port';
+import type { RegistryPort, SbomsSent } from './registry-port';
 
 /** The registry of a run that publishes nothing: every operation does nothing. */
 export class NullRegistry implements RegistryPort {
@@ -10,6 +10,10 @@ export class NullRegistry implements RegistryPort {
 
   unpublishable(): undefined {
     return undefined;
+  }
+
+  async uploadSboms(): Promise<SbomsSent> {
+    return { sboms: [] };
   }
 
   async startBuild(): Promise<void> {}

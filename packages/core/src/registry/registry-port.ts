@@ -1,10 +1,15 @@
 import type { BuildStatus } from '@imprint/client';
 import type { ArtifactReport } from '../run/artifacts';
+import type { StatedSbom } from '../sbom/artifact-sboms';
+import type { SbomOutcome } from '../sbom/registry-sboms';
 
 /** How a build ended, as the runner tells the registry (Packer's `CompleteBuild(build, artifacts, err)`). */
 export type BuildEnd =
   | { readonly status: 'BUILD_DONE'; readonly artifacts: ArtifactReport }
   | { readonly status: 'BUILD_FAILED' | 'BUILD_CANCELLED'; readonly error?: string };
+
+/** What became of a build's SBOMs: each one's outcome, or the problem that fails the build. */
+export type SbomsSent = { readonly sboms: readonly SbomOutcome[] } | { readonly problem: string };
 
 /** A parent version a build declares (`parent_version_id`, `parent_channel_id`), read by an artifact data block. */
 export interface DeclaredParent {
@@ -53,6 +58,15 @@ export interface RegistryPort {
   isDone(build: string): boolean;
   /** Why the build's artifacts cannot complete a registry build, or `undefined` when they can. */
   unpublishable(build: string, report: ArtifactReport): string | undefined;
+  /**
+   * Uploads the SBOMs of a build whose artifacts are ready, before it is
+   * marked done (the registry takes SBOMs only while the version is
+   * incomplete): compressed with zstd and checked against the registry's
+   * limits; spooled with the build when the registry cannot be reached. A
+   * problem (too large, refused) fails the build, as a failed hcp-sbom upload
+   * fails a Packer build.
+   */
+  uploadSboms(build: string, sboms: readonly StatedSbom[]): Promise<SbomsSent>;
   /** Marks the build running and starts its heartbeats. */
   startBuild(build: string): Promise<void>;
   /**

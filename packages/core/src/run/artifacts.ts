@@ -1,5 +1,7 @@
 import type { BuildContext, Image, PackerArtifact } from '@imprint/sdk';
 import { ARTIFACT_STATE_URI, decodeImages } from '@imprint/sdk';
+import type { SbomState, StatedSbom } from '../sbom/artifact-sboms';
+import { collectSboms, readSbomState } from '../sbom/artifact-sboms';
 import type { PlannedBuild } from '../template/validate-template';
 
 /** What an artifact states for the registry, read once (`state(...)` may be costly). */
@@ -26,7 +28,12 @@ export interface ArtifactReport {
   readonly labels: Readonly<Record<string, string>>;
   /** The builder artifact's source image, else the first image's. */
   readonly sourceImageId?: string;
-  /** Set when an artifact stated invalid registry metadata: the build fails. */
+  /**
+   * The distinct SBOMs the artifacts state (`imprint.sbom`), uploaded with the
+   * build before it is done: every document of every kept artifact, once.
+   */
+  readonly sboms: readonly StatedSbom[];
+  /** Set when an artifact stated invalid registry metadata or an invalid SBOM: the build fails. */
   readonly problem?: string;
 }
 
@@ -39,16 +46,34 @@ export function readState(artifact: PackerArtifact): ArtifactState {
   }
 }
 
+/** What the builder's artifact stated, read right after it ran: a post-processor may destroy it. */
+export interface BuilderState {
+  readonly images: ArtifactState;
+  readonly sbom: SbomState;
+}
+
+/** Reads what the builder's artifact states, images and SBOM. */
+export function readBuilderState(artifact: PackerArtifact): BuilderState {
+  return { images: readState(artifact), sbom: readSbomState(artifact) };
+}
+
 /**
  * Turns the kept artifacts into a report. Each artifact's state is read once,
  * before the loop; the builder's artifact was read right after it ran
- * (`builderState`), since a post-processor may destroy it.
+ * (`builder`), since a post-processor may destroy it.
  */
 export function reportArtifacts(
   kept: readonly KeptArtifact[],
-  builderState: ArtifactState,
+  builder: BuilderState,
 ): ArtifactReport {
+  const builderState = builder.images;
   const states = kept.map((k) => (k.fromBuilder ? builderState : readState(k.artifact)));
+  const stated = collectSboms(
+    kept.map((k) => ({
+      state: k.fromBuilder ? builder.sbom : readSbomState(k.artifact),
+      component: k.component,
+    })),
+  );
   const images: Image[] = [];
   const artifactImages: Image[][] = kept.map(() => []);
   const seen = new Set<string>();
@@ -78,12 +103,14 @@ export function reportArtifacts(
     }
   }
   sourceImageId ??= images.find((i) => i.sourceImageId)?.sourceImageId;
+  if (problem === undefined && 'problem' in stated) problem = stated.problem;
   return {
     artifacts: kept.map((k) => k.artifact),
     artifactImages,
     images,
     withoutMetadata,
     labels,
+    sboms: 'sboms' in stated ? stated.sboms : [],
     ...(sourceImageId ? { sourceImageId } : {}),
     ...(problem === undefined ? {} : { problem }),
   };

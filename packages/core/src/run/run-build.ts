@@ -14,8 +14,9 @@ import type { Template, VariableOptions } from '../template/template';
 import type { PlannedBuild } from '../template/validate-template';
 import { validateTemplate } from '../template/validate-template';
 import { assertRegistryBlockWithData } from '../template/registry-block';
-import type { ArtifactState, KeptArtifact } from './artifacts';
-import { postProcess, readState, reportArtifacts } from './artifacts';
+import type { SbomOutcome } from '../sbom/registry-sboms';
+import type { BuilderState, KeptArtifact } from './artifacts';
+import { postProcess, readBuilderState, reportArtifacts } from './artifacts';
 import type { Emit, RunEventHandler } from './events';
 import { emitter } from './events';
 import { RunDirs } from './run-dir';
@@ -78,6 +79,11 @@ export interface BuildResult {
   readonly images: readonly Image[];
   /** Artifacts that stated no registry metadata: `<component> (<artifact>)`. */
   readonly withoutMetadata: readonly string[];
+  /**
+   * The SBOMs the artifacts stated (`imprint.sbom`), as sent to the registry:
+   * uploaded, already there, or spooled. Empty without a registry.
+   */
+  readonly sboms: readonly SbomOutcome[];
   /** The registry build's final status, when published. */
   readonly registryStatus?: BuildStatus;
   /** The build's work directory; removed after the run unless the build is done and left files there. */
@@ -213,6 +219,7 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
     artifactImages: [],
     images: [],
     withoutMetadata: [],
+    sboms: [],
   };
   if (run.registry.isDone(plan.name)) {
     run.emit('info', 'skipping already done build', plan.name);
@@ -244,12 +251,12 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
   const context: BuildContext = { ui, signal: run.signal, workDir, buildName: plan.name };
   await run.registry.startBuild(plan.name);
   let kept: KeptArtifact[];
-  let builderState: ArtifactState;
+  let builderState: BuilderState;
   try {
     run.emit('info', `running ${plan.source.type} source '${plan.source.name}'`, plan.name);
     const original = await plan.builder.run(context);
     // Read before the post-processors run: they may destroy the builder's artifact.
-    builderState = readState(original);
+    builderState = readBuilderState(original);
     kept = await postProcess(plan, context, original);
   } catch (error) {
     const cancelled = run.signal.aborted;
@@ -277,7 +284,14 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
   }
   const { artifacts, artifactImages, images, withoutMetadata } = report;
   const outcome = { ...base, artifacts, artifactImages, images, withoutMetadata };
-  const problem = report.problem ?? run.registry.unpublishable(plan.name, report);
+  let problem = report.problem ?? run.registry.unpublishable(plan.name, report);
+  let sboms: readonly SbomOutcome[] = [];
+  if (problem === undefined) {
+    // Before the build is done: the registry takes SBOMs only while the version is incomplete.
+    const sent = await run.registry.uploadSboms(plan.name, report.sboms);
+    if ('problem' in sent) problem = sent.problem;
+    else sboms = sent.sboms;
+  }
   if (problem !== undefined) {
     run.emit('error', problem, plan.name);
     const registryStatus = await run.registry.completeBuild(plan.name, {
@@ -295,6 +309,7 @@ async function runOne(plan: PlannedBuild, run: RunContext): Promise<BuildResult>
   if (!failed) run.dirs.keep(workDir);
   return {
     ...outcome,
+    sboms,
     status: failed ? 'failed' : 'done',
     ...(failed ? { error: 'the registry refused the done build' } : {}),
     ...withRegistryStatus(registryStatus),

@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { BuildStatus, RegistryClient, UpdateBuildBody } from '@imprint/client';
 import { SpoolInvalidError } from '../errors';
 import type { VersionTarget } from '../registry/registry-version';
+import type { SbomUpload } from '../sbom/registry-sboms';
+import { uploadSbom } from '../sbom/registry-sboms';
 import { assignChannels, openVersion } from '../registry/registry-version';
 import type { RunEventHandler } from './events';
 import { emitter } from './events';
@@ -15,6 +17,11 @@ export interface SpoolBuild {
   readonly status: BuildStatus;
   /** The final UpdateBuild body (status, artifacts, labels, metadata…). */
   readonly body: UpdateBuildBody;
+  /**
+   * A done build's SBOMs that were not uploaded (UploadSbom bodies, the
+   * document zstd-compressed and base64): pushed before the build is marked done.
+   */
+  readonly sboms?: readonly SbomUpload[];
 }
 
 /** What a spool file holds: enough to replay the registry lifecycle later. */
@@ -43,6 +50,8 @@ export interface PushSpoolResult {
   readonly pushed: readonly string[];
   /** Component types already done in the registry. */
   readonly skipped: readonly string[];
+  /** SBOMs uploaded (or found already uploaded), `<component type>: <name>`. */
+  readonly sboms: readonly string[];
   /** Whether the version is complete (`vN`) after the push. */
   readonly versionComplete: boolean;
   /** Channels assigned (only when the version is complete). */
@@ -88,6 +97,7 @@ export async function pushSpool(
   });
   const pushed: string[] = [];
   const skipped: string[] = [];
+  const sboms: string[] = [];
   for (const entry of spool.builds) {
     const existing = ids.get(entry.componentType);
     if (existing === undefined || existing.done) {
@@ -100,6 +110,12 @@ export async function pushSpool(
         ? {}
         : { packer_run_uuid: entry.body.packer_run_uuid }),
     });
+    // As in the run: SBOMs go while the build (and so the version) is not done yet.
+    const ref = { bucket: target.bucket, fingerprint: target.fingerprint, buildId: existing.id };
+    for (const sbom of entry.sboms ?? []) {
+      await uploadSbom(client, ref, sbom);
+      sboms.push(`${entry.componentType}: ${sbom.name}`);
+    }
     await client.updateBuild(target.bucket, target.fingerprint, existing.id, entry.body);
     pushed.push(entry.componentType);
   }
@@ -116,6 +132,7 @@ export async function pushSpool(
     fingerprint: target.fingerprint,
     pushed,
     skipped,
+    sboms,
     versionComplete: complete,
     channels,
   };
@@ -150,5 +167,26 @@ async function readSpool(file: string): Promise<SpoolContent> {
   ) {
     throw new SpoolInvalidError(file, `not an ${SPOOL_FORMAT} file`);
   }
+  for (const [i, entry] of (spool.builds as unknown[]).entries()) {
+    const sboms = (entry as { sboms?: unknown } | null)?.sboms;
+    if (sboms === undefined) continue;
+    if (!Array.isArray(sboms) || !sboms.every(isSbomUpload)) {
+      throw new SpoolInvalidError(
+        file,
+        `builds[${i}].sboms is not a list of { name, format, compressed_sbom } (strings)`,
+      );
+    }
+  }
   return spool as SpoolContent;
+}
+
+function isSbomUpload(value: unknown): value is SbomUpload {
+  const v = value as Partial<Record<keyof SbomUpload, unknown>> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    typeof v.format === 'string' &&
+    typeof v.compressed_sbom === 'string'
+  );
 }

@@ -8,6 +8,7 @@ import type { TempDirs } from '@imprint/registry/testing';
  * - builder `from`: `{ id, source_image?, region? }` → an artifact stating
  *   image `id` on platform `plainland` (region `r1` by default) built from
  *   `source_image` (default `scratch`) — what a child image built FROM a parent looks like;
+ *   `sbom`, when given, is what the artifact states under `imprint.sbom` (as is, valid or not);
  * - data source `from-lookup`: `{ prefix }` → outputs `image` (string,
  *   `<prefix>-found`) and `tags` (list); its executions are counted on
  *   `globalThis.__fromLookups`.
@@ -37,7 +38,7 @@ class FromBuilder {
     };
     return {
       builderId: () => 'from', files: () => [], id: () => this.config.id, toString: () => 'image ' + this.config.id,
-      state: (name) => (name === 'par.artifact.metadata' ? state : undefined),
+      state: (name) => (name === 'par.artifact.metadata' ? state : name === 'imprint.sbom' ? this.config.sbom : undefined),
       destroy() {},
     };
   }

@@ -7,7 +7,7 @@ import type { TempDirs } from '@imprint/registry/testing';
  * (plain JavaScript, no SDK dependency: `loadPlugin` accepts any object with
  * the PluginSet shape). Builder `plain` returns an artifact stating NO
  * registry metadata after `delay_ms`; post-processor `plain-meta` returns one
- * that does. Concurrency and `state()` calls per artifact id are recorded on
+ * that does. Concurrency and `state()` calls per artifact id and key (`<id> <key>`) are recorded on
  * `globalThis.__plainPlugin`. Returns `dir` (the `pluginDir` to pass).
  */
 export async function writePlainPlugin(dir: string): Promise<string> {
@@ -24,7 +24,8 @@ const stats = (globalThis.__plainPlugin ??= { active: 0, max: 0, stateReads: {} 
 const artifact = (id, state) => ({
   builderId: () => 'plain', files: () => [], id: () => id, toString: () => 'plain artifact ' + id,
   state: (name) => {
-    stats.stateReads[id] = (stats.stateReads[id] ?? 0) + 1;
+    const key = id + ' ' + name;
+    stats.stateReads[key] = (stats.stateReads[key] ?? 0) + 1;
     return name === 'par.artifact.metadata' ? state : undefined;
   },
   destroy() {},
