@@ -1,9 +1,12 @@
 /*
- * Package search latency over 10,000 packages (20 builds in 4 buckets, one
- * CycloneDX SBOM of 500 components each), through the service:
+ * SBOM upload throughput and package search latency over 10,000 packages (20
+ * builds in 4 buckets, one CycloneDX SBOM of 500 components each), through the
+ * service; part of `npm run bench -w @imprint/registry`, or alone:
  *
- *   TS_NODE_PROJECT=tsconfig.check.json node -r ts-node/register/transpile-only \
- *     -r tsconfig-paths/register packages/registry/bench/packages.ts
+ *   npm run bench:packages -w @imprint/registry
+ *
+ * Uploads are timed next to the CreateBuild that precedes each, in the same
+ * run, and printed as a ratio.
  *
  * SQLite always; PostgreSQL too with IMPRINT_TEST_POSTGRES_URL (an admin URL:
  * the run creates and drops its own database). Prints p50 / p95 per query;
@@ -61,6 +64,9 @@ async function run(engine: TestEngineName): Promise<void> {
     const { service } = storage;
     const seedStart = performance.now();
     let build = 0;
+    let uploadMs = 0;
+    let createMs = 0;
+    let uploadedBytes = 0;
     const builds: { bucket: string; fingerprint: string; buildId: string }[] = [];
     for (let b = 0; b < BUCKETS; b += 1) {
       const bucket = `bench-${b}`;
@@ -68,21 +74,32 @@ async function run(engine: TestEngineName): Promise<void> {
       for (let v = 0; v < BUILDS_PER_BUCKET; v += 1, build += 1) {
         const fingerprint = `fp-${b}-${v}`;
         await service.createVersion(ACTOR, bucket, { fingerprint, template_type: 'HCL2' });
+        const createStart = performance.now();
         const created = await service.createBuild(ACTOR, bucket, fingerprint, {
           component_type: 'source.null.a',
         });
+        createMs += performance.now() - createStart;
         const ref = { bucket, fingerprint, buildId: created.id };
         builds.push(ref);
+        const compressed = Buffer.from(compress(Buffer.from(sbom(build)), 3));
+        uploadedBytes += compressed.length;
+        const uploadStart = performance.now();
         await service.uploadSbom(ACTOR, ref, {
-          compressed_sbom: Buffer.from(compress(Buffer.from(sbom(build)), 3)).toString('base64'),
+          compressed_sbom: compressed.toString('base64'),
           format: 'CYCLONEDX',
           name: 'os-packages',
         });
+        uploadMs += performance.now() - uploadStart;
       }
     }
     const seeded = ((performance.now() - seedStart) / 1000).toFixed(1);
     process.stdout.write(
       `${engine}: ${build * COMPONENTS} packages in ${build} SBOMs, seeded in ${seeded} s\n`,
+    );
+    process.stdout.write(
+      `  SBOM upload (${COMPONENTS} components, ${(uploadedBytes / build / 1024).toFixed(1)} KiB zstd, packages indexed): ` +
+        `${((build * 1000) / uploadMs).toFixed(1)} uploads/s, ${(uploadedBytes / 1024 / 1024 / (uploadMs / 1000)).toFixed(2)} MiB/s compressed; ` +
+        `${(uploadMs / createMs).toFixed(1)}× a CreateBuild\n`,
     );
     await time('search name=', (i) => service.searchPackages({ name: `pkg-${i % DISTINCT}` }));
     await time('search NAME= (case-insensitive)', (i) =>
