@@ -22,6 +22,8 @@ import type {
   ListVersionsResponse,
   GetSbomResponse,
   Organization,
+  Package,
+  PackageSearchHit,
   Project,
   Registry,
   Sbom,
@@ -41,6 +43,7 @@ import type { ListCallOptions, PaginatedMethod } from './operations/pagination';
 import { PAGINATED, iteratePages } from './operations/pagination';
 import type { ListProjectsOptions } from './operations/resource-manager';
 import * as resourceManager from './operations/resource-manager';
+import type { ListPackagesOptions, SearchPackagesOptions } from './operations/packages';
 import * as packages from './operations/packages';
 import * as sboms from './operations/sboms';
 import type { RevokeVersionOptions } from './operations/versions';
@@ -443,6 +446,25 @@ export class RegistryClient {
   ): AsyncIterableIterator<Organization>;
   /** Every project of an organization. */
   paginate(method: 'listProjects', options?: ListProjectsOptions): AsyncIterableIterator<Project>;
+  /** Every package of a build's SBOMs. */
+  paginate(
+    method: 'listBuildPackages',
+    bucketName: string,
+    fingerprint: string,
+    buildId: string,
+    options?: ListPackagesOptions,
+  ): AsyncIterableIterator<Package>;
+  /** Every package of the versions a bucket's channels point at. */
+  paginate(
+    method: 'listBucketPackages',
+    bucketName: string,
+    options?: ListPackagesOptions,
+  ): AsyncIterableIterator<Package>;
+  /** Every hit of a registry-wide package search. */
+  paginate(
+    method: 'searchPackages',
+    options: SearchPackagesOptions,
+  ): AsyncIterableIterator<PackageSearchHit>;
   /**
    * Iterates over every item of a list operation, following
    * `pagination.next_page_token` until it is empty. Arguments are those of the

@@ -52,6 +52,14 @@ describe('package operations against the Imprint registry', () => {
       nextPageToken: first.pagination.next_page_token,
     });
     expect(second.packages.map((p) => p.name)).toEqual(['zlib']);
+    // paginate walks the pages of the three package lists.
+    const walked: string[] = [];
+    for await (const p of client.paginate('listBuildPackages', 'packages-client', fp, build.id, {
+      pageSize: 1,
+    })) {
+      walked.push(p.name);
+    }
+    expect(walked).toEqual(['openssl', 'zlib']);
     const filtered = await client.listBuildPackages('packages-client', fp, build.id, {
       packageNameStartsWith: 'ZL',
       packageVersion: '1.2.11',
@@ -69,6 +77,11 @@ describe('package operations against the Imprint registry', () => {
       purl,
     });
     expect((await client.searchPackages({ purl })).packages).toHaveLength(1);
+    const hits: string[] = [];
+    for await (const hit of client.paginate('searchPackages', { name: 'zlib', pageSize: 1 })) {
+      hits.push(hit.bucket_name);
+    }
+    expect(hits).toEqual(['packages-client']);
 
     const noName = await client.searchPackages({}).catch((e: unknown) => e);
     expect(isInvalidArgument(noName)).toBe(true);

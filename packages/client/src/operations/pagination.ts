@@ -14,7 +14,10 @@ export type PaginatedMethod =
   | 'listChannelHistory'
   | 'listBucketAncestry'
   | 'listOrganizations'
-  | 'listProjects';
+  | 'listProjects'
+  | 'listBuildPackages'
+  | 'listBucketPackages'
+  | 'searchPackages';
 
 /** For each list method: how many positional arguments precede its options, and the items key. */
 export const PAGINATED: Readonly<Record<PaginatedMethod, { positional: number; items: string }>> = {
@@ -26,6 +29,9 @@ export const PAGINATED: Readonly<Record<PaginatedMethod, { positional: number; i
   listBucketAncestry: { positional: 1, items: 'relations' },
   listOrganizations: { positional: 0, items: 'organizations' },
   listProjects: { positional: 0, items: 'projects' },
+  listBuildPackages: { positional: 3, items: 'packages' },
+  listBucketPackages: { positional: 1, items: 'packages' },
+  searchPackages: { positional: 0, items: 'packages' },
 };
 
 interface PageShape {
