@@ -9,6 +9,7 @@ import { addChannelsCommands } from './commands/channels';
 import type { CliIo, Context } from './commands/context';
 import { EXIT, PROCESS_IO, UsageError } from './commands/context';
 import { examples } from './commands/options';
+import { addPackagesCommands } from './commands/packages';
 import { addPluginsCommands } from './commands/plugins';
 import { addPushCommand } from './commands/push';
 import { addRevocationCommands } from './commands/revocation';
@@ -90,6 +91,7 @@ function assemble(io: CliIo, ctx: Context | undefined, mountRegistry: boolean): 
   addVersionsCommands(program, c);
   addBuildsCommands(program, c);
   addSbomCommands(program, c);
+  addPackagesCommands(program, c);
   addChannelsCommands(program, c);
   addRevocationCommands(program, c);
   addAncestryCommand(program, c);
