@@ -4,6 +4,7 @@ import { RegistrySession, isUnauthorized, messageOf } from './session';
 import { parseRoute, type Route } from './router';
 import { BucketPage } from './views/bucket-page';
 import { BucketsPage } from './views/buckets-page';
+import { PackagesPage } from './views/packages-page';
 import { SearchPage } from './views/search-page';
 import { renderSignIn } from './views/sign-in';
 import { VersionPage } from './views/version-page';
@@ -165,6 +166,8 @@ export class ConsoleApp {
         return new VersionPage(this, route.bucket, route.fingerprint);
       case 'search':
         return new SearchPage(this, route.query);
+      case 'packages':
+        return new PackagesPage(this, route);
       default:
         return {
           title: 'Not found',
@@ -249,6 +252,7 @@ export class ConsoleApp {
         this.auth === 'signed-in'
           ? html`<nav aria-label="Main">
                 <a href="#/buckets">Buckets</a>
+                <a href="#/packages">Packages</a>
               </nav>
               <form class="artifact-search" role="search" @submit=${this.onSearch}>
                 <label for="artifact-search-input">Find an artifact</label>

@@ -88,6 +88,13 @@ export function versionHref(bucket: string, fingerprint: string): string {
   return `#/buckets/${encodeURIComponent(bucket)}/versions/${encodeURIComponent(fingerprint)}`;
 }
 
+/** `#/packages?name=<n>&version=<v>`: the package search, bookmarkable. */
+export function packagesHref(name: string, version = ''): string {
+  const query = new URLSearchParams({ name });
+  if (version) query.set('version', version);
+  return `#/packages?${query.toString()}`;
+}
+
 export function bucketHref(bucket: string): string {
   return `#/buckets/${encodeURIComponent(bucket)}`;
 }

@@ -4,6 +4,7 @@ export type Route =
   | { page: 'bucket'; bucket: string }
   | { page: 'version'; bucket: string; fingerprint: string }
   | { page: 'search'; query: string }
+  | { page: 'packages'; name: string; version: string }
   | { page: 'not-found' }
   | { page: 'redirect'; to: string };
 
@@ -34,6 +35,14 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'search' && parts.length === 1) {
     return { page: 'search', query: new URLSearchParams(queryPart).get('q') ?? '' };
+  }
+  if (parts[0] === 'packages' && parts.length === 1) {
+    const query = new URLSearchParams(queryPart);
+    return {
+      page: 'packages',
+      name: query.get('name')?.trim() ?? '',
+      version: query.get('version')?.trim() ?? '',
+    };
   }
   return { page: 'not-found' };
 }

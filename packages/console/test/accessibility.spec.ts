@@ -11,6 +11,7 @@ import {
   watchConsole,
   type ConsoleRegistry,
 } from './support/console-harness';
+import { debComponent } from './support/sboms';
 
 jest.setTimeout(120_000);
 
@@ -150,6 +151,19 @@ describe('web console accessibility (axe-core, WCAG 2 A/AA)', () => {
     embedded = await startConsoleRegistry();
     await seedChain(embedded.client);
     await seedStatuses(embedded);
+    await publish(embedded.client, 'sbom-app', 'fp-sbom-1', [
+      {
+        component: 'amazon-ebs.sbom',
+        artifacts: [{ id: 'ami-0sbom00000000a01', region: 'us-east-1' }],
+        sboms: [
+          {
+            name: 'sbom-os',
+            components: [debComponent('openssl', '3.0.2'), debComponent('libc6', '2.35')],
+          },
+        ],
+      },
+      { component: 'docker.sbom', artifacts: [{ id: 'sha256:0sb0001', region: 'docker' }] },
+    ]);
     signedIn = await startConsoleRegistry({
       principals: [{ name: 'console-viewer', role: 'viewer' }],
     });
@@ -245,6 +259,26 @@ describe('web console accessibility (axe-core, WCAG 2 A/AA)', () => {
       } finally {
         await context.close();
       }
+    });
+
+    it('a version with SBOMs and packages', async () => {
+      await audit(
+        viewport,
+        `${embedded.url}/#/buckets/sbom-app/versions/fp-sbom-1`,
+        async (page) => {
+          await page.locator('table.packages tbody tr').first().waitFor();
+          await page.getByTestId('no-sbom').waitFor();
+        },
+      );
+    });
+
+    it('the package search with results, and with none', async () => {
+      await audit(viewport, `${embedded.url}/#/packages?name=openssl`, async (page) => {
+        await page.locator('table.package-hits tbody tr').first().waitFor();
+      });
+      await audit(viewport, `${embedded.url}/#/packages?name=no-such-package`, async (page) => {
+        await page.getByTestId('no-package').waitFor();
+      });
     });
 
     it('the revoke dialog', async () => {

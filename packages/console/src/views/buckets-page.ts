@@ -3,7 +3,7 @@ import type { Bucket } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { PAGE_SIZE, collect } from '../session';
 import { bucketHref, formatTime, versionHref } from '../format';
-import { ancestryBadge, responsiveTable, statusBadge, storeValue } from './common';
+import { ancestryBadge, responsiveTable, sortableHeader, statusBadge, storeValue } from './common';
 
 type SortKey = 'name' | 'latest' | 'versions' | 'ancestry' | 'updated';
 
@@ -100,7 +100,9 @@ export class BucketsPage implements Page {
               caption: 'Buckets, sortable by column',
               head: html`<thead>
                 <tr>
-                  ${COLUMNS.map((column) => this.sortableHeader(column))}
+                  ${COLUMNS.map((column) =>
+                    sortableHeader(column, this.sort, (key) => this.setSort(key)),
+                  )}
                   <th scope="col">Platforms</th>
                 </tr>
               </thead>`,
@@ -130,19 +132,5 @@ export class BucketsPage implements Page {
       <td data-label="Updated">${formatTime(bucket.updated_at)}</td>
       <td data-label="Platforms">${bucket.platforms.join(', ') || '—'}</td>
     </tr>`;
-  }
-
-  /** A column header that sorts by its column; `aria-sort` tells screen readers the order. */
-  private sortableHeader(column: { key: SortKey; label: string }): TemplateResult {
-    const sorted = this.sort.key === column.key;
-    return html`<th
-      scope="col"
-      aria-sort=${sorted ? (this.sort.descending ? 'descending' : 'ascending') : 'none'}
-    >
-      <button type="button" class="sort" @click=${() => this.setSort(column.key)}>
-        ${column.label}
-        <span aria-hidden="true">${sorted ? (this.sort.descending ? '▼' : '▲') : '↕'}</span>
-      </button>
-    </th>`;
   }
 }

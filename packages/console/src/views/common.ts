@@ -70,6 +70,28 @@ export function storeValue(
   };
 }
 
+/** A labelled search box of a form (`name` is its form field); no spell check or autofill: ids and names. */
+export function searchField(field: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  placeholder: string;
+  required?: boolean;
+}): TemplateResult {
+  return html`<label for=${field.id}>${field.label}</label>
+    <input
+      id=${field.id}
+      name=${field.name}
+      type="search"
+      .value=${field.value}
+      placeholder=${field.placeholder}
+      ?required=${field.required ?? false}
+      spellcheck="false"
+      autocomplete="off"
+    />`;
+}
+
 /** One entry of a facts list: a label and what to show for it. */
 export type Fact = readonly [label: string, value: unknown];
 
@@ -93,6 +115,24 @@ export function tableHead(columns: readonly string[]): TemplateResult {
       ${columns.map((column) => html`<th scope="col">${column}</th>`)}
     </tr>
   </thead>`;
+}
+
+/** A column header that sorts by its column; `aria-sort` tells screen readers the order. */
+export function sortableHeader<K extends string>(
+  column: { key: K; label: string },
+  sort: { key: K; descending: boolean },
+  onSort: (key: K) => void,
+): TemplateResult {
+  const sorted = sort.key === column.key;
+  return html`<th
+    scope="col"
+    aria-sort=${sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+  >
+    <button type="button" class="sort" @click=${() => onSort(column.key)}>
+      ${column.label}
+      <span aria-hidden="true">${sorted ? (sort.descending ? '▼' : '▲') : '↕'}</span>
+    </button>
+  </th>`;
 }
 
 /**

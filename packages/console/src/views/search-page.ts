@@ -2,7 +2,7 @@ import { html, type TemplateResult } from 'lit';
 import type { ExternalArtifactMatch } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { bucketHref, formatTime, versionHref } from '../format';
-import { statusBadge } from './common';
+import { searchField, statusBadge } from './common';
 
 /** Finds the version that produced an external artifact id (`ami-…`, `sha256:…`); one hit goes straight there. */
 export class SearchPage implements Page {
@@ -39,16 +39,13 @@ export class SearchPage implements Page {
     };
     return html`<h1 tabindex="-1">Find an artifact</h1>
       <form class="search-form" role="search" @submit=${submit}>
-        <label for="search-page-input">External artifact id</label>
-        <input
-          id="search-page-input"
-          name="q"
-          type="search"
-          .value=${this.query}
-          placeholder="ami-0abc… or sha256:…"
-          spellcheck="false"
-          autocomplete="off"
-        />
+        ${searchField({
+          id: 'search-page-input',
+          name: 'q',
+          label: 'External artifact id',
+          value: this.query,
+          placeholder: 'ami-0abc… or sha256:…',
+        })}
         <button type="submit" class="primary">Find</button>
       </form>
       ${

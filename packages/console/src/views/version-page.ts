@@ -4,6 +4,7 @@ import type { ConsoleApp, Page } from '../app';
 import { PAGE_SIZE, collect } from '../session';
 import { bucketHref, formatTime } from '../format';
 import { buildsTable, facts, statusBadge } from './common';
+import { BuildSboms } from './build-sboms';
 import { GraphView } from './graph-view';
 import {
   channelsOnVersion,
@@ -20,6 +21,7 @@ export class VersionPage implements Page {
   private version: Version | undefined;
   private channels: Channel[] = [];
   private graph: GraphView | undefined;
+  private sboms: BuildSboms[] = [];
 
   constructor(
     private readonly app: ConsoleApp,
@@ -44,6 +46,11 @@ export class VersionPage implements Page {
       () => this.app.update(),
     );
     void this.graph.load();
+    // Each build's section keeps its own error: a refused SBOM list does not hide the version.
+    this.sboms = version.builds.map(
+      (build) => new BuildSboms(this.app, this.bucket, version.fingerprint, build),
+    );
+    await Promise.all(this.sboms.map((section) => section.load()));
   }
 
   updated(): void {
@@ -92,6 +99,11 @@ export class VersionPage implements Page {
         <h2 id="metadata-title">Metadata</h2>
         ${version.builds.length === 0 ? html`<p class="muted">No builds.</p>` : nothing}
         ${version.builds.map((build) => buildMetadata(build.component_type, build.metadata, build.labels, build.source_external_identifier))}
+      </section>
+      <section aria-labelledby="sboms-title">
+        <h2 id="sboms-title">SBOMs and packages</h2>
+        ${version.builds.length === 0 ? html`<p class="muted">No builds.</p>` : nothing}
+        ${this.sboms.map((section, index) => section.render(index))}
       </section>
       <section aria-labelledby="ancestry-title">
         <h2 id="ancestry-title">Ancestry</h2>

@@ -8,6 +8,7 @@ import {
   type TestRegistry,
 } from '@imprint/registry/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cycloneDx, zstdCompress, type SeedSbom } from './sboms';
 
 /** The console's build, served by the registry under test. */
 export const CONSOLE_DIST = path.resolve(__dirname, '../../dist');
@@ -45,6 +46,18 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Chromium with one desktop-size (1280×800) page, watched for page errors and CSP violations. */
+export async function openConsolePage(): Promise<{
+  browser: Browser;
+  page: Page;
+  problems: string[];
+}> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return { browser, page, problems: watchConsole(page) };
+}
+
 /**
  * A registry on 127.0.0.1 serving the built console, over a fresh SQLite data
  * dir (`@imprint/registry/testing`). Its `client` has admin rights: anonymous
@@ -79,6 +92,8 @@ export interface PublishSource {
   sourceImageId?: string;
   parentVersionId?: string;
   parentChannelId?: string;
+  /** CycloneDX SBOMs the build uploads while it runs. */
+  sboms?: readonly SeedSbom[];
 }
 
 /** What a runner does: upsert the bucket, make the version, run one build per source to BUILD_DONE. */
@@ -105,6 +120,14 @@ export async function publish(
   for (const [i, build] of builds.entries()) {
     const source = sources[i];
     await client.updateBuild(bucket, fingerprint, build.id, { status: 'BUILD_RUNNING' });
+    for (const sbom of source.sboms ?? []) {
+      const compressed = await zstdCompress(cycloneDx(sbom.components));
+      await client.uploadSbom(bucket, fingerprint, build.id, {
+        name: sbom.name,
+        format: 'CYCLONEDX',
+        compressed_sbom: compressed.toString('base64'),
+      });
+    }
     await client.updateBuild(bucket, fingerprint, build.id, {
       status: 'BUILD_DONE',
       platform: 'aws',
