@@ -251,8 +251,10 @@ describe('timeouts', () => {
 
   it('a timed-out POST is not retried', async () => {
     const s = await start(() => ({ body: universalBody, delayMs: 2000 }));
+    // Long enough for the request to reach the server on a loaded machine
+    // (the count below needs it to arrive), far below the server's delay.
     await expect(
-      clientFor(s.url, { timeoutMs: 50 }).createVersion('b', { fingerprint: 'fp' }),
+      clientFor(s.url, { timeoutMs: 300 }).createVersion('b', { fingerprint: 'fp' }),
     ).rejects.toBeInstanceOf(RegistryTimeoutError);
     expect(s.requests).toHaveLength(1);
   });
