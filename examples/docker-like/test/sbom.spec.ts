@@ -9,7 +9,7 @@ import { InputArtifactError } from '@imprint/example-docker-like';
 import { build, postProcess } from './helpers/build';
 import { cycloneDxSchemaErrors } from './helpers/cyclonedx-schema';
 import { failure } from './helpers/failure';
-import { sbomOf } from './helpers/sbom';
+import { packagePurls, sbomOf } from './helpers/sbom';
 import { tempDirs } from './helpers/temp-dirs';
 
 /**
@@ -27,18 +27,14 @@ const apkInstalled = join(osRootfs, 'lib', 'apk', 'db', 'installed');
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
 
-const packagePurls = (artifact: PackerArtifact) =>
-  (sbomOf(artifact).document.components ?? [])
-    .filter((c) => c.type === 'library')
-    .map((c) => c.purl);
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 const DEBIAN_PURLS = [
   'pkg:deb/debian/base-files@12.4+deb12u5?arch=amd64',
-  'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64',
+  'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc',
 ];
 const ALPINE_PURLS = [
-  'pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64',
+  'pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64&upstream=ca-certificates',
   'pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64',
 ];
 
@@ -126,10 +122,13 @@ describe('the SBOM of a built image (imprint.sbom)', () => {
       type: 'library',
       name: 'libc6',
       version: '2.36-9+deb12u4',
-      purl: 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64',
-      'bom-ref': 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64',
+      purl: 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc',
+      'bom-ref': 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc',
       licenses: [{ license: { id: 'LGPL-2.1-or-later' } }],
-      properties: [{ name: 'imprint:docker-like:package_database', value: '/var/lib/dpkg/status' }],
+      properties: [
+        { name: 'imprint:docker-like:package_database', value: '/var/lib/dpkg/status' },
+        { name: 'imprint:docker-like:source_package', value: 'glibc' },
+      ],
     });
     expect(byName.get('musl')?.licenses).toEqual([{ license: { id: 'MIT' } }]);
     expect(byName.get('ca-certificates-bundle')?.licenses).toEqual([

@@ -19,9 +19,10 @@ const DPKG_STATUS = join(ROOTFS, 'var', 'lib', 'dpkg', 'status');
 const APK_INSTALLED = join(ROOTFS, 'lib', 'apk', 'db', 'installed');
 
 const BASE_FILES = 'pkg:deb/debian/base-files@12.4+deb12u5?arch=amd64';
-const LIBC6 = 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64';
+const LIBC6 = 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc';
 const MUSL = 'pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64';
-const CA_BUNDLE = 'pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64';
+const CA_BUNDLE =
+  'pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64&upstream=ca-certificates';
 
 interface Result {
   code: number;

@@ -5,6 +5,7 @@ import { PackageURL } from 'packageurl-js';
 import { digestHex } from '../oci/digest';
 import { PLUGIN_NAME, PLUGIN_VERSION } from '../version';
 import type { OsPackage } from './os-packages';
+import type { OsRelease } from './os-release';
 
 // Loaded when the first SBOM is made, not when the plugin loads (`imprint
 // validate` loads plugins and never builds).
@@ -18,11 +19,29 @@ export const SBOM_PROPERTIES = {
   imageId: 'imprint:docker-like:image_id',
   /** On the image component: the image's operating system (`linux`). */
   os: 'imprint:docker-like:os',
+  /** On the image component: `ID` of the image's os-release (`debian`), when it has one. */
+  osReleaseId: 'imprint:docker-like:os_release_id',
+  /** On the image component: its `VERSION_ID` (`12`). */
+  osReleaseVersionId: 'imprint:docker-like:os_release_version_id',
+  /** On the image component: its `PRETTY_NAME` (`Debian GNU/Linux 12 (bookworm)`). */
+  osReleasePrettyName: 'imprint:docker-like:os_release_pretty_name',
   /** On a package: the database it was read from. */
   packageDatabase: 'imprint:docker-like:package_database',
+  /** On a package: the source package it was built from, when not itself (`glibc` for `libc6`). */
+  sourcePackage: 'imprint:docker-like:source_package',
+  /** On a package: that source package's version, when the database states one. */
+  sourceVersion: 'imprint:docker-like:source_version',
   /** On the metadata: a layer that was not read (zstd on a Node.js without zstd). */
   unreadLayer: 'imprint:docker-like:unread_layer',
 } as const;
+
+// Which image-component property states which os-release field: written by
+// the builder, read back by a push, which has the document but not the layers.
+const OS_RELEASE_PROPERTIES = [
+  ['id', SBOM_PROPERTIES.osReleaseId],
+  ['versionId', SBOM_PROPERTIES.osReleaseVersionId],
+  ['prettyName', SBOM_PROPERTIES.osReleasePrettyName],
+] as const satisfies readonly (readonly [keyof OsRelease, string])[];
 
 /** Who the image is, as its SBOM's metadata component states it. */
 export interface SbomImage {
@@ -40,6 +59,8 @@ export interface SbomImage {
 
 /** What the image contains. */
 export interface SbomContents {
+  /** What the image's os-release states; absent when it has none. */
+  readonly osRelease?: OsRelease;
   readonly packages: readonly OsPackage[];
   /** Files the build added: absolute image path (`/srv/app/app.json`) and sha256 of the content (hex). */
   readonly files: readonly { readonly path: string; readonly sha256: string }[];
@@ -62,7 +83,7 @@ export function buildImageSbom(
   const { Models, Enums } = cdx();
   const bom = new Models.Bom({ serialNumber: serialNumberOf(image.manifestDigest) });
   bom.metadata.timestamp = new Date(created);
-  bom.metadata.component = imageComponent(image);
+  bom.metadata.component = imageComponent(image, contents.osRelease);
   bom.metadata.tools.components.add(
     new Models.Component(Enums.ComponentType.Application, PLUGIN_NAME, { version: PLUGIN_VERSION }),
   );
@@ -87,16 +108,23 @@ export function buildImageSbom(
  * component is replaced and the document's `version` incremented, as
  * CycloneDX asks of a modified BOM; the serial number stays. Documents this
  * plugin did not write (SPDX, no metadata component) keep their content.
+ * The os-release properties of the old component are kept: the image's
+ * filesystem is the same.
  */
 export function retargetImageSbom(sbom: ArtifactSbom, image: SbomImage): ArtifactSbom {
   const name = `${image.name}:${image.tag}`;
-  const document = sbom.document as { metadata?: { component?: unknown }; version?: unknown };
+  const document = sbom.document as {
+    metadata?: { component?: { properties?: unknown } };
+    version?: unknown;
+  };
   if (sbom.format !== 'cyclonedx' || document.metadata?.component === undefined) {
     return deepFreeze({ ...sbom, name });
   }
   const component = normalizerFactory()
     .makeForComponent()
-    .normalize(imageComponent(image), { sortLists: true });
+    .normalize(imageComponent(image, osReleaseIn(document.metadata.component.properties)), {
+      sortLists: true,
+    });
   // Through JSON, as the builder's document went: the normalizer leaves `undefined` members.
   const retargeted = JSON.parse(JSON.stringify(document)) as typeof document & { metadata: object };
   retargeted.metadata = {
@@ -107,7 +135,7 @@ export function retargetImageSbom(sbom: ArtifactSbom, image: SbomImage): Artifac
   return deepFreeze({ format: 'cyclonedx', name, document: retargeted });
 }
 
-function imageComponent(image: SbomImage): Cdx.Models.Component {
+function imageComponent(image: SbomImage, osRelease: OsRelease | undefined): Cdx.Models.Component {
   const { Models, Enums } = cdx();
   const purlName = (image.repository ?? image.name).split('/').pop() as string;
   const component = new Models.Component(Enums.ComponentType.Container, image.name, {
@@ -122,17 +150,42 @@ function imageComponent(image: SbomImage): Cdx.Models.Component {
   component.hashes.set(Enums.HashAlgorithm['SHA-256'], digestHex(image.manifestDigest));
   component.properties.add(new Models.Property(SBOM_PROPERTIES.imageId, image.imageId));
   component.properties.add(new Models.Property(SBOM_PROPERTIES.os, image.os));
+  for (const [field, name] of OS_RELEASE_PROPERTIES) {
+    const value = osRelease?.[field];
+    if (value !== undefined) component.properties.add(new Models.Property(name, value));
+  }
   return component;
+}
+
+/** The os-release an image component's JSON properties state; undefined when they state none. */
+function osReleaseIn(properties: unknown): OsRelease | undefined {
+  const release: { -readonly [K in keyof OsRelease]: string } = {};
+  for (const property of Array.isArray(properties) ? (properties as unknown[]) : []) {
+    const { name, value } = (property ?? {}) as { name?: unknown; value?: unknown };
+    const field = OS_RELEASE_PROPERTIES.find(([, n]) => n === name)?.[0];
+    if (field !== undefined && typeof value === 'string') release[field] = value;
+  }
+  return Object.keys(release).length === 0 ? undefined : release;
 }
 
 function packageComponent(pkg: OsPackage): Cdx.Models.Component {
   const { Models, Enums } = cdx();
+  const qualifiers = {
+    ...(pkg.architecture === undefined ? {} : { arch: pkg.architecture }),
+    ...(pkg.distro === undefined ? {} : { distro: pkg.distro }),
+    // syft's form: `upstream=<source>`, or `<source>@<version>` when the version is stated.
+    ...(pkg.source === undefined
+      ? {}
+      : {
+          upstream: pkg.source + (pkg.sourceVersion === undefined ? '' : `@${pkg.sourceVersion}`),
+        }),
+  };
   const purl = new PackageURL(
     pkg.type,
     pkg.distribution,
     pkg.name,
     pkg.version,
-    pkg.architecture === undefined ? undefined : { arch: pkg.architecture },
+    Object.keys(qualifiers).length === 0 ? undefined : qualifiers,
   ).toString();
   const component = new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef: purl,
@@ -141,6 +194,12 @@ function packageComponent(pkg: OsPackage): Cdx.Models.Component {
   });
   if (pkg.license !== undefined) component.licenses.add(licenseOf(pkg.license));
   component.properties.add(new Models.Property(SBOM_PROPERTIES.packageDatabase, pkg.database));
+  if (pkg.source !== undefined) {
+    component.properties.add(new Models.Property(SBOM_PROPERTIES.sourcePackage, pkg.source));
+  }
+  if (pkg.sourceVersion !== undefined) {
+    component.properties.add(new Models.Property(SBOM_PROPERTIES.sourceVersion, pkg.sourceVersion));
+  }
   return component;
 }
 

@@ -1,11 +1,33 @@
+import type { OsRelease } from './os-release';
+
 /** An operating-system package installed in an image. */
 export interface OsPackage {
   /** The purl type: `deb` (dpkg) or `apk` (Alpine). */
   readonly type: 'deb' | 'apk';
-  /** The purl namespace: the distribution, `debian` or `alpine`. */
+  /** The purl namespace: the distribution (`debian`, `ubuntu`, `alpine`); see {@link inDistribution}. */
   readonly distribution: string;
+  /**
+   * The distribution's release, `<ID>-<VERSION_ID>` of the image's os-release
+   * (`debian-12`): the purl's `distro` qualifier, as syft writes it and the
+   * purl spec's deb and apk examples show. Vulnerability data is per release
+   * (OSV's `Debian:12`), so without it bookworm's openssl is bullseye's.
+   */
+  readonly distro?: string;
   readonly name: string;
   readonly version: string;
+  /**
+   * The source package the binary package was built from, when the database
+   * names one other than the package itself (dpkg `Source:`, apk `o:` origin;
+   * for dpkg also the package's own name at another version, after a
+   * binary-only rebuild): the purl's `upstream` qualifier, as syft writes it. OSV's Debian, Ubuntu and Alpine
+   * records name source packages (`glibc`), never binaries (`libc6`).
+   */
+  readonly source?: string;
+  /**
+   * The source package's version, when dpkg states one (`Source: glibc (2.36-9)`):
+   * it differs from `version` after a binary-only rebuild (`2.36-9+b1`).
+   */
+  readonly sourceVersion?: string;
   /** `amd64`, `x86_64`, `all`, …; absent when the database does not say. */
   readonly architecture?: string;
   /** The licence as the database states it (an SPDX expression on Alpine), if it does. */
@@ -22,20 +44,40 @@ interface PackageDatabase {
 }
 
 /**
- * The package databases read from an image's merged filesystem. The purl
- * namespaces are the distributions these formats come from: the scan does
- * not tell Debian from its derivatives.
+ * The distributions (os-release `ID`s) whose packages each database format
+ * holds and that the purl spec names as namespaces; the first, the format's
+ * own, is the namespace when the image has no os-release or one naming a
+ * distribution not listed here (a derivative such as Linux Mint or Raspbian,
+ * whose releases are not the listed distribution's, so no `distro` either).
+ */
+const DISTRIBUTIONS = {
+  deb: ['debian', 'ubuntu'],
+  apk: ['alpine'],
+} as const satisfies Record<OsPackage['type'], readonly string[]>;
+
+/**
+ * The package databases read from an image's merged filesystem. The parsers
+ * state each format's own distribution; {@link inDistribution} then places
+ * the packages in the one the image's os-release names.
  */
 export const PACKAGE_DATABASES: readonly PackageDatabase[] = [
   { path: 'var/lib/dpkg/status', parse: parseDpkgStatus },
   { path: 'lib/apk/db/installed', parse: parseApkInstalled },
 ];
 
+// dpkg's `Source:` field: a source package name (Debian Policy 5.6.1: lower
+// case letters, digits, `+`, `-`, `.`), then its version in parentheses when
+// it is not the binary package's. Anchored at the start only: what follows a
+// well-formed prefix is ignored, so a damaged field still names its source.
+const DPKG_SOURCE = /^([a-z0-9][a-z0-9+.-]+)(?:\s*\(\s*([^\s()]+)\s*\))?/;
+
 /**
  * Packages of a dpkg status file (deb822 stanzas separated by blank lines)
  * whose `Status` ends in `installed`: removed packages whose configuration
  * files remain (`deinstall ok config-files`) and half-installed ones are left
  * out. A `License` field is read when present (dpkg itself has none).
+ * `Source: name` or `Source: name (version)` gives the source package; dpkg
+ * leaves the field out when the source is the binary package itself.
  */
 export function parseDpkgStatus(text: string, database = '/var/lib/dpkg/status'): OsPackage[] {
   return stanzas(text).flatMap((lines) => {
@@ -53,9 +95,10 @@ export function parseDpkgStatus(text: string, database = '/var/lib/dpkg/status')
     return [
       compact({
         type: 'deb' as const,
-        distribution: 'debian',
+        distribution: DISTRIBUTIONS.deb[0],
         name,
         version,
+        ...dpkgSource(name, fields.get('source')),
         architecture: fields.get('architecture'),
         license: fields.get('license'),
         database,
@@ -67,7 +110,10 @@ export function parseDpkgStatus(text: string, database = '/var/lib/dpkg/status')
 /**
  * Packages of an Alpine `installed` database: one stanza per package, one
  * `X:value` line per field (`P` name, `V` version, `A` architecture, `L`
- * licence; file lines `F:`/`R:` and checksums are skipped).
+ * licence, `o` origin: the aport, i.e. the source package, that built it;
+ * file lines `F:`/`R:` and checksums are skipped). A subpackage
+ * (`ca-certificates-bundle`) has another origin (`ca-certificates`); a main
+ * package has its own name, which states nothing new.
  */
 export function parseApkInstalled(text: string, database = '/lib/apk/db/installed'): OsPackage[] {
   return stanzas(text).flatMap((lines) => {
@@ -83,15 +129,56 @@ export function parseApkInstalled(text: string, database = '/lib/apk/db/installe
     return [
       compact({
         type: 'apk' as const,
-        distribution: 'alpine',
+        distribution: DISTRIBUTIONS.apk[0],
         name,
         version,
+        ...sourceOf(name, fields.get('o')),
         architecture: fields.get('A'),
         license: fields.get('L'),
         database,
       }),
     ];
   });
+}
+
+/**
+ * A package placed in the distribution of the image's os-release: its `ID`
+ * becomes the purl namespace when it is a distribution of the package's
+ * format, and `<ID>-<VERSION_ID>` its `distro`. Without os-release, with
+ * another `ID`, or without `VERSION_ID` (Debian testing and sid have none),
+ * the package keeps what its database says alone, and has no `distro`.
+ */
+export function inDistribution(pkg: OsPackage, release: OsRelease | undefined): OsPackage {
+  const id = release?.id;
+  if (id === undefined || !(DISTRIBUTIONS[pkg.type] as readonly string[]).includes(id)) return pkg;
+  return {
+    ...pkg,
+    distribution: id,
+    ...(release?.versionId === undefined ? {} : { distro: `${id}-${release.versionId}` }),
+  };
+}
+
+/**
+ * The source of a dpkg package from its `Source:` field. The database comes
+ * from the image, not the template: a field that names no valid source
+ * states none, and a version without its closing parenthesis is left out,
+ * rather than failing the build.
+ */
+function dpkgSource(name: string, field: string | undefined): Partial<OsPackage> {
+  const match = DPKG_SOURCE.exec(field ?? '');
+  return match === null ? {} : sourceOf(name, match[1], match[2]);
+}
+
+/**
+ * `source` and `sourceVersion` of a package built from `source`: nothing
+ * when that is the package itself at its own version, so that only a
+ * package whose source differs carries an `upstream` qualifier.
+ */
+function sourceOf(name: string, source: string | undefined, version?: string): Partial<OsPackage> {
+  if (source === undefined || source === '' || (source === name && version === undefined)) {
+    return {};
+  }
+  return version === undefined ? { source } : { source, sourceVersion: version };
 }
 
 function stanzas(text: string): string[][] {

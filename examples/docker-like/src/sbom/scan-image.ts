@@ -5,7 +5,8 @@ import type { BuiltLayer, LayerEntry } from '../oci/tar-layer';
 import type { SbomContents } from './image-sbom';
 import type { LayerSource } from './layer-files';
 import { readMergedFiles } from './layer-files';
-import { PACKAGE_DATABASES } from './os-packages';
+import { PACKAGE_DATABASES, inDistribution } from './os-packages';
+import { OS_RELEASE_PATHS, osReleaseOf } from './os-release';
 
 /** The layers of a build: the base image's (if any) and the one the build added (if any). */
 export interface BuiltImageLayers {
@@ -14,7 +15,8 @@ export interface BuiltImageLayers {
 }
 
 /**
- * What a built image contains, for its SBOM: the OS packages installed in the
+ * What a built image contains, for its SBOM: the operating system its
+ * os-release names and the OS packages installed, both read from the
  * filesystem all its layers make (base layers included), and the files the
  * build added with their sha256.
  *
@@ -43,17 +45,23 @@ export async function scanBuiltImage(
   }
   const merged = await readMergedFiles(
     sources,
-    new Set(PACKAGE_DATABASES.map((db) => db.path)),
+    new Set([...PACKAGE_DATABASES.map((db) => db.path), ...OS_RELEASE_PATHS]),
     signal,
   );
+  const osRelease = osReleaseOf(merged.files);
   const packages = PACKAGE_DATABASES.flatMap((db) => {
     const content = merged.files.get(db.path);
     return content === undefined ? [] : db.parse(content.toString('utf8'), `/${db.path}`);
-  });
+  }).map((pkg) => inDistribution(pkg, osRelease));
   const files: SbomContents['files'] = (added?.entries ?? []).flatMap((entry) =>
     entry.type === 'file'
       ? [{ path: `/${entry.path}`, sha256: createHash('sha256').update(entry.data).digest('hex') }]
       : [],
   );
-  return { packages, files, unreadLayers: merged.unreadLayers };
+  return {
+    ...(osRelease === undefined ? {} : { osRelease }),
+    packages,
+    files,
+    unreadLayers: merged.unreadLayers,
+  };
 }
