@@ -1,30 +1,23 @@
-import { RegistryArgumentError } from './errors/client.errors';
-import type { IssuedToken, OperationArgs, ResolvedLocation } from './internal/connection';
-import { RegistryConnection } from './internal/connection';
+import type { OperationArgs } from './internal/connection';
 import type {
   AssignChannelVersionResponse,
   Bucket,
-  BucketAncestry,
   Build,
-  CallerIdentity,
   Channel,
-  ChannelAssignment,
+  GetSbomResponse,
   ListBucketAncestryResponse,
   ListBucketPackagesResponse,
+  ListBucketPackagesVulnerabilitySummaryResponse,
+  ListBucketPackagesWithVulnerabilitiesResponse,
   ListBucketsResponse,
+  ListBucketVulnerabilitiesResponse,
   ListBuildPackagesResponse,
   ListBuildsResponse,
   ListChannelHistoryResponse,
   ListChannelsResponse,
-  ListOrganizationsResponse,
-  ListProjectsResponse,
   ListSbomsResponse,
   ListVersionsResponse,
-  GetSbomResponse,
-  Organization,
-  Package,
-  PackageSearchHit,
-  Project,
+  ListVersionVulnerabilitiesResponse,
   Registry,
   Sbom,
   SearchExternalArtifactResponse,
@@ -33,27 +26,28 @@ import type {
   UpdateVersionResponse,
   Version,
 } from './models';
-import type { ListBucketAncestryOptions } from './operations/ancestry';
 import * as ancestry from './operations/ancestry';
 import type { UpsertBucketOptions } from './operations/buckets';
 import * as buckets from './operations/buckets';
 import * as builds from './operations/builds';
 import * as channels from './operations/channels';
-import type { ListCallOptions, PaginatedMethod } from './operations/pagination';
-import { PAGINATED, iteratePages } from './operations/pagination';
-import type { ListProjectsOptions } from './operations/resource-manager';
-import * as resourceManager from './operations/resource-manager';
-import type { ListPackagesOptions, SearchPackagesOptions } from './operations/packages';
+import { RegistryClientBase } from './operations/client-base';
 import * as packages from './operations/packages';
+import type { Paginate, PaginatedMethod } from './operations/pagination';
+import { paginateList } from './operations/pagination';
 import * as sboms from './operations/sboms';
 import type { RevokeVersionOptions } from './operations/versions';
 import * as versions from './operations/versions';
-import type { CallOptions, RegistryClientOptions } from './options';
+import * as vulnerabilities from './operations/vulnerabilities';
+import type { CallOptions } from './options';
 
 // The public surface: each method documents one operation and hands it to
 // operations/<resource>.ts, which defines its arguments (the method takes them
 // as OperationArgs) and knows its path, body and response; the connection
-// (internal/connection.ts) does credentials, discovery and HTTP.
+// (internal/connection.ts) does credentials, discovery and HTTP. The methods
+// outside the Packer API (location, organizations, projects, identity, tokens)
+// sit in the base class (operations/client-base.ts), the signatures of
+// `paginate` in operations/pagination.ts: this file stays one read.
 export { isVersionComplete } from './operations/versions';
 export type { DeleteVersionOptions, RevokeVersionOptions } from './operations/versions';
 export {
@@ -62,10 +56,14 @@ export {
   RESOURCE_MANAGER_PREFIX,
 } from './operations/paths';
 export type { IssuedToken, ResolvedLocation } from './internal/connection';
-export type { ListCallOptions } from './operations/pagination';
+export type { ListCallOptions, Paginate } from './operations/pagination';
 export type { ListBucketAncestryOptions } from './operations/ancestry';
 export type { ListProjectsOptions } from './operations/resource-manager';
 export type { ListPackagesOptions, SearchPackagesOptions } from './operations/packages';
+export type {
+  ListVulnerabilitiesOptions,
+  ListVulnerablePackagesOptions,
+} from './operations/vulnerabilities';
 export type { UpsertBucketOptions } from './operations/buckets';
 
 /**
@@ -85,63 +83,7 @@ export type { UpsertBucketOptions } from './operations/buckets';
  * for await (const bucket of client.paginate('listBuckets')) console.log(bucket.name);
  * ```
  */
-export class RegistryClient {
-  private readonly connection: RegistryConnection;
-
-  constructor(options: RegistryClientOptions) {
-    this.connection = new RegistryConnection(options);
-  }
-
-  // ---- location -----------------------------------------------------------
-
-  /**
-   * The organization and project this client works in. Ids given to the
-   * constructor are used as they are; a missing organization is discovered
-   * (the credentials must see exactly one), then a missing project (the
-   * organization's oldest, as Packer picks). Discovery runs once; a failed
-   * discovery is retried on the next call.
-   */
-  resolveLocation(call?: CallOptions): Promise<ResolvedLocation> {
-    return this.connection.resolveLocation(call);
-  }
-
-  // ---- resource manager -----------------------------------------------------
-
-  /** Organizations visible to the credentials (`GET /resource-manager/2019-12-10/organizations`). */
-  listOrganizations(
-    ...args: OperationArgs<typeof resourceManager.listOrganizations>
-  ): Promise<ListOrganizationsResponse> {
-    return resourceManager.listOrganizations(this.connection, ...args);
-  }
-
-  /**
-   * Projects of an organization (`GET /resource-manager/2019-12-10/projects?scope.type=ORGANIZATION&scope.id=…`).
-   */
-  listProjects(
-    ...args: OperationArgs<typeof resourceManager.listProjects>
-  ): Promise<ListProjectsResponse> {
-    return resourceManager.listProjects(this.connection, ...args);
-  }
-
-  // ---- identity -------------------------------------------------------------
-
-  /** Who the credentials are (`GET /iam/2019-12-10/caller-identity`): principal id, name and role. */
-  getCallerIdentity(
-    ...args: OperationArgs<typeof resourceManager.getCallerIdentity>
-  ): Promise<CallerIdentity> {
-    return resourceManager.getCallerIdentity(this.connection, ...args);
-  }
-
-  /**
-   * A fresh access token for the client credentials, and the epoch ms after
-   * which it should not be used any more (`undefined`: until rejected), for
-   * a caller that keeps the token rather than the secret (the console keeps
-   * it in `sessionStorage` and builds a client with `accessToken`).
-   */
-  requestAccessToken(call?: CallOptions): Promise<IssuedToken> {
-    return this.connection.requestAccessToken(call);
-  }
-
+export class RegistryClient extends RegistryClientBase {
   // ---- registry ---------------------------------------------------------------
 
   /** The project's registry and its config (GetRegistry, `GET /registry`). */
@@ -333,6 +275,36 @@ export class RegistryClient {
     return packages.searchPackages(this.connection, ...args);
   }
 
+  // ---- vulnerabilities --------------------------------------------------------------
+
+  /** Vulnerabilities of the versions a bucket's channels point at, worst first (ListBucketVulnerabilities). */
+  listBucketVulnerabilities(
+    ...args: OperationArgs<typeof vulnerabilities.listBucketVulnerabilities>
+  ): Promise<ListBucketVulnerabilitiesResponse> {
+    return vulnerabilities.listBucketVulnerabilities(this.connection, ...args);
+  }
+
+  /** Vulnerabilities of one version's builds, worst first (an Imprint extension). */
+  listVersionVulnerabilities(
+    ...args: OperationArgs<typeof vulnerabilities.listVersionVulnerabilities>
+  ): Promise<ListVersionVulnerabilitiesResponse> {
+    return vulnerabilities.listVersionVulnerabilities(this.connection, ...args);
+  }
+
+  /** Vulnerable packages of a bucket's channel versions, per build and channel (ListBucketPackagesWithVulnerabilities). */
+  listBucketPackagesWithVulnerabilities(
+    ...args: OperationArgs<typeof vulnerabilities.listBucketPackagesWithVulnerabilities>
+  ): Promise<ListBucketPackagesWithVulnerabilitiesResponse> {
+    return vulnerabilities.listBucketPackagesWithVulnerabilities(this.connection, ...args);
+  }
+
+  /** Vulnerability counts by criticality: total, per channel, per package (ListBucketPackagesVulnerabilitySummary). */
+  bucketVulnerabilitySummary(
+    ...args: OperationArgs<typeof vulnerabilities.bucketVulnerabilitySummary>
+  ): Promise<ListBucketPackagesVulnerabilitySummaryResponse> {
+    return vulnerabilities.bucketVulnerabilitySummary(this.connection, ...args);
+  }
+
   // ---- channels -----------------------------------------------------------------
 
   /** One page of a bucket's channels (ListChannels). */
@@ -405,66 +377,8 @@ export class RegistryClient {
 
   // ---- pagination ---------------------------------------------------------------
 
-  /** Every bucket, page after page. */
-  paginate(method: 'listBuckets', options?: ListCallOptions): AsyncIterableIterator<Bucket>;
-  /** Every version of a bucket. */
-  paginate(
-    method: 'listVersions',
-    bucketName: string,
-    options?: ListCallOptions,
-  ): AsyncIterableIterator<Version>;
-  /** Every build of a version. */
-  paginate(
-    method: 'listBuilds',
-    bucketName: string,
-    fingerprint: string,
-    options?: ListCallOptions,
-  ): AsyncIterableIterator<Build>;
-  /** Every channel of a bucket. */
-  paginate(
-    method: 'listChannels',
-    bucketName: string,
-    options?: ListCallOptions,
-  ): AsyncIterableIterator<Channel>;
-  /** Every assignment in a channel's history. */
-  paginate(
-    method: 'listChannelHistory',
-    bucketName: string,
-    channelName: string,
-    options?: ListCallOptions,
-  ): AsyncIterableIterator<ChannelAssignment>;
-  /** Every ancestry relation of a bucket. */
-  paginate(
-    method: 'listBucketAncestry',
-    bucketName: string,
-    options?: ListBucketAncestryOptions,
-  ): AsyncIterableIterator<BucketAncestry>;
-  /** Every organization visible to the credentials. */
-  paginate(
-    method: 'listOrganizations',
-    options?: ListCallOptions,
-  ): AsyncIterableIterator<Organization>;
-  /** Every project of an organization. */
-  paginate(method: 'listProjects', options?: ListProjectsOptions): AsyncIterableIterator<Project>;
-  /** Every package of a build's SBOMs. */
-  paginate(
-    method: 'listBuildPackages',
-    bucketName: string,
-    fingerprint: string,
-    buildId: string,
-    options?: ListPackagesOptions,
-  ): AsyncIterableIterator<Package>;
-  /** Every package of the versions a bucket's channels point at. */
-  paginate(
-    method: 'listBucketPackages',
-    bucketName: string,
-    options?: ListPackagesOptions,
-  ): AsyncIterableIterator<Package>;
-  /** Every hit of a registry-wide package search. */
-  paginate(
-    method: 'searchPackages',
-    options: SearchPackagesOptions,
-  ): AsyncIterableIterator<PackageSearchHit>;
+  // A property typed by the overload list (operations/pagination.ts): one
+  // signature per list method, each with its own doc, kept out of this class.
   /**
    * Iterates over every item of a list operation, following
    * `pagination.next_page_token` until it is empty. Arguments are those of the
@@ -479,20 +393,8 @@ export class RegistryClient {
    * }
    * ```
    */
-  paginate(method: PaginatedMethod, ...args: unknown[]): AsyncIterableIterator<unknown> {
-    const spec = PAGINATED[method];
-    if (spec === undefined) {
-      throw new RegistryArgumentError('method', `${String(method)} is not a list method`);
-    }
-    const positional = args.slice(0, spec.positional);
-    const options = (args[spec.positional] ?? {}) as ListCallOptions;
-    const list = this[method] as unknown as (...callArgs: unknown[]) => Promise<object>;
-    return iteratePages(
-      (token) => list.call(this, ...positional, { ...options, nextPageToken: token }),
-      (page) => ((page as Record<string, unknown>)[spec.items] as unknown[] | undefined) ?? [],
-      options.nextPageToken,
-    );
-  }
+  readonly paginate: Paginate = ((method: PaginatedMethod, ...args: unknown[]) =>
+    paginateList(this, method, args)) as Paginate;
 
   // ---- lifecycle helpers ----------------------------------------------------------
 

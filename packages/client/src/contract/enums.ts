@@ -51,6 +51,13 @@ export const ANCESTRY_TYPES = Object.freeze([
 export const FEATURE_TIERS = Object.freeze(['UNSET', 'STANDARD', 'PLUS'] as const);
 /** `format` values of an SBOM: JSON documents only, case-sensitive (HCP's `SbomFormat`). */
 export const SBOM_FORMATS = Object.freeze(['CYCLONEDX', 'SPDX'] as const);
+/**
+ * `criticality` of a vulnerability, worst first, as HCP Packer spells it (from
+ * the CVSS base score: Critical >= 9.0, High >= 7.0, Medium >= 4.0, Low > 0).
+ */
+export const CRITICALITIES = Object.freeze(['Critical', 'High', 'Medium', 'Low', 'Unknown'] as const);
+/** `severity` of a vulnerability: its criticality, upper-cased (HCP sends both). */
+export const SEVERITIES = Object.freeze(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const);
 /** `state` values of a long-running operation. */
 export const OPERATION_STATES = Object.freeze(['PENDING', 'RUNNING', 'DONE'] as const);
 
@@ -63,6 +70,10 @@ export const AncestryType = StringEnum(ANCESTRY_TYPES);
 export const FeatureTier = StringEnum(FEATURE_TIERS);
 export const OperationState = StringEnum(OPERATION_STATES);
 export const SbomFormat = StringEnum(SBOM_FORMATS, { description: 'CYCLONEDX or SPDX (JSON)' });
+export const Criticality = StringEnum(CRITICALITIES, {
+  description: 'Critical, High, Medium, Low or Unknown (from the CVSS base score)',
+});
+export const Severity = StringEnum(SEVERITIES);
 /** A principal's role ({@link ROLES}), as request bodies carry it. */
 export const RoleSchema = StringEnum(ROLES, { description: 'viewer, contributor or admin' });
 
@@ -82,5 +93,9 @@ export type AncestryType = Static<typeof AncestryType>;
 export type FeatureTier = Static<typeof FeatureTier>;
 /** `format` of an SBOM. */
 export type SbomFormat = Static<typeof SbomFormat>;
+/** `criticality` of a vulnerability. */
+export type Criticality = Static<typeof Criticality>;
+/** `severity` of a vulnerability. */
+export type Severity = Static<typeof Severity>;
 /** `state` of a long-running operation. */
 export type OperationState = Static<typeof OperationState>;

@@ -236,14 +236,46 @@ export type DeleteVersionQuerystring = Static<typeof DeleteVersionQuerystring>;
  * Query of ListBuildPackages and ListBucketPackages: `package_name` (exact,
  * case-insensitive), `package_name_starts_with`, `package_version` (exact).
  */
-export const PackagesQuerystring = ListQuerystring({
+const PACKAGE_FILTERS = {
   package_name: opt(Text(LIMITS.identifier, 0, 'a package name (case-insensitive)')),
   package_name_starts_with: opt(
     Text(LIMITS.identifier, 0, 'the start of package names (case-insensitive)'),
   ),
   package_version: opt(Text(LIMITS.identifier, 0, 'a package version, exactly')),
-});
+};
+export const PackagesQuerystring = ListQuerystring(PACKAGE_FILTERS);
 export type PackagesQuerystring = Static<typeof PackagesQuerystring>;
+
+/** `criticality` filter: repeated (`criticality=High&criticality=Critical`), case-insensitive. */
+const CRITICALITY_FILTER = Text(32, 1, 'Critical, High, Medium, Low or Unknown (case-insensitive)');
+/**
+ * Vulnerability filters of ListBucketVulnerabilities and
+ * ListBucketPackagesWithVulnerabilities: `criticality` (any of),
+ * `identifier` (exact, case-insensitive: an OSV id or one of its aliases)
+ * and `identifier_starts_with`.
+ */
+const VULNERABILITY_FILTERS = {
+  criticality: opt(
+    Type.Union([CRITICALITY_FILTER, Type.Array(CRITICALITY_FILTER, { maxItems: 5 })]),
+  ),
+  identifier: opt(Text(LIMITS.identifier, 0, 'a vulnerability id or alias (case-insensitive)')),
+  identifier_starts_with: opt(
+    Text(LIMITS.identifier, 0, 'the start of vulnerability ids (case-insensitive)'),
+  ),
+};
+
+/** Query of ListBucketVulnerabilities and ListVersionVulnerabilities. */
+export const VulnerabilitiesQuerystring = ListQuerystring(VULNERABILITY_FILTERS);
+export type VulnerabilitiesQuerystring = Static<typeof VulnerabilitiesQuerystring>;
+
+/** Query of ListBucketPackagesWithVulnerabilities: the package and the vulnerability filters. */
+export const PackagesWithVulnerabilitiesQuerystring = ListQuerystring({
+  ...PACKAGE_FILTERS,
+  ...VULNERABILITY_FILTERS,
+});
+export type PackagesWithVulnerabilitiesQuerystring = Static<
+  typeof PackagesWithVulnerabilitiesQuerystring
+>;
 
 /** Query of SearchPackages (`GET /packages/search`): `name` or `purl` is required. */
 export const SearchPackagesQuerystring = ListQuerystring({

@@ -13,16 +13,20 @@ import {
   BucketAncestry,
   Channel,
   ChannelAssignment,
+  ChannelVulnerabilityCount,
+  CriticalityCount,
   ExternalArtifactMatch,
   Operation,
   Organization,
   Package,
   PackageSearchHit,
+  PackageVulnerabilityCount,
   Pagination,
   Project,
   Registry,
   Sbom,
   Version,
+  VulnerabilityWithImpacts,
 } from './models';
 
 /*
@@ -130,6 +134,24 @@ export const GetSbomResponse = Type.Object({
 export const ListBuildPackagesResponse = ListOf('packages', Package);
 /** Response of ListBucketPackages. */
 export const ListBucketPackagesResponse = ListOf('packages', Package);
+/** Response of ListBucketPackagesWithVulnerabilities: one entry per vulnerable package, build and channel. */
+export const ListBucketPackagesWithVulnerabilitiesResponse = ListOf('packages', Package);
+/** Response of ListBucketVulnerabilities, by identifier. */
+export const ListBucketVulnerabilitiesResponse = ListOf(
+  'vulnerabilities',
+  VulnerabilityWithImpacts,
+);
+/** Response of ListVersionVulnerabilities (Imprint extension: one version's builds), by identifier. */
+export const ListVersionVulnerabilitiesResponse = ListOf(
+  'vulnerabilities',
+  VulnerabilityWithImpacts,
+);
+/** Response of ListBucketPackagesVulnerabilitySummary: counts by criticality, worst first. */
+export const ListBucketPackagesVulnerabilitySummaryResponse = Type.Object({
+  total_by_criticality: Type.Array(ModelRef(CriticalityCount)),
+  channels_by_criticality: Type.Array(ModelRef(ChannelVulnerabilityCount)),
+  packages_by_criticality: Type.Array(ModelRef(PackageVulnerabilityCount)),
+});
 /** Response of SearchPackages (`GET /packages/search`, an Imprint extension), newest first. */
 export const SearchPackagesResponse = ListOf('packages', PackageSearchHit);
 
@@ -160,6 +182,14 @@ export type UpdateVersionResponse = Static<typeof UpdateVersionResponse>;
 export type ListBuildPackagesResponse = Static<typeof ListBuildPackagesResponse>;
 export type ListBucketPackagesResponse = Static<typeof ListBucketPackagesResponse>;
 export type SearchPackagesResponse = Static<typeof SearchPackagesResponse>;
+export type ListBucketPackagesWithVulnerabilitiesResponse = Static<
+  typeof ListBucketPackagesWithVulnerabilitiesResponse
+>;
+export type ListBucketVulnerabilitiesResponse = Static<typeof ListBucketVulnerabilitiesResponse>;
+export type ListVersionVulnerabilitiesResponse = Static<typeof ListVersionVulnerabilitiesResponse>;
+export type ListBucketPackagesVulnerabilitySummaryResponse = Static<
+  typeof ListBucketPackagesVulnerabilitySummaryResponse
+>;
 export type GetRegistryResponse = Static<typeof GetRegistryResponse>;
 export type BucketResponse = Static<typeof BucketResponse>;
 export type VersionResponse = Static<typeof VersionResponse>;

@@ -30,7 +30,8 @@ export interface SearchPackagesOptions extends ListCallOptions {
   purl?: string;
 }
 
-function packageFilters(options: ListPackagesOptions | undefined) {
+/** The package filters and list options of a package list as query parameters. */
+export function packageFilters(options: ListPackagesOptions | undefined) {
   return {
     package_name: options?.packageName || undefined,
     package_name_starts_with: options?.packageNameStartsWith || undefined,

@@ -1,6 +1,24 @@
-import { RegistryResponseError } from '../errors/client.errors';
-import type { ListOptions, Pagination } from '../models';
+import { RegistryArgumentError, RegistryResponseError } from '../errors/client.errors';
+import type {
+  Bucket,
+  BucketAncestry,
+  Build,
+  Channel,
+  ChannelAssignment,
+  ListOptions,
+  Organization,
+  Package,
+  PackageSearchHit,
+  Pagination,
+  Project,
+  Version,
+  VulnerabilityWithImpacts,
+} from '../models';
 import type { CallOptions } from '../options';
+import type { ListBucketAncestryOptions } from './ancestry';
+import type { ListPackagesOptions, SearchPackagesOptions } from './packages';
+import type { ListProjectsOptions } from './resource-manager';
+import type { ListVulnerabilitiesOptions, ListVulnerablePackagesOptions } from './vulnerabilities';
 
 /** List options plus per-call options, the last argument of every list method. */
 export type ListCallOptions = ListOptions & CallOptions;
@@ -17,7 +35,10 @@ export type PaginatedMethod =
   | 'listProjects'
   | 'listBuildPackages'
   | 'listBucketPackages'
-  | 'searchPackages';
+  | 'searchPackages'
+  | 'listBucketVulnerabilities'
+  | 'listVersionVulnerabilities'
+  | 'listBucketPackagesWithVulnerabilities';
 
 /** For each list method: how many positional arguments precede its options, and the items key. */
 export const PAGINATED: Readonly<Record<PaginatedMethod, { positional: number; items: string }>> = {
@@ -32,7 +53,93 @@ export const PAGINATED: Readonly<Record<PaginatedMethod, { positional: number; i
   listBuildPackages: { positional: 3, items: 'packages' },
   listBucketPackages: { positional: 1, items: 'packages' },
   searchPackages: { positional: 0, items: 'packages' },
+  listBucketVulnerabilities: { positional: 1, items: 'vulnerabilities' },
+  listVersionVulnerabilities: { positional: 2, items: 'vulnerabilities' },
+  listBucketPackagesWithVulnerabilities: { positional: 1, items: 'packages' },
 };
+
+/**
+ * The signatures of {@link RegistryClient.paginate}, one per list method: its
+ * arguments, and the type of the items it yields.
+ */
+export interface Paginate {
+  /** Every bucket, page after page. */
+  (method: 'listBuckets', options?: ListCallOptions): AsyncIterableIterator<Bucket>;
+  /** Every version of a bucket. */
+  (
+    method: 'listVersions',
+    bucketName: string,
+    options?: ListCallOptions,
+  ): AsyncIterableIterator<Version>;
+  /** Every build of a version. */
+  (
+    method: 'listBuilds',
+    bucketName: string,
+    fingerprint: string,
+    options?: ListCallOptions,
+  ): AsyncIterableIterator<Build>;
+  /** Every channel of a bucket. */
+  (
+    method: 'listChannels',
+    bucketName: string,
+    options?: ListCallOptions,
+  ): AsyncIterableIterator<Channel>;
+  /** Every assignment in a channel's history. */
+  (
+    method: 'listChannelHistory',
+    bucketName: string,
+    channelName: string,
+    options?: ListCallOptions,
+  ): AsyncIterableIterator<ChannelAssignment>;
+  /** Every ancestry relation of a bucket. */
+  (
+    method: 'listBucketAncestry',
+    bucketName: string,
+    options?: ListBucketAncestryOptions,
+  ): AsyncIterableIterator<BucketAncestry>;
+  /** Every organization visible to the credentials. */
+  (method: 'listOrganizations', options?: ListCallOptions): AsyncIterableIterator<Organization>;
+  /** Every project of an organization. */
+  (method: 'listProjects', options?: ListProjectsOptions): AsyncIterableIterator<Project>;
+  /** Every package of a build's SBOMs. */
+  (
+    method: 'listBuildPackages',
+    bucketName: string,
+    fingerprint: string,
+    buildId: string,
+    options?: ListPackagesOptions,
+  ): AsyncIterableIterator<Package>;
+  /** Every package of the versions a bucket's channels point at. */
+  (
+    method: 'listBucketPackages',
+    bucketName: string,
+    options?: ListPackagesOptions,
+  ): AsyncIterableIterator<Package>;
+  /** Every hit of a registry-wide package search. */
+  (
+    method: 'searchPackages',
+    options: SearchPackagesOptions,
+  ): AsyncIterableIterator<PackageSearchHit>;
+  /** Every vulnerability of a bucket's channel versions. */
+  (
+    method: 'listBucketVulnerabilities',
+    bucketName: string,
+    options?: ListVulnerabilitiesOptions,
+  ): AsyncIterableIterator<VulnerabilityWithImpacts>;
+  /** Every vulnerability of a version. */
+  (
+    method: 'listVersionVulnerabilities',
+    bucketName: string,
+    fingerprint: string,
+    options?: ListVulnerabilitiesOptions,
+  ): AsyncIterableIterator<VulnerabilityWithImpacts>;
+  /** Every vulnerable package of a bucket's channel versions, per build and channel. */
+  (
+    method: 'listBucketPackagesWithVulnerabilities',
+    bucketName: string,
+    options?: ListVulnerablePackagesOptions,
+  ): AsyncIterableIterator<Package>;
+}
 
 interface PageShape {
   pagination?: Pagination;
@@ -65,4 +172,28 @@ export async function* iteratePages<P extends PageShape, T>(
     seen.add(next);
     token = next;
   }
+}
+
+/**
+ * {@link RegistryClient.paginate}'s implementation: `client[method]` called
+ * page after page with `args` (the list method's positional arguments, then
+ * its options).
+ */
+export function paginateList(
+  client: { readonly [M in PaginatedMethod]: unknown },
+  method: PaginatedMethod,
+  args: readonly unknown[],
+): AsyncIterableIterator<unknown> {
+  const spec = PAGINATED[method];
+  if (spec === undefined) {
+    throw new RegistryArgumentError('method', `${String(method)} is not a list method`);
+  }
+  const positional = args.slice(0, spec.positional);
+  const options = (args[spec.positional] ?? {}) as ListCallOptions;
+  const list = client[method] as (...callArgs: unknown[]) => Promise<object>;
+  return iteratePages(
+    (token) => list.call(client, ...positional, { ...options, nextPageToken: token }),
+    (page) => ((page as Record<string, unknown>)[spec.items] as unknown[] | undefined) ?? [],
+    options.nextPageToken,
+  );
 }
