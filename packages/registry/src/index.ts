@@ -62,7 +62,18 @@ export type {
   SbomDownload,
   StorageOptions,
   VersionSelector,
+  VulnerabilityQuery,
 } from './domain/registry-contract';
+export type {
+  ImportOptions,
+  ImportProblem,
+  ImportRecord,
+  ImportSummary,
+  OsvInput,
+  VulnerabilityStatus,
+  VulnerabilityStore,
+} from './domain';
+export { OsvSourceError, checkOsvSource, readOsvSource } from './domain';
 export { MAX_ANCESTRY_DEPTH, SQLITE_FILE_NAME, SYSTEM_AUTHOR, openRegistryStorage } from './domain';
 export {
   LISTENER_APPLICATION_NAME,

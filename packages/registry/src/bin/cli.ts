@@ -15,6 +15,7 @@ import { addEnvCommand } from './env.command';
 import { addPrincipalsCommands } from './principals.command';
 import { addServeCommand } from './serve.command';
 import { addTlsCommands } from './tls.command';
+import { addVulnsCommands } from './vulns.command';
 
 /*
  * Only commander and the light `config/` modules load here: `--help`,
@@ -46,6 +47,7 @@ function buildProgram(
   addServeCommand(program, cli);
   addPrincipalsCommands(program, cli);
   addTlsCommands(program, cli);
+  addVulnsCommands(program, cli);
   addEnvCommand(program, cli);
 
   return program;

@@ -17,7 +17,24 @@ export type {
   SbomDownload,
   StorageOptions,
   VersionSelector,
+  VulnerabilityQuery,
 } from './registry-contract';
+export type {
+  ImportRecord,
+  VulnerabilityStatus,
+  VulnerabilityStore,
+} from '../resources/vulnerabilities/vulnerability-store';
+export type {
+  ImportOptions,
+  ImportProblem,
+  ImportSummary,
+  OsvInput,
+} from '../resources/vulnerabilities/vulnerability-import';
+export {
+  OsvSourceError,
+  checkOsvSource,
+  readOsvSource,
+} from '../resources/vulnerabilities/osv-sources';
 export { MAX_ANCESTRY_DEPTH } from './registry-contract';
 export { GrpcCode, RegistryError, RegistryErrorReason, RegistryErrors } from './registry.errors';
 export {

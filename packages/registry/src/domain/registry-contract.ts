@@ -14,6 +14,10 @@ import type {
   ListChannelHistoryResponse,
   ListChannelsResponse,
   ListBucketPackagesResponse,
+  ListBucketPackagesVulnerabilitySummaryResponse,
+  ListBucketPackagesWithVulnerabilitiesResponse,
+  ListBucketVulnerabilitiesResponse,
+  ListVersionVulnerabilitiesResponse,
   ListBuildPackagesResponse,
   ListOptions,
   ListSbomsResponse,
@@ -32,6 +36,7 @@ import type {
   Role,
   Version,
 } from '@imprint/client';
+import type { VulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
 
 /** A build as the API addresses it: bucket name, version fingerprint, build id. */
 export interface BuildRef {
@@ -77,6 +82,16 @@ export interface PackageQuery extends ListOptions {
   readonly packageNameStartsWith?: string;
   /** `package_version`: exactly this version. */
   readonly packageVersion?: string;
+}
+
+/** Filters of the vulnerability lists (HCP's query parameters, plus the package filters where HCP has them). */
+export interface VulnerabilityQuery extends PackageQuery {
+  /** `criticality`: any of these (case-insensitive). */
+  readonly criticality?: string | readonly string[];
+  /** `identifier`: the OSV id or one of its aliases (case-insensitive). */
+  readonly identifier?: string;
+  /** `identifier_starts_with` (case-insensitive, ids and aliases). */
+  readonly identifierStartsWith?: string;
 }
 
 /** Query of {@link RegistryService.searchPackages}: `name` or `purl` is required. */
@@ -210,6 +225,31 @@ export interface RegistryService {
   ): Promise<ListBucketPackagesResponse>;
   /** Which builds, across buckets, have a package (name [+ version], or purl); newest first. */
   searchPackages(query: PackageSearchQuery): Promise<SearchPackagesResponse>;
+
+  /** The vulnerabilities of the versions the bucket's channels point at, worst first. */
+  listBucketVulnerabilities(
+    bucket: string,
+    query?: VulnerabilityQuery,
+    actor?: Actor,
+  ): Promise<ListBucketVulnerabilitiesResponse>;
+  /** The vulnerabilities of one version's builds (Imprint extension), worst first. */
+  listVersionVulnerabilities(
+    bucket: string,
+    fingerprint: string,
+    query?: VulnerabilityQuery,
+    actor?: Actor,
+  ): Promise<ListVersionVulnerabilitiesResponse>;
+  /** Each vulnerable package of the bucket's channel versions, per build and channel. */
+  listBucketPackagesWithVulnerabilities(
+    bucket: string,
+    query?: VulnerabilityQuery,
+    actor?: Actor,
+  ): Promise<ListBucketPackagesWithVulnerabilitiesResponse>;
+  /** Vulnerability counts of the bucket's channel versions by criticality: total, per channel, per package. */
+  bucketVulnerabilitySummary(
+    bucket: string,
+    actor?: Actor,
+  ): Promise<ListBucketPackagesVulnerabilitySummaryResponse>;
 
   /** With an `actor` who is a viewer, restricted channels are left out. */
   listChannels(bucket: string, options?: ListOptions, actor?: Actor): Promise<ListChannelsResponse>;
@@ -395,6 +435,8 @@ export type ReadCacheState = 'on' | 'off' | 'bypassed';
 export interface RegistryStorage {
   readonly service: RegistryService;
   readonly principals: PrincipalStore;
+  /** Imports of OSV data and their history (`imprint-registry vulns`). */
+  readonly vulnerabilities: VulnerabilityStore;
   /** `sqlite` or `postgres`. */
   readonly engine: 'sqlite' | 'postgres';
   /** Whether the database answers (for `/readyz` and the server's log). */

@@ -9,6 +9,10 @@ import type {
   ListChannelsResponse,
   ListOptions,
   ListBucketPackagesResponse,
+  ListBucketPackagesVulnerabilitySummaryResponse,
+  ListBucketPackagesWithVulnerabilitiesResponse,
+  ListBucketVulnerabilitiesResponse,
+  ListVersionVulnerabilitiesResponse,
   ListBuildPackagesResponse,
   ListSbomsResponse,
   ListVersionsResponse,
@@ -65,6 +69,7 @@ import type {
   BuildRef,
   PackageQuery,
   PackageSearchQuery,
+  VulnerabilityQuery,
   RegistryService,
   SbomDownload,
   VersionSelector,
@@ -76,6 +81,12 @@ import {
   listBuildPackages,
   searchPackages,
 } from '../resources/packages/packages.service';
+import {
+  bucketVulnerabilitySummary,
+  listBucketPackagesWithVulnerabilities,
+  listBucketVulnerabilities,
+  listVersionVulnerabilities,
+} from '../resources/vulnerabilities/vulnerabilities.service';
 
 /**
  * The registry service over one Kysely database (SQLite or PostgreSQL).
@@ -244,6 +255,40 @@ export class SqlRegistryService implements RegistryService {
 
   searchPackages(query: PackageSearchQuery): Promise<SearchPackagesResponse> {
     return searchPackages(this.ctx, query);
+  }
+
+  // ---- vulnerabilities --------------------------------------------------------
+
+  listBucketVulnerabilities(
+    bucket: string,
+    query?: VulnerabilityQuery,
+    actor?: Actor,
+  ): Promise<ListBucketVulnerabilitiesResponse> {
+    return listBucketVulnerabilities(this.ctx, bucket, query, actor);
+  }
+
+  listVersionVulnerabilities(
+    bucket: string,
+    fingerprint: string,
+    query?: VulnerabilityQuery,
+    actor?: Actor,
+  ): Promise<ListVersionVulnerabilitiesResponse> {
+    return listVersionVulnerabilities(this.ctx, bucket, fingerprint, query, actor);
+  }
+
+  listBucketPackagesWithVulnerabilities(
+    bucket: string,
+    query?: VulnerabilityQuery,
+    actor?: Actor,
+  ): Promise<ListBucketPackagesWithVulnerabilitiesResponse> {
+    return listBucketPackagesWithVulnerabilities(this.ctx, bucket, query, actor);
+  }
+
+  bucketVulnerabilitySummary(
+    bucket: string,
+    actor?: Actor,
+  ): Promise<ListBucketPackagesVulnerabilitySummaryResponse> {
+    return bucketVulnerabilitySummary(this.ctx, bucket, actor);
   }
 
   // ---- channels -------------------------------------------------------------

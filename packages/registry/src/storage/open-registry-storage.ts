@@ -30,7 +30,8 @@ import { SqliteCheckpointer, WAL_LIMIT_BYTES } from './sqlite-checkpointer';
 import { SqliteWriteBatcher } from './sqlite-write-batcher';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 import { SbomBlobStore } from '../resources/sboms/sbom-blobs';
-import { indexPendingSboms } from '../resources/packages/package-rows';
+import { deriveOsvIdentities, indexPendingSboms } from '../resources/packages/package-rows';
+import { SqlVulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
 
 export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
@@ -408,11 +409,14 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     };
     // Packages of SBOMs stored before migration 0005 (or by an older registry).
     await indexPendingSboms(ctx);
+    // OSV identities of packages stored before migration 0006.
+    await deriveOsvIdentities(ctx);
     const service = new SqlRegistryService(ctx);
     const principals = new SqlPrincipalStore(ctx);
     return {
       service,
       principals,
+      vulnerabilities: new SqlVulnerabilityStore(ctx),
       engine,
       location: { ...location },
       registryId: registry.id,

@@ -200,6 +200,72 @@ export interface PackageTable {
   /** JSON array of licence ids, names or expressions. */
   licenses: string;
   created_at: number;
+  /** OSV ecosystem of the purl (`Debian`, `npm`, …); '' none; NULL not derived yet (migration 0006). */
+  osv_ecosystem: string | null;
+  /** The ecosystem's release (`12` of `Debian:12`), '' when the purl names none. */
+  osv_release: string;
+  /** The name OSV records use, normalised for matching. */
+  osv_name: string;
+  /** The version OSV ranges are compared with when not `version` (a binary's source version), else ''. */
+  osv_version: string;
+}
+
+/** One imported OSV record (migration 0006). */
+export interface VulnerabilityTable {
+  /** The OSV id. */
+  id: string;
+  summary: string;
+  details: string;
+  /** JSON arrays of identifiers. */
+  aliases: string;
+  related: string;
+  /** CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN. */
+  severity: string;
+  /** One of CRITICALITIES; `criticality_rank` is its index (0 = worst). */
+  criticality: string;
+  criticality_rank: number;
+  score: number | null;
+  published_at: number | null;
+  modified_at: number;
+  withdrawn_at: number | null;
+  imported_at: number;
+}
+
+/** The id and each alias of a vulnerability, lower-cased. */
+export interface VulnerabilityAliasTable {
+  vulnerability_id: string;
+  alias_lower: string;
+}
+
+/** One `affected[]` entry of an OSV record. */
+export interface VulnerabilityAffectedTable {
+  id: string;
+  vulnerability_id: string;
+  ecosystem: string;
+  release: string;
+  name: string;
+  /** JSON `{ ranges, versions }`. */
+  affected: string;
+}
+
+/** A package identity a vulnerability affects. */
+export interface PackageVulnerabilityTable {
+  package_key: string;
+  vulnerability_id: string;
+  /** '' when no fix is known. */
+  fixed_version: string;
+  first_seen_at: number;
+}
+
+/** One `vulns import` run. */
+export interface VulnerabilityImportTable {
+  id: string;
+  /** The file or directory imported. */
+  source: string;
+  started_at: number;
+  finished_at: number;
+  /** JSON of the import's counts. */
+  summary: string;
 }
 
 /** The whole database, as Kysely sees it. */
@@ -217,6 +283,11 @@ export interface Database {
   sbom_blobs: SbomBlobTable;
   sboms: SbomTable;
   packages: PackageTable;
+  vulnerabilities: VulnerabilityTable;
+  vulnerability_aliases: VulnerabilityAliasTable;
+  vulnerability_affected: VulnerabilityAffectedTable;
+  package_vulnerabilities: PackageVulnerabilityTable;
+  vulnerability_imports: VulnerabilityImportTable;
 }
 
 /** Every table of {@link Database}, by name (the compiler checks none is missing). */
@@ -234,6 +305,11 @@ export const REGISTRY_TABLES = [
   'sbom_blobs',
   'sboms',
   'packages',
+  'vulnerabilities',
+  'vulnerability_aliases',
+  'vulnerability_affected',
+  'package_vulnerabilities',
+  'vulnerability_imports',
 ] as const satisfies readonly (keyof Database)[];
 const everyTableListed: Exclude<keyof Database, (typeof REGISTRY_TABLES)[number]> extends never
   ? true

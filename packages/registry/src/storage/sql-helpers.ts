@@ -83,3 +83,11 @@ export async function lockRows(
       .execute();
   }
 }
+
+/**
+ * A LIKE pattern matching strings that start with `prefix`: `%`, `_` and the
+ * escape character itself are literal. Use with `escape '\'`.
+ */
+export function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

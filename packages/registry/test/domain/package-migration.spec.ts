@@ -1,11 +1,13 @@
 import { openRegistryStorage } from '@imprint/registry';
 import { openTestStorage, rawQuery, testEngines } from '@imprint/registry/testing';
 import { ALICE, fingerprint } from '../helpers/fixtures';
+import { BEFORE_0006 } from '../helpers/migrations';
 import { cycloneDxOf, deb } from '../helpers/package-sboms';
 import { runStatements, zstd, zstdReady } from '../helpers/sboms';
 
 /** What migration 0005 added, taken away again: SBOMs stored before packages were parsed. */
 const BEFORE_0005 = [
+  ...BEFORE_0006,
   'drop table packages',
   'alter table sboms drop column packages_indexed',
   "delete from kysely_migration where name = '0005-packages'",

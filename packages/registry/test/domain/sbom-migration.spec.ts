@@ -1,10 +1,12 @@
 import { openRegistryStorage } from '@imprint/registry';
 import { openTestStorage, testEngines } from '@imprint/registry/testing';
 import { ALICE, fingerprint } from '../helpers/fixtures';
+import { BEFORE_0006 } from '../helpers/migrations';
 import { cycloneDx, runStatements, zstd, zstdReady } from '../helpers/sboms';
 
 /** What migrations 0004 and 0005 (packages of SBOMs) added, taken away again: a database as it was before SBOMs. */
 const BEFORE_0004 = [
+  ...BEFORE_0006,
   'drop table packages',
   "delete from kysely_migration where name = '0005-packages'",
   'drop table sboms',

@@ -28,12 +28,32 @@ const NEVER_SENT = [
   'Location.region.provider',
   'Location.region.region',
   'Pagination.previous_page_token', // paging backwards is not supported
-  // HCP fills these in ListBucketPackagesWithVulnerabilities only, which the registry does not serve
-  'Package.build_id',
-  'Package.build_name',
-  'Package.channel_id',
-  'Package.channel_name',
+  // A withdrawn record matches nothing, so no listed vulnerability carries these.
+  'Vulnerability.withdrawn_at',
+  // Package versions never change, so a match never resolves; kept for HCP's shape.
+  'Vulnerability.resolved_at',
 ];
+
+/** An OSV record (Ubuntu's format) that affects the SBOM's openssl 3.0.2. */
+const OPENSSL_RECORD = {
+  schema_version: '1.6.0',
+  id: 'USN-0001-1',
+  modified: '2026-11-02T10:00:00Z',
+  published: '2026-11-01T10:00:00Z',
+  aliases: ['CVE-2026-0002'],
+  related: ['UBUNTU-CVE-2026-0002'],
+  summary: 'openssl vulnerability',
+  details: 'A flaw in openssl.',
+  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N' }],
+  affected: [
+    {
+      package: { ecosystem: 'Ubuntu:22.04:LTS', name: 'openssl' },
+      ranges: [
+        { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.2-0ubuntu1.10' }] },
+      ],
+    },
+  ],
+};
 
 const MODELS = new Map(contract.RESPONSE_MODELS.map((model) => [model.$id, model as Schema]));
 
@@ -168,6 +188,12 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
     ]);
     const packagedBuild = await publish(packaged, 'k1', {}, sbom);
     const buildRef = { bucket: packaged, fingerprint: 'k1', buildId: packagedBuild };
+    await registry.storage.vulnerabilities.importOsv(
+      (async function* () {
+        yield { source: 'usn.json', value: OPENSSL_RECORD };
+      })(),
+      { source: 'usn.json' },
+    );
 
     const build = async (bucket: string, fp: string) =>
       (await service.listBuilds(bucket, fp)).builds[0]!.id;
@@ -218,6 +244,27 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
         () => service.listBucketPackages(packaged, { pageSize: 1 }, ANONYMOUS),
       ],
       ['/packages/search?name=openssl', () => service.searchPackages({ name: 'openssl' })],
+      [
+        `/buckets/${packaged}/vulnerabilities?criticality=high`,
+        () => service.listBucketVulnerabilities(packaged, { criticality: 'high' }, ANONYMOUS),
+      ],
+      [
+        `/buckets/${packaged}/versions/k1/vulnerabilities`,
+        () => service.listVersionVulnerabilities(packaged, 'k1', {}, ANONYMOUS),
+      ],
+      [
+        `/buckets/${packaged}/packages/with-vulnerabilities?identifier=cve-2026-0002`,
+        () =>
+          service.listBucketPackagesWithVulnerabilities(
+            packaged,
+            { identifier: 'cve-2026-0002' },
+            ANONYMOUS,
+          ),
+      ],
+      [
+        `/buckets/${packaged}/packages/vulnerability-summary`,
+        () => service.bucketVulnerabilitySummary(packaged, ANONYMOUS),
+      ],
     );
   });
 
@@ -250,6 +297,13 @@ describe.each(testEngines())('response schemas against the contract (%s)', (engi
     const schemaOf = (path: string): Schema => {
       if (path === '/registry') return contract.GetRegistryResponse;
       if (path.startsWith('/packages/search')) return contract.SearchPackagesResponse;
+      if (path.includes('/vulnerability-summary')) {
+        return contract.ListBucketPackagesVulnerabilitySummaryResponse;
+      }
+      if (path.includes('/with-vulnerabilities')) {
+        return contract.ListBucketPackagesWithVulnerabilitiesResponse;
+      }
+      if (path.includes('/vulnerabilities')) return contract.ListBucketVulnerabilitiesResponse;
       if (path.includes('/builds/') && path.endsWith('/packages')) {
         return contract.ListBuildPackagesResponse;
       }

@@ -82,6 +82,22 @@ const ROUTES: readonly [string, string, string][] = [
     'ListBuildPackages',
   ],
   ['get', `${P}/buckets/{bucket_name}/packages`, 'ListBucketPackages'],
+  [
+    'get',
+    `${P}/buckets/{bucket_name}/packages/with-vulnerabilities`,
+    'ListBucketPackagesWithVulnerabilities',
+  ],
+  [
+    'get',
+    `${P}/buckets/{bucket_name}/packages/vulnerability-summary`,
+    'ListBucketPackagesVulnerabilitySummary',
+  ],
+  ['get', `${P}/buckets/{bucket_name}/vulnerabilities`, 'ListBucketVulnerabilities'],
+  [
+    'get',
+    `${P}/buckets/{bucket_name}/versions/{fingerprint}/vulnerabilities`,
+    'ListVersionVulnerabilities',
+  ],
   ['get', `${P}/packages/search`, 'SearchPackages'],
   ['get', `${P}/buckets/{bucket_name}/channels`, 'ListChannels'],
   ['post', `${P}/buckets/{bucket_name}/channels`, 'CreateChannel'],

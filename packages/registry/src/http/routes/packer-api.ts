@@ -8,6 +8,7 @@ import { channelRoutes } from '../../resources/channels/channels.routes';
 import type { ProjectParams } from './params';
 import { registryRoutes } from './registry.routes';
 import { packageRoutes } from '../../resources/packages/packages.routes';
+import { vulnerabilityRoutes } from '../../resources/vulnerabilities/vulnerabilities.routes';
 import { sbomRoutes } from '../../resources/sboms/sboms.routes';
 import { searchRoutes } from '../../resources/search/search.routes';
 import { versionRoutes } from '../../resources/versions/versions.routes';
@@ -81,6 +82,7 @@ export const packerApi = namedPlugin<RouteContext>('imprint-packer-api', async (
   await app.register(buildRoutes, context);
   await app.register(sbomRoutes, context);
   await app.register(packageRoutes, context);
+  await app.register(vulnerabilityRoutes, context);
   await app.register(channelRoutes, context);
   await app.register(searchRoutes, context);
 });

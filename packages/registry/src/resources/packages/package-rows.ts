@@ -2,9 +2,16 @@ import type { SbomFormat } from '@imprint/client';
 import type { ServiceContext } from '../../domain/context';
 import type { Db, PackageTable } from '../../storage/schema';
 import { readStoredDocument } from '../sboms/sbom-document';
+import {
+  MATCHABLE_COLUMNS,
+  chunks,
+  matchNewPackages,
+  osvColumns,
+  type MatchablePackage,
+} from '../vulnerabilities/vulnerability-matching';
 import { parseSbomPackages, type ParsedPackage } from './sbom-packages';
 
-/** Rows per INSERT: 11 bound values each stays far below SQLite's and PostgreSQL's limits. */
+/** Rows per INSERT: 14 bound values each stays far below SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 300;
 
 /** Inside the upload's transaction: the package rows of one SBOM. */
@@ -26,6 +33,7 @@ export async function insertPackages(
     type: p.type,
     licenses: JSON.stringify(p.licenses),
     created_at: sbom.created_at,
+    ...osvColumns(p.purl),
   }));
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await trx
@@ -33,6 +41,42 @@ export async function insertPackages(
       .values(rows.slice(i, i + INSERT_CHUNK))
       .execute();
   }
+  await matchNewPackages(ctx, trx, rows);
+}
+
+/**
+ * At open: the OSV identity of package rows stored before migration 0006
+ * (or by an older registry over the same database), one purl at a time, then
+ * their matches against the imported data. Returns how many rows it filled.
+ */
+export async function deriveOsvIdentities(ctx: ServiceContext): Promise<number> {
+  const purls = await ctx.db
+    .selectFrom('packages')
+    .select('purl')
+    .distinct()
+    .where('osv_ecosystem', 'is', null)
+    .execute();
+  let filled = 0;
+  // A few hundred purls per transaction: one per purl made an upgrade of a large database slow.
+  for (const batch of chunks(purls, 200)) {
+    filled += await ctx.transaction(async (trx) => {
+      const updated: MatchablePackage[] = [];
+      for (const { purl } of batch) {
+        updated.push(
+          ...(await trx
+            .updateTable('packages')
+            .set(osvColumns(purl))
+            .where('purl', '=', purl)
+            .where('osv_ecosystem', 'is', null)
+            .returning(MATCHABLE_COLUMNS)
+            .execute()),
+        );
+      }
+      await matchNewPackages(ctx, trx, updated);
+      return updated.length;
+    });
+  }
+  return filled;
 }
 
 /**

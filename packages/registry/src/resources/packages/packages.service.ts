@@ -6,7 +6,7 @@ import {
   type SbomFormat,
   type SearchPackagesResponse,
 } from '@imprint/client';
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { ServiceContext } from '../../domain/context';
 import { versionName } from '../../domain/context';
 import { parsePageRequest, type ListSpec } from '../../domain/pagination';
@@ -20,11 +20,13 @@ import { toIso } from '../../domain/time';
 import { checkActor, checkBody, optionalString, type Body } from '../../domain/validation';
 import { RegistryErrors } from '../../errors/registry-errors';
 import { fetchPage } from '../../storage/keyset';
+import { likePrefix } from '../../storage/sql-helpers';
 import type { Database, Db, PackageTable } from '../../storage/schema';
 import { requireBucket } from '../buckets/buckets.service';
 import { requireBuild } from '../builds/builds.service';
 import { canSeeRestricted } from '../channels/channels.service';
 import { requireVersion } from '../versions/versions.service';
+import { vulnDetailsOf } from '../vulnerabilities/vulnerability-rows';
 
 /** Packages of a build or bucket: one row per package identity, by name then version. */
 const PACKAGE_LIST: ListSpec = {
@@ -52,23 +54,32 @@ function pageOf(input: Body, spec: ListSpec) {
   );
 }
 
-/** `%`, `_` and the escape character itself are literal in a LIKE prefix. */
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/** The HCP filters: package_name (case-insensitive), package_name_starts_with, package_version. */
-function filtered(query: PackagesQuery, input: Body): PackagesQuery {
+/**
+ * The HCP package filters on `packages as p`: package_name
+ * (case-insensitive), package_name_starts_with, package_version. Raw SQL over
+ * the alias, so the vulnerability lists that join `p` take them too.
+ */
+export function packageConditions(input: Body): RawBuilder<SqlBool>[] {
   const max = LIMITS.identifier;
   const name = optionalString(input, 'packageName', max, 'package_name') || undefined;
   const prefix =
     optionalString(input, 'packageNameStartsWith', max, 'package_name_starts_with') || undefined;
   const version = optionalString(input, 'packageVersion', max, 'package_version') || undefined;
-  let q = query;
-  if (name !== undefined) q = q.where('p.name_lower', '=', name.toLowerCase());
+  const conditions: RawBuilder<SqlBool>[] = [];
+  if (name !== undefined) {
+    conditions.push(sql<SqlBool>`${sql.ref('p.name_lower')} = ${name.toLowerCase()}`);
+  }
   if (prefix !== undefined) {
     const pattern = likePrefix(prefix.toLowerCase());
-    q = q.where(sql<boolean>`p.name_lower like ${pattern} escape '\\'`);
+    conditions.push(sql<SqlBool>`${sql.ref('p.name_lower')} like ${pattern} escape '\\'`);
   }
-  if (version !== undefined) q = q.where('p.version', '=', version);
+  if (version !== undefined) conditions.push(sql<SqlBool>`${sql.ref('p.version')} = ${version}`);
+  return conditions;
+}
+
+function filtered(query: PackagesQuery, input: Body): PackagesQuery {
+  let q = query;
+  for (const condition of packageConditions(input)) q = q.where(condition);
   return q;
 }
 
@@ -84,7 +95,13 @@ async function packagesOf(
   const input = query === undefined ? {} : checkBody(query, 'packages query');
   const page = pageOf(input, PACKAGE_LIST);
   const grouped = filtered(builds(db.selectFrom('packages as p')), input)
-    .select(['p.package_key', 'p.name', 'p.version', 'p.purl'])
+    .select((eb) => [
+      'p.package_key',
+      'p.name',
+      'p.version',
+      'p.purl',
+      eb.fn.max('p.created_at').as('created_at'),
+    ])
     .groupBy(['p.package_key', 'p.name', 'p.version', 'p.purl']);
   const { rows, pagination } = await fetchPage(grouped, page);
   if (rows.length === 0) return { packages: [], pagination };
@@ -99,6 +116,7 @@ async function packagesOf(
     .orderBy('s.created_at')
     .orderBy('s.id')
     .execute();
+  const details = await vulnDetailsOf(db, rows);
   const byKey = new Map<string, Package['sboms']>();
   for (const s of sboms) {
     const list = byKey.get(s.package_key) ?? [];
@@ -111,7 +129,7 @@ async function packagesOf(
       version: r.version,
       purl: r.purl,
       sboms: byKey.get(r.package_key) ?? [],
-      vuln_details: [],
+      vuln_details: details.get(r.package_key) ?? [],
     })),
     pagination,
   };

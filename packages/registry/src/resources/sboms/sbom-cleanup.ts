@@ -1,12 +1,14 @@
 import type { ServiceContext } from '../../domain/context';
 import type { Db } from '../../storage/schema';
+import { dropOrphanMatches, holdMatchingLock } from '../vulnerabilities/vulnerability-matching';
 
 /** Which builds' SBOMs a delete removes. */
 export type SbomScope = { buildId: string } | { versionId: string } | { bucketId: string };
 
 /**
  * Inside a deleting transaction, before the build, version or bucket row
- * goes: deletes its SBOMs' package rows, its SBOM rows and the blobs no
+ * goes: deletes its SBOMs' package rows (and the vulnerability matches of
+ * package identities no other SBOM names), its SBOM rows and the blobs no
  * other SBOM uses. Returns those blobs, for {@link SbomBlobStore.removeFiles} once the transaction committed.
  */
 export async function deleteSbomsOf(
@@ -14,7 +16,17 @@ export async function deleteSbomsOf(
   trx: Db,
   scope: SbomScope,
 ): Promise<string[]> {
-  await trx.deleteFrom('packages').where('build_id', 'in', buildsOf(trx, scope)).execute();
+  const packages = await trx
+    .deleteFrom('packages')
+    .where('build_id', 'in', buildsOf(trx, scope))
+    .returning('package_key')
+    .execute();
+  // Shared with uploads, exclusive to an import batch, which could otherwise match a package being deleted.
+  await holdMatchingLock(ctx, trx, 'shared');
+  await dropOrphanMatches(
+    trx,
+    packages.map((p) => p.package_key),
+  );
   const deleted = await trx
     .deleteFrom('sboms')
     .where('build_id', 'in', buildsOf(trx, scope))

@@ -5,6 +5,7 @@ import { changeNotifyTriggerMigration } from './0002-change-notify-trigger';
 import { versionRevisionMigration } from './0003-version-revision';
 import { sbomsMigration } from './0004-sboms';
 import { packagesMigration } from './0005-packages';
+import { vulnerabilitiesMigration } from './0006-vulnerabilities';
 
 /**
  * Every schema migration for `engine`, keyed by a name that sorts in
@@ -19,6 +20,7 @@ export function migrationsFor(engine: Engine): Readonly<Record<string, Migration
     '0003-version-revision': versionRevisionMigration,
     '0004-sboms': sbomsMigration(engine),
     '0005-packages': packagesMigration,
+    '0006-vulnerabilities': vulnerabilitiesMigration,
   });
 }
 

@@ -1,0 +1,17 @@
+/**
+ * What migration 0006 (vulnerabilities) added, taken away again: a database as
+ * it was before it. The specs of earlier migrations undo this first.
+ */
+export const BEFORE_0006 = [
+  'drop table package_vulnerabilities',
+  'drop table vulnerability_affected',
+  'drop table vulnerability_aliases',
+  'drop table vulnerability_imports',
+  'drop table vulnerabilities',
+  'drop index packages_osv_idx',
+  'alter table packages drop column osv_ecosystem',
+  'alter table packages drop column osv_release',
+  'alter table packages drop column osv_name',
+  'alter table packages drop column osv_version',
+  "delete from kysely_migration where name = '0006-vulnerabilities'",
+];
