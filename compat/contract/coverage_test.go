@@ -18,6 +18,8 @@ var notCalledThroughTheSDK = map[string]string{
 	"CreatePrincipal": "Imprint's principals API; hcp-sdk-go has no method for it (the suite uses the CLI)",
 	"DeletePrincipal": "Imprint's principals API; hcp-sdk-go has no method for it",
 	"SearchPackages":  "Imprint's own package search; hcp-sdk-go has no method for it",
+	// HCP has only the bucket-wide list; the per-version list is Imprint's.
+	"ListVersionVulnerabilities": "Imprint's per-version vulnerability list; hcp-sdk-go has no method for it",
 }
 
 // legacyPrefix marks the 2021-04-30 operations: compat/legacy/ covers them

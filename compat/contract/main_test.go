@@ -24,6 +24,10 @@ type run struct {
 	contributor *hcp.Clients
 	viewer      *hcp.Clients
 	recorder    *coverage.Recorder
+	// repo and db run imprint-registry's operator commands (vulns import)
+	// against the storage this run's server uses.
+	repo registry.Repo
+	db   registry.Database
 }
 
 var runs []*run
@@ -35,13 +39,14 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return nil, err
 		}
+		r.repo = s.Repo
 		runs = append(runs, r)
 		return func() error { return checkCoverage(r) }, nil
 	}))
 }
 
 func start(sr *registry.Run, pair registry.TLSPair) (*run, error) {
-	r := &run{engine: sr.Engine, server: sr.Server, env: sr.Env, recorder: &coverage.Recorder{}}
+	r := &run{engine: sr.Engine, server: sr.Server, env: sr.Env, recorder: &coverage.Recorder{}, db: sr.DB}
 	if err := checkEnv(r, pair); err != nil {
 		return nil, err
 	}

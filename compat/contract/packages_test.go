@@ -30,7 +30,7 @@ func TestPackages(t *testing.T) {
 		got := resp.Payload.Packages
 		if len(got) != 1 || got[0].Name != "pkg-1" || got[0].Version != "1.0.0" || got[0].Purl != "pkg:deb/debian/pkg-1@1.0.0" ||
 			len(got[0].Sboms) != 1 || got[0].Sboms[0].Name != "pkgs" || *got[0].Sboms[0].Format != models.HashicorpCloudPacker20230101SbomFormatCYCLONEDX ||
-			len(got[0].VulnDetails) != 0 || got[0].BuildID != "" {
+			!noVulnerabilities(got[0].VulnDetails) || got[0].BuildID != "" {
 			t.Fatalf("ListBuildPackages answered %+v", got)
 		}
 		p.PackageNameStartsWith = nil
@@ -53,4 +53,16 @@ func TestPackages(t *testing.T) {
 		}
 		t.Logf("ListBuildPackages / ListBucketPackages decoded by hcp-sdk-go")
 	})
+}
+
+// noVulnerabilities: no entry (no OSV data imported yet) or entries without any vulnerability
+// (data imported by another test, none of it about these packages): either way, whatever order
+// the tests run in.
+func noVulnerabilities(details []*models.HashicorpCloudPacker20230101VulnerabilityDetails) bool {
+	for _, d := range details {
+		if len(d.Vulnerabilities) != 0 {
+			return false
+		}
+	}
+	return true
 }

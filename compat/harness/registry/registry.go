@@ -23,7 +23,8 @@ import (
 
 // Environment variables that choose what runs.
 const (
-	// EnvFromSources runs packages/registry/src through ts-node instead of dist/.
+	// EnvFromSources runs packages/registry/src (and the @imprint packages it
+	// imports) through ts-node instead of dist/.
 	EnvFromSources = "IMPRINT_REGISTRY_FROM_SOURCES"
 	// EnvBin names another compiled entry (a .js file) to run with node.
 	EnvBin = "IMPRINT_REGISTRY_BIN"
@@ -65,7 +66,11 @@ func (r Repo) nodeCommand(pkg, name, binOverride string, args []string) (*exec.C
 	var base []string
 	switch {
 	case os.Getenv(EnvFromSources) == "1":
+		// ts-node alone resolves @imprint/client (and the other workspace
+		// packages) to their dist/, which may predate the sources: the
+		// registry specs' preload maps them to src/ as jest does.
 		base = []string{"-r", filepath.Join(r.Root, "node_modules", "ts-node", "register", "transpile-only"),
+			"-r", filepath.Join(r.Root, "packages", "registry", "test", "helpers", "workspace-sources.ts"),
 			filepath.Join(dir, "src", "bin", name+".ts")}
 	case binOverride != "":
 		base = []string{binOverride}
