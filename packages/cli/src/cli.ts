@@ -17,6 +17,7 @@ import { addSbomCommands } from './commands/sbom';
 import { addSearchCommand } from './commands/search';
 import { addValidateCommand } from './commands/validate';
 import { addVersionsCommands } from './commands/versions';
+import { addVulnsCommands } from './commands/vulns';
 import { cliErrors, client, core, registry } from './lazy';
 
 export { EXIT, UsageError } from './commands/context';
@@ -92,6 +93,7 @@ function assemble(io: CliIo, ctx: Context | undefined, mountRegistry: boolean): 
   addBuildsCommands(program, c);
   addSbomCommands(program, c);
   addPackagesCommands(program, c);
+  addVulnsCommands(program, c);
   addChannelsCommands(program, c);
   addRevocationCommands(program, c);
   addAncestryCommand(program, c);

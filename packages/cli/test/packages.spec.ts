@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { CliIo } from '@imprint/cli';
-import { EXIT, run } from '@imprint/cli';
+import { EXIT } from '@imprint/cli';
 import { testEngines, useTestRegistry } from '@imprint/registry/testing';
-import { REPO_ROOT, tempDirs, writeJson } from './helpers/bin';
+import { tempDirs } from './helpers/bin';
+import { build as buildWith, buildOsImages, imprint, source, template } from './helpers/os-images';
 
 jest.setTimeout(90_000);
 
@@ -14,43 +14,11 @@ jest.setTimeout(90_000);
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
 
-const ROOTFS = join(REPO_ROOT, 'examples', 'docker-like', 'test', 'fixtures', 'os-rootfs');
-const DPKG_STATUS = join(ROOTFS, 'var', 'lib', 'dpkg', 'status');
-const APK_INSTALLED = join(ROOTFS, 'lib', 'apk', 'db', 'installed');
-
 const BASE_FILES = 'pkg:deb/debian/base-files@12.4+deb12u5?arch=amd64';
 const LIBC6 = 'pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc';
 const MUSL = 'pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64';
 const CA_BUNDLE =
   'pkg:apk/alpine/ca-certificates-bundle@20240226-r0?arch=x86_64&upstream=ca-certificates';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function imprint(args: readonly string[]): Promise<Result> {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = { stdout: (t) => (out.stdout += t), stderr: (t) => (out.stderr += t), env: {} };
-  const code = await run(args, io);
-  return { code, ...out };
-}
-
-/** A docker-like source: FROM `base`, adding `files`, its layout written to `out`. */
-function source(base: string, out: string, files: object[]) {
-  return { base, tag: 'latest', output_dir: out, created: '2024-01-01T00:00:00Z', files };
-}
-
-/** A template of `sources` (name → source) publishing to `bucket`. */
-function template(bucket: string, sources: Record<string, object>, channels?: string[]) {
-  return {
-    required_plugins: { 'docker-like': '@imprint/example-docker-like' },
-    sources: Object.fromEntries(Object.entries(sources).map(([n, s]) => [`docker-like.${n}`, s])),
-    build: { sources: Object.keys(sources).map((n) => `docker-like.${n}`) },
-    registry: { bucket_name: bucket, ...(channels ? { channels } : {}) },
-  };
-}
 
 describe.each(testEngines())('imprint packages (%s)', (engine) => {
   const registry = useTestRegistry(
@@ -63,44 +31,12 @@ describe.each(testEngines())('imprint packages (%s)', (engine) => {
   let appBuild: string;
   let toolsBuild: string;
 
-  /** Builds `tpl` with `imprint build --json`: the fingerprint and build ids. */
-  async function build(tpl: object) {
-    const work = await dirs.make();
-    const file = await writeJson(work, 'app.pkr.json', tpl);
-    const built = await imprint(['build', file, '--plugin-dir', REPO_ROOT, '--json', ...reg()]);
-    expect({ code: built.code, stderr: built.code === 0 ? '' : built.stderr }).toEqual({
-      code: EXIT.OK,
-      stderr: '',
-    });
-    const doc = JSON.parse(built.stdout);
-    return doc.registry as { fingerprint: string; buildIds: Record<string, string> };
-  }
+  const build = (tpl: object) => buildWith(dirs, registry.server.url, tpl);
 
   beforeAll(async () => {
-    const work = await dirs.make();
-    const os = join(work, 'os');
-    // The base: a Debian dpkg database, in its own bucket (no channel of its own).
-    const base = await build(
-      template('cli-pkg-os', {
-        os: source('scratch', os, [{ source: DPKG_STATUS, destination: '/var/lib/dpkg/status' }]),
-      }),
-    );
+    // The base in its own bucket (no channel of its own); two images FROM it on `production`.
+    const { base, app } = await buildOsImages(dirs, registry.server.url, 'cli-pkg');
     baseFp = base.fingerprint;
-    // Two images FROM it: one adds an app, the other an apk database.
-    const app = await build(
-      template(
-        'cli-pkg-app',
-        {
-          app: source(os, join(work, 'app'), [
-            { content: 'echo hello\n', destination: '/srv/app/run.sh' },
-          ]),
-          tools: source(os, join(work, 'tools'), [
-            { source: APK_INSTALLED, destination: '/lib/apk/db/installed' },
-          ]),
-        },
-        ['production'],
-      ),
-    );
     fp = app.fingerprint;
     appBuild = app.buildIds['docker-like.app'];
     toolsBuild = app.buildIds['docker-like.tools'];
@@ -144,6 +80,8 @@ describe.each(testEngines())('imprint packages (%s)', (engine) => {
           sboms: [{ id: expect.any(String), name: expect.any(String), format: 'CYCLONEDX' }],
         },
       ],
+      // No OSV data imported in this registry: never matched (see vulns.spec.ts for after).
+      vuln_details: [],
     });
   });
 

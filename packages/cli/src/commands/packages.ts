@@ -1,4 +1,4 @@
-import type { Build, Package, RegistryClient, Sbom } from '@imprint/client';
+import type { Build, Package, RegistryClient, Sbom, VulnerabilityDetails } from '@imprint/client';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { json, table } from '../format';
@@ -7,14 +7,15 @@ import type { Context } from './context';
 import { UsageError, actionHelpers } from './context';
 import type { ReadFlags } from './options';
 import { all, examples, registryCommand, withRegistryFlags } from './options';
+import { vulnsCell } from './vulns-format';
 
 // `imprint packages`: the packages the registry parsed out of uploaded SBOMs.
 
 /** The registry's largest page: a version's SBOMs can name thousands of packages. */
-const PAGE_SIZE = 1000;
+export const PAGE_SIZE = 1000;
 
 /** A flag's text within the registry's limit, checked before any request. */
-function checkLength(flag: string, value: string | undefined): void {
+export function checkLength(flag: string, value: string | undefined): void {
   const max = clientPackage().LIMITS.identifier;
   if (value !== undefined && value.length > max) {
     throw new UsageError(
@@ -29,6 +30,8 @@ interface VersionPackage {
   version: string;
   purl: string;
   builds: { id: string; component_type: string; sboms: Sbom[] }[];
+  /** The known vulnerabilities of the package (`[]` until the registry has OSV data). */
+  vuln_details: VulnerabilityDetails[];
 }
 
 type SortKey = 'name' | 'version';
@@ -83,6 +86,7 @@ async function versionPackages(
         version: p.version,
         purl: p.purl,
         builds: [],
+        vuln_details: p.vuln_details,
       };
       entry.builds.push({ id: build.id, component_type: build.component_type, sboms: p.sboms });
       merged.set(key, entry);
@@ -93,18 +97,34 @@ async function versionPackages(
 
 const dash = (value: string) => value || '-';
 
+/**
+ * NAME, VERSION, PURL, then VULNS (count and worst) once the registry has matched
+ * packages against OSV data (before, every cell would be '-'), then any `more` columns.
+ */
+function packageTable(
+  packages: readonly Pick<Package, 'name' | 'version' | 'purl' | 'vuln_details'>[],
+  more?: { headers: string[]; cells: (index: number) => string[] },
+): string {
+  const vulns = packages.some((p) => p.vuln_details.length > 0);
+  return table(
+    ['NAME', 'VERSION', 'PURL', ...(vulns ? ['VULNS'] : []), ...(more?.headers ?? [])],
+    packages.map((p, i) => [
+      p.name,
+      dash(p.version),
+      dash(p.purl),
+      ...(vulns ? [vulnsCell(p.vuln_details)] : []),
+      ...(more?.cells(i) ?? []),
+    ]),
+  );
+}
+
 function versionTable(bucket: string, fingerprint: string, flags: VersionFlags) {
   return ({ builds, packages }: { builds: Build[]; packages: VersionPackage[] }): string => {
     if (packages.length > 0) {
-      return table(
-        ['NAME', 'VERSION', 'PURL', 'COMPONENT'],
-        packages.map((p) => [
-          p.name,
-          dash(p.version),
-          dash(p.purl),
-          p.builds.map((b) => b.component_type).join(', '),
-        ]),
-      );
+      return packageTable(packages, {
+        headers: ['COMPONENT'],
+        cells: (i) => [packages[i].builds.map((b) => b.component_type).join(', ')],
+      });
     }
     const what = flags.build === undefined ? `version ${fingerprint}` : `build ${flags.build}`;
     const named = flags.namePrefix ? ` whose name starts with '${flags.namePrefix}'` : '';
@@ -138,7 +158,7 @@ export function addPackagesCommands(program: Command, c: Context): void {
       )
       .argument('<bucket>')
       .argument('<fingerprint>'),
-    'print JSON: {packages: [{name, version, purl, builds: [{id, component_type, sboms}]}]}',
+    'print JSON: {packages: [{name, version, purl, builds: [{id, component_type, sboms}], vuln_details}]}',
   )
     .option('--build <id>', "only this build's packages (default: every build of the version)")
     .option(
@@ -258,12 +278,7 @@ export function addPackagesCommands(program: Command, c: Context): void {
           ),
         }),
         ({ packages: list }) => {
-          if (list.length > 0) {
-            return table(
-              ['NAME', 'VERSION', 'PURL'],
-              list.map((p) => [p.name, dash(p.version), dash(p.purl)]),
-            );
-          }
+          if (list.length > 0) return packageTable(list);
           if (flags.namePrefix) {
             return `No packages whose name starts with '${flags.namePrefix}' in the versions the channels of '${bucket}' point at.\n`;
           }
