@@ -4,6 +4,7 @@ import { RegistrySession, isUnauthorized, messageOf } from './session';
 import { parseRoute, type Route } from './router';
 import { BucketPage } from './views/bucket-page';
 import { BucketsPage } from './views/buckets-page';
+import { BucketVulnerabilitiesPage } from './views/bucket-vulnerabilities-page';
 import { PackagesPage } from './views/packages-page';
 import { SearchPage } from './views/search-page';
 import { renderSignIn } from './views/sign-in';
@@ -162,6 +163,8 @@ export class ConsoleApp {
         return new BucketsPage(this);
       case 'bucket':
         return new BucketPage(this, route.bucket);
+      case 'bucket-vulnerabilities':
+        return new BucketVulnerabilitiesPage(this, route.bucket);
       case 'version':
         return new VersionPage(this, route.bucket, route.fingerprint);
       case 'search':

@@ -99,6 +99,11 @@ export function bucketHref(bucket: string): string {
   return `#/buckets/${encodeURIComponent(bucket)}`;
 }
 
+/** `#/buckets/<b>/vulnerabilities` */
+export function bucketVulnerabilitiesHref(bucket: string): string {
+  return `${bucketHref(bucket)}/vulnerabilities`;
+}
+
 /** Flattens nested metadata into `a.b.c → value` lines. */
 export function flatten(
   value: unknown,

@@ -1,4 +1,5 @@
 import './styles.css';
+import './vulnerabilities.css';
 import { ConsoleApp } from './app';
 
 const root = document.getElementById('app');

@@ -2,6 +2,7 @@
 export type Route =
   | { page: 'buckets' }
   | { page: 'bucket'; bucket: string }
+  | { page: 'bucket-vulnerabilities'; bucket: string }
   | { page: 'version'; bucket: string; fingerprint: string }
   | { page: 'search'; query: string }
   | { page: 'packages'; name: string; version: string }
@@ -29,6 +30,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'buckets') {
     if (parts.length === 1) return { page: 'buckets' };
     if (parts.length === 2) return { page: 'bucket', bucket: parts[1] };
+    if (parts.length === 3 && parts[2] === 'vulnerabilities') {
+      return { page: 'bucket-vulnerabilities', bucket: parts[1] };
+    }
     if (parts.length === 4 && parts[2] === 'versions') {
       return { page: 'version', bucket: parts[1], fingerprint: parts[3] };
     }

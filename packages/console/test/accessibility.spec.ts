@@ -12,6 +12,7 @@ import {
   type ConsoleRegistry,
 } from './support/console-harness';
 import { debComponent } from './support/sboms';
+import { importOsvFixtures, seedShop } from './support/vulnerabilities';
 
 jest.setTimeout(120_000);
 
@@ -133,7 +134,8 @@ async function checkPage(page: Page): Promise<string[]> {
 /**
  * axe-core (WCAG 2 A and AA rules) on every kind of page of the console, at a
  * desktop and a phone width: the buckets list, buckets, versions in every
- * status with their ancestry graph, the revoke dialog, and the sign-in form.
+ * status with their ancestry graph, SBOMs, packages and vulnerabilities (a
+ * version's and a bucket's), the revoke dialog, and the sign-in form.
  * A failure lists each violation's rule, impact, help and elements.
  *
  * The console's Content-Security-Policy (`default-src 'self'`) refuses the
@@ -164,6 +166,8 @@ describe('web console accessibility (axe-core, WCAG 2 A/AA)', () => {
       },
       { component: 'docker.sbom', artifacts: [{ id: 'sha256:0sb0001', region: 'docker' }] },
     ]);
+    await seedShop(embedded.client);
+    await importOsvFixtures(embedded.storage);
     signedIn = await startConsoleRegistry({
       principals: [{ name: 'console-viewer', role: 'viewer' }],
     });
@@ -270,6 +274,31 @@ describe('web console accessibility (axe-core, WCAG 2 A/AA)', () => {
           await page.getByTestId('no-sbom').waitFor();
         },
       );
+    });
+
+    it("a version's vulnerability badges, an open list and its section, and a bucket's vulnerabilities", async () => {
+      await audit(viewport, `${embedded.url}/#/buckets/shop/versions/fp-shop-1`, async (page) => {
+        await page
+          .locator('[data-testid="version-vulnerabilities-list"][data-loading="done"] tbody tr')
+          .first()
+          .waitFor();
+        await page
+          .locator(
+            'article.build-sboms[data-build="amazon-ebs.shop"] tr[data-package="openssl"] summary',
+          )
+          .click();
+        await page
+          .locator('tr[data-package="openssl"] table.package-vulnerability-list tbody tr')
+          .first()
+          .waitFor();
+      });
+      await audit(viewport, `${embedded.url}/#/buckets/shop/vulnerabilities`, async (page) => {
+        await page.locator('table.channel-vulnerabilities tbody tr').first().waitFor();
+        await page
+          .locator('[data-testid="bucket-vulnerabilities-list"][data-loading="done"] tbody tr')
+          .first()
+          .waitFor();
+      });
     });
 
     it('the package search with results, and with none', async () => {

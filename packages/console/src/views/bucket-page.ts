@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Bucket, Channel, ChannelAssignment, Version } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { PAGE_SIZE, collect } from '../session';
-import { formatTime, shortFingerprint, versionHref } from '../format';
+import { bucketVulnerabilitiesHref, formatTime, shortFingerprint, versionHref } from '../format';
 import {
   ancestryBadge,
   buildsTable,
@@ -67,6 +67,12 @@ export class BucketPage implements Page {
         ['Children', ancestryBadge(bucket.children)],
         ['Labels', labelsList(bucket.labels)],
         ['Updated', formatTime(bucket.updated_at)],
+        [
+          'Vulnerabilities',
+          html`<a href=${bucketVulnerabilitiesHref(bucket.name)} data-testid="vulnerabilities-link"
+            >Of the channel versions</a
+          >`,
+        ],
       ])}
 
       <section aria-labelledby="channels-title">

@@ -1,16 +1,45 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Build, Package, Sbom } from '@imprint/client';
+import { repeat } from 'lit/directives/repeat.js';
+import { CRITICALITIES, type Build, type Package, type Sbom } from '@imprint/client';
 import type { ConsoleApp } from '../app';
 import { PAGE_SIZE, collect, messageOf } from '../session';
 import { plural } from '../format';
 import { responsiveTable, sortableHeader, tableHead } from './common';
+import {
+  criticalityRank,
+  packageVulnerabilities,
+  packageVulnerabilityCell,
+  scanStateOf,
+  worstCriticality,
+  type ScanState,
+} from './vulnerability-parts';
 
-type PackageSort = 'name' | 'version';
+type PackageSort = 'name' | 'version' | 'vulnerabilities';
 
 const PACKAGE_COLUMNS: readonly { key: PackageSort; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'version', label: 'Version' },
+  { key: 'vulnerabilities', label: 'Vulnerabilities' },
 ];
+
+/** Past every criticality's rank: packages without vulnerabilities. */
+const CLEAN_RANK = CRITICALITIES.length;
+
+/**
+ * Orders packages worst first: by their worst criticality, then by how many
+ * vulnerabilities they have; clean packages, then unscanned ones, come last.
+ */
+function compareVulnerabilities(a: Package, b: Package): number {
+  const key = (pkg: Package): [number, number] => {
+    const list = packageVulnerabilities(pkg);
+    if (list === undefined) return [CLEAN_RANK + 1, 0];
+    const worst = worstCriticality(list);
+    return [worst === undefined ? CLEAN_RANK : criticalityRank(worst), -list.length];
+  };
+  const [ra, ca] = key(a);
+  const [rb, cb] = key(b);
+  return ra - rb || ca - cb;
+}
 
 /** Typing in the filter asks the registry once the typing pauses, not once per key. */
 const FILTER_DELAY_MS = 250;
@@ -22,6 +51,8 @@ const FILTER_DELAY_MS = 250;
  * in the page.
  */
 export class BuildSboms {
+  /** Whether this build's packages (unfiltered, as first loaded) were matched against OSV data. */
+  scanState: ScanState = 'no-packages';
   private sboms: Sbom[] = [];
   private packages: Package[] = [];
   private error: string | undefined;
@@ -52,12 +83,17 @@ export class BuildSboms {
     } catch (error) {
       this.error = messageOf(error);
     }
+    this.scanState = scanStateOf(this.packages);
   }
 
   private async loadPackages(): Promise<void> {
     const request = ++this.request;
     const registry = this.app.session.registry;
-    const orderBy = [`${this.sort.key}${this.sort.descending ? ' desc' : ''}`];
+    // The registry does not order by vulnerabilities: the page sorts those itself (every page is read).
+    const byVulnerabilities = this.sort.key === 'vulnerabilities';
+    const orderBy = byVulnerabilities
+      ? ['name']
+      : [`${this.sort.key}${this.sort.descending ? ' desc' : ''}`];
     this.loadingPackages = true;
     try {
       const packages = await collect(
@@ -68,6 +104,10 @@ export class BuildSboms {
         }),
       );
       if (request !== this.request) return;
+      if (byVulnerabilities) {
+        const direction = this.sort.descending ? 1 : -1;
+        packages.sort((a, b) => compareVulnerabilities(a, b) * direction);
+      }
       this.packages = packages;
       this.error = undefined;
     } catch (error) {
@@ -89,7 +129,7 @@ export class BuildSboms {
     this.sort =
       this.sort.key === key
         ? { key, descending: !this.sort.descending }
-        : { key, descending: false };
+        : { key, descending: key === 'vulnerabilities' };
     this.refresh();
   }
 
@@ -178,7 +218,7 @@ export class BuildSboms {
                   ? html`<p class="muted" data-testid="no-package">No package matches.</p>`
                   : responsiveTable({
                       className: 'packages',
-                      caption: `Packages of ${component}, sortable by name and version`,
+                      caption: `Packages of ${component}, sortable by name, version and vulnerabilities`,
                       head: html`<thead>
                         <tr>
                           ${PACKAGE_COLUMNS.map((column) =>
@@ -187,11 +227,17 @@ export class BuildSboms {
                           <th scope="col">Package URL</th>
                         </tr>
                       </thead>`,
-                      rows: this.packages.map(
+                      // Keyed rows: an expanded vulnerability list stays with its package when the order changes.
+                      rows: repeat(
+                        this.packages,
+                        (pkg) => `${pkg.name}\u0000${pkg.version}\u0000${pkg.purl}`,
                         (pkg) =>
                           html`<tr data-package=${pkg.name}>
                             <td data-label="Name">${pkg.name}</td>
                             <td data-label="Version">${pkg.version || '—'}</td>
+                            <td data-label="Vulnerabilities">
+                              ${packageVulnerabilityCell(pkg, `Vulnerabilities of ${pkg.name} ${pkg.version}`)}
+                            </td>
                             <td data-label="Package URL">
                               ${pkg.purl ? html`<code>${pkg.purl}</code>` : '—'}
                             </td>

@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit';
+import type { repeat } from 'lit/directives/repeat.js';
 import type { AncestrySummary, Artifact, Build, Version } from '@imprint/client';
 import { ancestryLabel, statusKind, statusLabel } from '../format';
 
@@ -143,7 +144,11 @@ export function responsiveTable(table: {
   className: string;
   caption: string;
   head: TemplateResult;
-  rows: readonly TemplateResult[];
+  /**
+   * The body rows: templates, or lit's `repeat(…)` (typed `unknown` by lit) when rows that
+   * reorder must keep their state, such as an open `<details>`.
+   */
+  rows: readonly TemplateResult[] | ReturnType<typeof repeat>;
 }): TemplateResult {
   return html`<div class="table-wrap">
     <table class="${table.className} responsive">

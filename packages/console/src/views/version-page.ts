@@ -14,6 +14,8 @@ import {
   type VersionTarget,
 } from './version-dialogs';
 import { buildMetadata, revocationSection } from './version-sections';
+import { VulnerabilityList } from './vulnerability-list';
+import { notImported, type ScanState } from './vulnerability-parts';
 
 /** One version: builds, artifacts, labels, metadata, revocation, ancestry graph and actions. */
 export class VersionPage implements Page {
@@ -22,6 +24,8 @@ export class VersionPage implements Page {
   private channels: Channel[] = [];
   private graph: GraphView | undefined;
   private sboms: BuildSboms[] = [];
+  private vulnerabilities: VulnerabilityList | undefined;
+  private scanState: ScanState = 'no-packages';
 
   constructor(
     private readonly app: ConsoleApp,
@@ -50,7 +54,30 @@ export class VersionPage implements Page {
     this.sboms = version.builds.map(
       (build) => new BuildSboms(this.app, this.bucket, version.fingerprint, build),
     );
-    await Promise.all(this.sboms.map((section) => section.load()));
+    this.vulnerabilities = new VulnerabilityList(
+      this.app,
+      (options) =>
+        this.app.session.registry.listVersionVulnerabilities(
+          this.bucket,
+          version.fingerprint,
+          options,
+        ),
+      {
+        id: 'version-vulnerabilities',
+        caption: `Vulnerabilities of ${this.bucket} ${version.name}, worst first`,
+        impacts: 'builds',
+      },
+    );
+    await Promise.all([
+      ...this.sboms.map((section) => section.load()),
+      this.vulnerabilities.load(),
+    ]);
+    const states = this.sboms.map((section) => section.scanState);
+    this.scanState = states.includes('imported')
+      ? 'imported'
+      : states.includes('not-imported')
+        ? 'not-imported'
+        : 'no-packages';
   }
 
   updated(): void {
@@ -105,10 +132,25 @@ export class VersionPage implements Page {
         ${version.builds.length === 0 ? html`<p class="muted">No builds.</p>` : nothing}
         ${this.sboms.map((section, index) => section.render(index))}
       </section>
+      <section aria-labelledby="vulnerabilities-title">
+        <h2 id="vulnerabilities-title">Vulnerabilities</h2>
+        ${this.vulnerabilitySection()}
+      </section>
       <section aria-labelledby="ancestry-title">
         <h2 id="ancestry-title">Ancestry</h2>
         ${this.graph?.render() ?? nothing}
       </section>`;
+  }
+
+  /** ListVersionVulnerabilities, or why there is nothing to list. */
+  private vulnerabilitySection(): TemplateResult {
+    if (this.scanState === 'not-imported') return notImported();
+    if (this.scanState === 'no-packages' || !this.vulnerabilities) {
+      return html`<p class="muted" data-testid="no-packages">
+        No packages: no SBOM of this version's builds names any, so none can be matched.
+      </p>`;
+    }
+    return this.vulnerabilities.render();
   }
 
   private actions(version: Version): TemplateResult | typeof nothing {

@@ -85,6 +85,39 @@ export function startConsoleRegistry(
   });
 }
 
+/**
+ * The registry and Chromium page of a `describe` block: started and seeded
+ * before its tests (`beforeAll`), closed after them, and checked after each
+ * test for page errors and CSP violations. Read `registry` and `page` inside
+ * tests or hooks, once they are set.
+ */
+export function useConsolePage(
+  seed: (registry: ConsoleRegistry) => Promise<void>,
+  options: { principals?: readonly TestPrincipal[] } = {},
+): { readonly registry: ConsoleRegistry; readonly page: Page } {
+  let registry: ConsoleRegistry | undefined;
+  let opened: Awaited<ReturnType<typeof openConsolePage>> | undefined;
+  beforeAll(async () => {
+    assertPrerequisites();
+    registry = await startConsoleRegistry(options);
+    await seed(registry);
+    opened = await openConsolePage();
+  });
+  afterAll(async () => {
+    await opened?.browser.close();
+    await registry?.close();
+  });
+  afterEach(() => expect(opened?.problems).toEqual([]));
+  return {
+    get registry() {
+      return registry!;
+    },
+    get page() {
+      return opened!.page;
+    },
+  };
+}
+
 /** One source of a published version. */
 export interface PublishSource {
   component?: string;
@@ -221,6 +254,20 @@ export async function screenshot(
     path: path.join(SCREENSHOT_DIR, `console-${name}.png`),
     fullPage: options.fullPage ?? false,
   });
+}
+
+/**
+ * Rows settle after the registry answers: reads `read` until it gives
+ * `expected`, then expects it (after 10 s, the last reading fails the test).
+ */
+export async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let actual = await read();
+  while (JSON.stringify(actual) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    actual = await read();
+  }
+  expect(actual).toEqual(expected);
 }
 
 /** Collects page errors and CSP violations; a spec expects none. */
