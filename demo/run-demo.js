@@ -8,7 +8,8 @@
  * `production` channel points at (read through data sources: `imprint-artifact` in the registry,
  * `docker-like-layout` on disk), and an aws-like image in two regions, publishing each to the
  * embedded registry (SQLite in the data dir: no server, no network, no credentials), the docker-like
- * images with their SBOMs (the app's listed with `imprint sbom list`). It revokes the
+ * images with their SBOMs (the app's listed with `imprint sbom list`), imports the demo OSV data
+ * (demo/osv) and lists the app's known vulnerabilities with `imprint vulns version`. It revokes the
  * demo-aws versions whose AMIs a later run deregistered, shows the app's declared link to its base
  * (UP_TO_DATE), builds a new base (which moves `production`), shows the link OUT_OF_DATE with the
  * command that rebuilds the app, and lists the channels the templates assigned.
@@ -257,7 +258,8 @@ async function main() {
   const baseFp = buildBase('build demo-base', join(runImages, 'base'), runId);
 
   heading(
-    "2/8 Build demo-app (docker-like, FROM demo-base's production channel, via data sources)",
+    "2/8 Build demo-app (docker-like, FROM demo-base's production channel, via data sources); " +
+      'its SBOM and known vulnerabilities',
   );
   const appFp = build('build demo-app', 'app.pkr.json', appBuildArgs(join(runImages, 'app')));
   // docker-like states a CycloneDX SBOM per image; the build uploaded it with the registry build.
@@ -276,6 +278,14 @@ async function main() {
   ]);
   if (!/ CYCLONEDX /.test(appSboms)) {
     throw new StepError('sbom list demo-app: the app build has no CycloneDX SBOM');
+  }
+  // The SBOM lists the base's dpkg packages (demo/files/var/lib/dpkg/status). An operator imports
+  // OSV data from disk (here the three demo records in demo/osv; real ones come from OSV's
+  // exports), and the registry matches every stored package against it, offline.
+  imprint('import the demo OSV data', ['registry', 'vulns', 'import', join(__dirname, 'osv')]);
+  const vulns = imprint('vulns of demo-app', ['vulns', 'version', 'demo-app', appFp]);
+  for (const id of ['DEMO-2026-0001', 'DEMO-2026-0002']) {
+    if (!vulns.includes(id)) throw new StepError(`vulns of demo-app: ${id} is not listed`);
   }
 
   heading('3/8 Build demo-aws (aws-like, us-east-1 + eu-west-1)');

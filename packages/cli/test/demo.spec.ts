@@ -169,6 +169,42 @@ describe('demo/run-demo.js, run twice (issue 12, item 16)', () => {
     }
   });
 
+  it("imports the demo OSV data and lists the app image's known vulnerabilities", () => {
+    const [first, second] = runs.map((run) => {
+      const step2 = [...steps(run.output)].find(([heading]) => heading.startsWith('==> 2/8 '));
+      return step2?.[1] ?? [];
+    });
+    const registryDir = join(twiceDir, 'registry');
+    for (const lines of [first!, second!]) {
+      const at = lines.findIndex((l) => l.startsWith('$ imprint registry vulns import '));
+      expect(lines[at]).toMatch(new RegExp(`/demo/osv --data-dir ${registryDir}$`));
+      const list = lines.findIndex((l) => l.startsWith('$ imprint vulns version demo-app '));
+      expect(list).toBeGreaterThan(at);
+      // Worst first; the zlib record's range ends at the installed version, so it is not listed.
+      expect(lines.slice(list + 1, list + 4)).toEqual([
+        expect.stringMatching(/^ID +CRITICALITY +SCORE +PACKAGES +FIXED +COMPONENTS$/),
+        expect.stringMatching(
+          /^DEMO-2026-0002 \(DEMO-CVE-2026-0002\) +Critical +9\.8 +libc6@2\.36-9\+deb12u4 +2\.36-9\+deb12u7 +docker-like\.app$/,
+        ),
+        expect.stringMatching(
+          /^DEMO-2026-0001 +High +7\.5 +libssl3@3\.0\.11-1~deb12u2 +3\.0\.15-1~deb12u1 +docker-like\.app$/,
+        ),
+      ]);
+    }
+    expect(first).toContain(
+      'Imported 3 OSV records from ' +
+        join(REPO_ROOT, 'demo', 'osv') +
+        ': 3 added, 0 updated, 0 unchanged, 0 withdrawn.',
+    );
+    // The second run's app is matched when its SBOM is uploaded; the records are unchanged.
+    expect(second).toContain(
+      'Imported 3 OSV records from ' +
+        join(REPO_ROOT, 'demo', 'osv') +
+        ': 0 added, 0 updated, 3 unchanged, 0 withdrawn.',
+    );
+    expect(second).toContain('Matches with stored packages: 0 added, 0 removed.');
+  });
+
   it('12.16 re-assigns no channel the templates already assigned, and shows the demo-aws versions instead', () => {
     for (const run of runs) {
       expect(run.output).not.toContain('channels assign');
