@@ -55,7 +55,13 @@ export const SBOM_FORMATS = Object.freeze(['CYCLONEDX', 'SPDX'] as const);
  * `criticality` of a vulnerability, worst first, as HCP Packer spells it (from
  * the CVSS base score: Critical >= 9.0, High >= 7.0, Medium >= 4.0, Low > 0).
  */
-export const CRITICALITIES = Object.freeze(['Critical', 'High', 'Medium', 'Low', 'Unknown'] as const);
+export const CRITICALITIES = Object.freeze([
+  'Critical',
+  'High',
+  'Medium',
+  'Low',
+  'Unknown',
+] as const);
 /** `severity` of a vulnerability: its criticality, upper-cased (HCP sends both). */
 export const SEVERITIES = Object.freeze(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const);
 /** `state` values of a long-running operation. */

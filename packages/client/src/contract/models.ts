@@ -250,7 +250,12 @@ export const CriticalityCount = Model(
 );
 /** Vulnerabilities of one criticality on one channel. */
 export const ChannelVulnerabilityCount = Model(
-  { channel_id: str(), channel_name: str(), criticality: Criticality, vulnerability_count: count() },
+  {
+    channel_id: str(),
+    channel_name: str(),
+    criticality: Criticality,
+    vulnerability_count: count(),
+  },
   { $id: 'ChannelVulnerabilityCount' },
 );
 /** Vulnerabilities of one criticality in one package. */
