@@ -28,15 +28,20 @@ import { canSeeRestricted } from '../channels/channels.service';
 import { requireVersion } from '../versions/versions.service';
 import { vulnDetailsOf } from '../vulnerabilities/vulnerability-rows';
 
-/** Packages of a build or bucket: one row per package identity, by name then version. */
-const PACKAGE_LIST: ListSpec = {
-  fields: {
-    name: { column: 'p.name', key: 'name', type: 'text' },
-    version: { column: 'p.version', key: 'version', type: 'text' },
-  },
-  defaultOrder: ['name asc', 'version asc'],
-  id: { column: 'p.package_key', key: 'package_key', type: 'text' },
-};
+/** A package list over `alias` (its `name` and `version` columns), by name then version, unique by `id`. */
+export function byNameThenVersion(alias: string, id: string): ListSpec {
+  return {
+    fields: {
+      name: { column: `${alias}.name`, key: 'name', type: 'text' },
+      version: { column: `${alias}.version`, key: 'version', type: 'text' },
+    },
+    defaultOrder: ['name asc', 'version asc'],
+    id: { column: `${alias}.${id}`, key: id, type: 'text' },
+  };
+}
+
+/** Packages of a build or bucket: one row per package identity. */
+const PACKAGE_LIST = byNameThenVersion('p', 'package_key');
 
 /** Search hits: one row per (SBOM, package), newest upload first. */
 const SEARCH_LIST: ListSpec = {
@@ -47,7 +52,8 @@ const SEARCH_LIST: ListSpec = {
 
 type PackagesQuery = SelectQueryBuilder<Database & { p: PackageTable }, 'p', object>;
 
-function pageOf(input: Body, spec: ListSpec) {
+/** The page a query body's `pageSize`, `nextPageToken` and `orderBy` ask for. */
+export function pageOf(input: Body, spec: ListSpec) {
   return parsePageRequest(
     { pageSize: input.pageSize, nextPageToken: input.nextPageToken, orderBy: input.orderBy },
     spec,

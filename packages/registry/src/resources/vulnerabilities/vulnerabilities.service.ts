@@ -10,14 +10,14 @@ import {
 } from '@imprint/client';
 import { sql } from 'kysely';
 import type { ServiceContext } from '../../domain/context';
-import { parsePageRequest, type ListSpec } from '../../domain/pagination';
+import type { ListSpec } from '../../domain/pagination';
 import type { Actor, VulnerabilityQuery } from '../../domain/registry-contract';
 import { toIso } from '../../domain/time';
-import { checkBody, type Body } from '../../domain/validation';
+import { checkBody } from '../../domain/validation';
 import { fetchPage } from '../../storage/keyset';
 import type { Db } from '../../storage/schema';
 import { requireBucket } from '../buckets/buckets.service';
-import { packageConditions } from '../packages/packages.service';
+import { byNameThenVersion, packageConditions, pageOf } from '../packages/packages.service';
 import { requireVersion } from '../versions/versions.service';
 import { chunks } from './vulnerability-matching';
 import { toVulnerability, vulnDetailsOf } from './vulnerability-rows';
@@ -38,21 +38,19 @@ const VULNERABILITY_LIST: ListSpec = {
   id: { column: 'v.id', key: 'id', type: 'text' },
 };
 
-/** Vulnerable packages per build and channel: by name, then version. */
-const EXPOSURE_LIST: ListSpec = {
-  fields: {
-    name: { column: 'x.name', key: 'name', type: 'text' },
-    version: { column: 'x.version', key: 'version', type: 'text' },
-  },
-  defaultOrder: ['name asc', 'version asc'],
-  id: { column: 'x.row_key', key: 'row_key', type: 'text' },
-};
+/** Vulnerable packages per build and channel. */
+const EXPOSURE_LIST = byNameThenVersion('x', 'row_key');
 
-const pageOf = (input: Body, spec: ListSpec) =>
-  parsePageRequest(
-    { pageSize: input.pageSize, nextPageToken: input.nextPageToken, orderBy: input.orderBy },
-    spec,
-  );
+/** Where an exposure is: the package, its build and the channel. */
+const PLACE = [
+  'p.name',
+  'p.version',
+  'p.purl',
+  'b.id as build_id',
+  'b.component_type',
+  'c.id as channel_id',
+  'c.name as channel_name',
+] as const;
 
 /** A page of the vulnerabilities in `scope`, each with the packages, builds and channels it touches. */
 async function vulnerabilitiesIn(
@@ -75,18 +73,7 @@ async function vulnerabilitiesIn(
       'in',
       rows.map((r) => r.id),
     )
-    .select([
-      'v.id',
-      'pv.fixed_version',
-      'pv.first_seen_at',
-      'p.name',
-      'p.version',
-      'p.purl',
-      'b.id as build_id',
-      'b.component_type',
-      'c.id as channel_id',
-      'c.name as channel_name',
-    ])
+    .select(['v.id', 'pv.fixed_version', 'pv.first_seen_at', ...PLACE])
     .distinct()
     .orderBy('p.name')
     .orderBy('p.version')
@@ -172,13 +159,7 @@ export async function listBucketPackagesWithVulnerabilities(
   const inner = scoped
     .select((eb) => [
       'p.package_key',
-      'p.name',
-      'p.version',
-      'p.purl',
-      'b.id as build_id',
-      'b.component_type',
-      'c.id as channel_id',
-      'c.name as channel_name',
+      ...PLACE,
       eb.fn.max('p.created_at').as('created_at'),
       // A unique, sortable key per row for the keyset (c.id is set in a bucket's scope).
       sql<string>`${sql.ref('p.package_key')} || ':' || ${sql.ref('b.id')} || ':' || coalesce(${sql.ref('c.id')}, '')`.as(
