@@ -34,10 +34,12 @@ function packageOf(specifier: string): string {
 /**
  * Static and dynamic imports, re-exports and `require()`. Not
  * `require.resolve()`: it only looks a package up, for what may be absent
- * (the registry finds the console workspace that way in development).
+ * (the registry finds the console workspace that way in development). A
+ * side-effect import (`import 'x'`) is a statement of its own at the start of
+ * a line: elsewhere `import'` is text (`.command('import')`, "the import's").
  */
 const SPECIFIER =
-  /(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[^.\w])import\s*['"]([^'"]+)['"]|(?:^|[^.\w])(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  /(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:^|[^.\w])(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importedPackages(srcDir: string): Map<string, string> {
   const found = new Map<string, string>();
