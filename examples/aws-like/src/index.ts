@@ -49,6 +49,7 @@ export type {
 export { LocalCloud } from './cloud/local-cloud';
 export type { LocalCloudOptions, RegisterImageRequest } from './cloud/local-cloud';
 export { DEFAULT_REGIONS } from './cloud/regions';
+export { AMI_SBOM_PROPERTIES } from './sbom/ami-sbom';
 export { randomIds, sequentialIds, RESOURCE_ID_PATTERN } from './cloud/ids';
 export type { IdGenerator, ResourcePrefix } from './cloud/ids';
 export {

@@ -161,6 +161,7 @@ describe('a full aws-like build', () => {
       'Provisioning with provision[1] (file): writing /etc/motd',
       "Creating image 'web-server' from instance i-00000000000000001",
       'Image ami-00000000000000002 created in us-east-1',
+      'SBOM of ami-00000000000000002: 0 OS package(s) (ubuntu)',
       'Copying image ami-00000000000000002 to 2 region(s): us-west-2, eu-west-1',
       'Copied to us-west-2: ami-00000000000000003',
       'Copied to eu-west-1: ami-00000000000000004',

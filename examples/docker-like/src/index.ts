@@ -91,8 +91,6 @@ export { OciLayout } from './oci/oci-layout';
 export type { LoadedImage, MissingLayoutError } from './oci/oci-layout';
 export { buildLayer } from './oci/tar-layer';
 export type { BuildLayerOptions, BuiltLayer, LayerEntry } from './oci/tar-layer';
-export { OS_RELEASE_PATHS, parseOsRelease } from './sbom/os-release';
-export type { OsRelease } from './sbom/os-release';
 
 export {
   DOCKER_LIKE_ERROR_CODES,

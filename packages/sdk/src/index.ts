@@ -31,6 +31,17 @@ export {
   isArtifactSbom,
 } from './artifact/artifact-sbom';
 export type { ArtifactSbom, ArtifactSbomFormat } from './artifact/artifact-sbom';
+export {
+  OS_PACKAGE_PATHS,
+  OS_RELEASE_PATHS,
+  osPackagePurl,
+  parseApkInstalled,
+  parseDpkgStatus,
+  parseOsRelease,
+  readOsPackages,
+  readOsRelease,
+} from './sbom';
+export type { OsPackage, OsPackages, OsRelease, RootFileReader } from './sbom';
 
 export { ImageId } from './metadata/decorators/image-id.decorator';
 export { ProviderName } from './metadata/decorators/provider-name.decorator';

@@ -1,4 +1,13 @@
-import { Artifact, ImagesByRegion, Label, Labels, Provider, SourceImageId } from '@imprint/sdk';
+import type { ArtifactSbom } from '@imprint/sdk';
+import {
+  ARTIFACT_SBOM_STATE_KEY,
+  Artifact,
+  ImagesByRegion,
+  Label,
+  Labels,
+  Provider,
+  SourceImageId,
+} from '@imprint/sdk';
 import type { CloudClient } from '../cloud/cloud-client';
 import { ArtifactDestroyError, ImageNotFoundError } from '../errors';
 
@@ -17,6 +26,8 @@ export interface AmiArtifactInit {
   readonly os?: string;
   /** Tags set on every image. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The image's SBOM, stated under `imprint.sbom`; absent when none is known. */
+  readonly sbom?: ArtifactSbom;
 }
 
 /**
@@ -25,6 +36,8 @@ export interface AmiArtifactInit {
  * the runner reads one image per region from `state('par.artifact.metadata')`,
  * with provider `aws`, the source image id, and labels `os`, `name` and every
  * tag (the `os` and `name` labels win over tags with those keys).
+ * `state('imprint.sbom')` returns the image's CycloneDX SBOM, one for all
+ * regions (the copies hold the same files), when the build wrote one.
  *
  * @example
  * ```ts
@@ -71,6 +84,7 @@ export class AmiArtifact extends Artifact {
     this.name = init.name;
     this.os = init.os;
     this.tags = Object.freeze({ ...(init.tags ?? {}) });
+    if (init.sbom !== undefined) this.stateData[ARTIFACT_SBOM_STATE_KEY] = init.sbom;
   }
 
   builderId(): string {

@@ -14,6 +14,7 @@ import { copyImageStep } from './steps/copy-image.step';
 import { createImageStep } from './steps/create-image.step';
 import { launchInstanceStep } from './steps/launch-instance.step';
 import { provisionSteps } from './steps/provision.step';
+import { sbomStep } from './steps/sbom.step';
 import { sourceImageStep } from './steps/source-image.step';
 import { tagImagesStep } from './steps/tag-images.step';
 
@@ -37,8 +38,9 @@ interface Prepared {
 
 /**
  * The `aws-like` builder: finds the source image, launches an instance from
- * it, runs the provisioning steps, snapshots it into a new image, copies that
- * to `ami_regions` and tags every copy. A failed or cancelled build
+ * it, runs the provisioning steps, snapshots it into a new image, states the
+ * image's SBOM (the OS packages on the instance), copies the image to
+ * `ami_regions` and tags every copy. A failed or cancelled build
  * terminates its instance and deregisters the images it made.
  *
  * The runner constructs it without arguments (the local cloud). Tests and
@@ -100,6 +102,7 @@ export class AwsLikeBuilder implements Builder<AwsLikeConfig> {
         launchInstanceStep,
         ...provisionSteps(config.provision),
         createImageStep,
+        sbomStep,
         copyImageStep,
         tagImagesStep,
       ],
@@ -113,6 +116,7 @@ export class AwsLikeBuilder implements Builder<AwsLikeConfig> {
         name: config.amiName,
         ...(source.os === undefined ? {} : { os: source.os }),
         tags: config.tags,
+        sbom: state.sbom,
       },
       client,
     );

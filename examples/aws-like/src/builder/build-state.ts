@@ -1,4 +1,4 @@
-import type { BuildContext, ComponentLocation } from '@imprint/sdk';
+import type { ArtifactSbom, BuildContext, ComponentLocation } from '@imprint/sdk';
 import type { CloudClient, CloudImage, CloudInstance } from '../cloud/cloud-client';
 import type { AwsLikeConfig } from '../config/aws-like.config';
 
@@ -22,6 +22,10 @@ export interface BuildState {
   instance?: CloudInstance;
   /** Region → id of every image this build made so far, the build region first. */
   readonly images: Map<string, string>;
+  /** Set by the create-image step: the new image, in the build region. */
+  image?: CloudImage;
+  /** Set by the sbom step: what the artifact states under `imprint.sbom`. */
+  sbom?: ArtifactSbom;
 }
 
 /**

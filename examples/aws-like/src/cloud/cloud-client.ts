@@ -86,6 +86,14 @@ export interface CloudClient {
    * @throws {@link PathOutsideInstanceError}
    */
   uploadFile(instance: CloudInstance, destination: string, content: string): Promise<void>;
+  /**
+   * Reads a file at an absolute path inside the instance, as UTF-8 text
+   * (Packer's communicator `Download`): how the build lists the packages its
+   * provisioners installed. Resolves with `undefined` when the instance has
+   * no regular file there, or a link on the way leads outside it.
+   * @throws {@link InstanceNotFoundError}, {@link InvalidCloudRequestError} for a relative path
+   */
+  downloadFile(instance: CloudInstance, path: string): Promise<string | undefined>;
   /** Terminates the instance; terminating one that is already gone succeeds. */
   terminateInstance(instance: CloudInstance): Promise<void>;
   /**

@@ -1,5 +1,5 @@
-import { lstat, realpath } from 'node:fs/promises';
-import { isAbsolute, posix, relative, sep } from 'node:path';
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { InvalidCloudRequestError } from '../errors';
 
 // Path checks for files written into an image or an instance: a path given by
@@ -39,5 +39,25 @@ export async function resolvedPath(path: string): Promise<string> {
     return await realpath(path);
   } catch {
     return '';
+  }
+}
+
+// What reading a file of an image can meet that says "no such file here":
+// the image decides what its paths hold, and a missing file is no error.
+const ABSENT_FILE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'EACCES']);
+
+/**
+ * The text of the regular file at `inside` (relative to `root`), following
+ * links only while they stay inside `root`; `undefined` when there is none.
+ */
+export async function readFileInside(root: string, inside: string): Promise<string | undefined> {
+  const target = await resolvedPath(join(root, inside));
+  if (!isInside(target, await realpath(root))) return undefined;
+  try {
+    if (!(await lstat(target)).isFile()) return undefined;
+    return await readFile(target, 'utf8');
+  } catch (error) {
+    if (ABSENT_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
   }
 }

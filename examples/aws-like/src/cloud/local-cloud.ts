@@ -20,7 +20,7 @@ import type {
 import type { IdGenerator } from './ids';
 import { RESOURCE_ID_PATTERN, randomIds } from './ids';
 import { checkedTags } from './image-tags';
-import { exists, isInside, relativeInside, resolvedPath } from './inside-paths';
+import { exists, isInside, readFileInside, relativeInside, resolvedPath } from './inside-paths';
 import { nameMatcher } from './name-pattern';
 import { DEFAULT_REGIONS } from './regions';
 import { RegionStore } from './region-store';
@@ -249,6 +249,10 @@ export class LocalCloud implements CloudClient {
       }
       throw error;
     }
+  }
+
+  async downloadFile(instance: CloudInstance, path: string): Promise<string | undefined> {
+    return readFileInside(await this.instanceRoot(instance), relativeInside('downloadFile', path));
   }
 
   async terminateInstance(instance: CloudInstance): Promise<void> {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type * as Cdx from '@cyclonedx/cyclonedx-library';
-import type { ArtifactSbom } from '@imprint/sdk';
+import type { ArtifactSbom, OsPackage, OsRelease } from '@imprint/sdk';
+import { osPackagePurl } from '@imprint/sdk';
 import { PackageURL } from 'packageurl-js';
 import { digestHex } from '../oci/digest';
 import { PLUGIN_NAME, PLUGIN_VERSION } from '../version';
-import type { OsPackage } from './os-packages';
-import type { OsRelease } from './os-release';
 
 // Loaded when the first SBOM is made, not when the plugin loads (`imprint
 // validate` loads plugins and never builds).
@@ -170,23 +169,7 @@ function osReleaseIn(properties: unknown): OsRelease | undefined {
 
 function packageComponent(pkg: OsPackage): Cdx.Models.Component {
   const { Models, Enums } = cdx();
-  const qualifiers = {
-    ...(pkg.architecture === undefined ? {} : { arch: pkg.architecture }),
-    ...(pkg.distro === undefined ? {} : { distro: pkg.distro }),
-    // syft's form: `upstream=<source>`, or `<source>@<version>` when the version is stated.
-    ...(pkg.source === undefined
-      ? {}
-      : {
-          upstream: pkg.source + (pkg.sourceVersion === undefined ? '' : `@${pkg.sourceVersion}`),
-        }),
-  };
-  const purl = new PackageURL(
-    pkg.type,
-    pkg.distribution,
-    pkg.name,
-    pkg.version,
-    Object.keys(qualifiers).length === 0 ? undefined : qualifiers,
-  ).toString();
+  const purl = osPackagePurl(pkg);
   const component = new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef: purl,
     version: pkg.version,

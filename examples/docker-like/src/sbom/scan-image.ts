@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
+import { OS_PACKAGE_PATHS, readOsPackages } from '@imprint/sdk';
 import type { LoadedImage, OciLayout } from '../oci/oci-layout';
 import { OCI_MEDIA_TYPES } from '../oci/media-types';
 import type { BuiltLayer, LayerEntry } from '../oci/tar-layer';
 import type { SbomContents } from './image-sbom';
 import type { LayerSource } from './layer-files';
 import { readMergedFiles } from './layer-files';
-import { PACKAGE_DATABASES, inDistribution } from './os-packages';
-import { OS_RELEASE_PATHS, osReleaseOf } from './os-release';
 
 /** The layers of a build: the base image's (if any) and the one the build added (if any). */
 export interface BuiltImageLayers {
@@ -43,16 +42,10 @@ export async function scanBuiltImage(
       read: () => Promise.resolve(added.layer.tar),
     });
   }
-  const merged = await readMergedFiles(
-    sources,
-    new Set([...PACKAGE_DATABASES.map((db) => db.path), ...OS_RELEASE_PATHS]),
-    signal,
+  const merged = await readMergedFiles(sources, new Set(OS_PACKAGE_PATHS), signal);
+  const { osRelease, packages } = await readOsPackages(async (path) =>
+    merged.files.get(path)?.toString('utf8'),
   );
-  const osRelease = osReleaseOf(merged.files);
-  const packages = PACKAGE_DATABASES.flatMap((db) => {
-    const content = merged.files.get(db.path);
-    return content === undefined ? [] : db.parse(content.toString('utf8'), `/${db.path}`);
-  }).map((pkg) => inDistribution(pkg, osRelease));
   const files: SbomContents['files'] = (added?.entries ?? []).flatMap((entry) =>
     entry.type === 'file'
       ? [{ path: `/${entry.path}`, sha256: createHash('sha256').update(entry.data).digest('hex') }]

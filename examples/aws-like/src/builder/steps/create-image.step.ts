@@ -7,7 +7,8 @@ import type { BuildState, BuildStep } from '../build-state';
  */
 export const createImageStep: BuildStep = {
   name: 'create-image',
-  async run({ config, client, context, instance, images }: BuildState): Promise<void> {
+  async run(state: BuildState): Promise<void> {
+    const { config, client, context, instance, images } = state;
     const running = instance!;
     context.ui.say(`Creating image '${config.amiName}' from instance ${running.instanceId}`);
     const image = await client.createImage({
@@ -16,6 +17,7 @@ export const createImageStep: BuildStep = {
       description: config.amiDescription,
     });
     images.set(image.region, image.imageId);
+    state.image = image;
     context.ui.message(`Image ${image.imageId} created in ${image.region}`);
   },
   async cleanup({ client, context, images }: BuildState, failed: boolean): Promise<void> {

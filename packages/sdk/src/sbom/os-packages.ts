@@ -1,6 +1,6 @@
 import type { OsRelease } from './os-release';
 
-/** An operating-system package installed in an image. */
+/** An operating-system package installed in an image, as {@link readOsPackages} reads it. */
 export interface OsPackage {
   /** The purl type: `deb` (dpkg) or `apk` (Alpine). */
   readonly type: 'deb' | 'apk';
@@ -36,7 +36,7 @@ export interface OsPackage {
   readonly database: string;
 }
 
-/** A package database: where it lives in the image and how to read it. */
+/** A package database: where it lives in a root filesystem and how to read it. */
 interface PackageDatabase {
   /** Path relative to `/`. */
   readonly path: string;
@@ -56,7 +56,7 @@ const DISTRIBUTIONS = {
 } as const satisfies Record<OsPackage['type'], readonly string[]>;
 
 /**
- * The package databases read from an image's merged filesystem. The parsers
+ * The package databases read from a root filesystem. The parsers
  * state each format's own distribution; {@link inDistribution} then places
  * the packages in the one the image's os-release names.
  */
@@ -88,22 +88,11 @@ export function parseDpkgStatus(text: string, database = '/var/lib/dpkg/status')
       const colon = line.indexOf(':');
       if (colon > 0) fields.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
     }
-    const name = fields.get('package');
-    const version = fields.get('version');
     const status = (fields.get('status') ?? '').split(/\s+/);
-    if (!name || !version || status[status.length - 1] !== 'installed') return [];
-    return [
-      compact({
-        type: 'deb' as const,
-        distribution: DISTRIBUTIONS.deb[0],
-        name,
-        version,
-        ...dpkgSource(name, fields.get('source')),
-        architecture: fields.get('architecture'),
-        license: fields.get('license'),
-        database,
-      }),
-    ];
+    if (status[status.length - 1] !== 'installed') return [];
+    return packageOf('deb', fields, DPKG_KEYS, database, (name) =>
+      dpkgSource(name, fields.get('source')),
+    );
   });
 }
 
@@ -123,21 +112,7 @@ export function parseApkInstalled(text: string, database = '/lib/apk/db/installe
         fields.set(line[0], line.slice(2).trim());
       }
     }
-    const name = fields.get('P');
-    const version = fields.get('V');
-    if (!name || !version) return [];
-    return [
-      compact({
-        type: 'apk' as const,
-        distribution: DISTRIBUTIONS.apk[0],
-        name,
-        version,
-        ...sourceOf(name, fields.get('o')),
-        architecture: fields.get('A'),
-        license: fields.get('L'),
-        database,
-      }),
-    ];
+    return packageOf('apk', fields, APK_KEYS, database, (name) => sourceOf(name, fields.get('o')));
   });
 }
 
@@ -160,7 +135,7 @@ export function inDistribution(pkg: OsPackage, release: OsRelease | undefined): 
 
 /**
  * The source of a dpkg package from its `Source:` field. The database comes
- * from the image, not the template: a field that names no valid source
+ * from the image, not from whoever builds it: a field that names no valid source
  * states none, and a version without its closing parenthesis is left out,
  * rather than failing the build.
  */
@@ -179,6 +154,51 @@ function sourceOf(name: string, source: string | undefined, version?: string): P
     return {};
   }
   return version === undefined ? { source } : { source, sourceVersion: version };
+}
+
+/** The database fields that hold a package's name, version, architecture and licence. */
+interface FieldKeys {
+  readonly name: string;
+  readonly version: string;
+  readonly architecture: string;
+  readonly license: string;
+}
+
+// dpkg field names are case-insensitive: the parser lower-cases them.
+const DPKG_KEYS: FieldKeys = {
+  name: 'package',
+  version: 'version',
+  architecture: 'architecture',
+  license: 'license',
+};
+const APK_KEYS: FieldKeys = { name: 'P', version: 'V', architecture: 'A', license: 'L' };
+
+/**
+ * The package one stanza's fields describe, in its format's own
+ * distribution; none without a name and a version.
+ */
+function packageOf(
+  type: OsPackage['type'],
+  fields: ReadonlyMap<string, string>,
+  keys: FieldKeys,
+  database: string,
+  source: (name: string) => Partial<OsPackage>,
+): OsPackage[] {
+  const name = fields.get(keys.name);
+  const version = fields.get(keys.version);
+  if (!name || !version) return [];
+  return [
+    compact({
+      type,
+      distribution: DISTRIBUTIONS[type][0],
+      name,
+      version,
+      ...source(name),
+      architecture: fields.get(keys.architecture),
+      license: fields.get(keys.license),
+      database,
+    }),
+  ];
 }
 
 function stanzas(text: string): string[][] {

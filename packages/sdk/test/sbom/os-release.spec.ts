@@ -1,4 +1,4 @@
-import { OS_RELEASE_PATHS, parseOsRelease } from '@imprint/example-docker-like';
+import { OS_RELEASE_PATHS, parseOsRelease } from '@imprint/sdk';
 
 /**
  * os-release(5) parsing: the fields the SBOM takes from an image's

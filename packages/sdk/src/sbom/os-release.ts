@@ -1,12 +1,14 @@
+import type { RootFileReader } from './root-file-reader';
+
 /**
  * Where an image states its operating system, relative to `/`, in the order
  * os-release(5) asks applications to look: `/etc/os-release` wins whenever it
  * exists; `/usr/lib/os-release` is read only when it does not.
  *
  * On Debian, Ubuntu and Alpine `/etc/os-release` is a symbolic link to
- * `../usr/lib/os-release`. The layer scan keeps regular files only, so the
- * link reads as absent and the fallback finds the same content. A link that
- * points anywhere else is not followed.
+ * `../usr/lib/os-release`. A {@link RootFileReader} that reads regular files
+ * only (a layer scan) gives the link as absent, and the fallback finds the
+ * same content.
  */
 export const OS_RELEASE_PATHS = ['etc/os-release', 'usr/lib/os-release'] as const;
 
@@ -110,14 +112,14 @@ function unescapeUnquoted(raw: string): string | undefined {
 }
 
 /**
- * The os-release of a merged filesystem (path relative to `/` → content):
- * `/etc/os-release` when present, else `/usr/lib/os-release`; undefined when
- * the image has neither (scratch images, distroless bases without one).
+ * The os-release of a root filesystem: `/etc/os-release` when present, else
+ * `/usr/lib/os-release`; undefined when it has neither (scratch images,
+ * distroless bases without one).
  */
-export function osReleaseOf(files: ReadonlyMap<string, Buffer>): OsRelease | undefined {
+export async function readOsRelease(read: RootFileReader): Promise<OsRelease | undefined> {
   for (const path of OS_RELEASE_PATHS) {
-    const content = files.get(path);
-    if (content !== undefined) return parseOsRelease(content.toString('utf8'));
+    const content = await read(path);
+    if (content !== undefined) return parseOsRelease(content);
   }
   return undefined;
 }
