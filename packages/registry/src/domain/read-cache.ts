@@ -15,6 +15,27 @@ interface Entry {
 /** Default bound on cached entries. */
 export const DEFAULT_READ_CACHE_ENTRIES = 10_000;
 
+/** How often reads were answered from memory (`hits`) or loaded (`misses`) while caching was on. */
+export interface ReadCacheStats {
+  hits: number;
+  misses: number;
+}
+
+// Keyed by the change source because that is what one storage hands to its
+// caches: the storage (and /metrics through it) reads the counts without
+// reaching into the service that owns the cache.
+const STATS = new WeakMap<ChangeSource, ReadCacheStats>();
+
+/** The counts of every {@link ReadCache} over `changes` (plain numbers: the hot path only adds 1). */
+export function readCacheStats(changes: ChangeSource): ReadCacheStats {
+  let stats = STATS.get(changes);
+  if (stats === undefined) {
+    stats = { hits: 0, misses: 0 };
+    STATS.set(changes, stats);
+  }
+  return stats;
+}
+
 /**
  * Answers hot reads (GetChannel, GetVersion: what Terraform and Packer ask
  * for on every run) from memory while the database has not changed.
@@ -28,12 +49,15 @@ export const DEFAULT_READ_CACHE_ENTRIES = 10_000;
 export class ReadCache {
   private entries = new Map<string, Entry>();
   private generation: number | undefined;
+  private readonly stats: ReadCacheStats;
 
   constructor(
     private readonly changes: ChangeSource,
     private readonly nowMs: () => number,
     private readonly maxEntries = DEFAULT_READ_CACHE_ENTRIES,
-  ) {}
+  ) {
+    this.stats = readCacheStats(changes);
+  }
 
   async get<T>(key: string, load: () => Promise<Loaded<T>>): Promise<T> {
     const generation = this.changes.generation();
@@ -43,7 +67,11 @@ export class ReadCache {
       this.generation = generation;
     }
     const hit = this.entries.get(key);
-    if (hit !== undefined && this.nowMs() < hit.expiresAt) return hit.value as T;
+    if (hit !== undefined && this.nowMs() < hit.expiresAt) {
+      this.stats.hits += 1;
+      return hit.value as T;
+    }
+    this.stats.misses += 1;
     const loaded = await load();
     // Only what was read in the generation still current is worth keeping.
     if (this.changes.generation() === generation && this.generation === generation) {
