@@ -9,6 +9,7 @@ import { addChannelsCommands } from './commands/channels';
 import type { CliIo, Context } from './commands/context';
 import { EXIT, PROCESS_IO, UsageError } from './commands/context';
 import { examples } from './commands/options';
+import { addAuditCommand } from './commands/audit';
 import { addPackagesCommands } from './commands/packages';
 import { addPluginsCommands } from './commands/plugins';
 import { addPushCommand } from './commands/push';
@@ -98,6 +99,7 @@ function assemble(io: CliIo, ctx: Context | undefined, mountRegistry: boolean): 
   addRevocationCommands(program, c);
   addAncestryCommand(program, c);
   addSearchCommand(program, c);
+  addAuditCommand(program, c);
   addPluginsCommands(program, c);
 
   return program;

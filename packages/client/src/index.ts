@@ -29,6 +29,7 @@ export type {
   RevokeVersionOptions,
   UpsertBucketOptions,
   IssuedToken,
+  ListAuditEventsOptions,
 } from './registry-client';
 export type { RegistryClientOptions, RetryOptions, CallOptions, FetchLike } from './options';
 export { ROLES, hasRole, isRole } from './roles';

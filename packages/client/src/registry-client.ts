@@ -65,6 +65,7 @@ export type {
   ListVulnerablePackagesOptions,
 } from './operations/vulnerabilities';
 export type { UpsertBucketOptions } from './operations/buckets';
+export type { ListAuditEventsOptions } from './operations/audit';
 
 /**
  * Typed client for the Imprint registry, or any server speaking the HCP

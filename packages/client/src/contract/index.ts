@@ -17,6 +17,8 @@ export * from './patterns-and-limits';
 export * from './models';
 export * from './requests';
 export * from './responses';
+export * from './audit-event';
+export * from './audit';
 export { FreeObject, Model, ModelRef, Nullable, StringEnum, StringMap, Typed } from './kinds';
 export type { StringMapOptions, TModel } from './kinds';
 export * from './v2021';

@@ -1,5 +1,6 @@
 import { Type, type Static, type TString } from '@sinclair/typebox';
 import { ROLES } from '../roles';
+import { AuditEvent } from './audit-event';
 import {
   AncestryStatus,
   BuildStatus,
@@ -557,4 +558,5 @@ export const RESPONSE_MODELS: readonly TModel[] = [
   Principal,
   CallerIdentity,
   TokenResponse,
+  AuditEvent,
 ];

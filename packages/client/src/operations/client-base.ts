@@ -1,13 +1,15 @@
+import type { ListAuditEventsResponse } from '../contract/audit';
 import type { CallerIdentity, ListOrganizationsResponse, ListProjectsResponse } from '../models';
 import type { IssuedToken, OperationArgs, ResolvedLocation } from '../internal/connection';
 import { RegistryConnection } from '../internal/connection';
 import type { CallOptions, RegistryClientOptions } from '../options';
+import * as audit from './audit';
 import * as resourceManager from './resource-manager';
 
 /**
  * The part of {@link RegistryClient} outside the Packer API: its connection, and the
  * operations about where and who the credentials are (location, resource manager,
- * identity, tokens). `RegistryClient` extends it with the Packer API's operations;
+ * identity, tokens, the audit log). `RegistryClient` extends it with the Packer API's operations;
  * construct a `RegistryClient`, not this class.
  */
 export class RegistryClientBase {
@@ -65,5 +67,23 @@ export class RegistryClientBase {
    */
   requestAccessToken(call?: CallOptions): Promise<IssuedToken> {
     return this.connection.requestAccessToken(call);
+  }
+
+  // ---- audit log ------------------------------------------------------------
+
+  /**
+   * A page of the registry's audit log, newest first (`GET /imprint/v1/audit`,
+   * an Imprint extension; admin only): mutating requests and failed
+   * authentications. Follow `pagination.next_page_token` with `nextPageToken`.
+   *
+   * @example
+   * ```ts
+   * const { events } = await client.listAuditEvents({ outcome: 'denied', since: '2026-12-01T00:00:00Z' });
+   * ```
+   */
+  listAuditEvents(
+    ...args: OperationArgs<typeof audit.listAuditEvents>
+  ): Promise<ListAuditEventsResponse> {
+    return audit.listAuditEvents(this.connection, ...args);
   }
 }

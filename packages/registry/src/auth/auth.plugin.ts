@@ -11,7 +11,10 @@ declare module 'fastify' {
     access?: RouteAccess;
   }
   interface FastifyRequest {
-    /** The authenticated caller; set before the handler runs on non-public routes. */
+    /**
+     * The authenticated caller; set before the handler runs on non-public
+     * routes (and on a refused one, for the audit log: the handler never runs).
+     */
     actor: Actor | undefined;
   }
 }
@@ -74,8 +77,9 @@ const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, { principals, em
     // Only the not-found handler has no access: it answers 404 to anyone.
     if (access === undefined || access === 'public') return done();
     const admit = (actor: Actor) => {
-      requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
+      // Set before the role check: the audit log names who was refused.
       request.actor = actor;
+      requireRole(actor, access, `${request.method} ${request.routeOptions.url ?? ''}`);
     };
     try {
       if (embedded.isAnonymousNow() === true) {

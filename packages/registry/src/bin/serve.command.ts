@@ -10,6 +10,7 @@ import {
 import {
   ConfigValueError,
   DEFAULT_LISTEN,
+  isLoopbackHost,
   parseByteSize,
   parseListenAddress,
   parseUnsignedDurationMs,
@@ -53,6 +54,30 @@ function checkTlsFlags(flags: { tlsCert?: string; tlsKey?: string }): void {
     `${missing} is missing: ${given} needs it (give both to serve HTTPS, or neither for plain HTTP; ` +
       `make a pair for local use with: imprint-registry tls create)`,
   );
+}
+
+/**
+ * The metrics flags together: a separate listener off loopback serves
+ * /metrics to anyone who reaches it, so it needs `--metrics-public`.
+ */
+function checkMetricsFlags(flags: ServeFlags): void {
+  const listen = flags.metricsListen;
+  if (flags.metrics === false && (listen !== undefined || flags.metricsPublic === true)) {
+    throw new ConfigValueError(
+      `--no-metrics turns metrics off: drop it, or drop ${listen !== undefined ? '--metrics-listen' : '--metrics-public'}`,
+    );
+  }
+  if (flags.metricsPublic === true && listen === undefined) {
+    throw new ConfigValueError(
+      '--metrics-public applies to --metrics-listen: give the address to serve /metrics on, e.g. --metrics-listen 0.0.0.0:9464',
+    );
+  }
+  if (listen !== undefined && !isLoopbackHost(listen.host) && flags.metricsPublic !== true) {
+    throw new ConfigValueError(
+      `--metrics-listen ${listen.host}:${listen.port} would serve /metrics without authentication to anyone ` +
+        `who reaches it: listen on loopback (e.g. 127.0.0.1:9464), or add --metrics-public`,
+    );
+  }
 }
 
 /** `serve` (the default command): runs the HTTP(S) server until SIGTERM/SIGINT. */
@@ -121,6 +146,22 @@ export function addServeCommand(program: Command, { io, names, run: setResult }:
       ),
     )
     .addOption(
+      new Option(
+        '--audit-log <file>',
+        'also append each audit log entry to this file as a JSON line (the database stays the record)',
+      ).env('IMPRINT_AUDIT_LOG'),
+    )
+    .addOption(
+      new Option(
+        '--metrics-listen <host:port>',
+        'serve /metrics on this address instead, without auth (non-loopback needs --metrics-public)',
+      )
+        .env('IMPRINT_METRICS_LISTEN')
+        .argParser(parser(parseListenAddress)),
+    )
+    .addOption(new Option('--metrics-public', 'allow --metrics-listen on a non-loopback address'))
+    .addOption(new Option('--no-metrics', 'serve no /metrics and count nothing'))
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(LOG_LEVELS)
         .env('IMPRINT_LOG_LEVEL')
@@ -138,6 +179,7 @@ export function addServeCommand(program: Command, { io, names, run: setResult }:
     .action((flags: ServeFlags) => {
       validateDatabaseUrl(flags.database);
       checkTlsFlags(flags);
+      checkMetricsFlags(flags);
       setResult(serveRun().serve(flags, io, names));
     });
 }

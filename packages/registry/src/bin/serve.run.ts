@@ -25,6 +25,11 @@ export interface ServeFlags extends StorageFlags {
   tokenTtl: number;
   tokenRateLimit: number;
   tokenRateLimitGlobal: number;
+  /** `false` with `--no-metrics`. */
+  metrics: boolean;
+  metricsListen?: ListenAddress;
+  metricsPublic?: boolean;
+  auditLog?: string;
   logLevel: string;
 }
 
@@ -109,6 +114,11 @@ export async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise
       // The window keeps its default, one minute, which the flags' help speaks of.
       tokenRateLimit: { perClient: flags.tokenRateLimit, global: flags.tokenRateLimitGlobal },
       logger: { level: flags.logLevel },
+      metrics: flags.metrics && {
+        ...(flags.metricsListen ? { listen: flags.metricsListen } : {}),
+        public: flags.metricsPublic === true,
+      },
+      ...(flags.auditLog ? { auditLog: flags.auditLog } : {}),
       ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
   } catch (error) {
@@ -125,6 +135,7 @@ export async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise
     {
       engine: storage.engine,
       url: server.url,
+      ...(server.metricsUrl ? { metrics_url: server.metricsUrl } : {}),
       organization_id: location.organization_id,
       project_id: location.project_id,
     },

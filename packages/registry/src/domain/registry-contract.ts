@@ -36,6 +36,7 @@ import type {
   Role,
   Version,
 } from '@imprint/client';
+import type { AuditStore } from '../audit/audit-store';
 import type { VulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
 
 /** A build as the API addresses it: bucket name, version fingerprint, build id. */
@@ -437,6 +438,8 @@ export interface RegistryStorage {
   readonly principals: PrincipalStore;
   /** Imports of OSV data and their history (`imprint-registry vulns`). */
   readonly vulnerabilities: VulnerabilityStore;
+  /** The audit log (append-only; the HTTP server writes it, `GET /imprint/v1/audit` reads it). */
+  readonly audit: AuditStore;
   /** `sqlite` or `postgres`. */
   readonly engine: 'sqlite' | 'postgres';
   /** Whether the database answers (for `/readyz` and the server's log). */

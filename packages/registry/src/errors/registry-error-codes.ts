@@ -97,6 +97,8 @@ export const RegistryErrorReason = {
 
   /** 14: the database cannot serve right now (down, restarting, unreachable, locked); retry. */
   DATABASE_UNAVAILABLE: 'REGISTRY_ERR_DATABASE_UNAVAILABLE',
+  /** 14: the audit log entry of a change could not be written, so the change did not run; retry. */
+  AUDIT_UNAVAILABLE: 'REGISTRY_ERR_AUDIT_UNAVAILABLE',
 } as const;
 
 /** One of {@link RegistryErrorReason}'s values. */

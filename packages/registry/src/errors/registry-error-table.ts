@@ -1,3 +1,4 @@
+import { AUDIT_ERROR_ROWS } from './audit-error-rows';
 import { HTTP_ERROR_ROWS } from './http-error-rows';
 import { INPUT_ERROR_ROWS } from './input-error-rows';
 import { RESOURCE_ERROR_ROWS } from './resource-error-rows';
@@ -21,6 +22,7 @@ export const REGISTRY_ERROR_TABLE = {
   ...RESOURCE_ERROR_ROWS,
   ...SBOM_ERROR_ROWS,
   ...HTTP_ERROR_ROWS,
+  ...AUDIT_ERROR_ROWS,
 } as const;
 
 /** The name of a row of {@link REGISTRY_ERROR_TABLE}, e.g. `BucketNotFound`. */

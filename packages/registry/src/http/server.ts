@@ -2,6 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions, Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { auditPlugin } from '../audit/audit.plugin';
+import { AuditFileSink, NO_AUDIT_SINK } from '../audit/audit-file-sink';
+import { auditRoutes } from '../audit/audit.routes';
 import { authPlugin } from '../auth/auth.plugin';
 import { EmbeddedMode } from '../auth/embedded-mode';
 import { callerIdentityRoutes } from '../auth/caller-identity.routes';
@@ -32,6 +35,13 @@ import {
   schemaErrorFormatter,
 } from './error-handler';
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
+import {
+  checkMetricsOptions,
+  startMetricsListener,
+  type MetricsListener,
+  type RegistryMetricsOptions,
+} from './metrics/metrics-exposure';
+import { metricsPlugin } from './metrics/metrics.plugin';
 import { storagePlugin } from './storage.plugin';
 import { RegistryScope } from './registry-scope';
 import {
@@ -103,6 +113,20 @@ export interface RegistryServerOptions {
    * with {@link RunningRegistryServer.setSecureContext}.
    */
   readonly tls?: RegistryTlsOptions;
+  /**
+   * Prometheus metrics at `GET /metrics` (default: on the main listener, for
+   * anyone when it listens on loopback, else for a viewer or more). `listen`
+   * serves them on a listener of their own instead ({@link startRegistryServer}
+   * starts it), without auth: a non-loopback host there needs `public: true`.
+   * `false` turns them off.
+   */
+  readonly metrics?: RegistryMetricsOptions | false;
+  /**
+   * Also append each finished audit log entry to this file, one JSON line
+   * each (`--audit-log`). The database stays the record: a write error is
+   * logged, not fatal. Default: none.
+   */
+  readonly auditLog?: string;
 }
 
 /** The certificate and key of {@link RegistryServerOptions.tls}. */
@@ -118,6 +142,8 @@ export interface RunningRegistryServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The separate metrics listener's URL (`http://host:port/metrics`), with `metrics.listen`. */
+  readonly metricsUrl?: string;
   /**
    * With TLS: serves new connections with another certificate and key (a
    * renewed pair), as `tls.Server#setSecureContext`; open connections keep
@@ -203,6 +229,7 @@ export async function buildRegistryServer(
     ),
   };
 
+  checkMetricsOptions(options.metrics);
   const loopback = isLoopbackHost(host);
   const principalCount = await storage.principals.countPrincipals();
   if (!loopback && principalCount === 0) {
@@ -304,6 +331,15 @@ export async function buildRegistryServer(
   };
 
   await app.register(authPlugin, { principals: storage.principals, embedded });
+  await app.register(auditPlugin, {
+    store: storage.audit,
+    sink: options.auditLog ? new AuditFileSink(options.auditLog, app.log) : NO_AUDIT_SINK,
+  });
+  await app.register(metricsPlugin, {
+    storage,
+    host,
+    mode: options.metrics === false ? 'off' : options.metrics?.listen ? 'separate' : 'main',
+  });
   await app.register(heartbeatSweeperPlugin, {
     service: storage.service,
     intervalMs: sweepIntervalMs,
@@ -313,6 +349,7 @@ export async function buildRegistryServer(
   await app.register(openApiRoutes, context);
   await app.register(tokenRoutes, { ...context, tokenRateLimit });
   await app.register(principalRoutes, context);
+  await app.register(auditRoutes, context);
   await app.register(callerIdentityRoutes, context);
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
@@ -364,15 +401,32 @@ export async function startRegistryServer(
   const address = app.server.address() as AddressInfo;
   const actualPort = address.port;
   const tls = options.tls !== undefined;
+  const metricsListen = options.metrics ? options.metrics.listen : undefined;
+  let metrics: MetricsListener | undefined;
+  if (metricsListen) {
+    try {
+      metrics = await startMetricsListener(app.metrics, metricsListen);
+    } catch (error) {
+      await app.close();
+      const where = `${urlHost(metricsListen.host)}:${metricsListen.port}`;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new RegistryErrors.AddressInUse({ address: where });
+      throw new RegistryErrors.AddressUnusable({ address: where, why: (error as Error).message });
+    }
+  }
   return {
     app,
     host,
     port: actualPort,
+    ...(metrics ? { metricsUrl: metrics.url } : {}),
     url: `${tls ? 'https' : 'http'}://${urlHost(host)}:${actualPort}`,
     setSecureContext(context) {
       if (!tls) throw new TypeError('setSecureContext: this server was started without tls');
       (app.server as unknown as TlsServer).setSecureContext(context);
     },
-    close: () => app.close(),
+    close: async () => {
+      await metrics?.close();
+      await app.close();
+    },
   };
 }

@@ -2,12 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { Pool, types as pgTypes, type PoolConfig } from 'pg';
 import { monotonicFactory } from 'ulid';
 import type { Location } from '@imprint/client';
 import type { ServiceContext } from '../domain/context';
 import { SqlPrincipalStore } from '../domain/principal.store';
+import { readCacheStats, type ReadCacheStats } from '../domain/read-cache';
 import { SqlRegistryService } from '../domain/registry.service';
 import type { RegistryStorage, StorageOptions } from '../domain/registry-contract';
 import { RegistryErrors } from '../errors/registry-errors';
@@ -32,6 +33,7 @@ import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../confi
 import { SbomBlobStore } from '../resources/sboms/sbom-blobs';
 import { deriveOsvIdentities, indexPendingSboms } from '../resources/packages/package-rows';
 import { SqlVulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
+import { SqlAuditStore } from '../audit/audit-store';
 
 export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
@@ -60,7 +62,19 @@ export interface OpenedRegistryStorage extends RegistryStorage {
   /** The registry record's id (a ULID). */
   readonly registryId: string;
   readonly health: DatabaseHealth;
+  /** What /metrics reads of the storage; see {@link StorageInstrumentation}. */
+  readonly instrumentation: StorageInstrumentation;
 }
+
+/** Statement timings, pool occupancy and read-cache counts, for the server's metrics. */
+export interface StorageInstrumentation {
+  /** Calls `listener` after every statement (seconds; `failed` when it threw); returns the remover. */
+  onQuery(listener: QueryListener): () => void;
+  /** PostgreSQL's pool (`pg` Pool counts); `undefined` on SQLite. */
+  pool(): { readonly total: number; readonly idle: number; readonly waiting: number } | undefined;
+  readonly readCache: Readonly<ReadCacheStats>;
+}
+export type QueryListener = (seconds: number, failed: boolean) => void;
 
 /**
  * ULID randomness from a pooled buffer: `ulid`'s default PRNG calls
@@ -110,6 +124,7 @@ interface OpenedDatabase {
   readonly batcher?: SqliteWriteBatcher;
   /** Closes the connections (and what runs beside them). */
   destroy(): Promise<void>;
+  readonly pool?: Pool;
 }
 
 /** `host:port/database` of a PostgreSQL URL, without credentials. */
@@ -129,6 +144,7 @@ function openDatabase(
   options: StorageOptions,
   tracker: ChangeTracker,
   health: DatabaseHealth,
+  log: (event: LogEvent) => void,
 ): OpenedDatabase {
   const url = options.databaseUrl;
   if (url !== undefined && typeof url !== 'string') throw optionsError('databaseUrl', 'a string');
@@ -162,6 +178,7 @@ function openDatabase(
         guardAvailability(new PostgresDialect({ pool }), 'postgres', health, options.onStatement),
         tracker,
       ),
+      log,
     });
     const statistics = new PostgresStatistics(pool);
     statistics.start();
@@ -169,6 +186,7 @@ function openDatabase(
       db,
       engine: 'postgres',
       where: describePostgresUrl(url),
+      pool,
       destroy: async () => {
         await statistics.stop();
         await db.destroy();
@@ -219,6 +237,7 @@ function openDatabase(
       ),
       tracker,
     ),
+    log,
   });
   const batcher = new SqliteWriteBatcher(db);
   const checkpointer = checkpointed
@@ -369,11 +388,27 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
 
   const tracker = new ChangeTracker();
   const health = new DatabaseHealth();
-  const { db, engine, where, batcher, followOthers, destroy } = openDatabase(
+  // Kysely's `log` hook times every statement; listeners come and go with servers.
+  const queryListeners = new Set<QueryListener>();
+  const { db, engine, where, batcher, followOthers, destroy, pool } = openDatabase(
     options,
     tracker,
     health,
+    (event) => {
+      for (const listener of queryListeners) {
+        listener(event.queryDurationMillis / 1000, event.level === 'error');
+      }
+    },
   );
+  const instrumentation: StorageInstrumentation = {
+    onQuery: (listener) => {
+      queryListeners.add(listener);
+      return () => queryListeners.delete(listener);
+    },
+    pool: () =>
+      pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+    readCache: readCacheStats(readCache ? tracker : NOT_FOLLOWED),
+  };
   let stopFollowing: () => Promise<void> = async () => undefined;
   try {
     await waitForDatabase(db, engine, where, databaseWaitMs, options.onDatabaseWait);
@@ -417,10 +452,12 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       service,
       principals,
       vulnerabilities: new SqlVulnerabilityStore(ctx),
+      audit: new SqlAuditStore(ctx),
       engine,
       location: { ...location },
       registryId: registry.id,
       health,
+      instrumentation,
       readCacheState: () => (!readCache ? 'off' : tracker.isFollowing() ? 'on' : 'bypassed'),
       close,
     };

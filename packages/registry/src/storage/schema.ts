@@ -268,6 +268,38 @@ export interface VulnerabilityImportTable {
   summary: string;
 }
 
+/**
+ * One audit log entry (migration 0007): a mutating request or a failed
+ * authentication. Append-only; `status`, `outcome` and `error_reason` are set
+ * once, after the response, while `outcome` is `unknown`.
+ */
+export interface AuditEventTable {
+  /** ULID: sorts by time. */
+  id: string;
+  at: number;
+  /** NULL when nobody was authenticated (a failed authentication). */
+  principal_id: string | null;
+  principal_name: string | null;
+  role: string | null;
+  method: string;
+  /** The route pattern, e.g. `/packer/2023-01-01/.../buckets/:bucket_name`. */
+  route: string;
+  /** The route's operationId. */
+  operation: string;
+  /** What the path names, e.g. `bucket/base/version/abc`; '' for none. */
+  resource: string;
+  /** The HTTP status; NULL while `outcome` is `unknown`. */
+  status: number | null;
+  /** `ok` | `denied` | `error` | `unknown` (in flight, or the process stopped before it was recorded). */
+  outcome: string;
+  /** The error's stable reason (`REGISTRY_ERR_...`), when there was one. */
+  error_reason: string | null;
+  request_id: string;
+  client_address: string;
+  /** Truncated (see AUDIT_USER_AGENT_MAX). */
+  user_agent: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   registry: RegistryTable;
@@ -288,6 +320,7 @@ export interface Database {
   vulnerability_affected: VulnerabilityAffectedTable;
   package_vulnerabilities: PackageVulnerabilityTable;
   vulnerability_imports: VulnerabilityImportTable;
+  audit_events: AuditEventTable;
 }
 
 /** Every table of {@link Database}, by name (the compiler checks none is missing). */
@@ -310,6 +343,7 @@ export const REGISTRY_TABLES = [
   'vulnerability_affected',
   'package_vulnerabilities',
   'vulnerability_imports',
+  'audit_events',
 ] as const satisfies readonly (keyof Database)[];
 const everyTableListed: Exclude<keyof Database, (typeof REGISTRY_TABLES)[number]> extends never
   ? true

@@ -176,4 +176,5 @@ export const ERROR_SAMPLES: RegistryErrorParams = {
   NoPrincipals: { host: '0.0.0.0' },
   AddressInUse: { address: '127.0.0.1:8080' },
   AddressUnusable: { address: '10.9.9.9:8080', why: 'listen EADDRNOTAVAIL' },
+  AuditUnavailable: { operation: 'CreateBucket', why: 'no such table: audit_events' },
 };

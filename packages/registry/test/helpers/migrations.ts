@@ -1,8 +1,15 @@
+/** What migration 0007 (the audit log) added, taken away again (its triggers go with the table). */
+export const BEFORE_0007 = [
+  'drop table audit_events',
+  "delete from kysely_migration where name = '0007-audit'",
+];
+
 /**
- * What migration 0006 (vulnerabilities) added, taken away again: a database as
+ * What migrations 0007 and 0006 (vulnerabilities) added, taken away again: a database as
  * it was before it. The specs of earlier migrations undo this first.
  */
 export const BEFORE_0006 = [
+  ...BEFORE_0007,
   'drop table package_vulnerabilities',
   'drop table vulnerability_affected',
   'drop table vulnerability_aliases',

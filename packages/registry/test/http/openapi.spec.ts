@@ -44,6 +44,7 @@ const ROUTES: readonly [string, string, string][] = [
   ['get', '/imprint/v1/principals', 'ListPrincipals'],
   ['post', '/imprint/v1/principals', 'CreatePrincipal'],
   ['delete', '/imprint/v1/principals/{principal_id}', 'DeletePrincipal'],
+  ['get', '/imprint/v1/audit', 'ListAuditEvents'],
   ['get', '/resource-manager/2019-12-10/organizations', 'OrganizationService_List'],
   ['get', '/resource-manager/2019-12-10/organizations/{id}', 'OrganizationService_Get'],
   ['get', '/resource-manager/2019-12-10/projects', 'ProjectService_List'],
