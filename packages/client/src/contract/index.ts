@@ -17,6 +17,7 @@ export * from './patterns-and-limits';
 export * from './models';
 export * from './requests';
 export * from './responses';
+export * from './webhooks';
 export { FreeObject, Model, ModelRef, Nullable, StringEnum, StringMap, Typed } from './kinds';
 export type { StringMapOptions, TModel } from './kinds';
 export * from './v2021';

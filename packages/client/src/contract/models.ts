@@ -23,6 +23,7 @@ import {
   Typed,
   type TModel,
 } from './kinds';
+import { Webhook, WebhookDelivery } from './webhooks';
 
 /*
  * Response models of the HCP Packer registry API, 2023-01-01, as Imprint's
@@ -557,4 +558,6 @@ export const RESPONSE_MODELS: readonly TModel[] = [
   Principal,
   CallerIdentity,
   TokenResponse,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -25,6 +25,9 @@ export interface ServeFlags extends StorageFlags {
   tokenTtl: number;
   tokenRateLimit: number;
   tokenRateLimitGlobal: number;
+  webhooksAllowPrivate?: boolean;
+  webhooksAllowHttp?: boolean;
+  webhooksPollInterval: number;
   logLevel: string;
 }
 
@@ -109,6 +112,11 @@ export async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise
       // The window keeps its default, one minute, which the flags' help speaks of.
       tokenRateLimit: { perClient: flags.tokenRateLimit, global: flags.tokenRateLimitGlobal },
       logger: { level: flags.logLevel },
+      webhooks: {
+        allowPrivateTargets: flags.webhooksAllowPrivate === true,
+        allowHttpTargets: flags.webhooksAllowHttp === true,
+        pollIntervalMs: flags.webhooksPollInterval,
+      },
       ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
   } catch (error) {

@@ -37,6 +37,7 @@ import type {
   Version,
 } from '@imprint/client';
 import type { VulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
+import type { WebhookStore } from '../resources/webhooks/webhook-store';
 
 /** A build as the API addresses it: bucket name, version fingerprint, build id. */
 export interface BuildRef {
@@ -437,6 +438,8 @@ export interface RegistryStorage {
   readonly principals: PrincipalStore;
   /** Imports of OSV data and their history (`imprint-registry vulns`). */
   readonly vulnerabilities: VulnerabilityStore;
+  /** Webhook subscriptions and their outbox (`/imprint/v1/webhooks`, the deliverer). */
+  readonly webhooks: WebhookStore;
   /** `sqlite` or `postgres`. */
   readonly engine: 'sqlite' | 'postgres';
   /** Whether the database answers (for `/readyz` and the server's log). */

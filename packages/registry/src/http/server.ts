@@ -32,6 +32,12 @@ import {
   schemaErrorFormatter,
 } from './error-handler';
 import { heartbeatSweeperPlugin } from './heartbeat-sweeper';
+import {
+  webhookDelivererPlugin,
+  webhookSettings,
+  type RegistryWebhookOptions,
+} from './webhook-deliverer';
+import { webhookRoutes } from '../resources/webhooks/webhooks.routes';
 import { storagePlugin } from './storage.plugin';
 import { RegistryScope } from './registry-scope';
 import {
@@ -54,6 +60,7 @@ export {
 } from '../config/defaults';
 
 export type { RegistryLogDestination } from './request-logging';
+export type { RegistryWebhookOptions } from './webhook-deliverer';
 
 /** Options of {@link buildRegistryServer} and {@link startRegistryServer}. */
 export interface RegistryServerOptions {
@@ -103,6 +110,8 @@ export interface RegistryServerOptions {
    * with {@link RunningRegistryServer.setSecureContext}.
    */
   readonly tls?: RegistryTlsOptions;
+  /** Webhook delivery: allowed targets, polling, retries (docs/guides/webhooks.md). */
+  readonly webhooks?: RegistryWebhookOptions;
 }
 
 /** The certificate and key of {@link RegistryServerOptions.tls}. */
@@ -203,6 +212,7 @@ export async function buildRegistryServer(
     ),
   };
 
+  const webhooks = webhookSettings(options.webhooks);
   const loopback = isLoopbackHost(host);
   const principalCount = await storage.principals.countPrincipals();
   if (!loopback && principalCount === 0) {
@@ -309,11 +319,14 @@ export async function buildRegistryServer(
     intervalMs: sweepIntervalMs,
   });
 
+  await app.register(webhookDelivererPlugin, { webhooks: storage.webhooks, settings: webhooks });
+
   await app.register(healthRoutes, context);
   await app.register(openApiRoutes, context);
   await app.register(tokenRoutes, { ...context, tokenRateLimit });
   await app.register(principalRoutes, context);
   await app.register(callerIdentityRoutes, context);
+  await app.register(webhookRoutes, { ...context, webhookSettings: webhooks });
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
   await app.register(sbomDownloadRoutes, context);

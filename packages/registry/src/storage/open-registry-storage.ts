@@ -32,6 +32,7 @@ import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../confi
 import { SbomBlobStore } from '../resources/sboms/sbom-blobs';
 import { deriveOsvIdentities, indexPendingSboms } from '../resources/packages/package-rows';
 import { SqlVulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
+import { SqlWebhookStore } from '../resources/webhooks/webhook-store';
 
 export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
@@ -417,6 +418,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       service,
       principals,
       vulnerabilities: new SqlVulnerabilityStore(ctx),
+      webhooks: new SqlWebhookStore(ctx),
       engine,
       location: { ...location },
       registryId: registry.id,

@@ -6,6 +6,7 @@ import { versionRevisionMigration } from './0003-version-revision';
 import { sbomsMigration } from './0004-sboms';
 import { packagesMigration } from './0005-packages';
 import { vulnerabilitiesMigration } from './0006-vulnerabilities';
+import { webhooksMigration } from './0008-webhooks';
 
 /**
  * Every schema migration for `engine`, keyed by a name that sorts in
@@ -21,6 +22,7 @@ export function migrationsFor(engine: Engine): Readonly<Record<string, Migration
     '0004-sboms': sbomsMigration(engine),
     '0005-packages': packagesMigration,
     '0006-vulnerabilities': vulnerabilitiesMigration,
+    '0008-webhooks': webhooksMigration,
   });
 }
 
