@@ -135,7 +135,7 @@ export function addServeCommand(program: Command, { io, names, run: setResult }:
     .addOption(
       new Option(
         '--webhooks-poll-interval <duration>',
-        'how often to deliver due webhooks (0: never)',
+        'how often to deliver due webhooks (0s: this process delivers none)',
       )
         .argParser(parser(parseUnsignedDurationMs))
         .default(1000, '1s'),

@@ -316,7 +316,11 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
         (d: any) => d.state === 'failed',
       );
       // The first attempt and one per retry delay.
-      expect(failed).toMatchObject({ attempts: RETRY_DELAYS_MS.length + 1, last_status: 500, next_attempt_at: null });
+      expect(failed).toMatchObject({
+        attempts: RETRY_DELAYS_MS.length + 1,
+        last_status: 500,
+        next_attempt_at: null,
+      });
       expect(failed.failed_at).not.toBeNull();
       expect(failed.last_error).toContain('HTTP 500');
     } finally {
