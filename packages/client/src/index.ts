@@ -14,6 +14,7 @@ export {
   PACKER_API_PREFIX,
   RESOURCE_MANAGER_PREFIX,
   IAM_CALLER_IDENTITY_PATH,
+  WEBHOOKS_PATH,
 } from './registry-client';
 export type {
   ResolvedLocation,
@@ -29,6 +30,7 @@ export type {
   RevokeVersionOptions,
   UpsertBucketOptions,
   IssuedToken,
+  WebhookOperations,
 } from './registry-client';
 export type { RegistryClientOptions, RetryOptions, CallOptions, FetchLike } from './options';
 export { ROLES, hasRole, isRole } from './roles';

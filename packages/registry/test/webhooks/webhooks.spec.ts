@@ -265,6 +265,25 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
     ok(await registry.request('DELETE', `/imprint/v1/webhooks/${hook.webhook.id}`));
   });
 
+  it('is managed through RegistryClient.webhooks', async () => {
+    const { client } = registry;
+    const { webhook, secret } = await client.webhooks.create({
+      name: 'via-client',
+      url: receiver.url,
+      events: ['version.delete'],
+    });
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(webhook.events).toEqual(['version.delete']);
+    expect((await client.webhooks.list()).webhooks.map((w) => w.name)).toContain('via-client');
+    expect(await client.webhooks.test(webhook.id)).toEqual({ ok: true, status: 200, error: null });
+    expect((await client.webhooks.deliveries(webhook.id)).deliveries).toEqual([]);
+    await client.webhooks.delete(webhook.id);
+    await expect(client.webhooks.delete(webhook.id)).rejects.toMatchObject({
+      grpcCode: 5,
+      reason: 'REGISTRY_ERR_WEBHOOK_NOT_FOUND',
+    });
+  });
+
   it('retries while the receiver is down and delivers once it is back', async () => {
     const hook = await create('flaky');
     await receiver.stop();
