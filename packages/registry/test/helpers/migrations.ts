@@ -1,8 +1,17 @@
+/** What migration 0008 (webhooks) added, taken away again: a database as it was before it. */
+export const BEFORE_0008 = [
+  'drop table webhook_outbox',
+  'drop table webhooks',
+  "delete from kysely_migration where name = '0008-webhooks'",
+];
+
 /**
- * What migration 0006 (vulnerabilities) added, taken away again: a database as
- * it was before it. The specs of earlier migrations undo this first.
+ * What migration 0006 (vulnerabilities) added, taken away again (and the
+ * later ones first): a database as it was before it. The specs of earlier
+ * migrations undo this first.
  */
 export const BEFORE_0006 = [
+  ...BEFORE_0008,
   'drop table package_vulnerabilities',
   'drop table vulnerability_affected',
   'drop table vulnerability_aliases',
