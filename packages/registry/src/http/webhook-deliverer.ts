@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { WebhookStore } from '../resources/webhooks/webhook-store';
 import { sendWebhook } from '../resources/webhooks/webhook-sender';
 import type { TargetPolicy } from '../resources/webhooks/safe-target';
-import { DatabaseUnavailableError } from '../storage/availability';
+import { runPeriodically } from './periodic-task';
 
 /** The deliverer's settings, resolved (see RegistryServerOptions.webhooks). */
 export interface WebhookDeliverySettings {
@@ -38,10 +38,6 @@ const deliverWebhooks: FastifyPluginAsync<Options> = async (app, { webhooks, set
   const worker = `${process.pid}-${randomUUID()}`;
   // Longer than one attempt can take, so a lease never ends while its delivery is in flight.
   const leaseMs = settings.timeoutMs * 2 + 10_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
   const deliverOnce = async (): Promise<number> => {
     const claimed = await webhooks.claimDue(worker, BATCH, leaseMs);
     await Promise.all(
@@ -63,34 +59,14 @@ const deliverWebhooks: FastifyPluginAsync<Options> = async (app, { webhooks, set
     return claimed.length;
   };
 
-  const poll = (): void => {
-    if (running || stopped) return;
-    running = (async () => {
+  runPeriodically(app, {
+    name: 'webhook delivery',
+    intervalMs: settings.pollIntervalMs,
+    atStart: true,
+    run: async (stopping) => {
       // A full batch means more may be due: keep going until the outbox is drained.
-      while (!stopped && (await deliverOnce()) === BATCH);
-    })()
-      .catch((error: unknown) => {
-        if (error instanceof DatabaseUnavailableError) {
-          app.log.debug({ reason: error.reason }, `webhook delivery skipped: ${error.message}`);
-        } else {
-          app.log.error({ err: error }, 'webhook delivery failed');
-        }
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  app.addHook('onReady', async () => {
-    timer = setInterval(poll, settings.pollIntervalMs);
-    timer.unref();
-    poll();
-  });
-  app.addHook('onClose', async () => {
-    stopped = true;
-    if (timer) clearInterval(timer);
-    timer = undefined;
-    await running;
+      while (!stopping() && (await deliverOnce()) === BATCH);
+    },
   });
 };
 
