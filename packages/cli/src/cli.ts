@@ -19,6 +19,7 @@ import { addSearchCommand } from './commands/search';
 import { addValidateCommand } from './commands/validate';
 import { addVersionsCommands } from './commands/versions';
 import { addVulnsCommands } from './commands/vulns';
+import { addWebhooksCommands } from './commands/webhooks';
 import { cliErrors, client, core, registry } from './lazy';
 
 export { EXIT, UsageError } from './commands/context';
@@ -100,6 +101,7 @@ function assemble(io: CliIo, ctx: Context | undefined, mountRegistry: boolean): 
   addAncestryCommand(program, c);
   addSearchCommand(program, c);
   addAuditCommand(program, c);
+  addWebhooksCommands(program, c);
   addPluginsCommands(program, c);
 
   return program;

@@ -14,6 +14,7 @@ export {
   PACKER_API_PREFIX,
   RESOURCE_MANAGER_PREFIX,
   IAM_CALLER_IDENTITY_PATH,
+  WEBHOOKS_PATH,
 } from './registry-client';
 export type {
   ResolvedLocation,
@@ -30,6 +31,7 @@ export type {
   UpsertBucketOptions,
   IssuedToken,
   ListAuditEventsOptions,
+  WebhookOperations,
 } from './registry-client';
 export type { RegistryClientOptions, RetryOptions, CallOptions, FetchLike } from './options';
 export { ROLES, hasRole, isRole } from './roles';

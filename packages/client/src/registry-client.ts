@@ -39,6 +39,7 @@ import * as sboms from './operations/sboms';
 import type { RevokeVersionOptions } from './operations/versions';
 import * as versions from './operations/versions';
 import * as vulnerabilities from './operations/vulnerabilities';
+import { webhookOperations, type WebhookOperations } from './operations/webhooks';
 import type { CallOptions } from './options';
 
 // The public surface: each method documents one operation and hands it to
@@ -66,6 +67,8 @@ export type {
 } from './operations/vulnerabilities';
 export type { UpsertBucketOptions } from './operations/buckets';
 export type { ListAuditEventsOptions } from './operations/audit';
+export type { WebhookOperations } from './operations/webhooks';
+export { WEBHOOKS_PATH } from './operations/webhooks';
 
 /**
  * Typed client for the Imprint registry, or any server speaking the HCP
@@ -274,6 +277,11 @@ export class RegistryClient extends RegistryClientBase {
     ...args: OperationArgs<typeof packages.searchPackages>
   ): Promise<SearchPackagesResponse> {
     return packages.searchPackages(this.connection, ...args);
+  }
+
+  /** The webhooks admin API (`/imprint/v1/webhooks`, admin role): create, list, delete, test, deliveries. */
+  get webhooks(): WebhookOperations {
+    return webhookOperations(this.connection);
   }
 
   // ---- vulnerabilities --------------------------------------------------------------

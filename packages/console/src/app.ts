@@ -9,6 +9,7 @@ import { PackagesPage } from './views/packages-page';
 import { SearchPage } from './views/search-page';
 import { renderSignIn } from './views/sign-in';
 import { VersionPage } from './views/version-page';
+import { WebhooksPage } from './views/webhooks-page';
 
 /** A page of the console: loads its data through the API, renders from it. */
 export interface Page {
@@ -171,6 +172,8 @@ export class ConsoleApp {
         return new SearchPage(this, route.query);
       case 'packages':
         return new PackagesPage(this, route);
+      case 'webhooks':
+        return new WebhooksPage(this);
       default:
         return {
           title: 'Not found',
@@ -256,6 +259,7 @@ export class ConsoleApp {
           ? html`<nav aria-label="Main">
                 <a href="#/buckets">Buckets</a>
                 <a href="#/packages">Packages</a>
+                ${this.can('admin') ? html`<a href="#/webhooks">Webhooks</a>` : nothing}
               </nav>
               <form class="artifact-search" role="search" @submit=${this.onSearch}>
                 <label for="artifact-search-input">Find an artifact</label>

@@ -6,6 +6,7 @@ export type Route =
   | { page: 'version'; bucket: string; fingerprint: string }
   | { page: 'search'; query: string }
   | { page: 'packages'; name: string; version: string }
+  | { page: 'webhooks' }
   | { page: 'not-found' }
   | { page: 'redirect'; to: string };
 
@@ -37,6 +38,7 @@ export function parseRoute(hash: string): Route {
       return { page: 'version', bucket: parts[1], fingerprint: parts[3] };
     }
   }
+  if (parts[0] === 'webhooks' && parts.length === 1) return { page: 'webhooks' };
   if (parts[0] === 'search' && parts.length === 1) {
     return { page: 'search', query: new URLSearchParams(queryPart).get('q') ?? '' };
   }

@@ -19,6 +19,7 @@ export * from './requests';
 export * from './responses';
 export * from './audit-event';
 export * from './audit';
+export * from './webhooks';
 export { FreeObject, Model, ModelRef, Nullable, StringEnum, StringMap, Typed } from './kinds';
 export type { StringMapOptions, TModel } from './kinds';
 export * from './v2021';

@@ -24,6 +24,7 @@ import {
   Typed,
   type TModel,
 } from './kinds';
+import { Webhook, WebhookDelivery } from './webhooks';
 
 /*
  * Response models of the HCP Packer registry API, 2023-01-01, as Imprint's
@@ -559,4 +560,6 @@ export const RESPONSE_MODELS: readonly TModel[] = [
   CallerIdentity,
   TokenResponse,
   AuditEvent,
+  Webhook,
+  WebhookDelivery,
 ];

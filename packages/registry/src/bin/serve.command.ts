@@ -162,6 +162,26 @@ export function addServeCommand(program: Command, { io, names, run: setResult }:
     .addOption(new Option('--metrics-public', 'allow --metrics-listen on a non-loopback address'))
     .addOption(new Option('--no-metrics', 'serve no /metrics and count nothing'))
     .addOption(
+      new Option(
+        '--webhooks-allow-private',
+        'deliver webhooks to private, loopback and link-local addresses too (default: refused)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--webhooks-allow-http',
+        'accept plain http:// webhook targets (default: https only)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--webhooks-poll-interval <duration>',
+        'how often to deliver due webhooks (0s: this process delivers none)',
+      )
+        .argParser(parser(parseUnsignedDurationMs))
+        .default(1000, '1s'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(LOG_LEVELS)
         .env('IMPRINT_LOG_LEVEL')

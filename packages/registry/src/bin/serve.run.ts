@@ -30,6 +30,9 @@ export interface ServeFlags extends StorageFlags {
   metricsListen?: ListenAddress;
   metricsPublic?: boolean;
   auditLog?: string;
+  webhooksAllowPrivate?: boolean;
+  webhooksAllowHttp?: boolean;
+  webhooksPollInterval: number;
   logLevel: string;
 }
 
@@ -119,6 +122,11 @@ export async function serve(flags: ServeFlags, io: CliIo, names: Names): Promise
         public: flags.metricsPublic === true,
       },
       ...(flags.auditLog ? { auditLog: flags.auditLog } : {}),
+      webhooks: {
+        allowPrivateTargets: flags.webhooksAllowPrivate === true,
+        allowHttpTargets: flags.webhooksAllowHttp === true,
+        pollIntervalMs: flags.webhooksPollInterval,
+      },
       ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     });
   } catch (error) {

@@ -38,6 +38,7 @@ import type {
 } from '@imprint/client';
 import type { AuditStore } from '../audit/audit-store';
 import type { VulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
+import type { WebhookStore } from '../resources/webhooks/webhook-store';
 
 /** A build as the API addresses it: bucket name, version fingerprint, build id. */
 export interface BuildRef {
@@ -440,6 +441,8 @@ export interface RegistryStorage {
   readonly vulnerabilities: VulnerabilityStore;
   /** The audit log (append-only; the HTTP server writes it, `GET /imprint/v1/audit` reads it). */
   readonly audit: AuditStore;
+  /** Webhook subscriptions and their outbox (`/imprint/v1/webhooks`, the deliverer). */
+  readonly webhooks: WebhookStore;
   /** `sqlite` or `postgres`. */
   readonly engine: 'sqlite' | 'postgres';
   /** Whether the database answers (for `/readyz` and the server's log). */

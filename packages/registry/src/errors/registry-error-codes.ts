@@ -67,6 +67,16 @@ export const RegistryErrorReason = {
   SBOM_TOO_LARGE: 'REGISTRY_ERR_SBOM_TOO_LARGE',
   /** 7: an SBOM download URL whose signature is wrong or whose time is up. */
   SBOM_LINK_INVALID: 'REGISTRY_ERR_SBOM_LINK_INVALID',
+  /** 3: a webhook target URL is not an absolute https (or allowed http) URL, or carries credentials. */
+  WEBHOOK_URL_INVALID: 'REGISTRY_ERR_WEBHOOK_URL_INVALID',
+  /** 3: a webhook target is a private, loopback or link-local address the operator has not allowed. */
+  WEBHOOK_TARGET_REFUSED: 'REGISTRY_ERR_WEBHOOK_TARGET_REFUSED',
+  /** 9: the target did not answer the verification event with a 2xx, so the webhook was not created. */
+  WEBHOOK_VERIFICATION_FAILED: 'REGISTRY_ERR_WEBHOOK_VERIFICATION_FAILED',
+  /** 5: no webhook with that id. */
+  WEBHOOK_NOT_FOUND: 'REGISTRY_ERR_WEBHOOK_NOT_FOUND',
+  /** 6: a webhook of that name exists. */
+  WEBHOOK_EXISTS: 'REGISTRY_ERR_WEBHOOK_EXISTS',
   /** 6: a build's parent_version_id / parent_channel_id is already set to another value. */
   BUILD_PARENT_IMMUTABLE: 'REGISTRY_ERR_BUILD_PARENT_IMMUTABLE',
 

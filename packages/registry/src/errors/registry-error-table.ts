@@ -3,6 +3,7 @@ import { HTTP_ERROR_ROWS } from './http-error-rows';
 import { INPUT_ERROR_ROWS } from './input-error-rows';
 import { RESOURCE_ERROR_ROWS } from './resource-error-rows';
 import { SBOM_ERROR_ROWS } from './sbom-error-rows';
+import { WEBHOOK_ERROR_ROWS } from './webhook-error-rows';
 
 export type { RegistryErrorRow } from './registry-error-row';
 export type { VersionRef } from './resource-error-rows';
@@ -21,6 +22,7 @@ export const REGISTRY_ERROR_TABLE = {
   ...INPUT_ERROR_ROWS,
   ...RESOURCE_ERROR_ROWS,
   ...SBOM_ERROR_ROWS,
+  ...WEBHOOK_ERROR_ROWS,
   ...HTTP_ERROR_ROWS,
   ...AUDIT_ERROR_ROWS,
 } as const;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RegistryService } from '../domain/registry-contract';
-import { DatabaseUnavailableError } from '../storage/availability';
+import { runPeriodically } from './periodic-task';
 
 export type HeartbeatSweeperOptions = {
   readonly service: RegistryService;
@@ -14,12 +14,10 @@ const sweepHeartbeats: FastifyPluginAsync<HeartbeatSweeperOptions> = async (
   { service, intervalMs },
 ) => {
   if (intervalMs <= 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-
-  const sweep = (): void => {
-    if (running) return;
-    running = (async () => {
+  runPeriodically(app, {
+    name: 'heartbeat sweep',
+    intervalMs,
+    run: async () => {
       const cancelled = await service.cancelStaleBuilds();
       if (cancelled > 0) {
         app.log.info({ cancelled }, 'cancelled builds whose heartbeats stopped');
@@ -27,29 +25,7 @@ const sweepHeartbeats: FastifyPluginAsync<HeartbeatSweeperOptions> = async (
       // Scheduled revocations read as revoked on their own; rolling channels back needs a write.
       const revoked = await service.processDueRevocations();
       if (revoked > 0) app.log.info({ revoked }, 'applied scheduled revocations that came due');
-    })()
-      .catch((error: unknown) => {
-        // The database being away is logged once by the server, not as a bug per sweep.
-        if (error instanceof DatabaseUnavailableError) {
-          app.log.debug({ reason: error.reason }, `heartbeat sweep skipped: ${error.message}`);
-        } else {
-          app.log.error({ err: error }, 'heartbeat sweep failed');
-        }
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  app.addHook('onReady', async () => {
-    timer = setInterval(sweep, intervalMs);
-    timer.unref();
-  });
-
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
-    timer = undefined;
-    await running;
+    },
   });
 };
 

@@ -42,6 +42,12 @@ import {
   type RegistryMetricsOptions,
 } from './metrics/metrics-exposure';
 import { metricsPlugin } from './metrics/metrics.plugin';
+import {
+  webhookDelivererPlugin,
+  webhookSettings,
+  type RegistryWebhookOptions,
+} from './webhook-deliverer';
+import { webhookRoutes } from '../resources/webhooks/webhooks.routes';
 import { storagePlugin } from './storage.plugin';
 import { RegistryScope } from './registry-scope';
 import {
@@ -64,6 +70,7 @@ export {
 } from '../config/defaults';
 
 export type { RegistryLogDestination } from './request-logging';
+export type { RegistryWebhookOptions } from './webhook-deliverer';
 
 /** Options of {@link buildRegistryServer} and {@link startRegistryServer}. */
 export interface RegistryServerOptions {
@@ -127,6 +134,8 @@ export interface RegistryServerOptions {
    * logged, not fatal. Default: none.
    */
   readonly auditLog?: string;
+  /** Webhook delivery: allowed targets, polling, retries (docs/guides/webhooks.md). */
+  readonly webhooks?: RegistryWebhookOptions;
 }
 
 /** The certificate and key of {@link RegistryServerOptions.tls}. */
@@ -230,6 +239,7 @@ export async function buildRegistryServer(
   };
 
   checkMetricsOptions(options.metrics);
+  const webhooks = webhookSettings(options.webhooks);
   const loopback = isLoopbackHost(host);
   const principalCount = await storage.principals.countPrincipals();
   if (!loopback && principalCount === 0) {
@@ -345,12 +355,15 @@ export async function buildRegistryServer(
     intervalMs: sweepIntervalMs,
   });
 
+  await app.register(webhookDelivererPlugin, { webhooks: storage.webhooks, settings: webhooks });
+
   await app.register(healthRoutes, context);
   await app.register(openApiRoutes, context);
   await app.register(tokenRoutes, { ...context, tokenRateLimit });
   await app.register(principalRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(callerIdentityRoutes, context);
+  await app.register(webhookRoutes, { ...context, webhookSettings: webhooks });
   await app.register(consoleRoutes, { consoleDir: options.consoleDir });
   await app.register(resourceManagerRoutes, context);
   await app.register(sbomDownloadRoutes, context);

@@ -34,6 +34,7 @@ import { SbomBlobStore } from '../resources/sboms/sbom-blobs';
 import { deriveOsvIdentities, indexPendingSboms } from '../resources/packages/package-rows';
 import { SqlVulnerabilityStore } from '../resources/vulnerabilities/vulnerability-store';
 import { SqlAuditStore } from '../audit/audit-store';
+import { SqlWebhookStore } from '../resources/webhooks/webhook-store';
 
 export { DEFAULT_DATABASE_WAIT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../config/defaults';
 
@@ -453,6 +454,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       principals,
       vulnerabilities: new SqlVulnerabilityStore(ctx),
       audit: new SqlAuditStore(ctx),
+      webhooks: new SqlWebhookStore(ctx),
       engine,
       location: { ...location },
       registryId: registry.id,

@@ -300,6 +300,39 @@ export interface AuditEventTable {
   user_agent: string;
 }
 
+/** A webhook subscription (migration 0008). */
+export interface WebhookTable {
+  id: string;
+  name: string;
+  url: string;
+  /** JSON array of event names; `[]` subscribes to every event. */
+  events: string;
+  /** Signs deliveries (HMAC-SHA512); shown once, at create. */
+  secret: string;
+  enabled: number;
+  created_at: number;
+  created_by: string;
+}
+
+/** One event for one subscription, written with the change it reports. */
+export interface WebhookOutboxTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  /** The JSON body, exactly as sent (so every attempt signs the same bytes). */
+  payload: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  /** A deliverer's lease: other processes skip the row until then. */
+  locked_until: number | null;
+  locked_by: string | null;
+  delivered_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
+  last_status: number | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   registry: RegistryTable;
@@ -321,6 +354,8 @@ export interface Database {
   package_vulnerabilities: PackageVulnerabilityTable;
   vulnerability_imports: VulnerabilityImportTable;
   audit_events: AuditEventTable;
+  webhooks: WebhookTable;
+  webhook_outbox: WebhookOutboxTable;
 }
 
 /** Every table of {@link Database}, by name (the compiler checks none is missing). */
@@ -344,6 +379,8 @@ export const REGISTRY_TABLES = [
   'package_vulnerabilities',
   'vulnerability_imports',
   'audit_events',
+  'webhooks',
+  'webhook_outbox',
 ] as const satisfies readonly (keyof Database)[];
 const everyTableListed: Exclude<keyof Database, (typeof REGISTRY_TABLES)[number]> extends never
   ? true

@@ -1,12 +1,21 @@
-/** What migration 0007 (the audit log) added, taken away again (its triggers go with the table). */
+/** What migration 0008 (webhooks) added, taken away again: a database as it was before it. */
+export const BEFORE_0008 = [
+  'drop table webhook_outbox',
+  'drop table webhooks',
+  "delete from kysely_migration where name = '0008-webhooks'",
+];
+
+/** What migration 0007 (the audit log) added, taken away again (and 0008 first; its triggers go with the table). */
 export const BEFORE_0007 = [
+  ...BEFORE_0008,
   'drop table audit_events',
   "delete from kysely_migration where name = '0007-audit'",
 ];
 
 /**
- * What migrations 0007 and 0006 (vulnerabilities) added, taken away again: a database as
- * it was before it. The specs of earlier migrations undo this first.
+ * What migration 0006 (vulnerabilities) added, taken away again (and the
+ * later ones first): a database as it was before it. The specs of earlier
+ * migrations undo this first.
  */
 export const BEFORE_0006 = [
   ...BEFORE_0007,

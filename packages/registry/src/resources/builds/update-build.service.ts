@@ -19,6 +19,7 @@ import { artifactToWire, buildToWire } from '../../domain/wire';
 import type { VersionRow } from '../../domain/wire';
 import { planCompletion } from '../versions/completion';
 import { writeVersion } from '../versions/version-writes';
+import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
 import { missingVersion } from '../versions/versions.service';
 import { parseBuildFields, setOnce } from './build-requests';
 import { buildNotFound, newArtifactRows } from './builds.service';
@@ -56,7 +57,10 @@ export async function updateBuild(
   const status = optionalEnum(input, 'status', BUILD_STATUSES);
   const fields = parseBuildFields(input);
   const buildKey = lookupName(buildId, 'build_id');
-  const attempt = async (db: Db): Promise<Build | typeof CHANGED_MEANWHILE> => {
+  const attempt = async (
+    db: Db,
+    inTransaction: boolean,
+  ): Promise<Build | typeof CHANGED_MEANWHILE | typeof NEEDS_TRANSACTION> => {
     const now = ctx.nowMs();
     const {
       version,
@@ -138,6 +142,10 @@ export async function updateBuild(
             now,
           )
         : undefined;
+    const failed = next === 'BUILD_FAILED' && current !== 'BUILD_FAILED';
+    // Events are written with the change; PostgreSQL's one-statement write
+    // has no transaction, so a write that reports one runs again inside one.
+    if ((failed || completion !== undefined) && !inTransaction) return NEEDS_TRANSACTION;
     const written = await writeVersion(ctx, db, {
       version,
       expectRevision: version.revision,
@@ -146,20 +154,36 @@ export async function updateBuild(
       completion,
     });
     if (!written.written) return CHANGED_MEANWHILE;
+    if (completion !== undefined) {
+      await enqueueEvent(ctx, db, 'version.complete', () => versionEventPayload(db, version.id));
+    }
+    if (failed) {
+      await enqueueEvent(ctx, db, 'build.fail', async () => ({
+        ...(await versionEventPayload(db, version.id)),
+        build: {
+          id: build.id,
+          component_type: build.component_type,
+          platform: changes.platform,
+          packer_run_uuid: changes.packer_run_uuid,
+        },
+      }));
+    }
     return buildToWire(updated, [...storedArtifacts, ...added].map(artifactToWire));
   };
 
   if (ctx.engine === 'sqlite') {
     return ctx.transaction(async (trx) => {
-      const result = await attempt(trx);
+      const result = await attempt(trx, true);
       // Serialised: nothing can change between its read and its write.
-      if (result === CHANGED_MEANWHILE) throw new Error('a version changed inside a transaction');
+      if (result === CHANGED_MEANWHILE || result === NEEDS_TRANSACTION)
+        throw new Error('a version changed inside a transaction');
       return result;
     });
   }
   for (let tries = 1; ; tries += 1) {
-    const result = await attempt(ctx.db);
-    if (result !== CHANGED_MEANWHILE) return result;
+    let result = await attempt(ctx.db, false);
+    if (result === NEEDS_TRANSACTION) result = await ctx.transaction((trx) => attempt(trx, true));
+    if (result !== CHANGED_MEANWHILE && result !== NEEDS_TRANSACTION) return result;
     if (tries >= MAX_WRITE_ATTEMPTS) throw tooManyConcurrentWrites(ctx.engine, fingerprint);
     // Writers of one version (its builds finishing together) collide rarely; spread them out.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * tries * 2));
@@ -188,6 +212,8 @@ async function readVersionWithBuilds(
 
 /** What an UpdateBuild attempt answers when the version changed between its read and its write. */
 const CHANGED_MEANWHILE = Symbol('changed meanwhile');
+/** What an attempt answers, before writing, when its write reports an event (PostgreSQL outside a transaction). */
+const NEEDS_TRANSACTION = Symbol('needs a transaction');
 /** Attempts of an UpdateBuild whose version other writers keep changing, before 503. */
 const MAX_WRITE_ATTEMPTS = 25;
 

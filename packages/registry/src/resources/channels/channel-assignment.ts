@@ -3,6 +3,7 @@ import type { ChannelTable, Database, Db } from '../../storage/schema';
 import { inChunks } from '../../storage/sql-helpers';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
+import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
 
 /** The version facts a channel assignment records. */
 export interface AssignedVersion {
@@ -31,6 +32,21 @@ export async function setChannelVersion(
   await recordAssignment(ctx, db, channel.id, version, author, now);
   if (channel.managed === 1)
     await refreshBucketPlatforms(db, channel.bucket_id, version?.id ?? null, now);
+  const event = version === null ? 'channel.unassign-version' : 'channel.assign-version';
+  await enqueueEvent(ctx, db, event, async () => {
+    const row = await db
+      .selectFrom('channels')
+      .innerJoin('buckets', 'buckets.id', 'channels.bucket_id')
+      .select(['channels.name', 'buckets.name as bucket_name'])
+      .where('channels.id', '=', channel.id)
+      .executeTakeFirstOrThrow();
+    const assigned = version === null ? {} : await versionEventPayload(db, version.id);
+    return {
+      ...assigned,
+      bucket_name: row.bucket_name,
+      channel: { id: channel.id, name: row.name, author },
+    };
+  });
 }
 
 /** Appends a channel's history entry. */

@@ -5,6 +5,7 @@ import { applyDueRevocations, refreshLatest } from '../channels/channel-assignme
 import { SYSTEM_AUTHOR, versionHref, versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
 import type { VersionRow } from '../../domain/wire';
+import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
 
 /*
  * Revocation, restore and their cascade over the ancestry graph (declared and
@@ -208,6 +209,8 @@ export async function revokeVersion(
   if (record.revokeAt <= now) {
     await applyDueRevocations(ctx, db, record.author, now, { kind: 'root', rootId: version.id });
   }
+  const event = record.revokeAt <= now ? 'version.revoke' : 'version.schedule-revocation';
+  await enqueueEvent(ctx, db, event, () => versionEventPayload(db, version.id));
 }
 
 /**
@@ -223,6 +226,7 @@ export async function restoreVersion(
   now: number,
 ): Promise<void> {
   await clearInheritedFrom(ctx, db, version.id, true, now);
+  await enqueueEvent(ctx, db, 'version.restore', () => versionEventPayload(db, version.id));
 }
 
 /** The effective-revocation columns of a version that has none. */

@@ -3,6 +3,7 @@ import type { BuildTable, Db, VersionLinkTable, VersionTable } from '../../stora
 import { inChunks } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
 import { inheritedFrom } from '../revocation/revocation';
+import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
 import { writeVersion } from './version-writes';
 
 interface Link {
@@ -123,6 +124,7 @@ export async function maybeCompleteVersion(
   const completion = await planCompletion(ctx, db, version, builds, now);
   if (!completion) return false;
   await writeVersion(ctx, db, { version, now, completion });
+  await enqueueEvent(ctx, db, 'version.complete', () => versionEventPayload(db, version.id));
   return true;
 }
 

@@ -29,6 +29,7 @@ import { deleteSbomsOf } from '../sboms/sbom-cleanup';
 import { lockedChannels, rollBackChannel } from '../channels/channel-assignment';
 import { requireNamed, shownName } from '../lookup';
 import { INSERT_VERSION, NEW_VERSION } from './versions.sql';
+import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
 
 const VERSION_LIST = tableListSpec(
   'versions',
@@ -243,6 +244,8 @@ export async function deleteVersion(
     );
     for (const channel of locked) await rollBackChannel(ctx, trx, channel, actor.name, now, true);
     const blobs = await deleteSbomsOf(ctx, trx, { versionId: version.id });
+    // Before the row goes: the payload is read from it.
+    await enqueueEvent(ctx, trx, 'version.delete', () => versionEventPayload(trx, version.id));
     await trx.deleteFrom('versions').where('id', '=', version.id).execute();
     return blobs;
   });

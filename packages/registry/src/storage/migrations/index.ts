@@ -7,6 +7,7 @@ import { sbomsMigration } from './0004-sboms';
 import { packagesMigration } from './0005-packages';
 import { vulnerabilitiesMigration } from './0006-vulnerabilities';
 import { auditMigration } from './0007-audit';
+import { webhooksMigration } from './0008-webhooks';
 
 /**
  * Every schema migration for `engine`, keyed by a name that sorts in
@@ -23,6 +24,7 @@ export function migrationsFor(engine: Engine): Readonly<Record<string, Migration
     '0005-packages': packagesMigration,
     '0006-vulnerabilities': vulnerabilitiesMigration,
     '0007-audit': auditMigration(engine),
+    '0008-webhooks': webhooksMigration,
   });
 }
 
