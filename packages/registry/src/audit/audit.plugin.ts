@@ -36,7 +36,14 @@ const audit: FastifyPluginAsync<AuditPluginOptions> = async (app, { store, sink 
       },
       (error: unknown) => {
         pending.set(request, false);
-        request.log.error({ err: error }, 'cannot write the audit log entry: refusing the change');
+        // The database being down is logged once, as a warning, by the storage
+        // (and answered 503): an error line here would repeat it for every request.
+        if (!(error instanceof RegistryError)) {
+          request.log.error(
+            { err: error },
+            'cannot write the audit log entry: refusing the change',
+          );
+        }
         // The database down is its own answer (503, retried by clients); anything
         // else that stops the entry is the audit log's.
         done(
@@ -78,7 +85,10 @@ const audit: FastifyPluginAsync<AuditPluginOptions> = async (app, { store, sink 
         done();
       },
       (error: unknown) => {
-        request.log.error({ err: error }, 'cannot record the outcome in the audit log');
+        // With the database down the entry stays `unknown` (documented); the
+        // storage has already warned that it is down.
+        const level = error instanceof RegistryError ? 'warn' : 'error';
+        request.log[level]({ err: error }, 'cannot record the outcome in the audit log');
         done();
       },
     );

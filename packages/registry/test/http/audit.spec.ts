@@ -78,6 +78,7 @@ function fillPath(path: string, registry: TestRegistry): string {
     slug: 'audit-chan',
     principal_id: '01JAUD1T000000000000000002',
     sbom_name: 'sbom',
+    webhook_id: '01JAUD1T000000000000000003',
   };
   return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (!(name in values)) throw new Error(`no test value for path param ${name} (${path})`);
