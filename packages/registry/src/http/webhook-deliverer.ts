@@ -34,6 +34,13 @@ type Options = { readonly webhooks: WebhookStore; readonly settings: WebhookDeli
 
 const deliverWebhooks: FastifyPluginAsync<Options> = async (app, { webhooks, settings }) => {
   if (settings.pollIntervalMs <= 0) return;
+  const attempts = app.metrics.counter({
+    name: 'imprint_webhook_deliveries_total',
+    help:
+      'Webhook delivery attempts by outcome: delivered; retry (failed, tried again later); ' +
+      'failed (the last attempt failed: the delivery is given up).',
+    labelNames: ['outcome'],
+  });
   // Leases name their holder; a restarted process is a new holder.
   const worker = `${process.pid}-${randomUUID()}`;
   // Longer than one attempt can take, so a lease never ends while its delivery is in flight.
@@ -48,6 +55,8 @@ const deliverWebhooks: FastifyPluginAsync<Options> = async (app, { webhooks, set
           { policy: settings.policy, timeoutMs: settings.timeoutMs, nowMs: Date.now() },
         );
         await webhooks.recordAttempt(delivery, worker, result, settings.retryDelaysMs);
+        const last = delivery.attempts + 1 > settings.retryDelaysMs.length;
+        attempts.inc({ outcome: result.ok ? 'delivered' : last ? 'failed' : 'retry' });
         if (!result.ok) {
           app.log.warn(
             { delivery: delivery.id, attempt: delivery.attempts + 1, status: result.status },

@@ -41,6 +41,16 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
     return created;
   };
 
+  /** `imprint_webhook_deliveries_total{outcome}` from /metrics (loopback: no token needed). */
+  async function deliveryCount(outcome: string): Promise<number> {
+    const text = await (await fetch(`${registry.url}/metrics`)).text();
+    const line = new RegExp(
+      `^imprint_webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)$`,
+      'm',
+    ).exec(text);
+    return Number(line?.[1] ?? 0);
+  }
+
   it('verifies the target at create with a signed verification event; the secret is shown once', async () => {
     const before = receiver.received.length;
     const created = await create('verified');
@@ -317,6 +327,8 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
     expect(
       receiver.events().filter((r) => r.json.event_payload.version?.fingerprint === fp),
     ).toHaveLength(1);
+    expect(await deliveryCount('retry')).toBeGreaterThanOrEqual(2);
+    expect(await deliveryCount('delivered')).toBeGreaterThanOrEqual(1);
     ok(await registry.request('DELETE', `/imprint/v1/webhooks/${hook.webhook.id}`));
   });
 
@@ -350,6 +362,10 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
     );
     expect(tested).toEqual({ ok: true, status: 200, error: null });
     ok(await registry.request('DELETE', `/imprint/v1/webhooks/${hook.webhook.id}`));
+
+    // Every attempt is counted in /metrics, by outcome.
+    expect(await deliveryCount('failed')).toBeGreaterThanOrEqual(1);
+    expect(await deliveryCount('retry')).toBeGreaterThanOrEqual(RETRY_DELAYS_MS.length);
   });
 });
 
