@@ -2,6 +2,7 @@ import { html, nothing, render, type TemplateResult } from 'lit';
 import { hasRole, type Role } from '@imprint/client';
 import { RegistrySession, isUnauthorized, messageOf } from './session';
 import { parseRoute, type Route } from './router';
+import { AuditPage } from './views/audit-page';
 import { BucketPage } from './views/bucket-page';
 import { BucketsPage } from './views/buckets-page';
 import { BucketVulnerabilitiesPage } from './views/bucket-vulnerabilities-page';
@@ -174,6 +175,8 @@ export class ConsoleApp {
         return new PackagesPage(this, route);
       case 'webhooks':
         return new WebhooksPage(this);
+      case 'audit':
+        return new AuditPage(this, route.filters);
       default:
         return {
           title: 'Not found',
@@ -259,7 +262,11 @@ export class ConsoleApp {
           ? html`<nav aria-label="Main">
                 <a href="#/buckets">Buckets</a>
                 <a href="#/packages">Packages</a>
-                ${this.can('admin') ? html`<a href="#/webhooks">Webhooks</a>` : nothing}
+                ${
+                  this.can('admin')
+                    ? html`<a href="#/webhooks">Webhooks</a> <a href="#/audit">Audit log</a>`
+                    : nothing
+                }
               </nav>
               <form class="artifact-search" role="search" @submit=${this.onSearch}>
                 <label for="artifact-search-input">Find an artifact</label>

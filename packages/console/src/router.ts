@@ -7,8 +7,31 @@ export type Route =
   | { page: 'search'; query: string }
   | { page: 'packages'; name: string; version: string }
   | { page: 'webhooks' }
+  | { page: 'audit'; filters: AuditFilters }
   | { page: 'not-found' }
   | { page: 'redirect'; to: string };
+
+/** The audit log's filters and page, as its address carries them (`#/audit?outcome=denied&…`). */
+export interface AuditFilters {
+  principal: string;
+  operation: string;
+  outcome: string;
+  resource: string;
+  /** RFC 3339. */
+  since: string;
+  /** The API's page token; empty for the newest page. */
+  page: string;
+}
+
+/** The keys of {@link AuditFilters}, in the order the address lists them. */
+export const AUDIT_FILTER_KEYS = [
+  'principal',
+  'operation',
+  'outcome',
+  'resource',
+  'since',
+  'page',
+] as const satisfies readonly (keyof AuditFilters)[];
 
 function decode(segment: string): string | undefined {
   try {
@@ -39,6 +62,13 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (parts[0] === 'webhooks' && parts.length === 1) return { page: 'webhooks' };
+  if (parts[0] === 'audit' && parts.length === 1) {
+    const query = new URLSearchParams(queryPart);
+    const filters = Object.fromEntries(
+      AUDIT_FILTER_KEYS.map((key) => [key, query.get(key)?.trim() ?? '']),
+    ) as unknown as AuditFilters;
+    return { page: 'audit', filters };
+  }
   if (parts[0] === 'search' && parts.length === 1) {
     return { page: 'search', query: new URLSearchParams(queryPart).get('q') ?? '' };
   }

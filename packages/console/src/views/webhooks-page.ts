@@ -1,19 +1,23 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Webhook, WebhookDelivery } from '@imprint/client';
 import type { ConsoleApp, Page } from '../app';
 import { formatTime } from '../format';
 import { messageOf } from '../session';
-import { responsiveTable, tableHead } from './common';
+import { responsiveTable, searchField, tableHead } from './common';
 
 /**
  * The webhooks and their newest deliveries (admin role: the API refuses
- * others). Creating and deleting stay with `imprint webhooks`, which can show
- * the secret once; here an admin sees what was delivered, what failed and
- * why, and can send the verification event again.
+ * others). An admin creates a webhook (the registry verifies its target
+ * first, and the signing secret is shown here once), sees what was delivered,
+ * what failed and why, sends the verification event again, and deletes it.
  */
 export class WebhooksPage implements Page {
   readonly title = 'Webhooks';
   private webhooks: { webhook: Webhook; deliveries: WebhookDelivery[] }[] = [];
+  /** The secret of the webhook just created: shown once, gone on the next page. */
+  private created: { name: string; secret: string } | undefined;
+  private createError: string | undefined;
+  private creating = false;
 
   constructor(private readonly app: ConsoleApp) {}
 
@@ -39,12 +43,106 @@ export class WebhooksPage implements Page {
     this.app.update();
   }
 
+  private readonly create = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const formElement = event.currentTarget as HTMLFormElement;
+    const form = new FormData(formElement);
+    this.creating = true;
+    this.createError = undefined;
+    this.created = undefined;
+    this.app.update();
+    try {
+      const { webhook, secret } = await this.app.session.registry.webhooks.create({
+        name: String(form.get('name') ?? '').trim(),
+        url: String(form.get('url') ?? '').trim(),
+      });
+      this.created = { name: webhook.name, secret };
+      formElement.reset();
+      this.app.notice = `Webhook ${webhook.name} created; its target accepted the verification event.`;
+      await this.app.reload();
+    } catch (error) {
+      this.createError = messageOf(error);
+    } finally {
+      this.creating = false;
+      this.app.update();
+    }
+  };
+
+  private confirmDelete(webhook: Webhook): void {
+    this.app.openDialog({
+      title: `Delete webhook ${webhook.name}?`,
+      body: () =>
+        html`<p>
+          Deliveries to <code>${webhook.url}</code> stop, and its pending deliveries are dropped.
+        </p>`,
+      confirmLabel: 'Delete webhook',
+      danger: true,
+      ready: true,
+      onConfirm: async () => {
+        await this.app.session.registry.webhooks.delete(webhook.id);
+        this.created = undefined;
+        this.app.notice = `Webhook ${webhook.name} deleted.`;
+      },
+    });
+  }
+
+  private createForm(): TemplateResult {
+    return html`<form class="search-form webhook-create" @submit=${this.create}>
+        <div>
+          ${searchField({
+            id: 'webhook-name',
+            name: 'name',
+            label: 'Name',
+            value: '',
+            placeholder: 'chat-ops',
+            required: true,
+          })}
+        </div>
+        <div>
+          ${searchField({
+            id: 'webhook-url',
+            name: 'url',
+            label: 'Target URL',
+            value: '',
+            placeholder: 'https://hooks.example.com/imprint',
+            required: true,
+          })}
+        </div>
+        <button type="submit" class="primary" ?disabled=${this.creating}>
+          ${this.creating ? 'Verifying the target…' : 'Create webhook'}
+        </button>
+      </form>
+      ${
+        this.createError
+          ? html`<p class="error" role="alert" data-testid="webhook-create-error">
+              <strong>Error:</strong> ${this.createError}
+            </p>`
+          : nothing
+      }
+      ${
+        this.created
+          ? html`<div class="secret" data-testid="webhook-secret">
+              <p>
+                Deliveries to <strong>${this.created.name}</strong> are signed with this secret.
+                Copy it now: it is not shown again.
+              </p>
+              <code>${this.created.secret}</code>
+            </div>`
+          : nothing
+      }`;
+  }
+
   render(): TemplateResult {
     return html`<h1 tabindex="-1">Webhooks</h1>
+      <h2>New webhook</h2>
+      ${this.createForm()}
+      <h2>Webhooks</h2>
+      <p><button type="button" @click=${() => void this.app.reload()}>Refresh</button></p>
       ${
         this.webhooks.length === 0
           ? html`<p data-testid="no-webhooks">
-              No webhooks. Create one with <code>imprint webhooks create NAME URL</code>.
+              No webhooks yet. Create one above, or with
+              <code>imprint webhooks create NAME URL</code>.
             </p>`
           : this.webhooks.map(({ webhook, deliveries }) => this.section(webhook, deliveries))
       }`;
@@ -52,12 +150,15 @@ export class WebhooksPage implements Page {
 
   private section(webhook: Webhook, deliveries: readonly WebhookDelivery[]): TemplateResult {
     return html`<section class="webhook" aria-labelledby="webhook-${webhook.id}">
-      <h2 id="webhook-${webhook.id}">${webhook.name}</h2>
+      <h3 id="webhook-${webhook.id}">${webhook.name}</h3>
       <p>
         <code>${webhook.url}</code> ·
         ${webhook.events.length === 0 ? 'every event' : webhook.events.join(', ')} · created
         ${formatTime(webhook.created_at)} by ${webhook.created_by}
         <button type="button" @click=${() => void this.test(webhook)}>Send test event</button>
+        <button type="button" class="danger" @click=${() => this.confirmDelete(webhook)}>
+          Delete
+        </button>
       </p>
       ${
         deliveries.length === 0

@@ -6,6 +6,7 @@ import {
   startTestRegistry,
   type TestPrincipal,
   type TestRegistry,
+  type TestRegistryOptions,
 } from '@imprint/registry/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cycloneDx, zstdCompress, type SeedSbom } from './sboms';
@@ -65,17 +66,23 @@ export async function openConsolePage(): Promise<{
  */
 export type ConsoleRegistry = TestRegistry;
 
+/** Principals to create (see {@link startConsoleRegistry}) and server options (e.g. `webhooks`). */
+export interface ConsoleRegistryOptions {
+  principals?: readonly TestPrincipal[];
+  server?: TestRegistryOptions['server'];
+}
+
 /**
  * Starts the registry. With `principals`, those are created first (so the
  * server is not in embedded mode), after an admin principal `seeder` the
  * returned client signs in as, for seeding.
  */
 export function startConsoleRegistry(
-  options: { principals?: readonly TestPrincipal[] } = {},
+  options: ConsoleRegistryOptions = {},
 ): Promise<ConsoleRegistry> {
   return startTestRegistry({
     database: { prefix: 'imprint-console' },
-    server: { consoleDir: CONSOLE_DIST, logger: false },
+    server: { ...options.server, consoleDir: CONSOLE_DIST, logger: false },
     ...(options.principals
       ? {
           principals: [{ name: 'seeder', role: 'admin' }, ...options.principals],
@@ -93,7 +100,7 @@ export function startConsoleRegistry(
  */
 export function useConsolePage(
   seed: (registry: ConsoleRegistry) => Promise<void>,
-  options: { principals?: readonly TestPrincipal[] } = {},
+  options: ConsoleRegistryOptions = {},
 ): { readonly registry: ConsoleRegistry; readonly page: Page } {
   let registry: ConsoleRegistry | undefined;
   let opened: Awaited<ReturnType<typeof openConsolePage>> | undefined;
