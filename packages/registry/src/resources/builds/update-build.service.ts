@@ -182,7 +182,7 @@ export async function updateBuild(
   }
   for (let tries = 1; ; tries += 1) {
     let result = await attempt(ctx.db, false);
-    if (result === NEEDS_TRANSACTION) result = await ctx.transaction((trx) => attempt(trx, true));
+    if (result === NEEDS_TRANSACTION) result = await inTransaction(ctx, attempt);
     if (result !== CHANGED_MEANWHILE && result !== NEEDS_TRANSACTION) return result;
     if (tries >= MAX_WRITE_ATTEMPTS) throw tooManyConcurrentWrites(ctx.engine, fingerprint);
     // Writers of one version (its builds finishing together) collide rarely; spread them out.
@@ -214,6 +214,34 @@ async function readVersionWithBuilds(
 const CHANGED_MEANWHILE = Symbol('changed meanwhile');
 /** What an attempt answers, before writing, when its write reports an event (PostgreSQL outside a transaction). */
 const NEEDS_TRANSACTION = Symbol('needs a transaction');
+
+/** Thrown to roll a transaction back: its write did not happen, and must be tried again. */
+class RollBack extends Error {}
+
+/**
+ * `attempt` inside a PostgreSQL transaction. A write that did not happen
+ * (a parent deleted meanwhile makes its statement fail, which aborts the
+ * whole transaction) is rolled back, not committed, and reported as
+ * CHANGED_MEANWHILE so the caller reads again.
+ */
+async function inTransaction<T>(
+  ctx: ServiceContext,
+  attempt: (
+    db: Db,
+    inTransaction: boolean,
+  ) => Promise<T | typeof CHANGED_MEANWHILE | typeof NEEDS_TRANSACTION>,
+): Promise<T | typeof CHANGED_MEANWHILE | typeof NEEDS_TRANSACTION> {
+  try {
+    return await ctx.transaction(async (trx) => {
+      const result = await attempt(trx, true);
+      if (result === CHANGED_MEANWHILE) throw new RollBack();
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof RollBack) return CHANGED_MEANWHILE;
+    throw error;
+  }
+}
 /** Attempts of an UpdateBuild whose version other writers keep changing, before 503. */
 const MAX_WRITE_ATTEMPTS = 25;
 
