@@ -1,4 +1,5 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { sql } from 'kysely';
+import type { RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { ChannelTable, Database, Db } from '../../storage/schema';
 import { inChunks } from '../../storage/sql-helpers';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from '../../domain/context';
@@ -24,12 +25,17 @@ export async function setChannelVersion(
   author: string,
   now: number,
 ): Promise<void> {
-  await db
+  const { updated_at: assignedAt } = await db
     .updateTable('channels')
-    .set({ version_id: version?.id ?? null, author_id: author, updated_at: now })
+    .set({
+      version_id: version?.id ?? null,
+      author_id: author,
+      updated_at: assignmentTime(ctx.engine, now),
+    })
     .where('id', '=', channel.id)
-    .execute();
-  await recordAssignment(ctx, db, channel.id, version, author, now);
+    .returning('updated_at')
+    .executeTakeFirstOrThrow();
+  await recordAssignment(ctx, db, channel.id, version, author, Number(assignedAt));
   if (channel.managed === 1)
     await refreshBucketPlatforms(db, channel.bucket_id, version?.id ?? null, now);
   const event = version === null ? 'channel.unassign-version' : 'channel.assign-version';
@@ -49,8 +55,22 @@ export async function setChannelVersion(
   });
 }
 
+/**
+ * The time a channel assignment writes to the channel's `updated_at` and to
+ * its history entry's `assigned_at`: `now`, or 1 ms after the channel last
+ * changed when that is later. The database evaluates it against the locked,
+ * newest row, so assignments made through registry instances whose `now` was
+ * read before they waited on that lock still get increasing times, and the
+ * history's "newest first" is the order the assignments were made in.
+ */
+export function assignmentTime(engine: ServiceContext['engine'], now: number): RawBuilder<number> {
+  return engine === 'postgres'
+    ? sql<number>`greatest(${now}::bigint, updated_at + 1)`
+    : sql<number>`max(${now}, updated_at + 1)`;
+}
+
 /** Appends a channel's history entry. */
-async function recordAssignment(
+export async function recordAssignment(
   ctx: ServiceContext,
   db: Db,
   channelId: string,
@@ -116,7 +136,7 @@ export async function lastValidFromHistory(
     .where('v.seq', '>', 0)
     .where((eb) => eb.or([eb('v.revoke_at', 'is', null), eb('v.revoke_at', '>', now)]));
   if (exclude.length > 0) query = query.where('v.id', 'not in', [...exclude]);
-  return query.orderBy('h.id', 'desc').limit(1).executeTakeFirst();
+  return query.orderBy('h.assigned_at', 'desc').orderBy('h.id', 'desc').limit(1).executeTakeFirst();
 }
 
 /**

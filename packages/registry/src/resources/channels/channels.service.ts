@@ -29,7 +29,7 @@ import type { ChannelRow } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
 import { requireVersion } from '../versions/versions.service';
 import { requireNamed } from '../lookup';
-import { setChannelVersion } from './channel-assignment';
+import { recordAssignment, setChannelVersion } from './channel-assignment';
 import type { AssignedVersion } from './channel-assignment';
 
 const CHANNEL_LIST = tableListSpec('channels', ['name', 'created_at', 'updated_at'], 'name asc');
@@ -161,13 +161,14 @@ export async function createChannel(
         name,
         managed: 0,
         restricted: restricted ? 1 : 0,
-        version_id: null,
+        version_id: version?.id ?? null,
         author_id: actor.name,
         created_at: now,
         updated_at: now,
       };
       await trx.insertInto('channels').values(channel).execute();
-      if (version) await setChannelVersion(ctx, trx, channel, version, actor.name, now);
+      // A new channel has no history yet, so its first entry is simply `now`.
+      if (version) await recordAssignment(ctx, trx, channel.id, version, actor.name, now);
       return channelWire(ctx, trx, channel.id);
     }),
   );

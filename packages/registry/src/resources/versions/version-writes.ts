@@ -16,6 +16,7 @@ import type { CompletionPlan, InheritedRevocation } from './completion';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
 import { NO_REVOCATION } from '../revocation/revocation';
+import { assignmentTime } from '../channels/channel-assignment';
 
 /** The columns of a build an update may change. */
 export type BuildChanges = Pick<
@@ -257,11 +258,12 @@ function oneStatement(shape: Shape, v: StatementValues): RawBuilder<StatementRes
   }
   if (shape.moveLatest) {
     ctes.push(
-      sql`lc as (update channels set version_id = ${v.versionId}, author_id = ${SYSTEM_AUTHOR}, updated_at = ${v.now}
+      sql`lc as (update channels set version_id = ${v.versionId}, author_id = ${SYSTEM_AUTHOR},
+          updated_at = ${assignmentTime('postgres', v.now)}
         where bucket_id = ${v.bucketId} and managed = 1 and name = ${LATEST_CHANNEL}
-          and exists (select 1 from bk) returning id)`,
+          and exists (select 1 from bk) returning id, updated_at)`,
       sql`ih as (insert into channel_history (id, channel_id, assigned_at, author_id, version_id, version_fingerprint, version_name)
-        select ${v.historyId}, lc.id, ${v.now}::bigint, ${SYSTEM_AUTHOR}, ${v.versionId}, ${v.fingerprint},
+        select ${v.historyId}, lc.id, lc.updated_at, ${SYSTEM_AUTHOR}, ${v.versionId}, ${v.fingerprint},
           'v' || (select seq from uv)::text from lc)`,
     );
   }
@@ -309,7 +311,7 @@ async function writeStepByStep(db: Db, w: VersionWrite): Promise<VersionWritten>
     await INSERT_HISTORY.run(db, {
       id: completion.historyId,
       channel_id: latest.id,
-      assigned_at: now,
+      assigned_at: Number(latest.updated_at),
       author_id: SYSTEM_AUTHOR,
       version_id: version.id,
       version_fingerprint: version.fingerprint,
@@ -387,11 +389,16 @@ const COMPLETE_VERSION = reusableQuery(
 const MOVE_LATEST = reusableQuery((db, bucketId: string, versionId: string, now: number) =>
   db
     .updateTable('channels')
-    .set({ version_id: versionId, author_id: SYSTEM_AUTHOR, updated_at: now })
+    .set({
+      version_id: versionId,
+      author_id: SYSTEM_AUTHOR,
+      // writeStepByStep runs on SQLite only.
+      updated_at: assignmentTime('sqlite', now),
+    })
     .where('bucket_id', '=', bucketId)
     .where('managed', '=', 1)
     .where('name', '=', LATEST_CHANNEL)
-    .returning('id'),
+    .returning(['id', 'updated_at']),
 );
 const INSERT_HISTORY = reusableQuery((db, h: ChannelHistoryTable) =>
   db.insertInto('channel_history').values({
