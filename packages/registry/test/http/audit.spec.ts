@@ -26,6 +26,11 @@ async function alterDatabase(registry: TestRegistry, statement: string): Promise
   try {
     db.pragma('busy_timeout = 5000');
     db.exec(statement);
+  } catch (error) {
+    // better-sqlite3 builds its SqliteError with the Error of the first test
+    // file that loaded it in this jest worker; in any later file it is not an
+    // Error of this one, and `rejects.toThrow` reads it as "did not throw".
+    throw new Error((error as { message?: string }).message ?? String(error), { cause: error });
   } finally {
     db.close();
   }
