@@ -72,6 +72,70 @@ describe('imprint webhooks', () => {
     expect(gone.stderr).toContain('does not exist');
   });
 
+  it('disables and enables a webhook by name, and lists its deliveries by state', async () => {
+    const created = await imprint(['webhooks', 'create', 'cli-switch', url, ...reg(), '--json']);
+    expect(created.code).toBe(EXIT.OK);
+    const { webhook } = JSON.parse(created.stdout);
+
+    expect(await imprint(['webhooks', 'disable', 'cli-switch', ...reg()])).toMatchObject({
+      code: EXIT.OK,
+      stdout: `Disabled webhook cli-switch (${webhook.id})\n`,
+    });
+    const listed = await imprint(['webhooks', 'list', ...reg()]);
+    expect(listed.stdout.split('\n')[0]).toMatch(/\bENABLED\b/);
+    expect(listed.stdout.split('\n').find((l) => l.includes('cli-switch'))).toMatch(/\bno\b/);
+
+    // Enabling sends the verification event first: a target answering 500 keeps it disabled.
+    status = 500;
+    const refused = await imprint(['webhooks', 'enable', webhook.id, ...reg()]);
+    status = 200;
+    expect(refused.code).toBe(EXIT.FAILED);
+    expect(refused.stderr).toContain('did not accept the verification event');
+    const sent = bodies.length;
+    const enabled = await imprint(['webhooks', 'enable', 'cli-switch', ...reg(), '--json']);
+    expect(enabled.code).toBe(EXIT.OK);
+    expect(JSON.parse(enabled.stdout).webhook).toMatchObject({ id: webhook.id, enabled: true });
+    expect(bodies.length).toBe(sent + 1);
+    expect(bodies.at(-1).event_source).toBe('hashicorp.webhook.verification');
+
+    const failed = await imprint([
+      'webhooks',
+      'deliveries',
+      'cli-switch',
+      '--state',
+      'failed',
+      '--page-size',
+      '5',
+      ...reg(),
+      '--json',
+    ]);
+    expect(failed.code).toBe(EXIT.OK);
+    expect(JSON.parse(failed.stdout)).toEqual({ deliveries: [], pagination: {} });
+    const every = await imprint(['webhooks', 'deliveries', webhook.id, '--all', ...reg()]);
+    expect(every.code).toBe(EXIT.OK);
+    expect(every.stdout.split('\n')[0]).toMatch(/^ID\s+EVENT\s+STATE/);
+
+    const unknown = await imprint(['webhooks', 'disable', 'no-such-hook', ...reg()]);
+    expect(unknown.code).toBe(EXIT.FAILED);
+    expect(unknown.stderr).toContain("No webhook has the id or name 'no-such-hook'");
+    await imprint(['webhooks', 'delete', webhook.id, '--yes', ...reg()]);
+  });
+
+  it('refuses bad --state and --page-size values before any request (exit 2)', async () => {
+    // An unreachable registry: a request would fail with another exit code.
+    const nowhere = ['--registry', 'http://127.0.0.1:9'];
+    const state = await imprint(['webhooks', 'deliveries', 'x', '--state', 'lost', ...nowhere]);
+    expect(state.code).toBe(EXIT.USAGE);
+    expect(state.stderr).toContain('--state');
+    expect(state.stderr).toContain('pending, delivered, failed');
+    for (const size of ['0', 'ten', '100000']) {
+      const bad = await imprint(['webhooks', 'deliveries', 'x', '--page-size', size, ...nowhere]);
+      expect(bad.code).toBe(EXIT.USAGE);
+      expect(bad.stderr).toContain('--page-size');
+      expect(bad.stderr).toContain('from 1 to 1000');
+    }
+  });
+
   it('refuses an unknown event before any request (exit 2)', async () => {
     const result = await imprint([
       'webhooks',

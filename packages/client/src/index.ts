@@ -33,6 +33,7 @@ export type {
   ListAuditEventsOptions,
   WebhookOperations,
 } from './registry-client';
+export type { ListWebhookDeliveriesOptions } from './operations/webhooks';
 export type { RegistryClientOptions, RetryOptions, CallOptions, FetchLike } from './options';
 export { ROLES, hasRole, isRole } from './roles';
 export type { Role } from './roles';

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Model, StringEnum } from './kinds';
+import type { Pagination } from './models';
+import { Closed, LIST_QUERY_FIELDS } from './requests';
 
 /*
  * The webhooks admin API (`/imprint/v1/webhooks`, docs/guides/webhooks.md):
@@ -8,15 +10,21 @@ import { Model, StringEnum } from './kinds';
  * `event_source` / `event_action`.
  */
 
-/** Every event a subscription can filter on. */
+/**
+ * Every event a subscription can filter on: HCP Packer's version events
+ * (`version.<event_action>`), then Imprint's own (`version.unassign`,
+ * `build.fail`), which HCP does not send.
+ */
 export const WEBHOOK_EVENT_NAMES = [
+  'version.create',
   'version.complete',
   'version.revoke',
-  'version.schedule-revocation',
   'version.restore',
   'version.delete',
-  'channel.assign-version',
-  'channel.unassign-version',
+  'version.schedule-revocation',
+  'version.cancel-revocation',
+  'version.assign',
+  'version.unassign',
   'build.fail',
 ] as const;
 
@@ -101,8 +109,45 @@ export type CreateWebhookResponse = Static<typeof CreateWebhookResponse>;
 export const ListWebhooksResponse = Type.Object({ webhooks: Type.Array(Webhook) });
 export type ListWebhooksResponse = Static<typeof ListWebhooksResponse>;
 
+const UPDATE_WEBHOOK_FIELDS = {
+  enabled: Type.Boolean({
+    description:
+      'false: no new events are recorded for it and its pending deliveries wait; true: sends the verification event first, then delivers what waited',
+  }),
+};
+
+/**
+ * Body of `PATCH /imprint/v1/webhooks/{id}` (UpdateWebhook). `propertyNames`
+ * refuses unknown fields: the registry's validator drops fields
+ * `additionalProperties: false` does not allow, and a misspelt field here
+ * would otherwise read as "nothing to change".
+ */
+export const UpdateWebhookBody = Type.Object(UPDATE_WEBHOOK_FIELDS, {
+  additionalProperties: false,
+  propertyNames: { enum: Object.keys(UPDATE_WEBHOOK_FIELDS) },
+});
+export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
+
+/** Response of `PATCH /imprint/v1/webhooks/{id}`: the webhook as it is now. */
+export const UpdateWebhookResponse = Type.Object({ webhook: Webhook });
+export type UpdateWebhookResponse = Static<typeof UpdateWebhookResponse>;
+
+/** Query of ListWebhookDeliveries: a state filter and the usual page parameters. */
+export const WebhookDeliveriesQuerystring = Closed({
+  state: Type.Optional(StringEnum(WEBHOOK_DELIVERY_STATES)),
+  'pagination.page_size': LIST_QUERY_FIELDS['pagination.page_size'],
+  'pagination.next_page_token': LIST_QUERY_FIELDS['pagination.next_page_token'],
+});
+export type WebhookDeliveriesQuerystring = Static<typeof WebhookDeliveriesQuerystring>;
+
+/**
+ * Response of ListWebhookDeliveries: a page of deliveries, newest first.
+ * Spelled out rather than `ListOf(...)`: models.ts imports this file, so
+ * the shared Pagination model is referred to by its `$id` here.
+ */
 export const ListWebhookDeliveriesResponse = Type.Object({
   deliveries: Type.Array(WebhookDelivery),
+  pagination: Type.Unsafe<Pagination>(Type.Ref('Pagination')),
 });
 export type ListWebhookDeliveriesResponse = Static<typeof ListWebhookDeliveriesResponse>;
 

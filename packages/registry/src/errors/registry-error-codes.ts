@@ -71,7 +71,7 @@ export const RegistryErrorReason = {
   WEBHOOK_URL_INVALID: 'REGISTRY_ERR_WEBHOOK_URL_INVALID',
   /** 3: a webhook target is a private, loopback or link-local address the operator has not allowed. */
   WEBHOOK_TARGET_REFUSED: 'REGISTRY_ERR_WEBHOOK_TARGET_REFUSED',
-  /** 9: the target did not answer the verification event with a 2xx, so the webhook was not created. */
+  /** 9: the target did not answer the verification event with a 2xx, so the webhook was not created (or enabled). */
   WEBHOOK_VERIFICATION_FAILED: 'REGISTRY_ERR_WEBHOOK_VERIFICATION_FAILED',
   /** 5: no webhook with that id. */
   WEBHOOK_NOT_FOUND: 'REGISTRY_ERR_WEBHOOK_NOT_FOUND',

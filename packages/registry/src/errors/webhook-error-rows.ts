@@ -21,11 +21,11 @@ export const WEBHOOK_ERROR_ROWS = {
       `Webhook url ${quote(p.url.slice(0, 200))} points at ${p.address}, a private, loopback or link-local address. Use a public address, or start the registry with --webhooks-allow-private to allow internal targets.`,
     { details: (p) => ({ field: 'url', address: p.address }) },
   ),
-  WebhookVerificationFailed: row<{ url: string; why: string }>(
+  WebhookVerificationFailed: row<{ url: string; why: string; action: 'create' | 'enable' }>(
     R.WEBHOOK_VERIFICATION_FAILED,
     FAILED_PRECONDITION,
     (p) =>
-      `The webhook was not created: its target ${quote(p.url.slice(0, 200))} did not accept the verification event (${p.why}). Make the target answer POSTs with a 2xx status, then create the webhook again.`,
+      `The webhook was not ${p.action === 'create' ? 'created' : 'enabled'}: its target ${quote(p.url.slice(0, 200))} did not accept the verification event (${p.why}). Make the target answer POSTs with a 2xx status, then ${p.action} the webhook again.`,
     { details: onlyField('url') },
   ),
   WebhookNotFound: row<{ webhook_id: string }>(

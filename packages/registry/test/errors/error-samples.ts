@@ -103,6 +103,7 @@ export const ERROR_SAMPLES: RegistryErrorParams = {
   WebhookVerificationFailed: {
     url: 'https://hooks.example.com/imprint',
     why: 'the target answered HTTP 404',
+    action: 'create',
   },
   WebhookNotFound: { webhook_id: '01J9ZKW' },
   WebhookExists: { name: 'chat-ops' },

@@ -2,6 +2,8 @@
 export const BEFORE_0008 = [
   'drop table webhook_outbox',
   'drop table webhooks',
+  'drop index versions_due_idx',
+  'create index versions_due_revocation_idx on versions (revoke_at) where revocation_rollback = 1 and revocation_applied = 0',
   "delete from kysely_migration where name = '0008-webhooks'",
 ];
 

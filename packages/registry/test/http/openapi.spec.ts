@@ -47,6 +47,7 @@ const ROUTES: readonly [string, string, string][] = [
   ['get', '/imprint/v1/audit', 'ListAuditEvents'],
   ['get', '/imprint/v1/webhooks', 'ListWebhooks'],
   ['post', '/imprint/v1/webhooks', 'CreateWebhook'],
+  ['patch', '/imprint/v1/webhooks/{webhook_id}', 'UpdateWebhook'],
   ['delete', '/imprint/v1/webhooks/{webhook_id}', 'DeleteWebhook'],
   ['post', '/imprint/v1/webhooks/{webhook_id}/test', 'TestWebhook'],
   ['get', '/imprint/v1/webhooks/{webhook_id}/deliveries', 'ListWebhookDeliveries'],

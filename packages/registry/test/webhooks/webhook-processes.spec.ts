@@ -91,7 +91,12 @@ describe.each(testEngines())('webhook outbox across processes (%s)', (engine) =>
     running.push(first);
     const base = await first.ready();
     const prefix = await packerBase(base);
-    await call(base, 'POST', '/imprint/v1/webhooks', { name: 'crash', url: receiver.url });
+    // Completions only: each publish is also a create and, for latest, an assign.
+    await call(base, 'POST', '/imprint/v1/webhooks', {
+      name: 'crash',
+      url: receiver.url,
+      events: ['version.complete'],
+    });
     await call(base, 'PUT', `${prefix}/buckets`, { name: 'crash' });
     await publish(base, prefix, 'crash', 'before-kill');
     first.child.kill('SIGKILL');
@@ -108,7 +113,10 @@ describe.each(testEngines())('webhook outbox across processes (%s)', (engine) =>
     expect(events).toHaveLength(1);
     expect(events[0]!.json).toMatchObject({
       event_action: 'complete',
-      event_payload: { bucket_name: 'crash', version: { fingerprint: 'before-kill', name: 'v1' } },
+      event_payload: {
+        bucket: { name: 'crash' },
+        version: { fingerprint: 'before-kill', name: 'v1' },
+      },
     });
     const { webhooks } = await call(restarted, 'GET', '/imprint/v1/webhooks');
     const { deliveries } = await call(
@@ -145,12 +153,12 @@ describe.each(testEngines())('webhook outbox across processes (%s)', (engine) =>
     );
     await receiver.waitFor(
       () =>
-        receiver.events().filter((r) => r.json.event_payload.bucket_name === 'pair').length >=
+        receiver.events().filter((r) => r.json.event_payload.bucket.name === 'pair').length >=
         EVENTS,
       30_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const pair = receiver.events().filter((r) => r.json.event_payload.bucket_name === 'pair');
+    const pair = receiver.events().filter((r) => r.json.event_payload.bucket.name === 'pair');
     expect(pair).toHaveLength(EVENTS);
     expect(new Set(pair.map((r) => r.deliveryId)).size).toBe(EVENTS);
     expect(new Set(pair.map((r) => r.json.event_payload.version.fingerprint)).size).toBe(EVENTS);

@@ -171,7 +171,10 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
       expect(r.deliveryId).toMatch(/^[0-9A-Z]{26}$/);
       expect(r.json.event_id).toMatch(/^packer\.event:/);
       expect(r.json.resource_id).toBeTruthy();
-      expect(r.json.event_payload.bucket_name).toBe(bucket);
+      expect(r.json.event_payload).toMatchObject({
+        bucket: { name: bucket },
+        registry: { id: r.json.resource_id },
+      });
     }
     const complete = mine.find((r) => r.json.event_action === 'complete')!;
     expect(complete.json).toMatchObject({
@@ -203,9 +206,12 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
     ).deliveries;
     expect(allDeliveries.map((d: any) => d.event).sort()).toEqual(
       [
+        'version.create',
         'version.complete',
-        'version.restore',
+        // The completion moved latest.
+        'version.assign',
         'version.revoke',
+        'version.restore',
         'version.schedule-revocation',
       ].sort(),
     );
@@ -248,26 +254,36 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
     ok(await registry.request('DELETE', `${bucketPath}/versions/${fp}`));
     await receiver.waitFor(() => {
       const got = ok_events(receiver, bucket);
-      return [
-        'channel:assign-version',
-        'channel:unassign-version',
-        'build:fail',
-        'version:delete',
-      ].every((e) => got.includes(e));
+      return ['version:assign', 'version:unassign', 'build:fail', 'version:delete'].every((e) =>
+        got.includes(e),
+      );
     });
     const assigned = receiver
       .events()
       .find(
         (r) =>
-          r.json.event_action === 'assign-version' && r.json.event_payload.bucket_name === bucket,
+          r.json.event_action === 'assign' &&
+          r.json.event_payload.bucket.name === bucket &&
+          r.json.event_payload.channel.name === 'prod',
       )!;
-    expect(assigned.json.event_payload).toMatchObject({
-      channel: { name: 'prod' },
-      version: { fingerprint: fp },
+    expect(assigned.json).toMatchObject({
+      event_source: 'hashicorp.packer.version',
+      event_description: 'Assigned version to channel',
+      event_payload: {
+        channel: { name: 'prod', author: 'anonymous' },
+        version: { fingerprint: fp },
+      },
     });
+    const unassigned = receiver
+      .events()
+      .find(
+        (r) => r.json.event_action === 'unassign' && r.json.event_payload.bucket.name === bucket,
+      )!;
+    expect(unassigned.json.event_payload).toMatchObject({ channel: { name: 'prod' } });
+    expect(unassigned.json.event_payload.version).toBeUndefined();
     const failed = receiver
       .events()
-      .find((r) => r.json.event_action === 'fail' && r.json.event_payload.bucket_name === bucket)!;
+      .find((r) => r.json.event_action === 'fail' && r.json.event_payload.bucket.name === bucket)!;
     expect(failed.json.event_payload).toMatchObject({
       build: { id: build.id, component_type: 'amazon-ebs.x' },
       version: { fingerprint: failing },
@@ -295,7 +311,7 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
   });
 
   it('retries while the receiver is down and delivers once it is back', async () => {
-    const hook = await create('flaky');
+    const hook = await create('flaky', { events: ['version.complete'] });
     await receiver.stop();
     const bucket = await newBucket(`wr-${engine}`);
     const fp = fingerprint('wr');
@@ -372,7 +388,7 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
 function ok_events(receiver: WebhookReceiver, bucket: string): string[] {
   return receiver
     .events()
-    .filter((r) => r.json.event_payload.bucket_name === bucket)
+    .filter((r) => r.json.event_payload.bucket?.name === bucket)
     .map(
       (r) =>
         `${String(r.json.event_source).replace('hashicorp.packer.', '')}:${r.json.event_action}`,

@@ -17,7 +17,7 @@ import {
 } from '../../domain/validation';
 import { artifactToWire, buildToWire } from '../../domain/wire';
 import type { VersionRow } from '../../domain/wire';
-import { planCompletion } from '../versions/completion';
+import { announceCompletion, planCompletion } from '../versions/completion';
 import { writeVersion } from '../versions/version-writes';
 import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
 import { missingVersion } from '../versions/versions.service';
@@ -154,9 +154,7 @@ export async function updateBuild(
       completion,
     });
     if (!written.written) return CHANGED_MEANWHILE;
-    if (completion !== undefined) {
-      await enqueueEvent(ctx, db, 'version.complete', () => versionEventPayload(db, version.id));
-    }
+    if (completion !== undefined) await announceCompletion(ctx, db, version, completion);
     if (failed) {
       await enqueueEvent(ctx, db, 'build.fail', async () => ({
         ...(await versionEventPayload(db, version.id)),

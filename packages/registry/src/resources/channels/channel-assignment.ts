@@ -4,7 +4,11 @@ import type { ChannelTable, Database, Db } from '../../storage/schema';
 import { inChunks } from '../../storage/sql-helpers';
 import { LATEST_CHANNEL, SYSTEM_AUTHOR, versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
-import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
+import {
+  enqueueEvent,
+  enqueueVersionEvents,
+  versionEventPayload,
+} from '../webhooks/webhook-outbox';
 
 /** The version facts a channel assignment records. */
 export interface AssignedVersion {
@@ -38,20 +42,45 @@ export async function setChannelVersion(
   await recordAssignment(ctx, db, channel.id, version, author, Number(assignedAt));
   if (channel.managed === 1)
     await refreshBucketPlatforms(db, channel.bucket_id, version?.id ?? null, now);
-  const event = version === null ? 'channel.unassign-version' : 'channel.assign-version';
+  await announceAssignment(ctx, db, { id: channel.id }, version?.id ?? null, author);
+}
+
+/**
+ * Records the `version.assign` (or, for a version taken off, `version.unassign`)
+ * event of a channel, named by id or by bucket and name (`latest` moved by a
+ * completion): the version's fields, and `channel: {id, name, author}`.
+ */
+export async function announceAssignment(
+  ctx: ServiceContext,
+  db: Db,
+  channel: { readonly id: string } | { readonly bucket_id: string; readonly name: string },
+  versionId: string | null,
+  author: string,
+): Promise<void> {
+  const event = versionId === null ? 'version.unassign' : 'version.assign';
   await enqueueEvent(ctx, db, event, async () => {
     const row = await db
       .selectFrom('channels')
       .innerJoin('buckets', 'buckets.id', 'channels.bucket_id')
-      .select(['channels.name', 'buckets.name as bucket_name'])
-      .where('channels.id', '=', channel.id)
+      .select([
+        'channels.id',
+        'channels.name',
+        'buckets.id as bucket_id',
+        'buckets.name as bucket_name',
+      ])
+      .$call((q) =>
+        'id' in channel
+          ? q.where('channels.id', '=', channel.id)
+          : q
+              .where('channels.bucket_id', '=', channel.bucket_id)
+              .where('channels.name', '=', channel.name),
+      )
       .executeTakeFirstOrThrow();
-    const assigned = version === null ? {} : await versionEventPayload(db, version.id);
-    return {
-      ...assigned,
-      bucket_name: row.bucket_name,
-      channel: { id: channel.id, name: row.name, author },
-    };
+    const assigned =
+      versionId === null
+        ? { bucket: { id: row.bucket_id, name: row.bucket_name } }
+        : await versionEventPayload(db, versionId);
+    return { ...assigned, channel: { id: row.id, name: row.name, author } };
   });
 }
 
@@ -250,9 +279,10 @@ export type DueScope =
   | { readonly kind: 'root'; readonly rootId: string };
 
 /**
- * Applies the channel side of revocations that are due at `now` and not
- * yet applied: channels (any bucket) pointing at such a version roll back,
- * unless the revocation disabled rollback.
+ * Applies revocations that are due at `now` and not yet applied: each is
+ * announced (`version.revoke`: an immediate one, one inherited by a
+ * descendant, a schedule coming due) and, unless the revocation disabled
+ * rollback, channels (any bucket) pointing at the version roll back.
  *
  * Exactly once, however many sweepers and revocations run at the same
  * moment: the due versions are first claimed — `revocation_applied` flips
@@ -273,7 +303,14 @@ export async function applyDueRevocations(
 ): Promise<number> {
   const claimed = await claimDueRevocations(ctx, db, now, scope);
   if (claimed.length === 0) return 0;
-  const channels = await inChunks(claimed, (chunk) =>
+  await enqueueVersionEvents(
+    ctx,
+    db,
+    'version.revoke',
+    claimed.map((c) => c.id),
+  );
+  const rollingBack = claimed.filter((c) => c.revocation_rollback === 1).map((c) => c.id);
+  const channels = await inChunks(rollingBack, (chunk) =>
     lockedChannels(
       ctx,
       db
@@ -291,12 +328,11 @@ async function claimDueRevocations(
   db: Db,
   now: number,
   scope: DueScope,
-): Promise<string[]> {
+): Promise<{ id: string; revocation_rollback: number }[]> {
   const due = db
     .selectFrom('versions')
     .select('id')
     .where('revoke_at', '<=', now)
-    .where('revocation_rollback', '=', 1)
     .where('revocation_applied', '=', 0)
     .$if(scope.kind === 'root', (q) =>
       q.where((eb) =>
@@ -311,8 +347,8 @@ async function claimDueRevocations(
     ctx.engine === 'postgres'
       ? await claim
           .where('id', 'in', due.orderBy('id').forNoKeyUpdate().skipLocked())
-          .returning('id')
+          .returning(['id', 'revocation_rollback'])
           .execute()
-      : await claim.where('id', 'in', due).returning('id').execute();
-  return rows.map((r) => r.id).sort();
+      : await claim.where('id', 'in', due).returning(['id', 'revocation_rollback']).execute();
+  return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

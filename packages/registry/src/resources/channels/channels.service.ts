@@ -29,7 +29,7 @@ import type { ChannelRow } from '../../domain/wire';
 import { requireBucket } from '../buckets/buckets.service';
 import { requireVersion } from '../versions/versions.service';
 import { requireNamed } from '../lookup';
-import { recordAssignment, setChannelVersion } from './channel-assignment';
+import { announceAssignment, recordAssignment, setChannelVersion } from './channel-assignment';
 import type { AssignedVersion } from './channel-assignment';
 
 const CHANNEL_LIST = tableListSpec('channels', ['name', 'created_at', 'updated_at'], 'name asc');
@@ -168,7 +168,10 @@ export async function createChannel(
       };
       await trx.insertInto('channels').values(channel).execute();
       // A new channel has no history yet, so its first entry is simply `now`.
-      if (version) await recordAssignment(ctx, trx, channel.id, version, actor.name, now);
+      if (version) {
+        await recordAssignment(ctx, trx, channel.id, version, actor.name, now);
+        await announceAssignment(ctx, trx, channel, version.id, actor.name);
+      }
       return channelWire(ctx, trx, channel.id);
     }),
   );

@@ -5,7 +5,7 @@ import { applyDueRevocations, refreshLatest } from '../channels/channel-assignme
 import { SYSTEM_AUTHOR, versionHref, versionName } from '../../domain/context';
 import type { ServiceContext } from '../../domain/context';
 import type { VersionRow } from '../../domain/wire';
-import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
+import { enqueueVersionEvents } from '../webhooks/webhook-outbox';
 
 /*
  * Revocation, restore and their cascade over the ancestry graph (declared and
@@ -209,8 +209,10 @@ export async function revokeVersion(
   if (record.revokeAt <= now) {
     await applyDueRevocations(ctx, db, record.author, now, { kind: 'root', rootId: version.id });
   }
-  const event = record.revokeAt <= now ? 'version.revoke' : 'version.schedule-revocation';
-  await enqueueEvent(ctx, db, event, () => versionEventPayload(db, version.id));
+  // One in effect now was announced (`version.revoke`) when applied just above.
+  if (record.revokeAt > now) {
+    await enqueueVersionEvents(ctx, db, 'version.schedule-revocation', [version.id]);
+  }
 }
 
 /**
@@ -226,7 +228,6 @@ export async function restoreVersion(
   now: number,
 ): Promise<void> {
   await clearInheritedFrom(ctx, db, version.id, true, now);
-  await enqueueEvent(ctx, db, 'version.restore', () => versionEventPayload(db, version.id));
 }
 
 /** The effective-revocation columns of a version that has none. */
@@ -286,6 +287,20 @@ async function clearInheritedFrom(
     )
     .execute();
 
+  // What is about to lose a revocation: announced below as restored (it was
+  // in effect) or as a cancelled schedule.
+  const cleared = await db
+    .selectFrom('versions')
+    .select(['id', 'revoke_at'])
+    .where((eb) =>
+      eb.or([
+        eb('inherited_from_version_id', '=', versionId),
+        ...(includeSelf ? [eb('id', '=', versionId)] : []),
+      ]),
+    )
+    .where('revoke_at', 'is not', null)
+    .execute();
+
   const hidden = await hiddenOwn(db, versionId, sql`1 = 1`);
   await db
     .updateTable('versions')
@@ -303,6 +318,20 @@ async function clearInheritedFrom(
       .where('id', '=', versionId)
       .execute();
   }
+
+  const wasInEffect = (v: { revoke_at: number | null }) => Number(v.revoke_at) <= now;
+  await enqueueVersionEvents(
+    ctx,
+    db,
+    'version.restore',
+    cleared.filter(wasInEffect).map((v) => v.id),
+  );
+  await enqueueVersionEvents(
+    ctx,
+    db,
+    'version.cancel-revocation',
+    cleared.filter((v) => !wasInEffect(v)).map((v) => v.id),
+  );
 
   // Own revocations the cleared one was hiding come back (and cascade).
   await reinstateOwn(ctx, db, hidden, now);

@@ -3,7 +3,9 @@ import type { BuildTable, Db, VersionLinkTable, VersionTable } from '../../stora
 import { inChunks } from '../../storage/sql-helpers';
 import type { ServiceContext } from '../../domain/context';
 import { inheritedFrom } from '../revocation/revocation';
-import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
+import { enqueueVersionEvents } from '../webhooks/webhook-outbox';
+import { announceAssignment } from '../channels/channel-assignment';
+import { LATEST_CHANNEL, SYSTEM_AUTHOR } from '../../domain/context';
 import { writeVersion } from './version-writes';
 
 interface Link {
@@ -124,8 +126,30 @@ export async function maybeCompleteVersion(
   const completion = await planCompletion(ctx, db, version, builds, now);
   if (!completion) return false;
   await writeVersion(ctx, db, { version, now, completion });
-  await enqueueEvent(ctx, db, 'version.complete', () => versionEventPayload(db, version.id));
+  await announceCompletion(ctx, db, version, completion);
   return true;
+}
+
+/**
+ * The events of a completion {@link writeVersion} wrote: `version.complete`,
+ * and `version.assign` when it moved the bucket's `latest`.
+ */
+export async function announceCompletion(
+  ctx: ServiceContext,
+  db: Db,
+  version: Pick<VersionTable, 'id' | 'bucket_id'>,
+  completion: CompletionPlan,
+): Promise<void> {
+  await enqueueVersionEvents(ctx, db, 'version.complete', [version.id]);
+  if (completion.moveLatest) {
+    await announceAssignment(
+      ctx,
+      db,
+      { bucket_id: version.bucket_id, name: LATEST_CHANNEL },
+      version.id,
+      SYSTEM_AUTHOR,
+    );
+  }
 }
 
 async function ancestryLinks(

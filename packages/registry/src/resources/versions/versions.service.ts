@@ -29,7 +29,7 @@ import { deleteSbomsOf } from '../sboms/sbom-cleanup';
 import { lockedChannels, rollBackChannel } from '../channels/channel-assignment';
 import { requireNamed, shownName } from '../lookup';
 import { INSERT_VERSION, NEW_VERSION } from './versions.sql';
-import { enqueueEvent, versionEventPayload } from '../webhooks/webhook-outbox';
+import { enqueueVersionEvents, isWanted } from '../webhooks/webhook-outbox';
 
 const VERSION_LIST = tableListSpec(
   'versions',
@@ -168,13 +168,31 @@ export async function createVersion(
     created_at: now,
     updated_at: now,
   };
-  // One statement, no transaction: the bucket id comes from a subquery (no
-  // bucket: NULL, refused by NOT NULL), a taken fingerprint inserts nothing.
+  // One statement: the bucket id comes from a subquery (no bucket: NULL,
+  // refused by NOT NULL), a taken fingerprint inserts nothing. In a
+  // transaction with its `version.create` event when a webhook wants it (a
+  // webhook created while this runs may miss it: it came after the change).
+  const insert = async (db: Db) =>
+    (
+      await INSERT_VERSION.execute(
+        db,
+        bucketKey,
+        values.id,
+        fingerprint,
+        templateType,
+        actor.name,
+        now,
+      )
+    )[0];
   let inserted: { bucket_id: string } | undefined;
   try {
-    [inserted] = await ctx.singleStatement((db) =>
-      INSERT_VERSION.execute(db, bucketKey, values.id, fingerprint, templateType, actor.name, now),
-    );
+    inserted = (await isWanted(ctx.db, 'version.create'))
+      ? await ctx.transaction(async (trx) => {
+          const row = await insert(trx);
+          if (row) await enqueueVersionEvents(ctx, trx, 'version.create', [values.id]);
+          return row;
+        })
+      : await ctx.singleStatement(insert);
   } catch (error) {
     if (isNotNullViolation(error)) throw bucketNotFound(bucketKey);
     throw error;
@@ -245,7 +263,7 @@ export async function deleteVersion(
     for (const channel of locked) await rollBackChannel(ctx, trx, channel, actor.name, now, true);
     const blobs = await deleteSbomsOf(ctx, trx, { versionId: version.id });
     // Before the row goes: the payload is read from it.
-    await enqueueEvent(ctx, trx, 'version.delete', () => versionEventPayload(trx, version.id));
+    await enqueueVersionEvents(ctx, trx, 'version.delete', [version.id]);
     await trx.deleteFrom('versions').where('id', '=', version.id).execute();
     return blobs;
   });

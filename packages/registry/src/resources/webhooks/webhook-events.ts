@@ -4,9 +4,10 @@ import type { ServiceContext } from '../../domain/context';
 /**
  * The events a subscription can ask for, with the envelope fields HCP Packer
  * gives them (https://developer.hashicorp.com/hcp/docs/packer/webhooks):
- * `event_source` names the resource kind, `event_action` what happened. The
- * version actions are HCP's; the channel and build ones follow the same
- * pattern (Imprint's names where HCP's reference does not list one).
+ * `event_source` names the resource kind, `event_action` what happened.
+ * HCP's version events are all `hashicorp.packer.version`, the channel one
+ * included ("Assigned version to channel"); `unassign` and `build.fail` are
+ * Imprint's, named the same way.
  */
 interface EventKind {
   readonly source: string;
@@ -14,47 +15,43 @@ interface EventKind {
   readonly description: string;
 }
 
+const VERSION_SOURCE = 'hashicorp.packer.version';
+
 export const WEBHOOK_EVENTS = {
+  'version.create': { source: VERSION_SOURCE, action: 'create', description: 'Created version' },
   'version.complete': {
-    source: 'hashicorp.packer.version',
+    source: VERSION_SOURCE,
     action: 'complete',
     description: 'Completed version',
   },
-  'version.revoke': {
-    source: 'hashicorp.packer.version',
-    action: 'revoke',
-    description: 'Revoked version',
-  },
-  'version.schedule-revocation': {
-    source: 'hashicorp.packer.version',
-    action: 'schedule-revocation',
-    description: 'Scheduled version revocation',
-  },
+  'version.revoke': { source: VERSION_SOURCE, action: 'revoke', description: 'Revoked version' },
   'version.restore': {
-    source: 'hashicorp.packer.version',
+    source: VERSION_SOURCE,
     action: 'restore',
     description: 'Restored version',
   },
-  'version.delete': {
-    source: 'hashicorp.packer.version',
-    action: 'delete',
-    description: 'Deleted version',
+  'version.delete': { source: VERSION_SOURCE, action: 'delete', description: 'Deleted version' },
+  'version.schedule-revocation': {
+    source: VERSION_SOURCE,
+    action: 'schedule-revocation',
+    description: 'Scheduled version revocation',
   },
-  'channel.assign-version': {
-    source: 'hashicorp.packer.channel',
-    action: 'assign-version',
+  'version.cancel-revocation': {
+    source: VERSION_SOURCE,
+    action: 'cancel-revocation',
+    description: 'Cancelled version revocation',
+  },
+  'version.assign': {
+    source: VERSION_SOURCE,
+    action: 'assign',
     description: 'Assigned version to channel',
   },
-  'channel.unassign-version': {
-    source: 'hashicorp.packer.channel',
-    action: 'unassign-version',
+  'version.unassign': {
+    source: VERSION_SOURCE,
+    action: 'unassign',
     description: 'Unassigned version from channel',
   },
-  'build.fail': {
-    source: 'hashicorp.packer.build',
-    action: 'fail',
-    description: 'Build failed',
-  },
+  'build.fail': { source: 'hashicorp.packer.build', action: 'fail', description: 'Build failed' },
 } as const satisfies Record<WebhookEventName, EventKind>;
 
 /** The name of an event a subscription filters on, e.g. `version.complete` (the contract's list). */
@@ -96,6 +93,7 @@ export function webhookBody(
     event_payload: {
       organization_id: ctx.location.organization_id,
       project_id: ctx.location.project_id,
+      registry: { id: ctx.registryId },
       timestamp: new Date(ctx.nowMs()).toISOString(),
       ...payload,
     },

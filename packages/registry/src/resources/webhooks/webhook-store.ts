@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { Webhook, WebhookDelivery, WebhookEventName } from '@imprint/client';
+import type {
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryState,
+  WebhookEventName,
+} from '@imprint/client';
 import type { ServiceContext } from '../../domain/context';
+import type { ListSpec, PageRequest } from '../../domain/pagination';
 import { toIso } from '../../domain/time';
 import { RegistryErrors } from '../../errors/registry-errors';
+import { fetchPage } from '../../storage/keyset';
 import type { WebhookOutboxTable, WebhookTable } from '../../storage/schema';
 import type { SendResult } from './webhook-sender';
 import { VERIFICATION_EVENT, webhookBody } from './webhook-events';
@@ -33,10 +40,18 @@ export interface WebhookStore {
   delete(id: string): Promise<void>;
   /** The body of a verification event (sent at create and by `test`; never stored). */
   verificationBody(): string;
-  /** Its deliveries, newest first (at most `limit`). */
-  deliveries(id: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Enables or disables it; answers the webhook as it is now. */
+  setEnabled(id: string, enabled: boolean): Promise<Webhook>;
+  /** A page of its deliveries, newest first, only those in `state` when given. */
+  deliveries(
+    id: string,
+    page: PageRequest,
+    state?: WebhookDeliveryState,
+  ): Promise<{ deliveries: WebhookDelivery[]; pagination: { next_page_token?: string } }>;
   /**
-   * Leases up to `limit` due deliveries to `worker` for `leaseMs`. On
+   * Leases up to `limit` due deliveries of enabled webhooks to `worker` for
+   * `leaseMs` (a disabled webhook's deliveries wait, due, until it is
+   * enabled again). On
    * PostgreSQL rows another process holds are skipped (`FOR UPDATE SKIP
    * LOCKED`) and a lease keeps them from being claimed again while they are
    * sent; on SQLite the claim is one serialised write transaction.
@@ -103,6 +118,15 @@ const WEBHOOK_COLUMNS = [
   'created_by',
 ] as const;
 
+/** Deliveries, newest first: `created_at`, then the ULID. */
+export const DELIVERIES_LIST: ListSpec = {
+  fields: {
+    created_at: { column: 'webhook_outbox.created_at', key: 'created_at', type: 'integer' },
+  },
+  defaultOrder: ['created_at desc'],
+  id: { column: 'webhook_outbox.id', key: 'id', type: 'text' },
+};
+
 /** Longest `last_error` kept. */
 const MAX_ERROR = 500;
 
@@ -166,16 +190,37 @@ export class SqlWebhookStore implements WebhookStore {
     return webhookBody(this.ctx, VERIFICATION_EVENT, {});
   }
 
-  async deliveries(id: string, limit: number): Promise<WebhookDelivery[]> {
+  async setEnabled(id: string, enabled: boolean): Promise<Webhook> {
+    const result = await this.ctx.singleStatement((db) =>
+      db
+        .updateTable('webhooks')
+        .set({ enabled: enabled ? 1 : 0 })
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
+    if (Number(result.numUpdatedRows) === 0) {
+      throw new RegistryErrors.WebhookNotFound({ webhook_id: id });
+    }
+    return (await this.get(id)).webhook;
+  }
+
+  async deliveries(
+    id: string,
+    page: PageRequest,
+    state?: WebhookDeliveryState,
+  ): Promise<{ deliveries: WebhookDelivery[]; pagination: { next_page_token?: string } }> {
     await this.get(id);
-    const rows = await this.ctx.db
+    const q = this.ctx.db
       .selectFrom('webhook_outbox')
       .selectAll()
       .where('webhook_id', '=', id)
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toDelivery);
+      .$if(state === 'delivered', (b) => b.where('delivered_at', 'is not', null))
+      .$if(state === 'failed', (b) => b.where('failed_at', 'is not', null))
+      .$if(state === 'pending', (b) =>
+        b.where('delivered_at', 'is', null).where('failed_at', 'is', null),
+      );
+    const { rows, pagination } = await fetchPage(q, page);
+    return { deliveries: rows.map(toDelivery), pagination };
   }
 
   claimDue(worker: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
@@ -188,6 +233,9 @@ export class SqlWebhookStore implements WebhookStore {
         .where('delivered_at', 'is', null)
         .where('failed_at', 'is', null)
         .where('next_attempt_at', '<=', now)
+        .where((eb) =>
+          eb('webhook_id', 'in', eb.selectFrom('webhooks').select('id').where('enabled', '=', 1)),
+        )
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
         .orderBy('next_attempt_at')
         .orderBy('id')

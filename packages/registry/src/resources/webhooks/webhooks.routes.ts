@@ -1,7 +1,12 @@
 import {
   CreateWebhookBody,
+  ListWebhookDeliveriesResponse,
   UlidSchema,
+  UpdateWebhookBody,
+  WebhookDeliveriesQuerystring,
   type CreateWebhookBody as CreateWebhookInput,
+  type UpdateWebhookBody as UpdateWebhookInput,
+  type WebhookDeliveriesQuerystring as DeliveriesQuery,
 } from '@imprint/client';
 import { actorOf } from '../../auth/auth.plugin';
 import type { RouteContext } from '../../http/context';
@@ -9,10 +14,11 @@ import { namedPlugin } from '../../http/plugin';
 import { EMPTY_OBJECT, ref, replies } from '../../http/schemas/models.schemas';
 import { NO_QUERY } from '../../http/schemas/requests.schemas';
 import type { WebhookDeliverySettings } from '../../http/webhook-deliverer';
+import { parsePageRequest } from '../../domain/pagination';
 import { RegistryErrors } from '../../errors/registry-errors';
 import { checkTargetUrl } from './safe-target';
 import { sendWebhook, type SendResult } from './webhook-sender';
-import { newWebhookSecret } from './webhook-store';
+import { DELIVERIES_LIST, newWebhookSecret } from './webhook-store';
 
 const PREFIX = '/imprint/v1/webhooks';
 const ID_PARAMS = {
@@ -21,16 +27,15 @@ const ID_PARAMS = {
   required: ['webhook_id'],
   additionalProperties: false,
 } as const;
-/** Deliveries listed per request: the newest ones. */
-const DELIVERIES_SHOWN = 100;
 
 type Options = RouteContext & { readonly webhookSettings: WebhookDeliverySettings };
 
 /**
  * Admin API for webhooks: create (after the target accepted a signed
- * verification event; the secret is shown once), list, delete, send the
- * verification event again (`test`), and list a webhook's deliveries. Admin
- * only: target URLs and delivery errors are an operator's business.
+ * verification event; the secret is shown once), list, enable or disable,
+ * delete, send the verification event again (`test`), and page through a
+ * webhook's deliveries. Admin only: target URLs and delivery errors are an
+ * operator's business.
  */
 export const webhookRoutes = namedPlugin<Options>(
   'imprint-webhooks',
@@ -46,6 +51,22 @@ export const webhookRoutes = namedPlugin<Options>(
         },
         { policy: webhookSettings.policy, timeoutMs: webhookSettings.timeoutMs, nowMs: Date.now() },
       );
+    /** Sends the verification event; refuses (code 9) unless the target answered 2xx. */
+    const mustVerify = async (
+      url: string,
+      secret: string,
+      requestId: string,
+      action: 'create' | 'enable',
+    ): Promise<void> => {
+      const result = await verify(url, secret, requestId);
+      if (!result.ok) {
+        throw new RegistryErrors.WebhookVerificationFailed({
+          url,
+          why: result.error ?? 'no answer',
+          action,
+        });
+      }
+    };
 
     app.get(
       PREFIX,
@@ -87,16 +108,46 @@ export const webhookRoutes = namedPlugin<Options>(
       async (request) => {
         const { name, url, events = [], secret = newWebhookSecret() } = request.body;
         checkTargetUrl(url, webhookSettings.policy);
-        const result = await verify(url, secret, String(request.id));
-        if (!result.ok) {
-          throw new RegistryErrors.WebhookVerificationFailed({
-            url,
-            why: result.error ?? 'no answer',
-          });
-        }
+        await mustVerify(url, secret, String(request.id), 'create');
         const webhook = await webhooks.create({ name, url, events, secret }, actorOf(request).name);
         request.log.info({ webhook: webhook.id, name }, 'created a webhook');
         return { webhook, secret };
+      },
+    );
+
+    app.patch<{ Params: { webhook_id: string }; Body: UpdateWebhookInput }>(
+      `${PREFIX}/:webhook_id`,
+      {
+        config: { access: 'admin' },
+        schema: {
+          operationId: 'UpdateWebhook',
+          tags: ['webhooks'],
+          summary: 'Enable or disable a webhook',
+          description:
+            'Disabled: no new events are recorded for it and its pending deliveries wait. Enabling sends the signed verification event first and enables only if the target answers 2xx (else 400 / code 9, and it stays disabled); the deliveries that waited are then sent. Enabling an enabled webhook (or disabling a disabled one) changes nothing. Role: admin.',
+          params: ID_PARAMS,
+          querystring: NO_QUERY,
+          body: UpdateWebhookBody,
+          response: replies({ type: 'object', properties: { webhook: ref('Webhook') } }),
+        },
+      },
+      async (request) => {
+        const id = request.params.webhook_id;
+        const { enabled } = request.body;
+        const { webhook, secret } = await webhooks.get(id);
+        if (webhook.enabled === enabled) return { webhook };
+        if (enabled) {
+          // The target may have moved or changed while the webhook was off:
+          // check it before releasing what waited, as create does.
+          checkTargetUrl(webhook.url, webhookSettings.policy);
+          await mustVerify(webhook.url, secret, String(request.id), 'enable');
+        }
+        const updated = await webhooks.setEnabled(id, enabled);
+        request.log.info(
+          { webhook: id, enabled },
+          enabled ? 'enabled a webhook' : 'disabled a webhook',
+        );
+        return { webhook: updated };
       },
     );
 
@@ -150,7 +201,7 @@ export const webhookRoutes = namedPlugin<Options>(
       },
     );
 
-    app.get<{ Params: { webhook_id: string } }>(
+    app.get<{ Params: { webhook_id: string }; Querystring: DeliveriesQuery }>(
       `${PREFIX}/:webhook_id/deliveries`,
       {
         config: { access: 'admin' },
@@ -158,18 +209,27 @@ export const webhookRoutes = namedPlugin<Options>(
           operationId: 'ListWebhookDeliveries',
           tags: ['webhooks'],
           summary: "List a webhook's deliveries, newest first",
-          description: `The newest ${DELIVERIES_SHOWN}: pending, delivered or failed, with attempts and the last error. Role: admin.`,
+          description:
+            'Pending, delivered or failed, with attempts and the last error; `state` keeps one of them. Paginated (pagination.page_size, pagination.next_page_token). Role: admin.',
           params: ID_PARAMS,
-          querystring: NO_QUERY,
-          response: replies({
-            type: 'object',
-            properties: { deliveries: { type: 'array', items: ref('WebhookDelivery') } },
-          }),
+          querystring: WebhookDeliveriesQuerystring,
+          response: replies(ListWebhookDeliveriesResponse),
         },
       },
-      async (request) => ({
-        deliveries: await webhooks.deliveries(request.params.webhook_id, DELIVERIES_SHOWN),
-      }),
+      async (request) => {
+        const query = request.query;
+        const pageSize = Number(query['pagination.page_size'] ?? 0);
+        const page = parsePageRequest(
+          {
+            ...(pageSize > 0 ? { pageSize } : {}),
+            ...(query['pagination.next_page_token']
+              ? { nextPageToken: query['pagination.next_page_token'] }
+              : {}),
+          },
+          DELIVERIES_LIST,
+        );
+        return webhooks.deliveries(request.params.webhook_id, page, query.state);
+      },
     );
   },
 );

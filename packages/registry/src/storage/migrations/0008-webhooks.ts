@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * Webhooks (issue 18).
@@ -11,6 +11,11 @@ import type { Kysely, Migration } from 'kysely';
  *   deliverer leases due rows (`locked_until`/`locked_by`) and records each
  *   attempt; `delivered_at` or `failed_at` end a row. Named 0008: 0007 is
  *   reserved for the audit log of the same issue.
+ * - Every revocation coming due is now claimed once (to send its
+ *   `version.revoke`), not only those that roll channels back: the sweep's
+ *   partial index covers them all, and revocations without rollback that
+ *   were already in effect are marked applied, so an upgrade does not
+ *   announce old revocations.
  */
 export const webhooksMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -54,5 +59,16 @@ export const webhooksMigration: Migration = {
       .on('webhook_outbox')
       .columns(['webhook_id', 'id'])
       .execute();
+
+    await db.schema.dropIndex('versions_due_revocation_idx').execute();
+    await db.schema
+      .createIndex('versions_due_idx')
+      .on('versions')
+      .column('revoke_at')
+      .where(sql<boolean>`revocation_applied = 0`)
+      .execute();
+    await sql`update versions set revocation_applied = 1
+      where revocation_applied = 0 and revocation_rollback = 0
+        and revoke_at <= ${Date.now()}`.execute(db);
   },
 };
