@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalCloud } from '@imprint/example-aws-like';
 
-jest.setTimeout(90_000);
+// Two whole demo runs (builds, SBOMs, vulnerability import) in one test:
+// about 45 s each on a quiet machine, more while the rest of the suite runs.
+jest.setTimeout(180_000);
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const DEMO = join(REPO_ROOT, 'demo', 'run-demo.js');
