@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { AuditEventTable } from '../storage/schema';
 import { RegistryError } from '../errors/registry-error';
 import { RegistryErrors } from '../errors/registry-errors';
+import { toRegistryError } from '../http/error-handler';
 import { entryOf, MUTATING_METHODS, resultOf } from './audit-entry';
 import type { AuditSink } from './audit-file-sink';
 import { toAuditEvent, type AuditStore } from './audit-store';
@@ -23,12 +24,17 @@ const audit: FastifyPluginAsync<AuditPluginOptions> = async (app, { store, sink 
   const pending = new WeakMap<FastifyRequest, AuditEventTable | false>();
   const reasons = new WeakMap<FastifyRequest, string>();
 
-  // After the auth plugin's onRequest (registered before this one), so the
-  // caller is known; before the body is read and the handler runs. Fails
-  // closed: no entry, no change (503 / REGISTRY_ERR_AUDIT_UNAVAILABLE).
-  app.addHook('onRequest', (request, _reply, done) => {
+  // preHandler, the last step before the handler: the caller is known (auth
+  // runs in onRequest) and the body is parsed and has passed its schema, so a
+  // create's entry can name what it creates (`resourceOf`). Nothing before
+  // it changes anything (auth, the project check, parsing and validation
+  // only read), and the handler runs only once this hook is done: still fail
+  // closed, no entry, no change (503 / REGISTRY_ERR_AUDIT_UNAVAILABLE). A
+  // request refused before this (401/403, a bad project, 413, a schema 400)
+  // ran nothing; onResponse records it, from the path alone.
+  app.addHook('preHandler', (request, _reply, done) => {
     if (!MUTATING_METHODS.has(request.method) || !isProtected(request)) return done();
-    const entry = entryOf(request);
+    const entry = entryOf(request, true);
     store.begin(entry).then(
       (row) => {
         pending.set(request, row);
@@ -58,9 +64,11 @@ const audit: FastifyPluginAsync<AuditPluginOptions> = async (app, { store, sink 
     );
   });
 
+  // onError sees what was thrown, before the error handler maps it: record
+  // the reason the caller was answered (REGISTRY_ERR_BODY_TOO_LARGE, not
+  // fastify's FST_ERR_CTP_BODY_TOO_LARGE). The body limit only shapes the message.
   app.addHook('onError', (request, _reply, error, done) => {
-    const reason = (error as { reason?: unknown }).reason ?? (error as { code?: unknown }).code;
-    if (typeof reason === 'string') reasons.set(request, reason);
+    reasons.set(request, toRegistryError(error, request, 0).reason);
     done();
   });
 
@@ -72,7 +80,8 @@ const audit: FastifyPluginAsync<AuditPluginOptions> = async (app, { store, sink 
     const row = pending.get(request);
     if (row === false) return done();
     // Without an entry, only what nothing ran for: a failed authentication, a
-    // refused role, a failed token request.
+    // refused role, a failed token request, a body refused (too large, or
+    // against its schema). Its body is not read: it was never validated.
     const refused =
       status === 401 ||
       (status >= 400 && MUTATING_METHODS.has(request.method) && request.routeOptions.url);
@@ -98,8 +107,9 @@ const audit: FastifyPluginAsync<AuditPluginOptions> = async (app, { store, sink 
 };
 
 /**
- * The audit log: every mutating request (written before it runs, its
- * outcome after) and every failed authentication. Shares its hooks with the
- * whole server (`fastify-plugin`); register it after the auth plugin.
+ * The audit log: every mutating request (written once its body is
+ * validated and before it runs, its outcome after) and every failed
+ * authentication. Shares its hooks with the whole server
+ * (`fastify-plugin`); register it after the auth plugin.
  */
 export const auditPlugin = fp(audit, { name: 'imprint-audit', dependencies: ['imprint-auth'] });

@@ -12,6 +12,7 @@ import {
   type TestRegistry,
 } from '@imprint/registry/testing';
 import { ROLE_PRINCIPALS, expectStatus, ok, roleTokens, type PrincipalRole } from '../helpers/http';
+import { cycloneDx, uploadBody, zstd, zstdReady } from '../helpers/sboms';
 
 jest.setTimeout(30_000);
 
@@ -224,6 +225,147 @@ describe.each(testEngines())('audit log (%s)', (engine) => {
     }
   });
 
+  it('names what a create request creates in resource, from its body, on both API versions', async () => {
+    await zstdReady();
+    const v2021 = registry.base.replace('/2023-01-01/', '/2021-04-30/');
+    const bucket = `${registry.base}/buckets/audit-made`;
+    /** Sends `body` as admin; answers the response body and the finished entry's resource. */
+    const created = async (method: string, url: string, body: object) => {
+      const res = await registry.request(method, url, { token: tokens.admin, body });
+      const answer = ok(res);
+      const event = await eventOf(registry, tokens.admin, res.headers.get('x-request-id')!);
+      expect(event).toMatchObject({ status: 200, outcome: 'ok' });
+      return { answer, resource: event.resource, operation: event.operation };
+    };
+
+    expect(await created('PUT', `${registry.base}/buckets`, { name: 'audit-made' })).toMatchObject({
+      operation: 'CreateBucket',
+      resource: 'bucket/audit-made',
+    });
+    expect(
+      await created('POST', `${bucket}/versions`, { fingerprint: 'audit-made-fp' }),
+    ).toMatchObject({
+      operation: 'CreateVersion',
+      resource: 'bucket/audit-made/version/audit-made-fp',
+    });
+    expect(await created('POST', `${bucket}/channels`, { name: 'audit-made-ch' })).toMatchObject({
+      operation: 'CreateChannel',
+      resource: 'bucket/audit-made/channel/audit-made-ch',
+    });
+    // The server names a build (a ULID): its entry names the version it is in.
+    const build = await created('POST', `${bucket}/versions/audit-made-fp/builds`, {
+      component_type: 'audit.src',
+    });
+    expect(build).toMatchObject({
+      operation: 'CreateBuild',
+      resource: 'bucket/audit-made/version/audit-made-fp',
+    });
+    const buildId = build.answer.build.id as string;
+    expect(
+      await created(
+        'PUT',
+        `${bucket}/versions/audit-made-fp/builds/${buildId}/sboms`,
+        uploadBody(zstd(cycloneDx('audit')), 'CYCLONEDX', 'audit-sbom'),
+      ),
+    ).toMatchObject({
+      operation: 'UploadSbom',
+      resource: `bucket/audit-made/version/audit-made-fp/build/${buildId}/sbom/audit-sbom`,
+    });
+
+    expect(await created('PUT', `${v2021}/images`, { bucket_slug: 'audit-made21' })).toMatchObject({
+      operation: 'V2021_CreateBucket',
+      resource: 'bucket/audit-made21',
+    });
+    expect(
+      await created('POST', `${v2021}/images/audit-made21/iterations`, {
+        fingerprint: 'audit-made-fp21',
+      }),
+    ).toMatchObject({
+      operation: 'V2021_CreateIteration',
+      resource: 'bucket/audit-made21/version/audit-made-fp21',
+    });
+    expect(
+      await created('POST', `${v2021}/images/audit-made21/channels`, { slug: 'audit-made-ch21' }),
+    ).toMatchObject({
+      operation: 'V2021_CreateChannel',
+      resource: 'bucket/audit-made21/channel/audit-made-ch21',
+    });
+
+    const principal = await created('POST', '/imprint/v1/principals', {
+      name: 'audit-made-sp',
+      role: 'viewer',
+    });
+    expect(principal).toMatchObject({
+      operation: 'CreatePrincipal',
+      resource: 'principal/audit-made-sp',
+    });
+    const stored = JSON.stringify(await rawQuery(registry.location!, 'select * from audit_events'));
+    expect(stored).not.toContain(principal.answer.client_secret);
+  });
+
+  it('records a body its schema refuses (400, error) from the path alone, and never another body field', async () => {
+    const url = 'https://audit.example/hook?token=Audit-Url-Zq8x';
+    const refused = await registry.request('POST', `${registry.base}/buckets/audit-nb/channels`, {
+      token: tokens.admin,
+      body: { name: url },
+    });
+    const invalid = expectStatus(refused, 400, 3);
+    expect(
+      await eventOf(registry, tokens.admin, refused.headers.get('x-request-id')!),
+    ).toMatchObject({
+      operation: 'CreateChannel',
+      resource: 'bucket/audit-nb',
+      status: 400,
+      outcome: 'error',
+      // The reason the caller was answered, not the web framework's own code.
+      error_reason: invalid.details[0].reason,
+    });
+    // Past the body limit (1 MiB): never parsed, recorded all the same.
+    const tooLarge = await registry.request('PUT', `${registry.base}/buckets`, {
+      token: tokens.admin,
+      body: { name: 'audit-too-large', description: 'x'.repeat(1024 * 1024) },
+    });
+    expectStatus(tooLarge, 413, 3);
+    expect(
+      await eventOf(registry, tokens.admin, tooLarge.headers.get('x-request-id')!),
+    ).toMatchObject({
+      operation: 'CreateBucket',
+      resource: '',
+      status: 413,
+      outcome: 'error',
+      error_reason: 'REGISTRY_ERR_BODY_TOO_LARGE',
+    });
+
+    const described = await registry.request('PUT', `${registry.base}/buckets`, {
+      token: tokens.admin,
+      body: { name: 'audit-described', description: 'client_secret=Audit-Desc-Hy7Vb3' },
+    });
+    ok(described);
+    expect(
+      await eventOf(registry, tokens.admin, described.headers.get('x-request-id')!),
+    ).toMatchObject({ resource: 'bucket/audit-described', outcome: 'ok' });
+
+    // Refused by the handler (a loopback target), after its entry named the webhook.
+    const secret = 'whsec-Audit-Secret-Pw9Lk2';
+    const hook = await registry.request('POST', '/imprint/v1/webhooks', {
+      token: tokens.admin,
+      body: { name: 'audit-hook', url: 'http://127.0.0.1:9/audit-hook-url', secret },
+    });
+    expect(hook.status).toBe(400);
+    expect(await eventOf(registry, tokens.admin, hook.headers.get('x-request-id')!)).toMatchObject({
+      operation: 'CreateWebhook',
+      resource: 'webhook/audit-hook',
+      status: 400,
+      outcome: 'error',
+    });
+
+    const stored = JSON.stringify(await rawQuery(registry.location!, 'select * from audit_events'));
+    for (const value of ['audit.example', 'Audit-Url-Zq8x', 'Audit-Desc-Hy7Vb3', secret]) {
+      expect(stored).not.toContain(value);
+    }
+    expect(stored).not.toContain('audit-hook-url');
+  });
+
   it('is admin only: viewers and contributors get 403, no token 401', async () => {
     expectStatus(
       await registry.request('GET', '/imprint/v1/audit', { token: tokens.viewer }),
@@ -263,9 +405,9 @@ describe.each(testEngines())('audit log (%s)', (engine) => {
     }
     expect(events.map((e) => [e.operation, e.resource])).toEqual([
       ['UpdateBucket', 'bucket/audit-f2'],
-      ['CreateBucket', ''],
-      ['CreateBucket', ''],
-      ['CreateBucket', ''],
+      ['CreateBucket', 'bucket/audit-f3'],
+      ['CreateBucket', 'bucket/audit-f2'],
+      ['CreateBucket', 'bucket/audit-f1'],
     ]);
     const byId = await allEvents(registry, tokens.admin, {
       principal: registry.credentials.get('contributor-sp')!.clientId,
@@ -280,7 +422,7 @@ describe.each(testEngines())('audit log (%s)', (engine) => {
       (await allEvents(registry, tokens.admin, { resource: 'bucket/audit-f2' })).map(
         (e) => e.operation,
       ),
-    ).toEqual(['UpdateBucket']);
+    ).toEqual(['UpdateBucket', 'CreateBucket']);
     expect(await allEvents(registry, tokens.admin, { resource: 'bucket/audit-f' })).toEqual([]);
     expect(await allEvents(registry, tokens.admin, { ...mine, until: before })).toEqual([]);
     expect(await allEvents(registry, tokens.admin, { ...mine, outcome: 'denied' })).toEqual([]);
