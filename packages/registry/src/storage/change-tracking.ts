@@ -92,15 +92,39 @@ export class ChangeTracker implements ChangeSource {
   }
 }
 
+/**
+ * The tables a cached read (GetChannel, GetVersion) is made of: only their
+ * changes move the generation. Writes elsewhere — the audit entry of every
+ * mutating request, each poll of the webhook deliverer, SBOMs, principals —
+ * leave the read caches alone. PostgreSQL's change trigger (migration 0002)
+ * is on these tables.
+ */
+export const CACHED_TABLES = [
+  'buckets',
+  'versions',
+  'builds',
+  'artifacts',
+  'channels',
+  'channel_history',
+  'version_links',
+] as const;
+
 /** Statements that change nothing: plain reads. Everything else counts as a write. */
 const READ_ONLY = /^\s*(select|explain)\b/i;
 const WITH_READ = /^\s*with\b/i;
 const WRITE_KEYWORD = /\b(insert|update|delete|merge)\b/i;
+/** A statement naming none of {@link CACHED_TABLES} cannot change them. */
+const NAMES_CACHED_TABLE = new RegExp(`\\b(${CACHED_TABLES.join('|')})\\b`, 'i');
 
 export function isWriteStatement(sqlText: string): boolean {
   if (READ_ONLY.test(sqlText)) return false;
   if (WITH_READ.test(sqlText)) return WRITE_KEYWORD.test(sqlText);
   return true;
+}
+
+/** Whether `sqlText` may change what a read cache holds: a write that names a cached table. */
+export function changesCachedReads(sqlText: string): boolean {
+  return isWriteStatement(sqlText) && NAMES_CACHED_TABLE.test(sqlText);
 }
 
 class TrackedConnection implements DatabaseConnection {
@@ -113,7 +137,7 @@ class TrackedConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (!isWriteStatement(query.sql)) return this.inner.executeQuery<R>(query);
+    if (!changesCachedReads(query.sql)) return this.inner.executeQuery<R>(query);
     this.dirty = true;
     try {
       return await this.inner.executeQuery<R>(query);
@@ -126,7 +150,7 @@ class TrackedConnection implements DatabaseConnection {
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (isWriteStatement(query.sql)) {
+    if (changesCachedReads(query.sql)) {
       this.dirty = true;
       this.tracker.bump();
     }

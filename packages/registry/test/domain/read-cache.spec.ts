@@ -74,6 +74,30 @@ describe.each(testEngines())('read cache (%s)', (engine) => {
     expect((await h.service.getChannel(bucket, 'prod')).version?.id).toBe(v1.id);
   });
 
+  it('keeps its entries through writes that cannot change a cached read (audit log, webhook deliveries)', async () => {
+    const { audit, webhooks, instrumentation } = h.storage;
+    await h.service.getChannel(bucket, 'prod');
+    const hits = instrumentation.readCache.hits;
+    // What every mutating request writes after its response, and what the
+    // webhook deliverer writes on each poll.
+    const row = await audit.begin({
+      principal_id: ALICE.principalId,
+      principal_name: ALICE.name,
+      role: ALICE.role,
+      method: 'PATCH',
+      route: '/test',
+      operation: 'UpdateChannel',
+      resource: `bucket/${bucket}/channel/prod`,
+      request_id: 'req-cache',
+      client_address: '127.0.0.1',
+      user_agent: 'jest',
+    });
+    await audit.finish(row, { status: 200, outcome: 'ok' });
+    await webhooks.claimDue('cache-test', 10, 1_000);
+    await h.service.getChannel(bucket, 'prod');
+    expect(instrumentation.readCache.hits).toBe(hits + 1);
+  });
+
   it("sees another store's writes on the same database", async () => {
     expect((await h.service.getChannel(bucket, 'prod')).version?.id).toBe(v1.id);
     await other.service.updateChannel(ALICE, bucket, 'prod', {

@@ -1,18 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { Engine } from '../sql-helpers';
-import { CHANGE_CHANNEL } from '../change-tracking';
-
-/** Tables whose changes can alter a cached read (principals and tokens cannot). */
-const ANNOUNCED_TABLES = [
-  'buckets',
-  'versions',
-  'builds',
-  'artifacts',
-  'channels',
-  'channel_history',
-  'version_links',
-];
+import { CACHED_TABLES, CHANGE_CHANNEL } from '../change-tracking';
 
 /**
  * PostgreSQL: every statement that changes a registry table NOTIFYs
@@ -34,7 +23,7 @@ export function changeNotifyTriggerMigration(engine: Engine): Migration {
           perform pg_notify(${sql.lit(CHANGE_CHANNEL)}, current_setting('application_name'));
           return null;
         end $$`.execute(db);
-      for (const table of ANNOUNCED_TABLES) {
+      for (const table of CACHED_TABLES) {
         await sql`
           create trigger imprint_announce_change
           after insert or update or delete or truncate on ${sql.table(table)}
