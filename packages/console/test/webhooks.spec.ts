@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AxeResults } from 'axe-core';
+import type { Locator } from 'playwright-core';
 import {
   eventually,
   launchBrowser,
@@ -13,11 +14,13 @@ import {
 
 jest.setTimeout(120_000);
 
-/** A real webhook target on 127.0.0.1: answers 204 and keeps what it received. */
+/** A real webhook target on 127.0.0.1: answers `status` (204) and keeps what it received. */
 class Receiver {
   readonly received: { headers: IncomingHttpHeaders; json: Record<string, unknown> }[] = [];
   private server: Server | undefined;
   url = '';
+  /** What it answers; a test sets 500 to make it refuse what it gets. */
+  status = 204;
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
@@ -28,7 +31,7 @@ class Receiver {
           headers: request.headers,
           json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
         });
-        response.writeHead(204).end();
+        response.writeHead(this.status).end();
       });
     });
     await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
@@ -38,6 +41,17 @@ class Receiver {
   async stop(): Promise<void> {
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
   }
+}
+
+/** Event and state of each row of the deliveries tables under `scope`, top to bottom. */
+function deliveryRows(scope: Locator): Promise<(string | undefined)[][]> {
+  return scope
+    .locator('table.deliveries tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((row) =>
+        [...row.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent?.trim()),
+      ),
+    );
 }
 
 /**
@@ -153,6 +167,9 @@ describe('web console: webhooks', () => {
       const page = await context.newPage();
       await page.goto(`${ctx.registry.url}/#/webhooks`);
       await page.locator('table.deliveries tbody tr').first().waitFor();
+      // The event checkboxes of the form too.
+      await page.getByLabel('Only the events chosen below').check();
+      await page.getByRole('checkbox', { name: 'version.complete' }).waitFor();
       await page.addScriptTag({
         content: readFileSync(
           path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js'),
@@ -176,5 +193,185 @@ describe('web console: webhooks', () => {
     await page.getByTestId('no-webhooks').waitFor();
     await expect(page.locator('p.notice').innerText()).resolves.toBe('Webhook chat-ops deleted.');
     expect((await registry.client.webhooks.list()).webhooks).toEqual([]);
+  });
+
+  it('creates a webhook for chosen events only, and the registry keeps that filter', async () => {
+    const { page, registry } = ctx;
+    await page.getByLabel('Name').fill('releases');
+    await page.getByLabel('Target URL').fill(receiver.url);
+    const events = page.getByRole('group', { name: 'Events' });
+    await events.getByLabel('Only the events chosen below').check();
+    // No event chosen would be every event to the API: the page refuses it.
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await expect(page.getByTestId('webhook-create-error').innerText()).resolves.toBe(
+      'Error: Choose at least one event, or choose All events.',
+    );
+    await events.getByRole('checkbox', { name: 'version.complete' }).check();
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await page.getByTestId('webhook-secret').waitFor();
+    expect((await registry.client.webhooks.list()).webhooks).toEqual([
+      expect.objectContaining({ name: 'releases', events: ['version.complete'], enabled: true }),
+    ]);
+    const section = page.getByRole('region', { name: 'releases' });
+    await expect(section.getByTestId('webhook-state').innerText()).resolves.toBe('Enabled');
+    await expect(section.locator('p').first().innerText()).resolves.toContain(
+      ' · version.complete · ',
+    );
+    // The form is back to every event for the next webhook.
+    await expect(events.getByLabel('All events').isChecked()).resolves.toBe(true);
+    await expect(events.getByRole('checkbox').count()).resolves.toBe(0);
+
+    // A version's create and the move of `latest` are not delivered: only its completion.
+    await publish(registry.client, 'ubuntu-base', 'fp-hook-2', [
+      { artifacts: [{ id: 'ami-0hook0000000000a02', region: 'us-east-1' }] },
+    ]);
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return deliveryRows(section);
+    }, [['version.complete', 'delivered']]);
+  });
+
+  it('disables and enables a webhook, and shows its state', async () => {
+    const { page, registry } = ctx;
+    const section = page.getByRole('region', { name: 'releases' });
+    await section.getByRole('button', { name: 'Disable', exact: true }).click();
+    await eventually(() => section.getByTestId('webhook-state').innerText(), 'Disabled');
+    await expect(page.locator('p.notice').innerText()).resolves.toMatch(
+      /^Webhook releases disabled: it gets no new events/,
+    );
+    expect((await registry.client.webhooks.list()).webhooks[0]!.enabled).toBe(false);
+
+    const before = receiver.received.length;
+    await section.getByRole('button', { name: 'Enable', exact: true }).click();
+    await eventually(() => section.getByTestId('webhook-state').innerText(), 'Enabled');
+    await expect(page.locator('p.notice').innerText()).resolves.toMatch(
+      /^Webhook releases enabled: its target accepted the verification event/,
+    );
+    expect((await registry.client.webhooks.list()).webhooks[0]!.enabled).toBe(true);
+    // Enabling verified the target first.
+    expect(receiver.received.slice(before).map((r) => r.json.event_source)).toEqual([
+      'hashicorp.webhook.verification',
+    ]);
+    await section.getByRole('button', { name: 'Disable', exact: true }).waitFor();
+  });
+
+  it('keeps a webhook disabled, with the registry’s reason, when its target refuses to enable it', async () => {
+    const { page, registry } = ctx;
+    const section = page.getByRole('region', { name: 'releases' });
+    await section.getByRole('button', { name: 'Disable', exact: true }).click();
+    await eventually(() => section.getByTestId('webhook-state').innerText(), 'Disabled');
+    receiver.status = 500;
+    try {
+      await section.getByRole('button', { name: 'Enable', exact: true }).click();
+      await section.getByTestId('webhook-error').waitFor();
+    } finally {
+      receiver.status = 204;
+    }
+    await expect(section.getByTestId('webhook-error').innerText()).resolves.toMatch(
+      /^Error: The webhook was not enabled: its target .* did not accept the verification event \(the target answered HTTP 500\)/,
+    );
+    await expect(section.getByTestId('webhook-state').innerText()).resolves.toBe('Disabled');
+    await expect(page.locator('p.notice').innerText()).resolves.toBe('');
+    expect((await registry.client.webhooks.list()).webhooks[0]!.enabled).toBe(false);
+
+    // Once the target answers 2xx again, enabling works and the error goes.
+    await section.getByRole('button', { name: 'Enable', exact: true }).click();
+    await eventually(() => section.getByTestId('webhook-state').innerText(), 'Enabled');
+    await expect(section.getByTestId('webhook-error').count()).resolves.toBe(0);
+  });
+
+  it('filters deliveries by state, and keeps the filter on Refresh', async () => {
+    const { page, registry } = ctx;
+    const webhook = (await registry.client.webhooks.list()).webhooks[0]!;
+    // A completion the target refuses: tried twice (retryDelaysMs: [100]), then failed.
+    receiver.status = 500;
+    try {
+      await publish(registry.client, 'ubuntu-base', 'fp-hook-3', [
+        { artifacts: [{ id: 'ami-0hook0000000000a03', region: 'us-east-1' }] },
+      ]);
+      await eventually(
+        async () =>
+          (await registry.client.webhooks.deliveries(webhook.id, { state: 'failed' })).deliveries
+            .length,
+        1,
+      );
+    } finally {
+      receiver.status = 204;
+    }
+    const section = page.getByRole('region', { name: 'releases' });
+    const state = section.getByLabel('Delivery state');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await eventually(
+      () => deliveryRows(section),
+      [
+        ['version.complete', 'failed'],
+        ['version.complete', 'delivered'],
+      ],
+    );
+
+    await state.selectOption('failed');
+    await eventually(() => deliveryRows(section), [['version.complete', 'failed']]);
+    await expect(section.locator('td[data-label="Last answer"]').allInnerTexts()).resolves.toEqual([
+      'the target answered HTTP 500',
+    ]);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(state.inputValue()).resolves.toBe('failed');
+    await eventually(() => deliveryRows(section), [['version.complete', 'failed']]);
+
+    await state.selectOption('delivered');
+    await eventually(() => deliveryRows(section), [['version.complete', 'delivered']]);
+    await state.selectOption('pending');
+    await section.getByTestId('no-deliveries').waitFor();
+    await expect(section.getByTestId('no-deliveries').innerText()).resolves.toBe(
+      'No pending deliveries.',
+    );
+    await state.selectOption({ label: 'All' });
+    await eventually(() => deliveryRows(section).then((rows) => rows.length), 2);
+  });
+
+  it('loads more deliveries, 50 at a time, newest first', async () => {
+    const { page, registry } = ctx;
+    // One `version.assign` per channel move: 55 deliveries with one request each.
+    const { webhook } = await registry.client.webhooks.create({
+      name: 'channel-moves',
+      url: receiver.url,
+      events: ['version.assign'],
+    });
+    await registry.client.createChannel('ubuntu-base', {
+      name: 'moving',
+      version_fingerprint: 'fp-hook-1',
+    });
+    for (let i = 1; i < 55; i++) {
+      await registry.client.updateChannel('ubuntu-base', 'moving', {
+        version_fingerprint: i % 2 ? 'fp-hook-2' : 'fp-hook-1',
+        update_mask: 'versionFingerprint',
+      });
+    }
+    const all: string[] = [];
+    for await (const delivery of registry.client.webhooks.paginateDeliveries(webhook.id)) {
+      all.push(delivery.id);
+    }
+    expect(all).toHaveLength(55);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const section = page.getByRole('region', { name: 'channel-moves' });
+    const rowIds = () =>
+      section
+        .locator('table.deliveries tbody tr')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
+    await eventually(rowIds, all.slice(0, 50));
+    await expect(section.locator('.pager .muted').innerText()).resolves.toBe(
+      '50 shown, newest first.',
+    );
+    await section.getByRole('button', { name: 'Load more' }).click();
+    await eventually(rowIds, all);
+    await expect(section.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    await expect(page.locator('p.notice').innerText()).resolves.toBe(
+      'channel-moves: 55 deliveries shown, all there are.',
+    );
+    // The button went away: focus is on the webhook's heading, not lost.
+    await expect(
+      page.evaluate<string | undefined>('document.activeElement?.textContent?.trim()'),
+    ).resolves.toBe('channel-moves');
   });
 });
