@@ -1,4 +1,5 @@
 import type { CompiledQuery } from 'kysely';
+import type { Database } from './schema';
 import type {
   DatabaseConnection,
   DatabaseIntrospector,
@@ -107,7 +108,7 @@ export const CACHED_TABLES = [
   'channels',
   'channel_history',
   'version_links',
-] as const;
+] as const satisfies readonly (keyof Database)[];
 
 /** Statements that change nothing: plain reads. Everything else counts as a write. */
 const READ_ONLY = /^\s*(select|explain)\b/i;
