@@ -14,9 +14,10 @@ import type { RegistryMetrics } from './registry-metrics';
  * (whether the version completed, a revocation's kind) is read back after the
  * response has been sent.
  *
- * Not counted here: builds the stale-build sweeper cancels, and revocations
- * descendants inherit from a revoked parent (the domain applies them while
- * revoking the parent; `imprint_revocations_total` counts revoke requests).
+ * Not counted here: builds the stale-build sweeper cancels and scheduled
+ * revocations it finds due (the sweeper counts those itself:
+ * heartbeat-sweeper.ts), and revocations descendants inherit from a parent
+ * revoked at once (`imprint_revocations_total` counts revoke requests).
  */
 
 /** A version read back after a change. */
