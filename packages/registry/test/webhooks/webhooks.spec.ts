@@ -182,6 +182,15 @@ describe.each(testEngines())('webhooks (%s)', (engine) => {
       event_description: 'Completed version',
       event_payload: { version: { name: 'v1', fingerprint: fp } },
     });
+    // Its builds and their images: what a receiver tags, deprecates or deletes.
+    expect(complete.json.event_payload.builds).toEqual([
+      expect.objectContaining({
+        component_type: 'amazon-ebs.ubuntu',
+        platform: 'aws',
+        status: 'BUILD_DONE',
+        artifacts: [{ external_identifier: expect.stringMatching(/^ami-/), region: 'us-east-1' }],
+      }),
+    ]);
     // The filtered webhook got the revocation and nothing else.
     const filtered = receiver.received.filter(
       (r) =>

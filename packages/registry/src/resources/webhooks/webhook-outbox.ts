@@ -109,14 +109,61 @@ export async function enqueueVersionEvents(
   );
 }
 
+/** The builds of `versionIds` with their artifacts, by version id, as version events carry them. */
+async function buildsOf(
+  db: Db,
+  versionIds: readonly string[],
+): Promise<Map<string, Record<string, unknown>[]>> {
+  const builds = await inChunks(versionIds, (chunk) =>
+    db
+      .selectFrom('builds')
+      .select(['id', 'version_id', 'component_type', 'platform', 'status', 'labels'])
+      .where('version_id', 'in', chunk)
+      .orderBy('id')
+      .execute(),
+  );
+  const artifacts = await inChunks(
+    builds.map((b) => b.id),
+    (chunk) =>
+      db
+        .selectFrom('artifacts')
+        .select(['build_id', 'external_identifier', 'region'])
+        .where('build_id', 'in', chunk)
+        .orderBy('id')
+        .execute(),
+  );
+  const artifactsByBuild = new Map<string, { external_identifier: string; region: string }[]>();
+  for (const { build_id: buildId, ...artifact } of artifacts) {
+    const list = artifactsByBuild.get(buildId) ?? [];
+    list.push(artifact);
+    artifactsByBuild.set(buildId, list);
+  }
+  const byVersion = new Map<string, Record<string, unknown>[]>();
+  for (const b of builds) {
+    const list = byVersion.get(b.version_id) ?? [];
+    list.push({
+      id: b.id,
+      component_type: b.component_type,
+      platform: b.platform,
+      status: b.status,
+      labels: JSON.parse(b.labels) as unknown,
+      artifacts: artifactsByBuild.get(b.id) ?? [],
+    });
+    byVersion.set(b.version_id, list);
+  }
+  return byVersion;
+}
+
 /**
- * What version events carry (HCP's common version fields): the bucket and
- * the version as the API names them, with the version's revocation.
+ * What version events carry (HCP's common version fields): the bucket, the
+ * version as the API names it with its revocation, and its builds with their
+ * artifacts (what a receiver acts on: the images to tag, deprecate or delete).
  */
 export async function versionEventPayloads(
   db: Db,
   versionIds: readonly string[],
 ): Promise<Record<string, unknown>[]> {
+  const builds = await buildsOf(db, versionIds);
   const rows = await inChunks(versionIds, (chunk) =>
     db
       .selectFrom('versions')
@@ -152,6 +199,7 @@ export async function versionEventPayloads(
           ? null
           : (JSON.parse(v.revocation_inherited_from) as unknown),
     },
+    builds: builds.get(v.id) ?? [],
   }));
 }
 
