@@ -72,7 +72,7 @@ describe.each(testEngines())('imprint audit (%s)', (engine) => {
     );
     expect(rows(listed.stdout).map((r) => r.slice(1, 6))).toEqual([
       ['ci', 'DeleteBucket', 'bucket/audit-cli', '403', 'denied (REGISTRY_ERR_PERMISSION_DENIED)'],
-      ['ci', 'CreateBucket', '-', '200', 'ok'],
+      ['ci', 'CreateBucket', 'bucket/audit-cli', '200', 'ok'],
     ]);
     const denied = await audit('boss', '--outcome', 'DENIED', '--since', '1h', '--json');
     expect(denied.code).toBe(EXIT.OK);

@@ -95,7 +95,7 @@ describe('web console: audit log', () => {
     expect(channel).toMatchObject({
       Principal: 'seeder',
       Role: 'admin',
-      Resource: 'bucket/ubuntu-base',
+      Resource: 'bucket/ubuntu-base/channel/production',
       Outcome: 'ok',
       Status: '200',
       'Error reason': '—',
@@ -164,7 +164,7 @@ describe('web console: audit log', () => {
       return resources.length > 0 && resources.every((r) => r.startsWith('bucket/ubuntu-base'));
     }, true);
     const channelRow = (await auditRows(page)).find((row) => row.Operation === 'CreateChannel');
-    expect(channelRow?.Resource).toBe('bucket/ubuntu-base');
+    expect(channelRow?.Resource).toBe('bucket/ubuntu-base/channel/production');
 
     await page.goto(`${registry.url}/#/audit`);
     await page.locator('table.audit-events tbody tr').first().waitFor();
