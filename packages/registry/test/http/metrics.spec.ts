@@ -256,6 +256,29 @@ describe.each(testEngines())('GET /metrics (%s)', (engine) => {
     expect(counts(await metrics())).toEqual(revoked);
   });
 
+  it('counts the builds the stale-build sweep cancels', async () => {
+    const base = `${registry.base}/buckets/metrics-stale`;
+    ok(
+      await registry.request('PUT', `${registry.base}/buckets`, {
+        body: { name: 'metrics-stale' },
+      }),
+    );
+    const fp = fingerprint('stale');
+    ok(await registry.request('POST', `${base}/versions`, { body: { fingerprint: fp } }));
+    ok(
+      await registry.request('POST', `${base}/versions/${fp}/builds`, {
+        body: { component_type: 'null.a', status: 'BUILD_RUNNING' },
+      }),
+    );
+    const before = sample(await metrics(), 'imprint_builds_cancelled_total') ?? 0;
+    // Swept as if an hour had passed: every running build's heartbeat has stopped.
+    const cancelled = await registry.storage.service.cancelStaleBuilds(
+      new Date(Date.now() + 3_600_000),
+    );
+    expect(cancelled).toBeGreaterThanOrEqual(1);
+    expect(sample(await metrics(), 'imprint_builds_cancelled_total')).toBe(before + cancelled);
+  });
+
   it('counts the 2021-04-30 API (Packer v1.9.4) alike', async () => {
     const v2021 = registry.base.replace('/2023-01-01/', '/2021-04-30/');
     const call = async (method: string, path: string, body: object) =>
