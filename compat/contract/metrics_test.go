@@ -75,6 +75,8 @@ func TestMetricsExposition(t *testing.T) {
 			"imprint_builds_completed_total":        dto.MetricType_COUNTER,
 			"imprint_versions_completed_total":      dto.MetricType_COUNTER,
 			"imprint_revocations_total":             dto.MetricType_COUNTER,
+			"imprint_revocations_applied_total":     dto.MetricType_COUNTER,
+			"imprint_builds_cancelled_total":        dto.MetricType_COUNTER,
 			"imprint_db_query_duration_seconds":     dto.MetricType_HISTOGRAM,
 			"imprint_read_cache_hits_total":         dto.MetricType_COUNTER,
 			"imprint_read_cache_misses_total":       dto.MetricType_COUNTER,

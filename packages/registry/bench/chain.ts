@@ -219,6 +219,7 @@ async function capturedStatements(
     engine: database.engine,
     transaction: (fn) => db.transaction().execute(fn),
     singleStatement: (fn) => fn(db),
+    record: () => undefined,
     location,
     registryId: 'bench',
     nowMs: () => Date.now(),

@@ -79,7 +79,12 @@ export {
   LISTENER_APPLICATION_NAME,
   READ_STALENESS_BOUND_MS,
 } from './storage/postgres-change-listener';
-export type { OpenedRegistryStorage } from './domain';
+export type {
+  DomainEvent,
+  DomainEventListener,
+  DomainEvents,
+  OpenedRegistryStorage,
+} from './domain';
 export { ConfigValueError, defaultDataDir, parseListenAddress } from './config/parse';
 export type { ListenAddress } from './config/parse';
 export { createRegistryCli } from './bin/cli';

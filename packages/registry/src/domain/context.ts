@@ -4,6 +4,7 @@ import type { ChangeSource } from '../storage/change-tracking';
 import type { Database, Db } from '../storage/schema';
 import type { Engine } from '../storage/sql-helpers';
 import type { SbomBlobStore } from '../resources/sboms/sbom-blobs';
+import type { DomainEvent } from './domain-events';
 
 /** What every domain operation needs: the database, the clock and the registry identity. */
 export interface ServiceContext {
@@ -20,6 +21,13 @@ export interface ServiceContext {
    * that it shares a COMMIT with others.
    */
   singleStatement<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Records what a write changed (see DomainEvent), at the place it is
+   * written: inside {@link transaction} / {@link singleStatement} it reaches
+   * listeners after that write commits (never if it fails); elsewhere (a
+   * statement that committed by itself) at once.
+   */
+  record(event: DomainEvent): void;
   readonly location: Location;
   readonly registryId: string;
   /** Current time in epoch milliseconds (the injected clock). */

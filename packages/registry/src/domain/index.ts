@@ -43,6 +43,7 @@ export {
   openRegistryStorage,
 } from '../storage/open-registry-storage';
 export type { OpenedRegistryStorage } from '../storage/open-registry-storage';
+export type { DomainEvent, DomainEventListener, DomainEvents } from './domain-events';
 export { SqlRegistryService } from './registry.service';
 export { MAX_SEARCH_RESULTS } from '../resources/search/search.service';
 export {

@@ -14,29 +14,19 @@ const sweepHeartbeats: FastifyPluginAsync<HeartbeatSweeperOptions> = async (
   { service, intervalMs },
 ) => {
   if (intervalMs <= 0) return;
-  // What the sweep does itself; the API's own changes are counted by route (domain-outcomes.ts).
-  const cancelledBuilds = app.metrics.counter({
-    name: 'imprint_builds_cancelled_total',
-    help: 'Builds the heartbeat sweep cancelled because their heartbeats stopped.',
-  });
-  const dueRevocations = app.metrics.counter({
-    name: 'imprint_revocations_came_due_total',
-    help: 'Versions whose scheduled (or inherited) revocation the sweep found due and applied.',
-  });
+  // Counted by the metrics plugin from the domain's events (builds cancelled, revocations applied).
   runPeriodically(app, {
     name: 'heartbeat sweep',
     intervalMs,
     run: async () => {
       const cancelled = await service.cancelStaleBuilds();
       if (cancelled > 0) {
-        cancelledBuilds.inc(cancelled);
         app.log.info({ cancelled }, 'cancelled builds whose heartbeats stopped');
       }
       // Scheduled revocations read as revoked on their own; announcing them
       // and rolling channels back needs a write.
       const revoked = await service.processDueRevocations();
       if (revoked > 0) {
-        dueRevocations.inc(revoked);
         app.log.info({ revoked }, 'applied scheduled revocations that came due');
       }
     },

@@ -3,6 +3,7 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import type { Location } from '@imprint/client';
 import type { ServiceContext } from '../domain/context';
+import { DomainEventChannel, type DomainEvents } from '../domain/domain-events';
 import { SqlPrincipalStore } from '../domain/principal.store';
 import { readCacheStats, type ReadCacheStats } from '../domain/read-cache';
 import { SqlRegistryService } from '../domain/registry.service';
@@ -43,6 +44,8 @@ export interface OpenedRegistryStorage extends RegistryStorage {
   readonly health: DatabaseHealth;
   /** What /metrics reads of the storage; see {@link StorageInstrumentation}. */
   readonly instrumentation: StorageInstrumentation;
+  /** What the domain committed (builds finished, versions completed, revocations), told after each commit. */
+  readonly domainEvents: DomainEvents;
 }
 
 /** Statement timings, pool occupancy and read-cache counts, for the server's metrics. */
@@ -239,8 +242,9 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
     let closing: Promise<void> | undefined;
     // One once-only shutdown shared by storage.close() and service.close().
     const close = () => (closing ??= stopFollowing().then(destroy));
+    const events = new DomainEventChannel();
     const transaction: ServiceContext['transaction'] = (fn) =>
-      batcher ? batcher.run(fn) : db.transaction().execute(fn);
+      events.afterCommit(fn, (run) => (batcher ? batcher.run(run) : db.transaction().execute(run)));
     const sbomBlobs = SbomBlobStore.open(engine, options.dataDir, transaction);
     // Files of uploads or deletes a crash cut short.
     await sbomBlobs.sweep();
@@ -248,7 +252,9 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       db,
       engine,
       transaction,
-      singleStatement: (fn) => (batcher ? batcher.run(fn) : fn(db)),
+      singleStatement: (fn) =>
+        events.afterCommit(fn, (run) => (batcher ? batcher.run(run) : run(db))),
+      record: (event) => events.record(event),
       location,
       registryId: registry.id,
       nowMs,
@@ -276,6 +282,7 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       registryId: registry.id,
       health,
       instrumentation,
+      domainEvents: { subscribe: (listener) => events.subscribe(listener) },
       readCacheState: () => (!readCache ? 'off' : tracker.isFollowing() ? 'on' : 'bypassed'),
       close,
     };

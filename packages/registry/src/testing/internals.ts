@@ -6,3 +6,7 @@
 
 /** The SQLite WAL size a checkpoint brings the file back under (tests write past it). */
 export { WAL_LIMIT_BYTES } from '../storage/sqlite-checkpointer';
+
+/** The post-commit event channel and the SQLite group commit it runs over (tests pair them). */
+export { DomainEventChannel } from '../domain/domain-events';
+export { SqliteWriteBatcher } from '../storage/sqlite-write-batcher';

@@ -124,7 +124,7 @@ describe.each(testEngines())('webhook events of revocations (%s)', (engine) => {
     expect(seen([f.parentFp, f.childFp])).toHaveLength(3);
     // And /metrics counts what the sweep applied (the parent's and the inherited one).
     const scrape = await (await fetch(`${registry.url}/metrics`)).text();
-    const came = /^imprint_revocations_came_due_total (\d+)$/m.exec(scrape);
+    const came = /^imprint_revocations_applied_total (\d+)$/m.exec(scrape);
     expect(Number(came?.[1])).toBeGreaterThanOrEqual(2);
   });
 

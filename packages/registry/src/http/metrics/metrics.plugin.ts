@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RegistryStorage } from '../../domain/registry-contract';
+import type { DomainEvents } from '../../domain/domain-events';
 import type { StorageInstrumentation } from '../../storage/open-registry-storage';
-import { domainOutcomeHooks } from './domain-outcomes';
 import { METRICS_PATH, metricsAccess } from './metrics-exposure';
 import { RegistryMetrics } from './registry-metrics';
 
@@ -42,6 +42,13 @@ function instrumentationOf(storage: RegistryStorage): StorageInstrumentation {
   );
 }
 
+/** A storage that tells no domain events (not opened by openRegistryStorage): nothing counted. */
+const NO_EVENTS: DomainEvents = { subscribe: () => () => undefined };
+
+function domainEventsOf(storage: RegistryStorage): DomainEvents {
+  return (storage as { domainEvents?: DomainEvents }).domainEvents ?? NO_EVENTS;
+}
+
 /** The `route` label of requests no route matched (404s): one value, whatever the URL. */
 const UNMATCHED = 'unmatched';
 
@@ -54,12 +61,17 @@ const plugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, options) =>
   });
   if (options.mode === 'off') return;
 
-  const countOutcomes = domainOutcomeHooks(metrics, options.storage.service);
+  // Builds, versions and revocations: what the domain committed (every
+  // instance over the database counts its own commits), not what routes asked.
+  const unsubscribe = domainEventsOf(options.storage).subscribe((event) => metrics.count(event));
+  app.addHook('onClose', (_app, done) => {
+    unsubscribe();
+    done();
+  });
   app.addHook('onRoute', (route) => {
     const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
     // Route patterns and operation ids are a fixed set: raw URLs would not be.
     route.config = { ...route.config, metricsRoute: operationId ?? route.url };
-    countOutcomes(route);
   });
 
   // In flight: counted up here and down when the response closes, finished or

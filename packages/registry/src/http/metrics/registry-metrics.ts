@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, type CounterConfiguration } from 'prom-client';
+import type { DomainEvent } from '../../domain/domain-events';
 import type { StorageInstrumentation } from '../../storage/open-registry-storage';
 import { METRIC_PREFIX, processMetrics } from './process-metrics';
 
@@ -9,7 +10,7 @@ const DURATION_BUCKETS = [
 
 /** The build outcomes `imprint_builds_completed_total` counts. */
 export type CompletedBuildStatus = 'BUILD_DONE' | 'BUILD_FAILED';
-/** `immediate`: in effect at once; `scheduled`: a future `revoke_at` / `revoke_in`. */
+/** `immediate`: revoked in effect at once; `scheduled`: revoked with a future `revoke_at` / `revoke_in`. */
 export type RevocationKind = 'immediate' | 'scheduled';
 
 /**
@@ -45,10 +46,17 @@ export class RegistryMetrics {
   });
   /** HTTP requests received and not yet closed: counted by the server, read at scrape time. */
   inFlight = 0;
+  // What the domain committed, counted from its events (count(), after each
+  // commit): once per change, whichever instance or request made it.
   readonly buildsCompleted = new Counter({
     name: 'imprint_builds_completed_total',
-    help: 'Builds that reached BUILD_DONE or BUILD_FAILED through the API, by status.',
+    help: 'Builds that reached BUILD_DONE or BUILD_FAILED (committed), by status.',
     labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly buildsCancelled = new Counter({
+    name: 'imprint_builds_cancelled_total',
+    help: 'Builds the stale-build sweep cancelled because their heartbeats stopped.',
     registers: [this.registry],
   });
   readonly versionsCompleted = new Counter({
@@ -58,8 +66,13 @@ export class RegistryMetrics {
   });
   readonly revocations = new Counter({
     name: 'imprint_revocations_total',
-    help: 'Versions revoked through the API, by kind (immediate or scheduled).',
+    help: 'Versions revoked (RevokeVersion, UpdateVersion/UpdateIteration), by kind: in effect at once (immediate) or scheduled.',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly revocationsApplied = new Counter({
+    name: 'imprint_revocations_applied_total',
+    help: 'Versions whose revocation took effect: revoked at once, inherited from a revoked parent, or a schedule come due.',
     registers: [this.registry],
   });
   private readonly queryDuration = new Histogram({
@@ -136,6 +149,27 @@ export class RegistryMetrics {
     const ok = this.queryDuration.labels(engine, 'ok');
     const failed = this.queryDuration.labels(engine, 'error');
     this.stopTiming = storage.onQuery((seconds, error) => (error ? failed : ok).observe(seconds));
+  }
+
+  /** Counts one committed domain change (the storage's `domainEvents`). */
+  count(event: DomainEvent): void {
+    switch (event.kind) {
+      case 'build-finished':
+        this.buildsCompleted.inc({ status: event.status });
+        break;
+      case 'builds-cancelled':
+        this.buildsCancelled.inc(event.count);
+        break;
+      case 'version-completed':
+        this.versionsCompleted.inc();
+        break;
+      case 'version-revoked':
+        this.revocations.inc({ kind: event.when });
+        break;
+      case 'revocation-applied':
+        this.revocationsApplied.inc(event.count);
+        break;
+    }
   }
 
   /**

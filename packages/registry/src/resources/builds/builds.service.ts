@@ -154,6 +154,8 @@ export async function createBuild(
         await INSERT_BUILD.execute(trx, build);
         const artifacts = newArtifactRows(ctx, id, artifactsSent, [], now);
         await insertArtifacts(trx, artifacts);
+        if (status === 'BUILD_DONE' || status === 'BUILD_FAILED')
+          ctx.record({ kind: 'build-finished', status });
         if (status === 'BUILD_DONE') await maybeCompleteVersion(ctx, trx, version, now);
         return buildToWire(build, artifacts.map(artifactToWire));
       }),
@@ -193,6 +195,9 @@ async function createBuildInOneStatement(
     if (!version) return missingVersion(ctx.db, bucket, fingerprint);
     throw completeError(version, version.bucket_name);
   }
+  // Committed by itself (no transaction): told at once.
+  if (build.status === 'BUILD_FAILED')
+    ctx.record({ kind: 'build-finished', status: 'BUILD_FAILED' });
   return buildToWire({ ...build, version_id: inserted.version_id }, []);
 }
 
@@ -331,6 +336,8 @@ export async function cancelStaleBuilds(ctx: ServiceContext, now?: Date): Promis
       .where('status', '=', 'BUILD_RUNNING')
       .where((w) => w.or([w('heartbeat_at', 'is', null), w('heartbeat_at', '<', cutoff)]))
       .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const cancelled = Number(result.numUpdatedRows);
+    if (cancelled > 0) ctx.record({ kind: 'builds-cancelled', count: cancelled });
+    return cancelled;
   });
 }

@@ -154,6 +154,8 @@ export async function updateBuild(
       completion,
     });
     if (!written.written) return CHANGED_MEANWHILE;
+    if (next !== current && (next === 'BUILD_DONE' || next === 'BUILD_FAILED'))
+      ctx.record({ kind: 'build-finished', status: next });
     if (completion !== undefined) await announceCompletion(ctx, db, version, completion);
     if (failed) {
       await enqueueEvent(ctx, db, 'build.fail', async () => ({
