@@ -20,6 +20,16 @@ var notCalledThroughTheSDK = map[string]string{
 	"SearchPackages":  "Imprint's own package search; hcp-sdk-go has no method for it",
 	// HCP has only the bucket-wide list; the per-version list is Imprint's.
 	"ListVersionVulnerabilities": "Imprint's per-version vulnerability list; hcp-sdk-go has no method for it",
+	// Imprint's admin API under /imprint/v1 (the registry's jest suites cover
+	// them). hcp-sdk-go's webhook client is HCP's separate webhook service
+	// (2023-05-31), which Imprint does not serve.
+	"ListAuditEvents":       "Imprint's audit log API; hcp-sdk-go has no method for it",
+	"ListWebhooks":          "Imprint's webhooks admin API, not HCP's webhook service",
+	"CreateWebhook":         "Imprint's webhooks admin API, not HCP's webhook service",
+	"UpdateWebhook":         "Imprint's webhooks admin API, not HCP's webhook service",
+	"DeleteWebhook":         "Imprint's webhooks admin API, not HCP's webhook service",
+	"TestWebhook":           "Imprint's webhooks admin API, not HCP's webhook service",
+	"ListWebhookDeliveries": "Imprint's webhooks admin API, not HCP's webhook service",
 }
 
 // legacyPrefix marks the 2021-04-30 operations: compat/legacy/ covers them
