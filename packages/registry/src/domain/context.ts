@@ -27,7 +27,7 @@ export interface ServiceContext {
    * listeners after that write commits (never if it fails); elsewhere (a
    * statement that committed by itself) at once.
    */
-  record(event: DomainEvent): void;
+  record(db: Db, event: DomainEvent): void;
   readonly location: Location;
   readonly registryId: string;
   /** Current time in epoch milliseconds (the injected clock). */

@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
  * A change the domain committed, told to listeners after the commit (once
  * per change, whichever instance or request made it): what the server's
@@ -45,42 +43,55 @@ export interface DomainEvents {
 
 /**
  * Holds each write's events until it commits. A write (`ctx.transaction`,
- * `ctx.singleStatement`) runs its function through {@link afterCommit},
- * which gives that function a buffer of its own (AsyncLocalStorage, so
- * writes the SQLite group commit runs in one transaction stay apart) and
- * delivers the buffer when the write's promise resolves, i.e. after its
- * COMMIT; a write that fails drops it. {@link record} outside any write (a
- * statement that committed by itself) delivers at once.
+ * `ctx.singleStatement` on SQLite) runs its function through
+ * {@link afterCommit}, which keys a buffer by the handle that function gets
+ * (its transaction, or its savepoint when the SQLite group commit runs
+ * several writes in one transaction, so they stay apart) and delivers the
+ * buffer when the write's promise resolves, i.e. after its COMMIT; a write
+ * that fails drops it. {@link record} with any other handle (the shared
+ * database: a statement that committed by itself) delivers at once.
+ *
+ * Keyed by handle rather than by async context on purpose: an
+ * AsyncLocalStorage turns on Node's promise hooks for the whole process,
+ * which made every request (GetChannel included) measurably slower.
  */
 export class DomainEventChannel implements DomainEvents {
   private readonly listeners = new Set<DomainEventListener>();
-  private readonly pending = new AsyncLocalStorage<DomainEvent[]>();
+  private readonly pending = new WeakMap<object, DomainEvent[]>();
 
   subscribe(listener: DomainEventListener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
 
-  record(event: DomainEvent): void {
+  /** Records `event` of the write running on `handle` (the `trx` / `db` the domain code writes with). */
+  record(handle: object, event: DomainEvent): void {
     if (this.listeners.size === 0) return;
-    const buffer = this.pending.getStore();
+    const buffer = this.pending.get(handle);
     if (buffer) buffer.push(event);
     else this.deliver([event]);
   }
 
   /**
-   * Runs `fn` through `write` (which commits what `fn` does); events `fn`
-   * records are delivered once `write` resolves, dropped if it rejects.
-   * With no listener, `fn` runs as is (and {@link record} drops events):
-   * subscribe before writing.
+   * Runs `fn` through `write` (which commits what `fn` does); events
+   * recorded with the handle `fn` is given are delivered once `write`
+   * resolves, dropped if it rejects. `shared` is a handle that is not a
+   * write of its own (the database itself, which `singleStatement` hands
+   * to PostgreSQL statements that commit by themselves): events recorded
+   * with it are delivered at once. With no listener, `fn` runs as is (and
+   * {@link record} drops events): subscribe before writing.
    */
-  async afterCommit<A, T>(
+  async afterCommit<A extends object, T>(
     fn: (arg: A) => Promise<T>,
     write: (fn: (arg: A) => Promise<T>) => Promise<T>,
+    shared?: object,
   ): Promise<T> {
     if (this.listeners.size === 0) return write(fn);
     const buffer: DomainEvent[] = [];
-    const value = await write((arg) => this.pending.run(buffer, () => fn(arg)));
+    const value = await write((arg) => {
+      if (arg !== shared) this.pending.set(arg, buffer);
+      return fn(arg);
+    });
     this.deliver(buffer);
     return value;
   }

@@ -253,8 +253,8 @@ export async function openRegistryStorage(options: StorageOptions): Promise<Open
       engine,
       transaction,
       singleStatement: (fn) =>
-        events.afterCommit(fn, (run) => (batcher ? batcher.run(run) : run(db))),
-      record: (event) => events.record(event),
+        events.afterCommit(fn, (run) => (batcher ? batcher.run(run) : run(db)), db),
+      record: (handle, event) => events.record(handle, event),
       location,
       registryId: registry.id,
       nowMs,

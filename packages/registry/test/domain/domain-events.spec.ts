@@ -33,13 +33,13 @@ describe('domain events after commit (SQLite group commit)', () => {
     let heardInside = -1;
     const committed = transaction(async (trx) => {
       await trx.insertInto('t').values({ x: 1 }).execute();
-      channel.record({ kind: 'version-completed' });
+      channel.record(trx, { kind: 'version-completed' });
       await sql`select 1`.execute(trx);
-      channel.record({ kind: 'builds-cancelled', count: 2 });
+      channel.record(trx, { kind: 'builds-cancelled', count: 2 });
       return 'ok';
     });
     const failing = transaction(async (trx) => {
-      channel.record({ kind: 'build-finished', status: 'BUILD_DONE' });
+      channel.record(trx, { kind: 'build-finished', status: 'BUILD_DONE' });
       await trx.insertInto('t').values({ x: 2 }).execute();
       heardInside = heard.length;
       throw new Error('rolled back');
@@ -54,20 +54,21 @@ describe('domain events after commit (SQLite group commit)', () => {
     expect(heard).toEqual([{ kind: 'version-completed' }, { kind: 'builds-cancelled', count: 2 }]);
     expect((await db.selectFrom('t').select('x').execute()).map((r) => r.x)).toEqual([1]);
 
-    // Outside a write (a statement that committed by itself): heard at once.
-    channel.record({ kind: 'version-revoked', when: 'scheduled' });
+    // Outside a write (the shared database: a statement that committed by itself): heard at once.
+    channel.record(db, { kind: 'version-revoked', when: 'scheduled' });
     expect(heard).toHaveLength(3);
   });
 
   it('costs nothing and keeps nothing without a listener', async () => {
     const channel = new DomainEventChannel();
-    const fn = async () => {
-      channel.record({ kind: 'version-completed' });
+    const handle = {};
+    const fn = async (trx: object) => {
+      channel.record(trx, { kind: 'version-completed' });
       return 1;
     };
     // The function runs as is: no wrapper, nothing buffered.
     await expect(
-      channel.afterCommit(fn, (run) => (run === fn ? run(undefined) : (0 as never))),
+      channel.afterCommit(fn, (run) => (run === fn ? run(handle) : (0 as never))),
     ).resolves.toBe(1);
     const heard: DomainEvent[] = [];
     channel.subscribe((event) => heard.push(event));

@@ -155,7 +155,7 @@ export async function createBuild(
         const artifacts = newArtifactRows(ctx, id, artifactsSent, [], now);
         await insertArtifacts(trx, artifacts);
         if (status === 'BUILD_DONE' || status === 'BUILD_FAILED')
-          ctx.record({ kind: 'build-finished', status });
+          ctx.record(trx, { kind: 'build-finished', status });
         if (status === 'BUILD_DONE') await maybeCompleteVersion(ctx, trx, version, now);
         return buildToWire(build, artifacts.map(artifactToWire));
       }),
@@ -197,7 +197,7 @@ async function createBuildInOneStatement(
   }
   // Committed by itself (no transaction): told at once.
   if (build.status === 'BUILD_FAILED')
-    ctx.record({ kind: 'build-finished', status: 'BUILD_FAILED' });
+    ctx.record(ctx.db, { kind: 'build-finished', status: 'BUILD_FAILED' });
   return buildToWire({ ...build, version_id: inserted.version_id }, []);
 }
 
@@ -337,7 +337,7 @@ export async function cancelStaleBuilds(ctx: ServiceContext, now?: Date): Promis
       .where((w) => w.or([w('heartbeat_at', 'is', null), w('heartbeat_at', '<', cutoff)]))
       .executeTakeFirst();
     const cancelled = Number(result.numUpdatedRows);
-    if (cancelled > 0) ctx.record({ kind: 'builds-cancelled', count: cancelled });
+    if (cancelled > 0) ctx.record(trx, { kind: 'builds-cancelled', count: cancelled });
     return cancelled;
   });
 }

@@ -155,7 +155,7 @@ export async function updateBuild(
     });
     if (!written.written) return CHANGED_MEANWHILE;
     if (next !== current && (next === 'BUILD_DONE' || next === 'BUILD_FAILED'))
-      ctx.record({ kind: 'build-finished', status: next });
+      ctx.record(db, { kind: 'build-finished', status: next });
     if (completion !== undefined) await announceCompletion(ctx, db, version, completion);
     if (failed) {
       await enqueueEvent(ctx, db, 'build.fail', async () => ({

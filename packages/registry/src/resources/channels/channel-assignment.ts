@@ -303,7 +303,7 @@ export async function applyDueRevocations(
 ): Promise<number> {
   const claimed = await claimDueRevocations(ctx, db, now, scope);
   if (claimed.length === 0) return 0;
-  ctx.record({ kind: 'revocation-applied', count: claimed.length });
+  ctx.record(db, { kind: 'revocation-applied', count: claimed.length });
   await enqueueVersionEvents(
     ctx,
     db,

@@ -203,7 +203,10 @@ export async function revokeVersion(
     // inherited revocations no longer apply.
     await clearInheritedFrom(ctx, db, version.id, false, now);
   }
-  ctx.record({ kind: 'version-revoked', when: record.revokeAt <= now ? 'immediate' : 'scheduled' });
+  ctx.record(db, {
+    kind: 'version-revoked',
+    when: record.revokeAt <= now ? 'immediate' : 'scheduled',
+  });
   // In effect now: roll back the channels of this version and of those that
   // inherit from it, credited to whoever revoked it. Other revocations that
   // happen to be due are the sweeper's (credited to the registry).

@@ -141,9 +141,9 @@ export async function announceCompletion(
   completion: CompletionPlan,
 ): Promise<void> {
   await enqueueVersionEvents(ctx, db, 'version.complete', [version.id]);
-  ctx.record({ kind: 'version-completed' });
+  ctx.record(db, { kind: 'version-completed' });
   // Completed under a parent's revocation already in effect: revoked (and applied) from the start.
-  if (!completion.moveLatest) ctx.record({ kind: 'revocation-applied', count: 1 });
+  if (!completion.moveLatest) ctx.record(db, { kind: 'revocation-applied', count: 1 });
   if (completion.moveLatest) {
     await announceAssignment(
       ctx,
