@@ -8,11 +8,6 @@ const DURATION_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
 ];
 
-/** The build outcomes `imprint_builds_completed_total` counts. */
-export type CompletedBuildStatus = 'BUILD_DONE' | 'BUILD_FAILED';
-/** `immediate`: revoked in effect at once; `scheduled`: revoked with a future `revoke_at` / `revoke_in`. */
-export type RevocationKind = 'immediate' | 'scheduled';
-
 /**
  * The metrics of one registry server, in a prom-client {@link Registry} of its
  * own (never prom-client's global one), so that several servers in one
